@@ -1,0 +1,150 @@
+"""Build the RDF graph from a resolved :class:`~graph.dataset.Dataset`.
+
+Each fact becomes (following the pattern of Wikidata's RDF export):
+
+- a *truthy* triple ``subject predicate object`` for simple querying;
+- a ``nik:Statement`` node with ``rdf:subject/predicate/object``, its qualifiers,
+  and ``prov:wasDerivedFrom`` one ``nik:Reference`` per source that states it;
+- a ``nik:Reference`` node with ``nik:statedIn`` (the source) and ``nik:quote``
+  (the verbatim evidence), shared by all statements the same quotes back.
+
+Statement and reference IRIs are content hashes computed without the base IRI, so
+the same facts give the same IRIs on every build and under any base.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from graph.dataset import Dataset, Fact
+from graph.errors import KGError, Location
+from graph.namespace import NIK, PREFIXES
+
+
+@dataclass(frozen=True)
+class BuiltGraph:
+    """The graph plus where each of its nodes was declared, for error messages."""
+
+    graph: Graph
+    origins: dict[Node, Location]
+    statements: int
+    references: int
+
+
+def new_graph(base: str, segments: set[str]) -> Graph:
+    """An empty graph with our prefixes bound (one per IRI segment for data)."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for segment in sorted(segments):
+        graph.bind(segment, Namespace(f"{base}{segment}/"))
+    return graph
+
+
+class _Hasher:
+    """Short content hashes, independent of the base IRI, with a collision check."""
+
+    def __init__(self, base: str, namespace: str) -> None:
+        self.base = base
+        self.namespace = namespace
+        self.seen: dict[str, str] = {}
+
+    def term(self, node: Node) -> str:
+        text = node.n3()
+        return text.replace(f"<{self.base}", "<~", 1) if isinstance(node, URIRef) else text
+
+    def iri(self, content: str) -> URIRef:
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+        previous = self.seen.setdefault(digest, content)
+        if previous != content:  # 64-bit prefix: practically never, but never silently
+            raise KGError(f"hash collision between {previous!r} and {content!r}")
+        return URIRef(f"{self.namespace}{digest}")
+
+
+def build_graph(dataset: Dataset) -> BuiltGraph:
+    """Build the graph: entities, sources, truthy triples, statements, references.
+
+    Args:
+        dataset: The resolved sources.
+
+    Returns:
+        The graph and the declaration site of each entity, source, statement and reference.
+    """
+    ontology = dataset.ontology
+    base = dataset.project.base
+    segments = {c.segment for c in ontology.classes.values() if c.segment}
+    graph = new_graph(base, segments)
+    add = graph.add
+    origins: dict[Node, Location] = {}
+
+    for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
+        add((entity.iri, RDF.type, entity.cls))
+        add((entity.iri, RDFS.label, entity.name))
+        for alias in entity.aliases:
+            add((entity.iri, SKOS.altLabel, alias))
+        origins[entity.iri] = entity.location
+
+    for source in sorted(dataset.sources.values(), key=lambda s: s.id):
+        add((source.iri, RDF.type, source.cls))
+        add((source.iri, RDFS.label, source.name))
+        for predicate, value in source.metadata:
+            add((source.iri, predicate, value))
+        origins[source.iri] = source.location
+
+    statement_ns = f"{base}{ontology.class_of(NIK.Statement).segment}/"
+    reference_ns = f"{base}{ontology.class_of(NIK.Reference).segment}/"
+    statements = _Hasher(base, statement_ns)
+    references = _Hasher(base, reference_ns)
+    entity_iris = dataset.entity_iris()
+    mentions: dict[URIRef, set[URIRef]] = defaultdict(set)
+    made_references: set[URIRef] = set()
+    made_statements: set[URIRef] = set()
+
+    for fact in dataset.facts:
+        source = dataset.sources[fact.source]
+        reference = references.iri(_reference_key(fact))
+        if reference not in made_references:
+            made_references.add(reference)
+            origins[reference] = fact.location
+            add((reference, RDF.type, NIK.Reference))
+            add((reference, NIK.statedIn, source.iri))
+            for text, _ in fact.quotes:
+                add((reference, NIK.quote, Literal(text, lang=source.language)))
+            if fact.note:
+                add((reference, NIK.curatorNote, Literal(fact.note)))
+        statement = statements.iri(_statement_key(fact, statements))
+        if statement not in made_statements:
+            made_statements.add(statement)
+            origins[statement] = fact.location
+            add((fact.subject, fact.predicate, fact.object))
+            add((statement, RDF.type, NIK.Statement))
+            add((statement, RDF.subject, fact.subject))
+            add((statement, RDF.predicate, fact.predicate))
+            add((statement, RDF.object, fact.object))
+            for qualifier, value in fact.qualifiers:
+                add((statement, qualifier, value))
+        add((statement, PROV.wasDerivedFrom, reference))
+        nodes = [fact.subject, fact.object, *(value for _, value in fact.qualifiers)]
+        mentions[source.iri].update(n for n in nodes if isinstance(n, URIRef) and n in entity_iris)
+
+    for source_iri, entities in mentions.items():
+        for entity_iri in entities:
+            add((source_iri, NIK.mentions, entity_iri))
+    return BuiltGraph(graph, origins, len(made_statements), len(made_references))
+
+
+def _statement_key(fact: Fact, hasher: _Hasher) -> str:
+    parts = [hasher.term(fact.subject), hasher.term(fact.predicate), hasher.term(fact.object)]
+    parts += [f"{hasher.term(q)} {hasher.term(v)}" for q, v in fact.qualifiers]
+    return "\n".join(parts)
+
+
+def _reference_key(fact: Fact) -> str:
+    quotes = "\n".join(text for text, _ in fact.quotes)
+    return f"{fact.source}\n{quotes}\n{fact.note or ''}"

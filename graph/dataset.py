@@ -1,0 +1,331 @@
+"""Phase 2 of loading: resolve declarations against the ontology and each other.
+
+Every id, type, property and value is checked here, with all files known, and
+every problem is collected (not just the first) so a curator can fix a whole
+batch at once. The result is a :class:`Dataset` of typed RDF terms, ready to build.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from graph.errors import Location, Problem, SourceError
+from graph.namespace import NIK
+from graph.ontology import Ontology, PropertyInfo
+from graph.project import Project
+from graph.sources import ArticleDecl, Claim, Declarations, EntityDecl, FactDecl, SourceDecl
+from graph.values import ValueProblem, parse_literal
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+MAX_QUOTE_LENGTH = 400
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity: its IRI, class and names."""
+
+    id: str
+    cls: URIRef
+    iri: URIRef
+    name: Literal
+    aliases: tuple[Literal, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Source:
+    """A resolved source document."""
+
+    id: str
+    cls: URIRef
+    iri: URIRef
+    name: Literal
+    language: str
+    sha256: str
+    sha256_location: Location
+    title: tuple[str, Location] | None
+    metadata: tuple[tuple[URIRef, Node], ...]
+    location: Location
+    path: Path
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One sourced triple with its qualifiers and evidence."""
+
+    subject: URIRef
+    predicate: URIRef
+    object: Node
+    qualifiers: tuple[tuple[URIRef, Node], ...]
+    source: str
+    quotes: tuple[tuple[str, Location], ...]
+    note: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything in ``sources/``, resolved and typed."""
+
+    project: Project
+    ontology: Ontology
+    entities: dict[str, Entity]
+    sources: dict[str, Source]
+    facts: tuple[Fact, ...]
+
+    def entity_iris(self) -> frozenset[URIRef]:
+        return frozenset(e.iri for e in self.entities.values())
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
+    pool = list(candidates)
+    lowered = {c.lower(): c for c in pool}
+    if name.lower() in lowered:
+        return f" (did you mean '{lowered[name.lower()]}'?)"
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Resolver:
+    def __init__(self, project: Project, ontology: Ontology, declarations: Declarations) -> None:
+        self.project = project
+        self.ontology = ontology
+        self.declarations = declarations
+        self.problems: list[Problem] = []
+        self.classes: dict[str, URIRef] = {}  # id -> class IRI of every entity and source
+        self.iris: dict[str, URIRef] = {}
+        self.used: set[str] = set()
+
+    def fail(self, location: Location, message: str) -> None:
+        self.problems.append(Problem(location, message))
+
+    # -- ids and types ---------------------------------------------------
+
+    def declare(self, id_: str, type_name: str, location: Location, type_location: Location, root: URIRef) -> bool:
+        first = self._first_location.get(id_)
+        if first is not None:
+            self.fail(location, f"duplicate id '{id_}' (first declared at {first})")
+            return False
+        self._first_location[id_] = location
+        if not SLUG.match(id_):
+            self.fail(
+                location,
+                f"id '{id_}' is not a slug: use lowercase ASCII letters, digits and single hyphens (e.g. serap-gueler)",
+            )
+            return False
+        info = self.ontology.classes.get(type_name)
+        if info is None:
+            self.fail(type_location, f"unknown type '{type_name}'{suggest(type_name, self._types_under(root))}")
+            return False
+        if root not in info.ancestors:
+            kinds = ", ".join(self._types_under(root))
+            self.fail(type_location, f"type '{type_name}' cannot be used here; use one of: {kinds}")
+            return False
+        if info.segment is None:
+            kinds = ", ".join(self._types_under(root))
+            self.fail(type_location, f"type '{type_name}' is abstract; use one of: {kinds}")
+            return False
+        self.classes[id_] = info.iri
+        self.iris[id_] = URIRef(f"{self.project.base}{info.segment}/{id_}")
+        return True
+
+    def _types_under(self, root: URIRef) -> list[str]:
+        return sorted(c.name for c in self.ontology.classes.values() if root in c.ancestors and c.segment)
+
+    # -- values ----------------------------------------------------------
+
+    def prop(self, claim: Claim, subject_id: str | None, qualifier: bool) -> PropertyInfo | None:
+        info = self.ontology.properties.get(claim.property)
+        if info is None:
+            kind = "qualifier" if qualifier else "property"
+            self.fail(
+                claim.location, f"unknown {kind} '{claim.property}'{suggest(claim.property, self.ontology.properties)}"
+            )
+            return None
+        if qualifier and not info.qualifier:
+            names = ", ".join(sorted(p.name for p in self.ontology.properties.values() if p.qualifier))
+            self.fail(claim.location, f"'{claim.property}' cannot be a qualifier; qualifiers are: {names}")
+            return None
+        if not qualifier and subject_id is not None and info.domain is not None:
+            cls = self.classes.get(subject_id)
+            if cls is not None and not self.ontology.fits(cls, info.domain):
+                allowed = " or ".join(sorted(self.ontology.class_of(d).name for d in info.domain if d != NIK.Statement))
+                self.fail(
+                    claim.location,
+                    f"'{claim.property}' cannot describe '{subject_id}' (a {self.ontology.class_of(cls).name}); "
+                    f"its subject must be a {allowed}",
+                )
+                return None
+        return info
+
+    def value(self, info: PropertyInfo, claim: Claim, lang: str) -> Node | None:
+        if info.is_object:
+            target = claim.value
+            if not isinstance(target, str):
+                self.fail(claim.location, f"'{claim.property}' expects an entity id, got {target!r}")
+                return None
+            if target not in self.classes:
+                self.fail(claim.location, f"unknown entity '{target}'{suggest(target, self.classes)}")
+                return None
+            self.used.add(target)
+            cls = self.classes[target]
+            if not self.ontology.fits(cls, info.range):
+                expected = " or ".join(self.ontology.class_of(r).name for r in info.range)
+                self.fail(
+                    claim.location,
+                    f"'{claim.property}' expects a {expected}, but '{target}' is a {self.ontology.class_of(cls).name}",
+                )
+                return None
+            return self.iris[target]
+        try:
+            return parse_literal(info.range, claim.value, lang)
+        except ValueProblem as exc:
+            self.fail(claim.location, f"bad value {claim.value!r} for '{claim.property}': {exc}")
+            return None
+
+    # -- declarations ----------------------------------------------------
+
+    def resolve(self) -> Dataset:
+        self._first_location: dict[str, Location] = {}
+        declared: list[tuple[EntityDecl, str]] = [(e, self.project.language) for e in self.declarations.registry]
+        languages = {a.source.id: self._language_of(a.source) for a in self.declarations.articles}
+        for article in self.declarations.articles:
+            declared.extend((e, languages[article.source.id]) for e in article.entities)
+        ok_sources = [
+            a
+            for a in self.declarations.articles
+            if self.declare(a.source.id, a.source.type, a.source.location, a.source.type_location, NIK.SourceDocument)
+        ]
+        entities: dict[str, Entity] = {}
+        for decl, lang in declared:
+            if self.declare(decl.id, decl.type, decl.location, decl.type_location, NIK.Entity):
+                entities[decl.id] = Entity(
+                    id=decl.id,
+                    cls=self.classes[decl.id],
+                    iri=self.iris[decl.id],
+                    name=Literal(decl.name, lang=lang),
+                    aliases=tuple(Literal(a, lang=lang) for a in decl.aliases),
+                    location=decl.location,
+                )
+        sources = {a.source.id: s for a in ok_sources if (s := self._source(a, languages[a.source.id]))}
+        facts = [
+            f for a in ok_sources for decl in a.facts for f in self._facts(decl, a.source.id, languages[a.source.id])
+        ]
+        for decl, _ in declared:
+            if decl.id in entities and decl.id not in self.used:
+                self.fail(
+                    decl.location,
+                    f"entity '{decl.id}' is not used by any fact; every entity needs a sourced fact "
+                    "(add one in an article file, or remove the entity)",
+                )
+        if self.problems:
+            count = len(self.problems)
+            raise SourceError(self.problems, f"{count} problem{'s' if count != 1 else ''} in sources/")
+        return Dataset(self.project, self.ontology, entities, sources, tuple(facts))
+
+    def _language_of(self, source: SourceDecl) -> str:
+        for claim in source.claims:
+            if claim.property == "language" and isinstance(claim.value, str) and LANGUAGE.match(claim.value):
+                return claim.value.lower()
+        return self.project.language
+
+    def _source(self, article: ArticleDecl, lang: str) -> Source | None:
+        decl = article.source
+        metadata: list[tuple[URIRef, Node]] = []
+        by_name: dict[str, Claim] = {}
+        for claim in decl.claims:
+            info = self.prop(claim, decl.id, qualifier=False)
+            if info is None:
+                continue
+            value = self.value(info, claim, lang)
+            if value is not None:
+                metadata.append((info.iri, value))
+                by_name[claim.property] = claim
+        for required in ("language", "sha256"):
+            if required not in by_name and not any(c.property == required for c in decl.claims):
+                self.fail(decl.location, f"source '{decl.id}' needs '{required}'")
+        sha = by_name.get("sha256")
+        if sha is not None and not SHA256.match(str(sha.value)):
+            self.fail(sha.location, "sha256 must be 64 lowercase hex digits (run: sha256sum FILE)")
+        if "sha256" not in by_name or "language" not in by_name:
+            return None
+        title = by_name.get("title")
+        return Source(
+            id=decl.id,
+            cls=self.classes[decl.id],
+            iri=self.iris[decl.id],
+            name=Literal(decl.name, lang=lang),
+            language=lang,
+            sha256=str(by_name["sha256"].value),
+            sha256_location=by_name["sha256"].location,
+            title=(str(title.value).strip(), title.location) if title else None,
+            metadata=tuple(metadata),
+            location=decl.location,
+            path=article.path,
+        )
+
+    def _facts(self, decl: FactDecl, source_id: str, lang: str) -> list[Fact]:
+        for text, location in decl.quotes:
+            if len(text) > MAX_QUOTE_LENGTH:
+                self.fail(
+                    location,
+                    f"quote is {len(text)} characters; keep evidence short (at most {MAX_QUOTE_LENGTH}) "
+                    "and split it over several facts",
+                )
+        if decl.subject not in self.classes:
+            self.fail(decl.subject_location, f"unknown entity '{decl.subject}'{suggest(decl.subject, self.classes)}")
+            return []
+        self.used.add(decl.subject)
+        qualifiers: list[tuple[URIRef, Node]] = []
+        for claim in decl.qualifiers:
+            info = self.prop(claim, None, qualifier=True)
+            value = self.value(info, claim, lang) if info else None
+            if info is not None and value is not None:
+                qualifiers.append((info.iri, value))
+        subject = self.iris[decl.subject]
+        facts: list[Fact] = []
+        for claim in decl.claims:
+            info = self.prop(claim, decl.subject, qualifier=False)
+            value = self.value(info, claim, lang) if info else None
+            if info is None or value is None:
+                continue
+            facts.append(
+                Fact(
+                    subject=subject,
+                    predicate=info.iri,
+                    object=value,
+                    qualifiers=tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3()))),
+                    source=source_id,
+                    quotes=decl.quotes,
+                    note=decl.note,
+                    location=claim.location,
+                )
+            )
+        return facts
+
+
+def resolve(project: Project, ontology: Ontology, declarations: Declarations, problems: list[Problem]) -> Dataset:
+    """Resolve phase-1 declarations into a :class:`Dataset`.
+
+    Args:
+        project: The project settings.
+        ontology: The loaded ontology.
+        declarations: What :func:`graph.sources.read_sources` read.
+        problems: Problems from phase 1; reported together with those found here.
+
+    Raises:
+        SourceError: With every problem from both phases, when there is any.
+    """
+    resolver = _Resolver(project, ontology, declarations)
+    resolver.problems.extend(problems)
+    return resolver.resolve()

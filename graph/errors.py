@@ -1,0 +1,85 @@
+"""Exceptions and the one-line problem report shared by every step.
+
+The library never prints or exits; it raises one of these. The CLI maps them to
+exit codes: 1 for problems in the data (sources, shapes, quotes), 3 for problems
+with the set-up (missing folders, a broken ontology, unwritable exports).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a curated file: path and 1-based line."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, reported as ``file:line: message``."""
+
+    location: Location | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.location is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """Return ``path`` relative to the working directory when it lies below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+class KGError(Exception):
+    """Root of all errors raised by this package."""
+
+    exit_code = 1
+
+
+class DataError(KGError):
+    """The curated data has problems; carries every problem found, one per line."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem], summary: str) -> None:
+        self.problems = sorted(problems, key=_problem_sort_key)
+        self.summary = summary
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _problem_sort_key(problem: Problem) -> tuple[str, int, str]:
+    loc = problem.location
+    return (str(loc.path) if loc else "", loc.line if loc else 0, problem.message)
+
+
+class SourceError(DataError):
+    """Files in ``sources/`` cannot be read or do not fit the ontology."""
+
+
+class ShapeError(DataError):
+    """The built graph does not conform to the SHACL shapes."""
+
+
+class QuoteError(DataError):
+    """A quote or title is not found verbatim in the text its source names."""
+
+
+class ConfigError(KGError):
+    """The project set-up is broken: a missing folder, a bad ontology, an unknown format."""
+
+    exit_code = 3

@@ -1,0 +1,194 @@
+"""The library functions behind ``kg build``, ``kg validate`` and ``kg check-quotes``.
+
+Each takes the same keyword arguments as its command's options and either returns
+a result or raises a :class:`~graph.errors.KGError`. Progress goes to an optional
+callback; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.build import BuiltGraph, build_graph
+from graph.dataset import Dataset, resolve
+from graph.errors import ConfigError, Problem, QuoteError, ShapeError
+from graph.export import render_exports
+from graph.fsutil import write_atomically
+from graph.ontology import load_ontology
+from graph.project import Project, load_project
+from graph.quotes import QuoteReport
+from graph.quotes import check_quotes as _check_quotes
+from graph.sources import read_sources
+from graph.validate import validate_graph
+
+DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld")
+Progress = Callable[[str], None]
+
+
+def _silent(message: str) -> None:
+    pass
+
+
+@dataclass
+class Timings:
+    """Seconds spent per step, for progress output and the benchmark."""
+
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - start
+
+    @property
+    def total(self) -> float:
+        return sum(self.steps.values())
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``validate`` found (and ``build`` wrote)."""
+
+    dataset: Dataset
+    built: BuiltGraph
+    quotes: QuoteReport | None
+    warnings: tuple[Problem, ...]
+    timings: Timings
+    written: tuple[Path, ...] = ()
+    outputs: tuple[Path, ...] = ()
+
+    @property
+    def triples(self) -> int:
+        return len(self.built.graph)
+
+
+def load(project: Path | str = ".") -> Dataset:
+    """Read and resolve everything in ``sources/`` (both phases, all problems at once).
+
+    Raises:
+        SourceError: With one problem per line when the sources have mistakes.
+        ConfigError: When the project or its ontology is missing or broken.
+    """
+    settings = load_project(project)
+    ontology = load_ontology(settings.ontology_dir)
+    problems: list[Problem] = []
+    declarations = read_sources(settings.sources_dir, problems)
+    return resolve(settings, ontology, declarations, problems)
+
+
+def texts_folder(settings: Project, texts: Path | str | None, progress: Progress, required: bool) -> Path | None:
+    """The folder to check quotes against: ``texts`` if given, else the configured one.
+
+    Raises:
+        ConfigError: When ``required`` and no existing folder is known.
+    """
+    if texts is not None:
+        return Path(texts)
+    if settings.texts is not None and settings.texts.is_dir():
+        return settings.texts
+    where = f"configured folder {settings.texts} does not exist" if settings.texts else "no texts folder configured"
+    if required:
+        raise ConfigError(f"cannot check quotes: {where}; pass --texts DIR")
+    progress(f"quotes not checked: {where} (pass --texts DIR to check them)")
+    return None
+
+
+def check_quotes(project: Path | str = ".", texts: Path | str | None = None) -> QuoteReport:
+    """Check every quote and title against the texts (see :mod:`graph.quotes`).
+
+    Raises:
+        QuoteError: When a text, quote or title is not found.
+    """
+    dataset = load(project)
+    folder = texts_folder(dataset.project, texts, _silent, required=True)
+    assert folder is not None
+    report = _check_quotes(dataset, folder)
+    if report.problems:
+        count = len(report.problems)
+        raise QuoteError(list(report.problems), f"{count} quote{'s' if count != 1 else ''} not found in the texts")
+    return report
+
+
+def validate(
+    project: Path | str = ".",
+    texts: Path | str | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Load, check quotes (when texts are available), build and run SHACL; write nothing.
+
+    Raises:
+        SourceError, QuoteError, ShapeError: With one problem per line.
+    """
+    say = progress or _silent
+    timings = Timings()
+    with timings.step("load"):
+        dataset = load(project)
+    say(f"loaded {len(dataset.sources)} sources, {len(dataset.entities)} entities, {len(dataset.facts)} facts")
+    quotes = None
+    folder = texts_folder(dataset.project, texts, say, required=False)
+    if folder is not None:
+        with timings.step("quotes"):
+            quotes = _check_quotes(dataset, folder)
+        if quotes.problems:
+            count = len(quotes.problems)
+            raise QuoteError(list(quotes.problems), f"{count} quote{'s' if count != 1 else ''} not found in the texts")
+        say(f"quotes: {quotes.quotes} found verbatim in {folder}")
+    with timings.step("build"):
+        built = build_graph(dataset)
+    say(f"built {len(built.graph)} triples ({built.statements} statements, {built.references} references)")
+    with timings.step("shacl"):
+        report = validate_graph(built, dataset.ontology, dataset.project.shapes_file)
+    if not report.conforms:
+        count = len(report.violations)
+        raise ShapeError(list(report.violations), f"{count} SHACL violation{'s' if count != 1 else ''}")
+    say(f"SHACL: conforms ({len(report.warnings)} warnings)")
+    return CheckResult(dataset, built, quotes, report.warnings, timings)
+
+
+def build(
+    project: Path | str = ".",
+    out: Path | str | None = None,
+    texts: Path | str | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Validate, then write the exports; nothing is written unless everything passes.
+
+    Args:
+        project: The project folder.
+        out: Folder for the exports (default: the project's ``exports/``).
+        texts: Folder with the source texts for the quote check (default: configured).
+        formats: Export format names (see :func:`graph.export.formats`).
+        progress: Called with one line per step.
+
+    Returns:
+        The check result with the files written.
+
+    Raises:
+        SourceError, QuoteError, ShapeError: The data has problems (exports untouched).
+        ConfigError: The set-up is broken (exports untouched).
+    """
+    say = progress or _silent
+    result = validate(project, texts=texts, progress=say)
+    out_dir = Path(out) if out is not None else result.dataset.project.exports_dir
+    with result.timings.step("serialise"):
+        rendered = render_exports(result.built.graph, list(formats), out_dir)
+    with result.timings.step("write"):
+        written = write_atomically(rendered)
+    say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
+    return CheckResult(
+        result.dataset,
+        result.built,
+        result.quotes,
+        result.warnings,
+        result.timings,
+        tuple(written),
+        tuple(sorted(rendered)),
+    )

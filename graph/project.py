@@ -1,0 +1,92 @@
+"""Where a project's folders are, and its settings (``sources/project.yaml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import ConfigError, Location, Problem, SourceError
+from graph.yamlio import LMap, load_yaml
+
+CONFIG_FILE = "project.yaml"
+_KEYS = {"base", "language", "texts"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """A knowledge-graph project: a folder with ``sources/``, ``ontology/`` and ``exports/``.
+
+    Attributes:
+        root: The project folder.
+        base: Base IRI of entity IRIs (``<base><segment>/<id>``).
+        language: Language tag of names in the entity registry.
+        texts: Folder with the full texts of the sources, if configured.
+    """
+
+    root: Path
+    base: str
+    language: str
+    texts: Path | None
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def shapes_file(self) -> Path:
+        return self.ontology_dir / "shapes.ttl"
+
+
+def load_project(root: Path | str = ".") -> Project:
+    """Read the project settings in ``root``.
+
+    Raises:
+        ConfigError: When ``root`` is not a project folder.
+        SourceError: When ``sources/project.yaml`` has problems.
+    """
+    root = Path(root).resolve()
+    config = root / "sources" / CONFIG_FILE
+    if not config.is_file():
+        raise ConfigError(
+            f"not a knowledge-graph project: {config} is missing (run kg inside the project or pass --project)"
+        )
+    problems: list[Problem] = []
+    data = load_yaml(config, problems)
+    if problems:
+        raise SourceError(problems, "project settings cannot be read")
+    if not isinstance(data, LMap):
+        raise SourceError(
+            [Problem(Location(config, 1), "expected a mapping with base, language, texts")], "bad settings"
+        )
+    for key in sorted(set(data) - _KEYS):
+        problems.append(
+            Problem(Location(config, data.key_lines[key]), f"unknown setting '{key}'; known: base, language, texts")
+        )
+    base = data.get("base")
+    if not isinstance(base, str) or not base.startswith(("http://", "https://")) or not base.endswith(("/", "#")):
+        line = data.key_lines.get("base", data.line)
+        problems.append(Problem(Location(config, line), "base must be an http(s) IRI ending in '/' or '#'"))
+    language = data.get("language", "de")
+    if not isinstance(language, str) or not language.isalpha():
+        problems.append(
+            Problem(Location(config, data.key_lines.get("language", data.line)), "language must be a tag such as de")
+        )
+    texts = data.get("texts")
+    if texts is not None and not isinstance(texts, str):
+        problems.append(Problem(Location(config, data.key_lines["texts"]), "texts must be a folder path"))
+    if problems:
+        raise SourceError(problems, "project settings have problems")
+    return Project(
+        root=root,
+        base=str(base),
+        language=str(language),
+        texts=(root / texts).resolve() if isinstance(texts, str) else None,
+    )

@@ -1,0 +1,333 @@
+"""Phase 1 of loading: read every file in ``sources/`` into typed declarations.
+
+This phase checks only the *shape* of each file (which keys, which kinds of value)
+and records the line of everything. Whether ids, types and properties exist is
+phase 2 (:mod:`graph.dataset`), which sees all files at once.
+
+Layout::
+
+    sources/project.yaml        settings (graph.project)
+    sources/entities.yaml       the registry: entities shared by all articles
+    sources/entities/*.yaml     (optional) more registry files
+    sources/articles/*.yaml     one file per source: its description and its facts
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import Location, Problem
+from graph.yamlio import LMap, LSeq, load_yaml
+
+ENTITY_KEYS = ("id", "type", "name", "aliases")
+SOURCE_KEYS = ("id", "type", "name")
+FACT_KEYS = ("subject", "quote", "qualifiers", "note")
+ARTICLE_KEYS = ("source", "facts")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One ``property: value`` pair as written (value not yet typed)."""
+
+    property: str
+    value: object
+    location: Location
+
+
+@dataclass(frozen=True)
+class EntityDecl:
+    """An entity declared in the registry or in an article's fact entry."""
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    location: Location
+    type_location: Location
+    origin: str | None  # source id for entities declared inside an article
+
+
+@dataclass(frozen=True)
+class SourceDecl:
+    """The ``source:`` block of an article file."""
+
+    id: str
+    type: str
+    name: str
+    claims: tuple[Claim, ...]
+    location: Location
+    type_location: Location
+
+
+@dataclass(frozen=True)
+class FactDecl:
+    """One fact entry: a subject, its evidence quotes, and the claims they back."""
+
+    subject: str
+    subject_location: Location
+    quotes: tuple[tuple[str, Location], ...]
+    claims: tuple[Claim, ...]
+    qualifiers: tuple[Claim, ...]
+    note: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class ArticleDecl:
+    """Everything one article file declares."""
+
+    path: Path
+    source: SourceDecl
+    entities: tuple[EntityDecl, ...]
+    facts: tuple[FactDecl, ...]
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """Everything read from ``sources/``, before resolution."""
+
+    registry: tuple[EntityDecl, ...]
+    articles: tuple[ArticleDecl, ...]
+
+
+def registry_files(sources_dir: Path) -> list[Path]:
+    """The registry files: ``entities.yaml`` and ``entities/*.yaml``, sorted."""
+    files = [sources_dir / "entities.yaml"] if (sources_dir / "entities.yaml").is_file() else []
+    return files + sorted((sources_dir / "entities").glob("*.yaml"))
+
+
+def article_files(sources_dir: Path) -> list[Path]:
+    """The article files, sorted by name."""
+    return sorted((sources_dir / "articles").glob("*.yaml"))
+
+
+def read_sources(sources_dir: Path, problems: list[Problem]) -> Declarations:
+    """Read the registry and every article file; append problems, never raise.
+
+    Args:
+        sources_dir: The ``sources/`` folder.
+        problems: Where problems are collected.
+
+    Returns:
+        What could be read; entries with problems are left out.
+    """
+    registry: list[EntityDecl] = []
+    for path in registry_files(sources_dir):
+        registry.extend(_read_registry(path, problems))
+    articles = [a for path in article_files(sources_dir) if (a := _read_article(path, problems))]
+    return Declarations(tuple(registry), tuple(articles))
+
+
+class _Reader:
+    """Shape checks for one file, with its path bound for locations."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def at(self, line: int) -> Location:
+        return Location(self.path, line)
+
+    def fail(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.at(line), message))
+
+    def text(self, mapping: LMap, key: str, what: str) -> str | None:
+        """A required, non-empty text value."""
+        if key not in mapping:
+            self.fail(mapping.line, f"{what} needs '{key}'")
+            return None
+        value = mapping[key]
+        if not isinstance(value, str) or not value.strip():
+            self.fail(mapping.key_lines[key], f"'{key}' must be non-empty text, got {value!r}")
+            return None
+        return value.strip()
+
+    def claims(self, mapping: LMap, skip: tuple[str, ...]) -> list[Claim]:
+        """Every ``property: value`` pair not in ``skip``; lists give one claim per item."""
+        result: list[Claim] = []
+        for key, value in mapping.items():
+            if key in skip:
+                continue
+            line = mapping.key_lines[key]
+            if isinstance(value, LSeq):
+                if not value:
+                    self.fail(line, f"'{key}' has an empty list")
+                for item, item_line in zip(value, value.item_lines, strict=True):
+                    result.append(self._claim(key, item, item_line))
+            else:
+                result.append(self._claim(key, value, line))
+        return [c for c in result if c.value is not None]
+
+    def _claim(self, key: str, value: object, line: int) -> Claim:
+        if value is None:
+            self.fail(line, f"'{key}' has no value (leave unknown values out instead of writing them empty)")
+        elif isinstance(value, LMap | LSeq):
+            self.fail(line, f"'{key}' must be a single value or a list of values, not a nested structure")
+            value = None
+        return Claim(key, value, self.at(line))
+
+    def entity(self, mapping: LMap, origin: str | None) -> EntityDecl | None:
+        ok = True
+        for name in ("id", "type", "name"):
+            ok = self.text(mapping, name, "an entity") is not None and ok
+        aliases: list[str] = []
+        raw = mapping.get("aliases")
+        if raw is not None:
+            if isinstance(raw, LSeq) and all(isinstance(a, str) and a.strip() for a in raw):
+                aliases = [a.strip() for a in raw]
+            else:
+                self.fail(mapping.key_lines["aliases"], "'aliases' must be a list of names")
+                ok = False
+        if not ok:
+            return None
+        return EntityDecl(
+            id=mapping["id"].strip(),
+            type=mapping["type"].strip(),
+            name=mapping["name"].strip(),
+            aliases=tuple(aliases),
+            location=self.at(mapping.key_lines["id"]),
+            type_location=self.at(mapping.key_lines["type"]),
+            origin=origin,
+        )
+
+
+def _read_registry(path: Path, problems: list[Problem]) -> list[EntityDecl]:
+    data = load_yaml(path, problems)
+    reader = _Reader(path, problems)
+    if data is None:
+        return []
+    if not isinstance(data, LSeq):
+        reader.fail(getattr(data, "line", 1), "the entity registry must be a list of entities (- id: ...)")
+        return []
+    result: list[EntityDecl] = []
+    for item, line in zip(data, data.item_lines, strict=True):
+        if not isinstance(item, LMap):
+            reader.fail(line, "each entity must be a mapping with id, type, name")
+            continue
+        for key in item:
+            if key not in ENTITY_KEYS:
+                reader.fail(
+                    item.key_lines[key],
+                    f"unknown key '{key}' in the registry; entities take {', '.join(ENTITY_KEYS)} "
+                    "(facts go into an article file, with a quote)",
+                )
+        if (entity := reader.entity(item, None)) is not None:
+            result.append(entity)
+    return result
+
+
+def _read_article(path: Path, problems: list[Problem]) -> ArticleDecl | None:
+    before = len(problems)
+    data = load_yaml(path, problems)
+    reader = _Reader(path, problems)
+    if data is None:
+        if len(problems) == before:
+            reader.fail(1, "empty article file; expected 'source:' and 'facts:'")
+        return None
+    if not isinstance(data, LMap):
+        reader.fail(getattr(data, "line", 1), "an article file must be a mapping with 'source:' and 'facts:'")
+        return None
+    for key in data:
+        if key not in ARTICLE_KEYS:
+            reader.fail(data.key_lines[key], f"unknown key '{key}'; an article file has 'source:' and 'facts:'")
+    source_map = data.get("source")
+    if not isinstance(source_map, LMap):
+        reader.fail(data.key_lines.get("source", data.line), "'source:' must be a mapping with id, type, name, ...")
+        return None
+    source = _read_source(reader, source_map)
+    if source is None:
+        return None
+    facts_seq = data.get("facts")
+    if not isinstance(facts_seq, LSeq):
+        reader.fail(data.key_lines.get("facts", data.line), "'facts:' must be a list of fact entries")
+        return None
+    entities: list[EntityDecl] = []
+    facts: list[FactDecl] = []
+    for item, line in zip(facts_seq, facts_seq.item_lines, strict=True):
+        if not isinstance(item, LMap):
+            reader.fail(line, "each fact must be a mapping with subject (or id, type, name), quote and claims")
+            continue
+        fact, entity = _read_fact(reader, item, source.id)
+        if entity is not None:
+            entities.append(entity)
+        if fact is not None:
+            facts.append(fact)
+    return ArticleDecl(path, source, tuple(entities), tuple(facts))
+
+
+def _read_source(reader: _Reader, mapping: LMap) -> SourceDecl | None:
+    ok = all([reader.text(mapping, key, "'source:'") is not None for key in SOURCE_KEYS])
+    if not ok:
+        return None
+    return SourceDecl(
+        id=mapping["id"].strip(),
+        type=mapping["type"].strip(),
+        name=mapping["name"].strip(),
+        claims=tuple(reader.claims(mapping, SOURCE_KEYS)),
+        location=reader.at(mapping.key_lines["id"]),
+        type_location=reader.at(mapping.key_lines["type"]),
+    )
+
+
+def _read_fact(reader: _Reader, item: LMap, source_id: str) -> tuple[FactDecl | None, EntityDecl | None]:
+    entity: EntityDecl | None = None
+    declares = "id" in item
+    if declares and "subject" in item:
+        reader.fail(
+            item.key_lines["subject"], "a fact has either 'subject' (an existing id) or 'id' (a new entity), not both"
+        )
+        return None, None
+    if declares:
+        entity = reader.entity(item, source_id)
+        if entity is None:
+            return None, None
+        subject, subject_line = entity.id, item.key_lines["id"]
+    else:
+        text = reader.text(item, "subject", "a fact")
+        if text is None:
+            return None, None
+        subject, subject_line = text, item.key_lines["subject"]
+    quotes = _quotes(reader, item)
+    qualifiers: list[Claim] = []
+    raw_qualifiers = item.get("qualifiers")
+    if raw_qualifiers is not None:
+        if isinstance(raw_qualifiers, LMap):
+            qualifiers = reader.claims(raw_qualifiers, ())
+        else:
+            reader.fail(item.key_lines["qualifiers"], "'qualifiers' must be a mapping of property: value")
+    note = item.get("note")
+    if note is not None and not (isinstance(note, str) and note.strip()):
+        reader.fail(item.key_lines["note"], "'note' must be text")
+        note = None
+    skip = FACT_KEYS + (ENTITY_KEYS if declares else ())
+    claims = reader.claims(item, skip)
+    if not claims and not any(k not in skip for k in item):
+        reader.fail(item.line, "this fact states nothing: add at least one 'property: value'")
+        return None, entity
+    if quotes is None:
+        return None, entity
+    fact = FactDecl(
+        subject=subject,
+        subject_location=reader.at(subject_line),
+        quotes=quotes,
+        claims=tuple(claims),
+        qualifiers=tuple(qualifiers),
+        note=note.strip() if isinstance(note, str) else None,
+        location=reader.at(item.line),
+    )
+    return fact, entity
+
+
+def _quotes(reader: _Reader, item: LMap) -> tuple[tuple[str, Location], ...] | None:
+    if "quote" not in item:
+        reader.fail(item.line, "a fact needs 'quote': the verbatim words of the source that back it")
+        return None
+    raw = item["quote"]
+    line = item.key_lines["quote"]
+    if isinstance(raw, str) and raw.strip():
+        return ((raw, reader.at(line)),)
+    if isinstance(raw, LSeq) and raw and all(isinstance(q, str) and q.strip() for q in raw):
+        return tuple((q, reader.at(ln)) for q, ln in zip(raw, raw.item_lines, strict=True))
+    reader.fail(line, "'quote' must be text or a list of texts copied verbatim from the source")
+    return None

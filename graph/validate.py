@@ -1,0 +1,155 @@
+"""Validate the built graph: SHACL shapes (pySHACL) and the provenance rule.
+
+Each SHACL result becomes one problem line pointing at the curated file and line
+where its focus node was declared, so a curator can act on it without reading RDF.
+
+The provenance rule (every fact about an entity is backed by a statement with a
+source and a quote, and every statement by its fact) is checked here in one pass
+over the graph rather than as SHACL-SPARQL, which pySHACL runs once per entity.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
+
+from graph.build import BuiltGraph
+from graph.errors import ConfigError, Problem
+from graph.namespace import NIK
+from graph.ontology import Ontology
+
+#: Triples about entities that are not facts: names and the derived mentions.
+UNSOURCED_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel})
+
+
+@dataclass(frozen=True)
+class ShaclReport:
+    """What pySHACL found: violations fail a build, warnings are shown."""
+
+    violations: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def load_shapes(path: Path) -> Graph:
+    """Load the shapes graph; cached while the file is unchanged.
+
+    Raises:
+        ConfigError: When the file is missing or not valid Turtle.
+    """
+    if not path.is_file():
+        raise ConfigError(f"no SHACL shapes: {path} is missing")
+    stat = path.stat()
+    return _shapes_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _shapes_cached(path: str, mtime: int, size: int) -> Graph:
+    try:
+        return Graph().parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several parser-specific types
+        raise ConfigError(f"{path}: cannot parse shapes: {exc}") from exc
+
+
+def validate_graph(built: BuiltGraph, ontology: Ontology, shapes_file: Path) -> ShaclReport:
+    """Run pySHACL on ``built`` with the ontology mixed in (for subclass targets).
+
+    Args:
+        built: The graph to check.
+        ontology: Supplies ``rdfs:subClassOf`` so shapes on a class also apply to its subclasses.
+        shapes_file: The SHACL shapes (Turtle).
+
+    Returns:
+        Violations and warnings, each located where the focus node was curated.
+    """
+    shapes = load_shapes(shapes_file)
+    _, results, _ = pyshacl.validate(
+        built.graph,
+        shacl_graph=shapes,
+        ont_graph=ontology.graph,
+        inference="none",
+        advanced=True,
+        abort_on_first=False,
+        allow_warnings=True,
+    )
+    violations = check_provenance(built, ontology)
+    warnings: list[Problem] = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(result, SH.resultSeverity)
+        problem = _problem(built, results, result)
+        (violations if severity == SH.Violation else warnings).append(problem)
+    return ShaclReport(tuple(sorted(violations, key=str)), tuple(sorted(warnings, key=str)))
+
+
+def _problem(built: BuiltGraph, results: Graph, result: Node) -> Problem:
+    names = built.graph.namespace_manager
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    message = results.value(result, SH.resultMessage) or "constraint not met"
+    parts = [names.normalizeUri(focus) if isinstance(focus, URIRef) else str(focus)]
+    if isinstance(path, URIRef):
+        parts.append(names.normalizeUri(path))
+    text = ": ".join(parts) + f": {message}"
+    if value is not None and value != focus:
+        text += f" (value {value.n3(names)})"
+    return Problem(built.origins.get(focus) if focus is not None else None, f"SHACL: {text}")
+
+
+def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
+    """Every fact about an entity has a sourced statement; every statement has its fact.
+
+    A fact is any triple whose subject is an entity (other than its type and names),
+    and any triple from a source to an entity or source (the photographer, say) except
+    the derived ``nik:mentions``. Source metadata (title, hash) describes the source
+    itself and needs no statement.
+    """
+    graph = built.graph
+    ours = frozenset(c.iri for c in ontology.classes.values())
+    entities: set[Node] = set()
+    sources: set[Node] = set()
+    for subject, cls in graph.subject_objects(RDF.type):
+        if isinstance(cls, URIRef) and cls in ours:
+            if ontology.is_a(cls, NIK.Entity):
+                entities.add(subject)
+            elif ontology.is_a(cls, NIK.SourceDocument):
+                sources.add(subject)
+    sourced: set[tuple[Node, Node, Node]] = set()
+    problems: list[Problem] = []
+    for statement in graph.subjects(RDF.type, NIK.Statement):
+        fact = (
+            graph.value(statement, RDF.subject),
+            graph.value(statement, RDF.predicate),
+            graph.value(statement, RDF.object),
+        )
+        if None in fact or fact not in graph:
+            problems.append(_located(built, statement, "statement has no fact (truthy triple) in the graph"))
+        if any(
+            graph.value(reference, NIK.statedIn) is not None and graph.value(reference, NIK.quote) is not None
+            for reference in graph.objects(statement, PROV.wasDerivedFrom)
+        ):
+            sourced.add(fact)  # type: ignore[arg-type]
+    for s, p, o in graph:
+        if p in UNSOURCED_PREDICATES or p == NIK.mentions:
+            continue
+        is_fact = s in entities or (s in sources and (o in entities or o in sources))
+        if is_fact and (s, p, o) not in sourced:
+            names = graph.namespace_manager
+            what = f"{p.n3(names)} {o.n3(names)}"
+            problems.append(_located(built, s, f"fact {what} has no statement with a source and a quote"))
+    return problems
+
+
+def _located(built: BuiltGraph, node: Node, message: str) -> Problem:
+    names = built.graph.namespace_manager
+    label = names.normalizeUri(node) if isinstance(node, URIRef) else str(node)
+    return Problem(built.origins.get(node), f"provenance: {label}: {message}")

@@ -1,0 +1,192 @@
+"""Turn curated values into typed RDF literals, one parser per XSD datatype.
+
+A property's ``rdfs:range`` in the ontology picks the parser. A range that is a
+union of datatypes (``nik:TemporalValue``) tries each member, so a date is stored
+at exactly the precision the curator wrote: ``2013`` becomes ``xsd:gYear``,
+``2019-11`` ``xsd:gYearMonth``, ``2019-11-27`` ``xsd:date``.
+
+Adding a property needs no code here; adding a *datatype* means adding a parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from urllib.parse import urlparse
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+
+class ValueProblem(ValueError):
+    """A value does not fit the datatype; the message says what was expected."""
+
+
+class ImpossibleValue(ValueProblem):
+    """A value has the datatype's form but cannot exist (month 13, 30 February)."""
+
+
+@dataclass(frozen=True)
+class Datatype:
+    """How to read one datatype: a human description and a parser."""
+
+    iri: URIRef
+    expected: str
+    parse: Callable[[object, str], Literal]
+
+
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueProblem("expected text; put the value in quotes")
+    text = value.strip()
+    if not text:
+        raise ValueProblem("expected text, got an empty value")
+    return text
+
+
+def _string(value: object, lang: str) -> Literal:
+    return Literal(_text(value))
+
+
+def _lang_string(value: object, lang: str) -> Literal:
+    return Literal(_text(value), lang=lang)
+
+
+def _decimal(value: object, lang: str) -> Literal:
+    if isinstance(value, bool):
+        raise ValueProblem("expected a number")
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, str) and _DECIMAL.match(value.strip()):
+        number = Decimal(value.strip())
+    else:
+        raise ValueProblem("expected a number such as 25000000 or 30.6")
+    if not number.is_finite():
+        raise ValueProblem("expected a finite number")
+    return Literal(format(number, "f"), datatype=XSD.decimal)
+
+
+def _integer(value: object, lang: str) -> Literal:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueProblem("expected a whole number")
+    return Literal(str(value), datatype=XSD.integer)
+
+
+def _boolean(value: object, lang: str) -> Literal:
+    if not isinstance(value, bool):
+        raise ValueProblem("expected true or false")
+    return Literal("true" if value else "false", datatype=XSD.boolean)
+
+
+def _year(value: object, lang: str) -> Literal:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not _YEAR.match(text):
+        raise ValueProblem("expected a year YYYY")
+    return Literal(text, datatype=XSD.gYear)
+
+
+def _year_month(value: object, lang: str) -> Literal:
+    match = _YEAR_MONTH.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueProblem("expected a month YYYY-MM")
+    if not 1 <= int(match.group(2)) <= 12:
+        raise ImpossibleValue(f"month {match.group(2)} does not exist")
+    return Literal(value, datatype=XSD.gYearMonth)
+
+
+def _date(value: object, lang: str) -> Literal:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueProblem("expected a date YYYY-MM-DD")
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise ImpossibleValue(f"no such date ({exc})") from None
+    return Literal(value, datatype=XSD.date)
+
+
+def _datetime(value: object, lang: str) -> Literal:
+    if not isinstance(value, str) or not _DATETIME.match(value):
+        raise ValueProblem("expected a date and time YYYY-MM-DDThh:mm")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ImpossibleValue(f"no such date or time ({exc})") from None
+    return Literal(parsed.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+
+
+def _duration(value: object, lang: str) -> Literal:
+    if not isinstance(value, str) or not _DURATION.match(value):
+        raise ValueProblem("expected an ISO 8601 duration such as PT5H or P3M")
+    return Literal(value, datatype=XSD.duration)
+
+
+def _any_uri(value: object, lang: str) -> Literal:
+    text = _text(value)
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
+        raise ValueProblem("expected a web address starting with http:// or https://")
+    return Literal(text, datatype=XSD.anyURI)
+
+
+def _language(value: object, lang: str) -> Literal:
+    if not isinstance(value, str) or not _LANGUAGE.match(value):
+        raise ValueProblem("expected a language tag such as de or en")
+    return Literal(value.lower(), datatype=XSD.language)
+
+
+DATATYPES: dict[URIRef, Datatype] = {
+    dt.iri: dt
+    for dt in (
+        Datatype(XSD.string, "text", _string),
+        Datatype(RDF.langString, "text", _lang_string),
+        Datatype(XSD.decimal, "a number", _decimal),
+        Datatype(XSD.integer, "a whole number", _integer),
+        Datatype(XSD.boolean, "true or false", _boolean),
+        Datatype(XSD.gYear, "a year (YYYY)", _year),
+        Datatype(XSD.gYearMonth, "a month (YYYY-MM)", _year_month),
+        Datatype(XSD.date, "a date (YYYY-MM-DD)", _date),
+        Datatype(XSD.dateTime, "a date and time (YYYY-MM-DDThh:mm)", _datetime),
+        Datatype(XSD.duration, "an ISO 8601 duration (e.g. PT5H)", _duration),
+        Datatype(XSD.anyURI, "a web address", _any_uri),
+        Datatype(XSD.language, "a language tag (e.g. de)", _language),
+    )
+}
+
+
+def parse_literal(datatypes: Sequence[URIRef], value: object, lang: str) -> Literal:
+    """Parse ``value`` as the first of ``datatypes`` it fits.
+
+    Args:
+        datatypes: The allowed datatypes (one, or the members of a union).
+        value: The value as read from YAML.
+        lang: Language tag for ``rdf:langString`` values.
+
+    Returns:
+        The typed literal.
+
+    Raises:
+        ValueProblem: When the value fits none of the datatypes.
+    """
+    if len(datatypes) == 1:
+        return DATATYPES[datatypes[0]].parse(value, lang)
+    for iri in datatypes:
+        try:
+            return DATATYPES[iri].parse(value, lang)
+        except ImpossibleValue:
+            raise
+        except ValueProblem:
+            continue
+    expected = ", ".join(DATATYPES[iri].expected for iri in datatypes)
+    raise ValueProblem(f"expected one of: {expected}")

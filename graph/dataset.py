@@ -104,7 +104,7 @@ class _Resolver:
         self.problems: list[Problem] = []
         self.classes: dict[str, URIRef] = {}  # id -> class IRI of every entity and source
         self.iris: dict[str, URIRef] = {}
-        self.used: set[str] = set()
+        self.invalid: set[str] = set()  # declared, but with a problem already reported
 
     def fail(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -117,6 +117,7 @@ class _Resolver:
             self.fail(location, f"duplicate id '{id_}' (first declared at {first})")
             return False
         self._first_location[id_] = location
+        self.invalid.add(id_)
         if not SLUG.match(id_):
             self.fail(
                 location,
@@ -137,6 +138,7 @@ class _Resolver:
             return False
         self.classes[id_] = info.iri
         self.iris[id_] = URIRef(f"{self.project.base}{info.segment}/{id_}")
+        self.invalid.discard(id_)
         return True
 
     def _types_under(self, root: URIRef) -> list[str]:
@@ -175,9 +177,9 @@ class _Resolver:
                 self.fail(claim.location, f"'{claim.property}' expects an entity id, got {target!r}")
                 return None
             if target not in self.classes:
-                self.fail(claim.location, f"unknown entity '{target}'{suggest(target, self.classes)}")
+                if target not in self.invalid:
+                    self.fail(claim.location, f"unknown entity '{target}'{suggest(target, self.classes)}")
                 return None
-            self.used.add(target)
             cls = self.classes[target]
             if not self.ontology.fits(cls, info.range):
                 expected = " or ".join(self.ontology.class_of(r).name for r in info.range)
@@ -221,8 +223,9 @@ class _Resolver:
         facts = [
             f for a in ok_sources for decl in a.facts for f in self._facts(decl, a.source.id, languages[a.source.id])
         ]
+        used = _referenced_ids(self.declarations)
         for decl, _ in declared:
-            if decl.id in entities and decl.id not in self.used:
+            if decl.id in entities and decl.id not in used:
                 self.fail(
                     decl.location,
                     f"entity '{decl.id}' is not used by any fact; every entity needs a sourced fact "
@@ -283,9 +286,11 @@ class _Resolver:
                     "and split it over several facts",
                 )
         if decl.subject not in self.classes:
-            self.fail(decl.subject_location, f"unknown entity '{decl.subject}'{suggest(decl.subject, self.classes)}")
+            if decl.subject not in self.invalid:
+                self.fail(
+                    decl.subject_location, f"unknown entity '{decl.subject}'{suggest(decl.subject, self.classes)}"
+                )
             return []
-        self.used.add(decl.subject)
         qualifiers: list[tuple[URIRef, Node]] = []
         for claim in decl.qualifiers:
             info = self.prop(claim, None, qualifier=True)
@@ -312,6 +317,16 @@ class _Resolver:
                 )
             )
         return facts
+
+
+def _referenced_ids(declarations: Declarations) -> set[str]:
+    """Every id a fact entry refers to, as written (whether or not it resolves)."""
+    used: set[str] = set()
+    for article in declarations.articles:
+        for fact in article.facts:
+            used.add(fact.subject)
+            used.update(c.value for c in (*fact.claims, *fact.qualifiers) if isinstance(c.value, str))
+    return used
 
 
 def resolve(project: Project, ontology: Ontology, declarations: Declarations, problems: list[Problem]) -> Dataset:

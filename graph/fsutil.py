@@ -27,12 +27,12 @@ def write_atomically(files: dict[Path, bytes]) -> list[Path]:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(name), target))
             os.chmod(name, _mode(target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())
-            staged.append((Path(name), target))
         for temp, target in staged:
             os.replace(temp, target)
     finally:

@@ -75,7 +75,17 @@ def _decimal(value: object, lang: str) -> Literal:
         raise ValueProblem("expected a number such as 25000000 or 30.6")
     if not number.is_finite():
         raise ValueProblem("expected a finite number")
-    return Literal(format(number, "f"), datatype=XSD.decimal)
+    return Literal(canonical_decimal(number), datatype=XSD.decimal)
+
+
+def canonical_decimal(number: Decimal) -> str:
+    """The XSD canonical form: no exponent, no superfluous zeros, always a decimal point.
+
+    Turtle writes ``200.0`` for an ``xsd:decimal``, so a literal ``"200"`` would read back
+    as a different term from another format; the canonical ``"200.0"`` is the same in all.
+    """
+    text = format(number.normalize(), "f")
+    return text if "." in text else f"{text}.0"
 
 
 def _integer(value: object, lang: str) -> Literal:

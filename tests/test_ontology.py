@@ -1,0 +1,101 @@
+"""The ontology: complete labels and definitions, standard alignments, shapes for all data."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as ns
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+
+from graph.namespace import NIK
+from graph.ontology import load_ontology
+from tests.conftest import ROOT
+
+ONTOLOGY = Graph().parse(ROOT / "ontology" / "ontology.ttl")
+SHAPES = Graph().parse(ROOT / "ontology" / "shapes.ttl")
+EXPORT = Graph().parse(ROOT / "exports" / "kg.ttl")
+STANDARD = (*tuple(str(ns) for ns in (ns.SDO, ns.ORG, ns.FOAF, ns.PROV)), str(RDF))
+
+
+def ours(kind: URIRef) -> list[URIRef]:
+    return sorted(t for t in ONTOLOGY.subjects(RDF.type, kind) if str(t).startswith(str(NIK)))
+
+
+CLASSES = ours(OWL.Class)
+PROPERTIES = ours(OWL.ObjectProperty) + ours(OWL.DatatypeProperty)
+
+
+def test_the_ontology_has_the_terms_the_articles_need() -> None:
+    names = {str(t).split("#")[1] for t in CLASSES}
+    wanted = {
+        "Politician", "PoliticalParty", "Ministry", "Government", "RegionalBody", "Municipality", "City",
+        "District", "IntegrationCentre", "Organization", "Venue", "Event", "Conference", "Visit", "Reception",
+        "Post", "Programme", "FundingCommitment", "Statistic", "SourceDocument", "Statement", "Quotation",
+    }  # fmt: skip
+    assert wanted <= names
+    assert len(CLASSES) >= 40 and len(PROPERTIES) >= 60
+
+
+def test_code_terms_exist_in_the_ontology() -> None:
+    for name in NIK.__annotations__:
+        term = NIK[name]
+        assert (term, None, None) in ONTOLOGY, f"NIK.{name} is not defined in ontology.ttl"
+
+
+@pytest.mark.parametrize("term", CLASSES + PROPERTIES, ids=lambda t: str(t).split("#")[1])
+def test_every_term_has_german_and_english_label_and_definition(term: URIRef) -> None:
+    for prop in (RDFS.label, SKOS.definition):
+        languages = {o.language for o in ONTOLOGY.objects(term, prop) if isinstance(o, Literal)}
+        assert {"de", "en"} <= languages, f"{term} lacks {prop} in { ({'de', 'en'} - languages) }"
+
+
+def aligned(term: URIRef, relation: URIRef) -> bool:
+    """Whether ``term`` reaches schema.org, ORG, FOAF or PROV-O through ``relation`` (transitively)."""
+    seen, todo = set(), [term]
+    while todo:
+        for parent in ONTOLOGY.objects(todo.pop(), relation):
+            if str(parent).startswith(STANDARD):
+                return True
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return False
+
+
+@pytest.mark.parametrize("term", CLASSES, ids=lambda t: str(t).split("#")[1])
+def test_every_class_aligns_with_a_standard_vocabulary(term: URIRef) -> None:
+    assert aligned(term, RDFS.subClassOf)
+
+
+@pytest.mark.parametrize("term", PROPERTIES, ids=lambda t: str(t).split("#")[1])
+def test_every_property_aligns_and_has_a_range(term: URIRef) -> None:
+    assert aligned(term, RDFS.subPropertyOf)
+    assert ONTOLOGY.value(term, RDFS.range) is not None
+
+
+def shape_targets() -> set[URIRef]:
+    return {t for t in SHAPES.objects(None, SH.targetClass) if isinstance(t, URIRef)}
+
+
+def test_every_class_used_in_the_data_has_a_shape() -> None:
+    ontology = load_ontology(ROOT / "ontology")
+    targets = shape_targets()
+    used = {c for c in EXPORT.objects(None, RDF.type) if isinstance(c, URIRef)}
+    assert len(used) > 20
+    for cls in used:
+        assert ontology.class_of(cls).ancestors & targets, f"no shape targets {cls} or a superclass"
+
+
+def test_every_property_used_in_the_data_is_constrained_by_a_shape() -> None:
+    paths = set(SHAPES.objects(None, SH.path))
+    used = {p for p in EXPORT.predicates() if str(p).startswith(str(NIK))}
+    assert used - paths == set()
+
+
+def test_iri_segments_are_inherited() -> None:
+    ontology = load_ontology(ROOT / "ontology")
+    assert ontology.classes["Politician"].segment == "person"
+    assert ontology.classes["City"].segment == "place"
+    assert ontology.classes["IntegrationCentre"].segment == "organization"
+    assert ontology.classes["Entity"].segment is None  # abstract: no entity may have it
+    assert ontology.properties["startDate"].qualifier and not ontology.properties["memberOf"].qualifier

@@ -6,17 +6,13 @@ Every exporter is deterministic: the same graph gives the same bytes, so diffs o
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
-from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib import Graph
 
+from graph import writers
 from graph.errors import ConfigError
 from graph.fsutil import write_atomically
 from graph.namespace import NIK
@@ -74,45 +70,11 @@ def write_exports(graph: Graph, names: list[str], out_dir: Path) -> list[Path]:
     return write_atomically(render_exports(graph, names, out_dir))
 
 
-class _GroupedTurtle(TurtleSerializer):
-    """Turtle with subjects grouped by class: entities and sources first (classes in
-    IRI order, members in IRI order), then statements, then references."""
-
-    def __init__(self, graph: Graph) -> None:
-        super().__init__(graph)
-        last = [NIK.Statement, NIK.Reference]
-        classes = {c for c in graph.objects(None, RDF.type) if isinstance(c, URIRef)}
-        self.topClasses = sorted(classes - set(last)) + [c for c in last if c in classes]
-
-
 def _turtle(graph: Graph) -> bytes:
-    stream = io.BytesIO()
-    _GroupedTurtle(graph).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
-
-
-def _ntriples(graph: Graph) -> bytes:
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.splitlines() if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _jsonld(graph: Graph) -> bytes:
-    context = {prefix: str(ns) for prefix, ns in graph.namespaces()}
-    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    return (json.dumps(_canonical(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
-def _canonical(data: Any) -> Any:
-    """Sort JSON-LD arrays (they are unordered sets here: we write no @list)."""
-    if isinstance(data, dict):
-        return {key: _canonical(value) for key, value in data.items()}
-    if isinstance(data, list):
-        items = [_canonical(item) for item in data]
-        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
-    return data
+    # Entities and sources first, then the statements about them, then the references.
+    return writers.turtle(graph, last_classes=(NIK.Statement, NIK.Reference))
 
 
 register("turtle", "kg.ttl", "text/turtle", _turtle)
-register("ntriples", "kg.nt", "application/n-triples", _ntriples)
-register("jsonld", "kg.jsonld", "application/ld+json", _jsonld)
+register("ntriples", "kg.nt", "application/n-triples", writers.ntriples)
+register("jsonld", "kg.jsonld", "application/ld+json", writers.jsonld)

@@ -114,7 +114,7 @@ def test_shacl_violation_is_located_in_the_sources(project: Path) -> None:
     assert result.exit_code == 1
     problem = result.stderr.strip().splitlines()[0]
     assert problem.startswith("sources/entities.yaml:")
-    assert "SHACL: event:sozialkonferenz-ruhr-2019: nik:startDate: an event has at most one start date" in problem
+    assert "SHACL: event:sozialkonferenz-ruhr-2019: nik:startDate: at most one start date" in problem
     assert result.stderr.strip().splitlines()[-1] == "Error: 1 SHACL violation; nothing was written."
     assert snapshot(project / "exports") == before
 

@@ -1,0 +1,202 @@
+"""Fast, deterministic RDF writers for graphs without blank nodes.
+
+rdflib's serialisers are general (blank nodes, lists, any graph shape) and slow on
+large graphs; ours need only IRIs and literals. Every writer orders its output
+completely (subjects, predicates, objects), so the same graph always gives the same
+bytes. The tests parse every output with Oxigraph and rapper and compare the triples.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_ESCAPE = re.compile(r'[\\"\n\r]')
+
+Triple = tuple[Node, Node, Node]
+
+
+class Prefixes:
+    """Namespace prefixes and the compaction of IRIs to ``prefix:local``.
+
+    Only namespaces ending in ``/`` or ``#`` are used, so an IRI's namespace is found by
+    cutting at its last ``/`` or ``#`` (one dictionary lookup, memoised per IRI).
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.pairs = sorted((p, ns) for p, ns in pairs if ns.endswith(("/", "#")))
+        self.by_namespace = {ns: p for p, ns in sorted(self.pairs, reverse=True)}
+        self.used: set[str] = set()
+        self._memo: dict[str, str | None] = {}
+
+    def compact(self, iri: str) -> str | None:
+        try:
+            return self._memo[iri]
+        except KeyError:
+            pass
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        prefix = self.by_namespace.get(iri[:cut])
+        local = iri[cut:]
+        result = f"{prefix}:{local}" if prefix is not None and _PN_LOCAL.match(local) else None
+        if prefix is not None and result is not None:
+            self.used.add(prefix)
+        self._memo[iri] = result
+        return result
+
+    @classmethod
+    def of(cls, graph: Graph) -> Prefixes:
+        return cls((prefix, str(namespace)) for prefix, namespace in graph.namespaces())
+
+
+def _check(triple: Triple) -> None:
+    if any(isinstance(t, BNode) for t in triple):
+        raise ValueError(f"blank nodes are not supported by this writer: {triple}")
+
+
+def _iri(iri: str) -> str:
+    if _IRI_FORBIDDEN.search(iri):
+        raise ValueError(f"IRI contains a character that cannot be written: {iri!r}")
+    return f"<{iri}>"
+
+
+def _string(text: str) -> str:
+    return '"' + _ESCAPE.sub(lambda m: _ESCAPES[m.group()], text) + '"'
+
+
+def _object_key(node: Node) -> tuple[str, str, str]:
+    if isinstance(node, Literal):
+        return (str(node), node.language or "", str(node.datatype or ""))
+    return (str(node), "", "")
+
+
+# ---------------------------------------------------------------- N-Triples
+
+
+def _nt_term(node: Node) -> str:
+    if isinstance(node, URIRef):
+        return _iri(str(node))
+    if isinstance(node, Literal):
+        text = _string(str(node))
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype and node.datatype != XSD.string:
+            return f"{text}^^{_iri(str(node.datatype))}"
+        return text
+    raise ValueError(f"cannot write {node!r}")
+
+
+def ntriples(graph: Graph) -> bytes:
+    """N-Triples, one triple per line, lines sorted by code point."""
+    lines = sorted(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in _graph_triples(graph))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _graph_triples(graph: Graph) -> Iterable[Triple]:
+    for triple in graph:
+        _check(triple)
+        yield triple
+
+
+# ---------------------------------------------------------------- Turtle
+
+
+def _turtle_term(node: Node, prefixes: Prefixes) -> str:
+    if isinstance(node, URIRef):
+        return prefixes.compact(str(node)) or _iri(str(node))
+    if isinstance(node, Literal):
+        lexical = str(node)
+        if node.language:
+            return f"{_string(lexical)}@{node.language}"
+        datatype = node.datatype
+        if datatype == XSD.integer and _INTEGER.match(lexical):
+            return lexical
+        if datatype == XSD.decimal and _DECIMAL.match(lexical):
+            return lexical
+        if datatype == XSD.boolean and lexical in ("true", "false"):
+            return lexical
+        if datatype and datatype != XSD.string:
+            return f"{_string(lexical)}^^{_turtle_term(datatype, prefixes)}"
+        return _string(lexical)
+    raise ValueError(f"cannot write {node!r}")
+
+
+def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
+    """Turtle grouped by subject; subjects ordered by class, then IRI.
+
+    Args:
+        graph: The graph (IRIs and literals only).
+        last_classes: Classes whose members come after all others, in this order
+            (e.g. statements and references after the entities they describe).
+    """
+    prefixes = Prefixes.of(graph)
+    by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in _graph_triples(graph):
+        by_subject[s][p].append(o)
+
+    def subject_key(subject: Node) -> tuple[int, str, str]:
+        types = sorted(str(t) for t in by_subject[subject].get(RDF.type, []))
+        first = types[0] if types else "\uffff"
+        rank = next((i + 1 for i, c in enumerate(last_classes) if str(c) in types), 0)
+        return (rank, first, str(subject))
+
+    blocks = []
+    for subject in sorted(by_subject, key=subject_key):
+        predicates = by_subject[subject]
+        ordered = sorted(predicates, key=lambda p: (p != RDF.type, str(p)))
+        lines = []
+        for predicate in ordered:
+            verb = "a" if predicate == RDF.type else _turtle_term(predicate, prefixes)
+            objects = [_turtle_term(o, prefixes) for o in sorted(predicates[predicate], key=_object_key)]
+            lines.append(f"{verb} " + ",\n        ".join(objects))
+        blocks.append(_turtle_term(subject, prefixes) + " " + " ;\n    ".join(lines) + " .\n")
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+# ---------------------------------------------------------------- JSON-LD
+
+
+def _jsonld_value(node: Node, prefixes: Prefixes) -> object:
+    if isinstance(node, URIRef):
+        return {"@id": prefixes.compact(str(node)) or str(node)}
+    if isinstance(node, Literal):
+        if node.language:
+            return {"@value": str(node), "@language": node.language}
+        if node.datatype and node.datatype != XSD.string:
+            return {"@value": str(node), "@type": prefixes.compact(str(node.datatype)) or str(node.datatype)}
+        return str(node)
+    raise ValueError(f"cannot write {node!r}")
+
+
+def jsonld(graph: Graph) -> bytes:
+    """Compacted JSON-LD: a prefix context and one node object per subject, all sorted."""
+    prefixes = Prefixes.of(graph)
+    nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in _graph_triples(graph):
+        subject = prefixes.compact(str(s)) or str(s)
+        if p == RDF.type:
+            nodes[subject]["@type"].append(prefixes.compact(str(o)) or str(o))
+        else:
+            key = prefixes.compact(str(p)) or str(p)
+            nodes[subject][key].append(_jsonld_value(o, prefixes))
+    items = []
+    for subject in sorted(nodes):
+        item: dict[str, object] = {"@id": subject}
+        for key, values in nodes[subject].items():
+            ordered = sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+            item[key] = ordered[0] if len(ordered) == 1 else ordered
+        items.append(item)
+    context = {p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}
+    document = {"@context": context, "@graph": items}
+    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

@@ -179,6 +179,12 @@ def _jsonld_value(node: Node, prefixes: Prefixes) -> object:
     raise ValueError(f"cannot write {node!r}")
 
 
+def _jsonld_sort_key(value: object) -> tuple[str, ...]:
+    if isinstance(value, dict):
+        return (value.get("@id", ""), value.get("@value", ""), value.get("@language", ""), value.get("@type", ""))
+    return ("", str(value), "", "")
+
+
 def jsonld(graph: Graph) -> bytes:
     """Compacted JSON-LD: a prefix context and one node object per subject, all sorted."""
     prefixes = Prefixes.of(graph)
@@ -194,7 +200,7 @@ def jsonld(graph: Graph) -> bytes:
     for subject in sorted(nodes):
         item: dict[str, object] = {"@id": subject}
         for key, values in nodes[subject].items():
-            ordered = sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+            ordered = sorted(values, key=_jsonld_sort_key)
             item[key] = ordered[0] if len(ordered) == 1 else ordered
         items.append(item)
     context = {p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}

@@ -105,6 +105,7 @@ class _Resolver:
         self.classes: dict[str, URIRef] = {}  # id -> class IRI of every entity and source
         self.iris: dict[str, URIRef] = {}
         self.invalid: set[str] = set()  # declared, but with a problem already reported
+        self._first_location: dict[str, Location] = {}
 
     def fail(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -198,7 +199,6 @@ class _Resolver:
     # -- declarations ----------------------------------------------------
 
     def resolve(self) -> Dataset:
-        self._first_location: dict[str, Location] = {}
         declared: list[tuple[EntityDecl, str]] = [(e, self.project.language) for e in self.declarations.registry]
         languages = {a.source.id: self._language_of(a.source) for a in self.declarations.articles}
         for article in self.declarations.articles:

@@ -349,36 +349,38 @@ def select(
         raise SelectionError(f"depth must be 0 or more, not {depth}")
     view = projection
     described: list[str] = []
+
+    def narrowed(network: Any, what: str) -> Projection:
+        described.append(what)
+        return replace(view, network=network, description=projection.description + tuple(described))
     if as_of is not None:
         try:
             span = parse_span(as_of)
         except DateProblem as exc:
             raise SelectionError(f"--as-of: {exc}") from None
         periods = _PeriodFinder(projection)
-        view = _keep_claims(view, lambda c, s, o: periods.holds(c, s, o, span, undated))
-        described.append(f"as of {as_of}" + (" (with undated facts)" if undated else ""))
+        kept = _keep_claims(view, lambda c, s, o: periods.holds(c, s, o, span, undated))
+        view = narrowed(kept.network, f"as of {as_of}" + (" (with undated facts)" if undated else ""))
     if sources:
         unknown = [s for s in sources if s not in projection.sources]
         if unknown:
             raise SelectionError(f"unknown source '{unknown[0]}'{_suggest(unknown[0], list(projection.sources))}")
         wanted = frozenset(sources)
-        view = _keep_claims(view, lambda c, s, o: bool(c.sources & wanted))
-        described.append("stated in " + ", ".join(sorted(wanted)))
+        kept = _keep_claims(view, lambda c, s, o: bool(c.sources & wanted))
+        view = narrowed(kept.network, "stated in " + ", ".join(sorted(wanted)))
     if types:
         chosen = _classes(projection.ontology, types)
         ancestors = {name: projection.ontology.classes[name].ancestors for name in set(nx.get_node_attributes(view.network, "cls").values())}
         keep = [n for n, cls in view.network.nodes(data="cls") if ancestors[cls] & chosen]
-        view = replace(view, network=view.network.subgraph(keep).copy())
-        described.append("classes " + ", ".join(sorted(types)))
+        view = narrowed(view.network.subgraph(keep).copy(), "classes " + ", ".join(sorted(types)))
     if focus:
         centres = [resolve_entity(view, f, projection) for f in focus]
         undirected = view.network.to_undirected(as_view=True)
         keep_set: set[str] = set()
         for centre in centres:
             keep_set.update(nx.single_source_shortest_path_length(undirected, centre, cutoff=depth))
-        view = replace(view, network=view.network.subgraph(sorted(keep_set)).copy())
-        described.append(f"within {depth} of " + ", ".join(centres))
-    return replace(view, description=projection.description + tuple(described))
+        view = narrowed(view.network.subgraph(sorted(keep_set)).copy(), f"within {depth} of " + ", ".join(centres))
+    return view
 
 
 def _classes(ontology: Ontology, names: Sequence[str]) -> frozenset[URIRef]:

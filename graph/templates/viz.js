@@ -334,11 +334,22 @@
   var search = document.getElementById("kg-search");
   var results = document.getElementById("kg-results");
   search.placeholder = UI.search;
-  var keys = D.nodes.map(function (n) { return fold([n[NODE.label]].concat(n[NODE.aliases], [n[NODE.id]]).join(" | ")); });
+  var names = D.nodes.map(function (n) { return [n[NODE.label]].concat(n[NODE.aliases]).map(fold); });
+  var keys = D.nodes.map(function (n, i) { return names[i].concat([fold(n[NODE.id])]).join(" | "); });
+  function score(i, q) {  // exact name or alias, then a name starting with it, then any match
+    var best = 3;
+    names[i].forEach(function (name) {
+      if (name === q) best = 0;
+      else if (best > 1 && name.indexOf(q) === 0) best = 1;
+      else if (best > 2 && name.indexOf(" " + q) >= 0) best = 2;
+    });
+    return best;
+  }
   function matches(q) {
     var found = [];
-    for (var i = 0; i < keys.length && found.length < 30; i++) if (keys[i].indexOf(q) >= 0) found.push(i);
-    return found;
+    for (var i = 0; i < keys.length; i++) if (keys[i].indexOf(q) >= 0) found.push([score(i, q), D.nodes[i][NODE.label].length, i]);
+    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
+    return found.slice(0, 30).map(function (f) { return f[2]; });
   }
   search.addEventListener("input", function () {
     clear(results);

@@ -8,6 +8,7 @@ visited in sorted order and every random choice is seeded.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -239,7 +240,7 @@ def shortest_paths(
             f"no connection between '{a}' and '{b}' in this view"
             + (f" ({'; '.join(projection.description)})" if projection.description else "")
         ) from None
-    return [tuple(_hop(projection, x, y) for x, y in zip(path, path[1:], strict=False)) for path in paths[:limit]]
+    return [tuple(_hop(projection, x, y) for x, y in itertools.pairwise(path)) for path in paths[:limit]]
 
 
 def format_paths(projection: Projection, paths: list[tuple[Hop, ...]], lang: str = "de") -> str:

@@ -202,7 +202,7 @@ def check_quotes(project: Path, texts: Path | None) -> None:
 OUTPUT_FILE = click.Path(dir_okay=False, path_type=Path, allow_dash=True)
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic in some click versions
     """A date at year, month or day precision, checked when the command line is read."""
 
     name = "DATE"

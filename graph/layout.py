@@ -4,7 +4,7 @@ A browser that lays out thousands of nodes with physics takes minutes to settle 
 defaults: 42 s at 1 k nodes, 394 s at 5 k). For large views ``kg viz`` computes positions
 here and turns physics off, so the page draws at once.
 
-The algorithm is Fruchterman–Reingold's force-directed layout in its grid variant (from
+The algorithm is Fruchterman-Reingold's force-directed layout in its grid variant (from
 their 1991 paper): edges pull their ends together, and each node is pushed away only by
 nodes in its own and the neighbouring grid cells, which makes a step linear in the number
 of nodes instead of quadratic. A weak pull towards the centre keeps components together.
@@ -36,10 +36,9 @@ def _close_pairs(pos: Positions, cell: float) -> tuple[npt.NDArray[np.intp], npt
     for dx, dy in _OFFSETS:
         wanted = sorted_keys + dx * height + dy
         hi = np.searchsorted(sorted_keys, wanted, side="right")
-        if dx == 0 and dy == 0:
-            lo = np.arange(len(order)) + 1  # later members of the same cell only
-        else:
-            lo = np.searchsorted(sorted_keys, wanted, side="left")
+        # within a cell, only its later members (each pair once)
+        same = dx == 0 and dy == 0
+        lo = np.arange(len(order)) + 1 if same else np.searchsorted(sorted_keys, wanted, side="left")
         counts = np.maximum(hi - lo, 0)
         total = int(counts.sum())
         if total == 0:
@@ -66,16 +65,17 @@ def _far_push(pos: Positions, k: float, cells: int = 24) -> Positions:
     cell = grid[:, 0] * cells + grid[:, 1]
     total = cells * cells
     mass = np.bincount(cell, minlength=total).astype(np.float64)
-    centre = np.stack([np.bincount(cell, weights=pos[:, a], minlength=total) for a in (0, 1)], axis=1)
+    sums: Positions = np.stack([np.bincount(cell, weights=pos[:, a], minlength=total) for a in (0, 1)], axis=1)
     occupied = np.flatnonzero(mass)
-    centre = centre[occupied] / mass[occupied, None]
-    mass = mass[occupied]
+    weights = mass[occupied]
+    centre: Positions = sums[occupied] / weights[:, None]
     delta = centre[:, None, :] - centre[None, :, :]
     dist2 = (delta * delta).sum(axis=2)
     np.fill_diagonal(dist2, np.inf)
-    field = ((k * k * mass[None, :] / dist2)[:, :, None] * delta).sum(axis=1)
+    field: Positions = ((k * k * weights[None, :] / dist2)[:, :, None] * delta).sum(axis=1)
     where = np.searchsorted(occupied, cell)
-    return field[where]
+    pushed: Positions = field[where]
+    return pushed
 
 
 def force_layout(

@@ -114,9 +114,7 @@ def graphml(projection: Projection) -> bytes:
     ]
     for prefix, scope, keys in (("n", "node", node_keys), ("e", "edge", edge_keys)):
         for name, kind in keys:
-            out.append(
-                f'  <key id="{prefix}_{name}" for="{scope}" attr.name={quoteattr(name)} attr.type="{kind}"/>'
-            )
+            out.append(f'  <key id="{prefix}_{name}" for="{scope}" attr.name={quoteattr(name)} attr.type="{kind}"/>')
     out.append('  <graph id="nrw-integration-kg" edgedefault="directed">')
     for node, row in nodes:
         out.append(f"    <node id={quoteattr(node)}>")
@@ -149,7 +147,8 @@ def gexf(projection: Projection) -> bytes:
     for scope, keys in (("node", node_keys), ("edge", edge_keys)):
         out.append(f'    <attributes class="{scope}" mode="static">')
         out.extend(
-            f"      <attribute id={quoteattr(name)} title={quoteattr(name)} type=\"{types[kind]}\"/>" for name, kind in keys
+            f'      <attribute id={quoteattr(name)} title={quoteattr(name)} type="{types[kind]}"/>'
+            for name, kind in keys
         )
         out.append("    </attributes>")
     out.append("    <nodes>")

@@ -164,18 +164,18 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
     sources: dict[Node, str] = {}
     classes: dict[Node, URIRef] = {}
     statements: list[Node] = []
-    for subject, pairs in by_subject.items():
+    for node, pairs in by_subject.items():
         for p, o in pairs:
             if p != RDF.type:
                 continue
             if o in entity_classes:
-                entities[subject] = local_name(subject)
-                classes[subject] = min(classes.get(subject, o), o)  # type: ignore[arg-type]
+                entities[node] = local_name(node)
+                classes[node] = min(classes.get(node, URIRef(str(o))), URIRef(str(o)))
             elif o in source_classes:
-                sources[subject] = local_name(subject)
-                classes[subject] = min(classes.get(subject, o), o)  # type: ignore[arg-type]
+                sources[node] = local_name(node)
+                classes[node] = min(classes.get(node, URIRef(str(o))), URIRef(str(o)))
             elif o == NIK.Statement:
-                statements.append(subject)
+                statements.append(node)
 
     references: dict[Node, Evidence] = {}
 
@@ -198,7 +198,9 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         lambda: defaultdict(list)
     )
     for statement in statements:
-        subject = predicate = obj = None
+        subject: Node | None = None
+        predicate: Node | None = None
+        obj: Node | None = None
         qualifiers: list[tuple[str, str]] = []
         found: list[Evidence] = []
         for p, o in by_subject[statement]:
@@ -230,7 +232,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
 
     network = nx.MultiDiGraph()
     for iri, id_ in sorted(entities.items(), key=lambda item: item[1]):
-        labels = [o for p, o in by_subject[iri] if p == RDFS.label]
+        labels = [str(o) for p, o in by_subject[iri] if p == RDFS.label]
         aliases = sorted(str(o) for p, o in by_subject[iri] if p == SKOS.altLabel)
         facts = tuple(
             sorted(
@@ -241,7 +243,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         network.add_node(
             id_,
             iri=str(iri),
-            label=str(min(labels)) if labels else id_,
+            label=min(labels) if labels else id_,
             cls=local_name(classes[iri]),
             aliases=tuple(aliases),
             attributes=facts,
@@ -289,7 +291,7 @@ def resolve_entity(projection: Projection, text: str, everything: Projection | N
         if folded == data["label"].casefold() or folded in (a.casefold() for a in data["aliases"])
     )
     if len(by_name) == 1:
-        return by_name[0]
+        return str(by_name[0])
     if everything is not None and text in everything.network:
         raise SelectionError(f"entity '{text}' is not in this view ({'; '.join(projection.description)})")
     raise SelectionError(f"unknown entity '{text}'{_suggest_entity(everything or projection, text)}")
@@ -353,6 +355,7 @@ def select(
     def narrowed(network: Any, what: str) -> Projection:
         described.append(what)
         return replace(view, network=network, description=projection.description + tuple(described))
+
     if as_of is not None:
         try:
             span = parse_span(as_of)
@@ -370,7 +373,10 @@ def select(
         view = narrowed(kept.network, "stated in " + ", ".join(sorted(wanted)))
     if types:
         chosen = _classes(projection.ontology, types)
-        ancestors = {name: projection.ontology.classes[name].ancestors for name in set(nx.get_node_attributes(view.network, "cls").values())}
+        ancestors = {
+            name: projection.ontology.classes[name].ancestors
+            for name in set(nx.get_node_attributes(view.network, "cls").values())
+        }
         keep = [n for n, cls in view.network.nodes(data="cls") if ancestors[cls] & chosen]
         view = narrowed(view.network.subgraph(keep).copy(), "classes " + ", ".join(sorted(types)))
     if focus:

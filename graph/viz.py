@@ -106,7 +106,7 @@ def _assets() -> tuple[str, str, str, str]:
 
 
 def _display(attribute: Attribute, projection: Projection) -> str:
-    if attribute.inverse or attribute.value in projection.sources and attribute.datatype is None:
+    if attribute.inverse or (attribute.value in projection.sources and attribute.datatype is None):
         source = projection.sources.get(attribute.value)
         if source is not None:
             return source.label
@@ -168,18 +168,22 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     merged: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for u, v, key, claims in network.edges(keys=True, data="claims"):
         merged[(order[u], order[v])].append([tables.term(key), [tables.claim(c) for c in claims]])
-    edges = [[u, v, parts] for (u, v), parts in sorted(merged.items())]
+    edges: list[list[Any]] = [[u, v, parts] for (u, v), parts in sorted(merged.items())]
+    pairs = sorted(merged)
 
     physics = len(nodes) <= PHYSICS_LIMIT
     if not physics:
-        positions = force_layout(len(nodes), [(u, v) for u, v, _ in edges])
+        positions = force_layout(len(nodes), pairs)
         for record, (x, y) in zip(nodes, positions, strict=True):
             record.extend([x, y])
-    sources = [
-        [s.id, s.label, s.title or "", projection.term_label(s.cls, lang)] for s in projection.sources.values()
+    sources = [[s.id, s.label, s.title or "", projection.term_label(s.cls, lang)] for s in projection.sources.values()]
+    evidence = [
+        [src, list(quotes), note or ""]
+        for (src, quotes, note), _ in sorted(tables.evidence.items(), key=lambda kv: kv[1])
     ]
-    evidence = [[src, list(quotes), note or ""] for (src, quotes, note), _ in sorted(tables.evidence.items(), key=lambda kv: kv[1])]
-    terms = [[name, projection.term_label(name, lang)] for name, _ in sorted(tables.terms.items(), key=lambda kv: kv[1])]
+    terms = [
+        [name, projection.term_label(name, lang)] for name, _ in sorted(tables.terms.items(), key=lambda kv: kv[1])
+    ]
     return {
         "title": title,
         "description": list(projection.description),
@@ -232,4 +236,4 @@ def render_html(projection: Projection, lang: str = "de", title: str | None = No
 
 def _ontology_title(ontology: Ontology, lang: str) -> str:
     label = ontology.label(ONTOLOGY_IRI, lang)
-    return label.split(" – ")[0]
+    return label.split(" \u2013 ")[0]  # the title before the dash

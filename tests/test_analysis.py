@@ -164,9 +164,7 @@ def test_graphml_is_read_by_networkx_and_igraph_with_the_same_network(whole: Pro
     assert data == graphml(whole)
     read = nx.read_graphml(ROOT / "exports" / "kg.graphml")
     assert set(read.nodes) == set(whole.network.nodes)
-    assert sorted((u, v, d["predicate"]) for u, v, d in read.edges(data=True)) == sorted(
-        whole.network.edges(keys=True)
-    )
+    assert sorted((u, v, d["predicate"]) for u, v, d in read.edges(data=True)) == sorted(whole.network.edges(keys=True))
     gueler = read.nodes["serap-gueler"]
     assert (gueler["label"], gueler["class"], gueler["class_en"]) == ("Serap Güler", "Politician", "politician")
     held = read.get_edge_data("markus-kerber", "staatssekretaer-bundesinnenministerium")

@@ -74,7 +74,9 @@ class Visit:
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        self.page.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort()
+        )
         self.page.goto(path.as_uri())
         deadline = time.monotonic() + 60
         while not self.page.evaluate("window.kgSettled === true"):
@@ -85,12 +87,17 @@ class Visit:
         return self.page.evaluate(script)
 
     def node_index(self, entity: str) -> int:
-        return int(self.evaluate(f"JSON.parse(document.getElementById('kg-data').textContent).nodes.findIndex(n => n[0] === {entity!r})"))
+        return int(
+            self.evaluate(
+                f"JSON.parse(document.getElementById('kg-data').textContent).nodes.findIndex(n => n[0] === {entity!r})"
+            )
+        )
 
     def hover(self, index: int) -> None:
         box = self.page.locator("#kg-network").bounding_box()
+        network = "window.kgNetwork"
         position = self.evaluate(
-            f"(() => {{ const p = window.kgNetwork.getPositions([{index}])[{index}]; return window.kgNetwork.canvasToDOM(p); }})()"
+            f"(() => {{ const p = {network}.getPositions([{index}])[{index}]; return {network}.canvasToDOM(p); }})()"
         )
         self.page.mouse.move(box["x"] + position["x"], box["y"] + position["y"])
         time.sleep(0.5)
@@ -165,7 +172,8 @@ def test_hostile_names_and_quotes_run_nothing(browser: Any, tmp_path: Path) -> N
     assert "<iframe src=javascript:window.__xss=6>" in panel
     assert visit.evaluate("typeof window.__xss") == "undefined"
     assert visit.dialogs == []
-    assert visit.evaluate("document.querySelectorAll('#kg-panel img, #kg-panel script, #kg-tooltip img, #kg-results img, iframe').length") == 0
+    injected = "#kg-panel img, #kg-panel script, #kg-tooltip img, #kg-results img, iframe"
+    assert visit.evaluate(f"document.querySelectorAll({injected!r}).length") == 0
     assert [url for url in visit.requests if not url.startswith("file:")] == []
     OUTPUT.mkdir(exist_ok=True)
     visit.page.screenshot(path=str(OUTPUT / "hostile.png"))

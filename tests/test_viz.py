@@ -84,12 +84,18 @@ def test_page_draws_every_entity_and_every_fact_between_entities(committed: dict
     store.load(path=str(ROOT / "exports" / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)
     store.load(path=str(ROOT / "ontology" / "ontology.ttl"), format=ox.RdfFormat.TURTLE)
     entity = "?x a/rdfs:subClassOf* nik:Entity"
-    entities = {local(row["e"].value) for row in store.query(PREFIXES + f"SELECT ?e {{ {entity.replace('?x', '?e')} }}")}
+    entities = {
+        local(row["e"].value) for row in store.query(PREFIXES + f"SELECT ?e {{ {entity.replace('?x', '?e')} }}")
+    }
     links = {
         (local(row["s"].value), local(row["p"].value), local(row["o"].value))
         for row in store.query(
-            PREFIXES + "SELECT ?s ?p ?o WHERE { ?st a nik:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
-            + entity.replace("?x", "?s") + " . " + entity.replace("?x", "?o") + " }"
+            PREFIXES
+            + "SELECT ?s ?p ?o WHERE { ?st a nik:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+            + entity.replace("?x", "?s")
+            + " . "
+            + entity.replace("?x", "?o")
+            + " }"
         )
     }
     assert len(entities) == len(pipeline.load(ROOT).entities)
@@ -135,8 +141,8 @@ def test_amounts_and_literal_facts_are_in_the_node_data(committed: dict[str, Any
 def test_legend_and_edge_labels_come_from_the_ontology_in_both_languages(project: Path) -> None:
     german = page(run("viz", "-o", "-").stdout_bytes)
     english = page(run("viz", "--lang", "en", "-o", "-").stdout_bytes)
-    assert ["Politician", "Politikerin/Politiker"] == next(c[:2] for c in german["classes"] if c[0] == "Politician")
-    assert ["Politician", "politician"] == next(c[:2] for c in english["classes"] if c[0] == "Politician")
+    assert next(c[:2] for c in german["classes"] if c[0] == "Politician") == ["Politician", "Politikerin/Politiker"]
+    assert next(c[:2] for c in english["classes"] if c[0] == "Politician") == ["Politician", "politician"]
     assert ["memberOf", "Mitglied von"] in german["terms"] and ["memberOf", "member of"] in english["terms"]
     assert german["ui"]["search"] != english["ui"]["search"]
 
@@ -190,7 +196,8 @@ def test_focus_shows_the_entity_and_its_neighbours(project: Path, graph: Graph) 
     neighbours = {
         local(o)
         for (o,) in graph.query(
-            PREFIXES + "SELECT ?o WHERE { { ?st rdf:subject ?b ; rdf:object ?o } UNION { ?st rdf:object ?b ; rdf:subject ?o }"
+            PREFIXES
+            + "SELECT ?o WHERE { { ?st rdf:subject ?b ; rdf:object ?o } UNION { ?st rdf:object ?b ; rdf:subject ?o }"
             " ?st a nik:Statement . ?o a ?c . FILTER(?b = <https://w3id.org/nrw-integration-kg/id/person/arnim-brux>)"
             " FILTER(STRSTARTS(STR(?c), STR(nik:))) }"
         )
@@ -252,7 +259,7 @@ def test_as_of_keeps_what_the_dates_say_held_that_day(project: Path) -> None:
     assert "thorsten-klute" not in node_ids(data)
     # the office claims shown are the dated ones only
     ids = [n[0] for n in data["nodes"]]
-    for u, v, parts in data["edges"]:
+    for u, _v, parts in data["edges"]:
         if ids[u] == "markus-kerber":
             for _, claims in parts:
                 assert all(c[0] for c in claims)
@@ -274,7 +281,10 @@ def test_as_of_a_year_matches_dates_within_it(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--focus", "serap-guler", "-o", "x.html"], "Error: unknown entity 'serap-guler' (did you mean 'serap-gueler'?)"),
+        (
+            ["--focus", "serap-guler", "-o", "x.html"],
+            "Error: unknown entity 'serap-guler' (did you mean 'serap-gueler'?)",
+        ),
         (["--type", "Persn", "-o", "x.html"], "Error: unknown class 'Persn' (did you mean 'Person'?)"),
         (["--source", "bericht-klute", "-o", "x.html"], "Error: unknown source 'bericht-klute'"),
         (
@@ -327,8 +337,8 @@ def hostile_project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "ontology", target / "ontology")
     entities = target / "sources" / "entities.yaml"
     entities.write_text(
-        entities.read_text("utf-8")
-        + "\n- id: hostile\n  type: Person\n  name: '<img src=x onerror=\"window.__xss=1\">Eve</script><script>window.__xss=2</script>'\n"
+        entities.read_text("utf-8") + "\n- id: hostile\n  type: Person\n"
+        "  name: '<img src=x onerror=\"window.__xss=1\">Eve</script><script>window.__xss=2</script>'\n"
         "  aliases: ['<b onmouseover=\"window.__xss=3\">alias</b>']\n",
         "utf-8",
     )

@@ -119,7 +119,7 @@ def main() -> None:
     "formats",
     type=click.Choice(export.formats()),
     multiple=True,
-    help="Export only these formats (repeatable)  [default: all of turtle, ntriples, jsonld].",
+    help="Export only these formats (repeatable)  [default: all of turtle, ntriples, jsonld, html, graphml, gexf].",
 )
 @texts_option
 @quiet_option
@@ -129,9 +129,9 @@ def build(project: Path, out: Path | None, formats: tuple[str, ...], texts: Path
 
     Loads every file in sources/ (all mistakes are reported at once, as
     file:line), checks the quotes when the texts are available, builds the
-    graph, validates it with SHACL and only then writes kg.ttl, kg.nt and
-    kg.jsonld. Same input, byte-identical output; on any error the existing
-    exports are left untouched.
+    graph, validates it with SHACL and only then writes kg.ttl, kg.nt,
+    kg.jsonld, kg.html (see 'kg viz'), kg.graphml and kg.gexf. Same input,
+    byte-identical output; on any error the existing exports are left untouched.
 
     \b
     Examples:

@@ -72,10 +72,6 @@ class Period:
             return False
         return (self.first is None or self.first <= span.last) and (self.last is None or span.first <= self.last)
 
-    def excludes(self, span: Span) -> bool:
-        """Whether the dates rule ``span`` out (an undated period never does)."""
-        return self.dated and not self.overlaps(span)
-
 
 def period_of(starts: Iterable[str], ends: Iterable[str], points: Iterable[str]) -> Period:
     """The period bounded by every start, end and point date recorded for a fact.

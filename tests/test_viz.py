@@ -15,6 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+import yaml
 from rdflib import Graph
 
 from graph import pipeline
@@ -145,6 +146,35 @@ def test_legend_and_edge_labels_come_from_the_ontology_in_both_languages(project
     assert next(c[:2] for c in english["classes"] if c[0] == "Politician") == ["Politician", "politician"]
     assert ["memberOf", "Mitglied von"] in german["terms"] and ["memberOf", "member of"] in english["terms"]
     assert german["ui"]["search"] != english["ui"]["search"]
+
+
+def test_a_class_added_to_the_ontology_is_drawn_with_no_code_change(tmp_path: Path) -> None:
+    project = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", project)
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    ontology = project / "ontology" / "ontology.ttl"
+    ontology.write_text(
+        ontology.read_text("utf-8")
+        + """
+nik:Mayor a owl:Class ;
+    rdfs:label "Bürgermeisterin/Bürgermeister"@de , "mayor"@en ;
+    skos:definition "Wer eine Stadt leitet."@de , "Who heads a town."@en ;
+    rdfs:subClassOf nik:Politician .
+""",
+        "utf-8",
+    )
+    entities = project / "sources" / "entities.yaml"
+    entities.write_text(entities.read_text("utf-8").replace("type: Politician", "type: Mayor", 1), "utf-8")
+    data = page(run("viz", "--project", project, "-o", "-").stdout_bytes)
+    legend = {c[0]: c[1:4] for c in data["classes"]}
+    # its label from the ontology, its colour and shape from its nearest styled ancestor
+    styles = yaml.safe_load((ROOT / "graph" / "templates" / "viz-style.yaml").read_text("utf-8"))["classes"]
+    assert legend["Mayor"] == [
+        "Bürgermeisterin/Bürgermeister",
+        styles["Politician"]["color"],
+        styles["Politician"]["shape"],
+    ]
+    assert "Politician" not in legend
 
 
 def test_html_is_self_contained_utf8_and_loads_nothing(committed: dict[str, Any]) -> None:

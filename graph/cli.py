@@ -410,8 +410,8 @@ def stats(
 
 @main.command()
 @project_option
-@click.argument("source")
-@click.argument("target")
+@click.argument("start")
+@click.argument("end")
 @click.option("--all", "every", is_flag=True, help="Every shortest connection (at most 20), not just the first.")
 @view_options
 @click.option(
@@ -427,8 +427,8 @@ def stats(
 @reports_errors
 def path(
     project: Path,
-    source: str,
-    target: str,
+    start: str,
+    end: str,
     every: bool,
     types: tuple[str, ...],
     sources: tuple[str, ...],
@@ -440,7 +440,7 @@ def path(
 ) -> None:
     """Show the shortest connection between two entities, with its evidence.
 
-    SOURCE and TARGET are entity ids (or exact names). Each hop lists the facts
+    START and END are entity ids (or exact names). Each hop lists the facts
     that link the two entities, whichever way they point, with qualifiers and
     every source and quote. Exit code 1 when they are not connected.
 
@@ -457,8 +457,8 @@ def path(
 
     view, found = views.path(
         project=project,
-        source=source,
-        target=target,
+        start=start,
+        end=end,
         every=every,
         types=types,
         sources=sources,

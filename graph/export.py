@@ -25,12 +25,16 @@ ViewRender = Callable[[Graph, Ontology], bytes]
 
 @dataclass(frozen=True)
 class Exporter:
-    """A named output format."""
+    """A named output format.
+
+    ``render`` takes the graph alone; formats registered with :func:`register_view` also
+    need the ontology (``render_view``), and their ``render`` says so.
+    """
 
     name: str
     filename: str
     media_type: str
-    render: Render | None
+    render: Render
     render_view: ViewRender | None = None
 
     def to_bytes(self, graph: Graph, ontology: Ontology | None = None) -> bytes:
@@ -39,11 +43,8 @@ class Exporter:
         Raises:
             KGError: When the format needs the ontology and none is given.
         """
-        if self.render_view is not None:
-            if ontology is None:
-                raise KGError(f"export format '{self.name}' needs the ontology")
+        if self.render_view is not None and ontology is not None:
             return self.render_view(graph, ontology)
-        assert self.render is not None
         return self.render(graph)
 
 
@@ -57,7 +58,11 @@ def register(name: str, filename: str, media_type: str, render: Render) -> None:
 
 def register_view(name: str, filename: str, media_type: str, render: ViewRender) -> None:
     """Add an output format under ``name`` whose renderer also takes the ontology."""
-    _REGISTRY[name] = Exporter(name, filename, media_type, None, render)
+
+    def needs_ontology(graph: Graph) -> bytes:
+        raise KGError(f"export format '{name}' needs the ontology")
+
+    _REGISTRY[name] = Exporter(name, filename, media_type, needs_ontology, render)
 
 
 def exporter(name: str) -> Exporter:

@@ -131,8 +131,8 @@ def stats(
 
 def path(
     project: Path | str = ".",
-    source: str = "",
-    target: str = "",
+    start: str = "",
+    end: str = "",
     every: bool = False,
     types: Sequence[str] = (),
     sources: Sequence[str] = (),
@@ -142,4 +142,4 @@ def path(
 ) -> tuple[Projection, list[tuple[Hop, ...]]]:
     """The shortest connections between two entities (see :func:`graph.analysis.shortest_paths`)."""
     view = load_view(project, (), 1, types, sources, as_of, undated, progress)
-    return view, shortest_paths(view, source, target, every=every)
+    return view, shortest_paths(view, start, end, every=every)

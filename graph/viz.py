@@ -27,6 +27,7 @@ import yaml
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 from rdflib import URIRef
+from rdflib.namespace import RDFS
 
 from graph.errors import ConfigError
 from graph.layout import force_layout
@@ -62,10 +63,7 @@ class Style:
                     return self.classes[name]
             seen.update(level)
             level = [
-                p
-                for c in level
-                for p in graph.objects(c, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"))
-                if isinstance(p, URIRef) and p not in seen
+                p for c in level for p in graph.objects(c, RDFS.subClassOf) if isinstance(p, URIRef) and p not in seen
             ]
         return self.default
 

@@ -412,3 +412,14 @@ def test_export_of_an_unknown_format_lists_the_valid_ones(project: Path) -> None
     result = run("export", "dot")
     assert result.exit_code == 2
     assert "'dot' is not one of 'gexf', 'graphml', 'html', 'jsonld', 'ntriples', 'turtle'" in result.stderr
+
+
+def test_network_formats_say_they_need_the_ontology() -> None:
+    from graph import export
+    from graph.errors import KGError
+
+    graph = build_graph(pipeline.load(ROOT)).graph
+    with pytest.raises(KGError, match="export format 'graphml' needs the ontology"):
+        export.render_exports(graph, ["graphml"], ROOT / "exports")
+    rendered = export.render_exports(graph, ["turtle"], ROOT / "exports")  # RDF formats need none
+    assert list(rendered) == [ROOT / "exports" / "kg.ttl"]

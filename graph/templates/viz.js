@@ -273,7 +273,7 @@
     var edgeUpdates = D.edges.map(function (e, i) {
       var visible = !nodeUpdates[e[0]].hidden && !nodeUpdates[e[1]].hidden &&
         (sourceFilter === "" || edgeSources[i][sourceFilter]);
-      if (visible) edgesShown++;
+      if (visible) edgesShown += e[2].length;  // facts, as kg stats counts them
       var dim = near && !(e[0] === focusNode || e[1] === focusNode);
       return { id: i, hidden: !visible, color: { opacity: dim ? 0.15 : 1 } };
     });
@@ -378,6 +378,6 @@
   });
 
   document.getElementById("kg-hint").textContent = UI.hint;
-  counts(D.nodes.length, D.edges.length);
+  counts(D.nodes.length, D.edges.reduce(function (sum, e) { return sum + e[2].length; }, 0));
   window.kgShow = show;
 })();

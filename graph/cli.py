@@ -119,7 +119,7 @@ def main() -> None:
     "formats",
     type=click.Choice(export.formats()),
     multiple=True,
-    help="Export only these formats (repeatable)  [default: all of turtle, ntriples, jsonld].",
+    help="Export only these formats (repeatable)  [default: all of turtle, ntriples, jsonld, html, graphml, gexf].",
 )
 @texts_option
 @quiet_option
@@ -129,9 +129,9 @@ def build(project: Path, out: Path | None, formats: tuple[str, ...], texts: Path
 
     Loads every file in sources/ (all mistakes are reported at once, as
     file:line), checks the quotes when the texts are available, builds the
-    graph, validates it with SHACL and only then writes kg.ttl, kg.nt and
-    kg.jsonld. Same input, byte-identical output; on any error the existing
-    exports are left untouched.
+    graph, validates it with SHACL and only then writes kg.ttl, kg.nt,
+    kg.jsonld, kg.html (see 'kg viz'), kg.graphml and kg.gexf. Same input,
+    byte-identical output; on any error the existing exports are left untouched.
 
     \b
     Examples:
@@ -194,3 +194,314 @@ def check_quotes(project: Path, texts: Path | None) -> None:
     """
     report = pipeline.check_quotes(project=project, texts=texts)
     click.echo(f"all {report.quotes} quotes and titles of {report.sources} sources found verbatim")
+
+
+# ---------------------------------------------------------------- network views and exports
+# kg viz, kg stats, kg path (graph/views.py) and kg export (graph/pipeline.py).
+
+OUTPUT_FILE = click.Path(dir_okay=False, path_type=Path, allow_dash=True)
+
+
+class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic in some click versions
+    """A date at year, month or day precision, checked when the command line is read."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from graph.temporal import DateProblem, parse_span
+
+        try:
+            parse_span(str(value))
+        except DateProblem as exc:
+            self.fail(str(exc), param, ctx)
+        return str(value)
+
+
+def view_options(command: F) -> F:
+    """--type, --source, --as-of and --undated: the filters every network command shares."""
+    for option in reversed(
+        [
+            click.option(
+                "--type",
+                "types",
+                multiple=True,
+                metavar="CLASS",
+                help="Only entities of this ontology class or its subclasses (repeatable), e.g. Person.",
+            ),
+            click.option(
+                "--source",
+                "sources",
+                multiple=True,
+                metavar="SOURCE",
+                help="Only facts stated in this source (its id; repeatable).",
+            ),
+            click.option(
+                "--as-of",
+                type=DateParam(),
+                help="Only facts whose dates say they held on this date (YYYY, YYYY-MM or YYYY-MM-DD); "
+                "undated facts are left out.",
+            ),
+            click.option("--undated", is_flag=True, help="With --as-of, keep facts that have no date at all."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def lang_option(command: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["de", "en"]),
+        default="de",
+        show_default=True,
+        help="Language of class and property labels (from the ontology).",
+    )(command)
+
+
+@main.command()
+@project_option
+@click.option(
+    "--output",
+    "-o",
+    type=OUTPUT_FILE,
+    default=None,
+    help="HTML file to write ('-' for standard output)  [default: PROJECT/exports/kg.html; "
+    "required with --focus, --type, --source or --as-of].",
+)
+@click.option(
+    "--focus",
+    multiple=True,
+    metavar="ENTITY",
+    help="Centre the view on this entity (id or exact name; repeatable).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="With --focus: include entities up to this many relations away.",
+)
+@view_options
+@lang_option
+@click.option("--title", help="Heading of the page  [default: the ontology's title].")
+@quiet_option
+@reports_errors
+def viz(
+    project: Path,
+    output: Path | None,
+    focus: tuple[str, ...],
+    depth: int,
+    types: tuple[str, ...],
+    sources: tuple[str, ...],
+    as_of: str | None,
+    undated: bool,
+    lang: str,
+    title: str | None,
+    quiet: bool,
+) -> None:
+    """Draw the network of entities as one self-contained HTML page.
+
+    People, organisations, places, events, posts, programmes and the rest are
+    nodes (colour and shape per class, size by number of relations); facts
+    between them are edges labelled from the ontology. Hover or click a node
+    or edge to see its qualifiers and every source with its quote; search by
+    name, filter by class or source, double-click for a neighbourhood. The
+    page needs no network: open it from disk in any browser.
+
+    \b
+    Examples:
+      kg viz                                        # exports/kg.html, everything
+      kg viz --focus serap-gueler --depth 2 -o gueler.html
+      kg viz --type Person --type Event -o people-events.html
+      kg viz --source bericht-klute-ki-ennepe-ruhr-kreis -o klute.html
+      kg viz --as-of 2019-11-27 --lang en -o 2019-11-27.html
+    """
+    from graph import views
+
+    say = progress_printer(quiet)
+    result = views.viz(
+        project=project,
+        output=output,
+        focus=focus,
+        depth=depth,
+        types=types,
+        sources=sources,
+        as_of=as_of,
+        undated=undated,
+        lang=lang,
+        title=title,
+        progress=say,
+    )
+    if result.output is None:
+        click.echo(result.html.decode("utf-8"), nl=False)
+    else:
+        state = "wrote" if result.changed else "unchanged:"
+        say(f"{state} {result.output} ({result.nodes} entities, {result.edges} relations, {len(result.html):,} bytes)")
+
+
+@main.command()
+@project_option
+@click.option("--focus", multiple=True, metavar="ENTITY", help="Only this entity's neighbourhood (repeatable).")
+@click.option(
+    "--depth", type=click.IntRange(min=0), default=1, show_default=True, help="With --focus: how many relations away."
+)
+@view_options
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many leaders to list.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Plain-text tables or JSON.",
+)
+@lang_option
+@quiet_option
+@reports_errors
+def stats(
+    project: Path,
+    focus: tuple[str, ...],
+    depth: int,
+    types: tuple[str, ...],
+    sources: tuple[str, ...],
+    as_of: str | None,
+    undated: bool,
+    top: int,
+    output_format: str,
+    lang: str,
+    quiet: bool,
+) -> None:
+    """Network statistics: counts, components, central entities, communities.
+
+    Counts entities per class and relations per property, lists the connected
+    components, the entities with the most relations (degree) and those on
+    the most shortest paths between others (betweenness), and communities
+    found with the Louvain method (seeded, so the answer is stable). Works on
+    the same entity network as 'kg viz', with the same filters.
+
+    \b
+    Examples:
+      kg stats
+      kg stats --top 5 --format json
+      kg stats --source bericht-gueler-haus-der-integration
+    """
+    import json
+
+    from graph import views
+    from graph.analysis import format_stats
+
+    result = views.stats(
+        project=project,
+        focus=focus,
+        depth=depth,
+        types=types,
+        sources=sources,
+        as_of=as_of,
+        undated=undated,
+        top=top,
+        lang=lang,
+        progress=progress_printer(quiet),
+    )
+    if output_format == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_stats(result, top=top))
+
+
+@main.command()
+@project_option
+@click.argument("start")
+@click.argument("end")
+@click.option("--all", "every", is_flag=True, help="Every shortest connection (at most 20), not just the first.")
+@view_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Readable text or JSON.",
+)
+@lang_option
+@quiet_option
+@reports_errors
+def path(
+    project: Path,
+    start: str,
+    end: str,
+    every: bool,
+    types: tuple[str, ...],
+    sources: tuple[str, ...],
+    as_of: str | None,
+    undated: bool,
+    output_format: str,
+    lang: str,
+    quiet: bool,
+) -> None:
+    """Show the shortest connection between two entities, with its evidence.
+
+    START and END are entity ids (or exact names). Each hop lists the facts
+    that link the two entities, whichever way they point, with qualifiers and
+    every source and quote. Exit code 1 when they are not connected.
+
+    \b
+    Examples:
+      kg path thorsten-klute ki-ennepe-ruhr-kreis
+      kg path arnim-brux olaf-schade --all
+      kg path serap-gueler rvr --format json
+    """
+    import json
+
+    from graph import views
+    from graph.analysis import format_paths, paths_json
+
+    view, found = views.path(
+        project=project,
+        start=start,
+        end=end,
+        every=every,
+        types=types,
+        sources=sources,
+        as_of=as_of,
+        undated=undated,
+        progress=progress_printer(quiet),
+    )
+    if output_format == "json":
+        click.echo(json.dumps(paths_json(view, found, lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_paths(view, found, lang), nl=False)
+
+
+@main.command("export")
+@project_option
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(export.formats()))
+@click.option(
+    "--output",
+    "-o",
+    type=OUTPUT_FILE,
+    default="-",
+    show_default=True,
+    help="File to write atomically; '-' for standard output.",
+)
+@texts_option
+@quiet_option
+@reports_errors
+def export_command(project: Path, format_name: str, output: Path, texts: Path | None, quiet: bool) -> None:
+    """Write the graph in one format, to a file or standard output.
+
+    Runs every check of 'kg build' first; nothing is written unless they pass.
+    Formats: turtle, ntriples, jsonld (RDF), html (the 'kg viz' page),
+    graphml and gexf (the entity network for Gephi, Cytoscape, igraph).
+
+    \b
+    Examples:
+      kg export graphml -o network.graphml
+      kg export gexf -o network.gexf
+      kg export turtle | head
+    """
+    content = pipeline.export(
+        project=project, format=format_name, output=output, texts=texts, progress=progress_printer(quiet)
+    )
+    if str(output) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()

@@ -17,7 +17,7 @@ from pathlib import Path
 from graph.build import BuiltGraph, build_graph
 from graph.dataset import Dataset, resolve
 from graph.errors import ConfigError, Problem, QuoteError, ShapeError
-from graph.export import render_exports
+from graph.export import exporter, render_exports
 from graph.fsutil import write_atomically
 from graph.ontology import load_ontology
 from graph.project import Project, load_project
@@ -26,7 +26,7 @@ from graph.quotes import check_quotes as _check_quotes
 from graph.sources import read_sources
 from graph.validate import validate_graph
 
-DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld")
+DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
 Progress = Callable[[str], None]
 
 
@@ -187,7 +187,7 @@ def build(
     result = validate(project, texts=texts, progress=say)
     out_dir = Path(out) if out is not None else result.dataset.project.exports_dir
     with result.timings.step("serialise"):
-        rendered = render_exports(result.built.graph, list(formats), out_dir)
+        rendered = render_exports(result.built.graph, list(formats), out_dir, result.dataset.ontology)
     with result.timings.step("write"):
         written = write_atomically(rendered)
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
@@ -200,3 +200,34 @@ def build(
         tuple(written),
         tuple(sorted(rendered)),
     )
+
+
+def export(
+    project: Path | str = ".",
+    format: str = "turtle",
+    output: Path | str | None = None,
+    texts: Path | str | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """Validate like ``build``, then render one format (see :func:`graph.export.formats`).
+
+    Args:
+        project: The project folder.
+        format: The export format's name.
+        output: File to write atomically; ``None`` or ``-`` writes nothing.
+        texts: Folder with the source texts for the quote check (default: configured).
+        progress: Called with one line per step.
+
+    Returns:
+        The rendered bytes.
+
+    Raises:
+        ConfigError: For an unknown format or a broken set-up (nothing written).
+        SourceError, QuoteError, ShapeError: The data has problems (nothing written).
+    """
+    chosen = exporter(format)
+    result = validate(project, texts=texts, progress=progress)
+    content = chosen.to_bytes(result.built.graph, result.dataset.ontology)
+    if output is not None and str(output) != "-":
+        write_atomically({Path(output): content})
+    return content

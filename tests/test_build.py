@@ -16,7 +16,7 @@ from graph import pipeline
 from graph.namespace import NIK
 from tests.conftest import DATA, ROOT, assert_same_graph, run, snapshot
 
-EXPORTS = ("kg.jsonld", "kg.nt", "kg.ttl")
+EXPORTS = ("kg.gexf", "kg.graphml", "kg.html", "kg.jsonld", "kg.nt", "kg.ttl")
 TERMS = Namespace(str(NIK))  # any ontology term, including ones the code never names
 
 
@@ -88,10 +88,10 @@ def test_statement_iris_do_not_depend_on_the_base(mini: Path, tmp_path: Path) ->
 def test_unchanged_exports_are_not_rewritten(mini: Path) -> None:
     first = run("build", "--project", mini)
     assert first.exit_code == 0
-    assert "wrote 3 of 3 files" in first.stderr
+    assert "wrote 6 of 6 files" in first.stderr
     before = snapshot(mini / "exports")
     second = run("build", "--project", mini)
-    assert "wrote 0 of 3 files" in second.stderr and "(3 unchanged)" in second.stderr
+    assert "wrote 0 of 6 files" in second.stderr and "(6 unchanged)" in second.stderr
     assert snapshot(mini / "exports") == before
 
 
@@ -106,7 +106,7 @@ def test_format_option_writes_only_that_format(mini: Path, tmp_path: Path) -> No
 def test_unknown_format_lists_the_valid_ones(mini: Path) -> None:
     result = run("build", "--project", mini, "--format", "rdfxml")
     assert result.exit_code == 2
-    assert "'rdfxml' is not one of 'jsonld', 'ntriples', 'turtle'" in result.stderr
+    assert "'rdfxml' is not one of 'gexf', 'graphml', 'html', 'jsonld', 'ntriples', 'turtle'" in result.stderr
 
 
 def test_a_new_ontology_property_needs_no_code_change(mini: Path) -> None:

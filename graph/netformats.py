@@ -1,0 +1,174 @@
+"""GraphML and GEXF: the entity projection for Gephi, Cytoscape, igraph and networkx.
+
+Written by hand rather than with networkx's writers: those stamp the day of writing and
+networkx's version into GEXF, and their output may change with any networkx release,
+while ``exports/`` must be byte-identical for the same input. Both files have one node
+per entity and one edge per fact between entities (parallel edges for several properties
+between the same two entities), every value a string except ``statements`` (an integer).
+
+Node attributes: ``label``, ``class``, ``class_de``, ``class_en``, ``iri``, ``aliases``,
+``sources`` (ids of the sources that back a fact about the entity), plus one attribute per
+date property the entity has (``startDate``, ``endDate``, ``foundingDate``, …).
+Edge attributes: ``predicate``, ``label`` (German), ``label_en``, ``statements``,
+``sources``, ``quotes`` (the evidence, `` | ``-separated) and one attribute per qualifier
+used (``asOf``, ``startDate``, ``role``, …). Several values are joined with ``; ``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from graph.projection import Claim, Projection
+
+_DATES = {"gYear", "gYearMonth", "date", "dateTime"}
+Row = dict[str, str | int]
+
+
+def _join(values: Iterable[str]) -> str:
+    return "; ".join(sorted(set(values)))
+
+
+def _claim_sources(claims: Iterable[Claim]) -> set[str]:
+    return {e.source for c in claims for e in c.evidence}
+
+
+def node_rows(projection: Projection) -> list[tuple[str, Row]]:
+    """One row of attributes per node, in the projection's (sorted) order."""
+    network = projection.network
+    rows = []
+    for node, data in network.nodes(data=True):
+        sources = set()
+        for attribute in data["attributes"]:
+            sources |= _claim_sources(attribute.claims)
+        for _, _, claims in network.in_edges(node, data="claims"):
+            sources |= _claim_sources(claims)
+        for _, _, claims in network.out_edges(node, data="claims"):
+            sources |= _claim_sources(claims)
+        row: Row = {
+            "label": data["label"],
+            "class": data["cls"],
+            "class_de": projection.term_label(data["cls"], "de"),
+            "class_en": projection.term_label(data["cls"], "en"),
+            "iri": data["iri"],
+            "aliases": _join(data["aliases"]),
+            "sources": _join(sources),
+        }
+        dates: dict[str, list[str]] = {}
+        for attribute in data["attributes"]:
+            if attribute.datatype in _DATES and not attribute.inverse:
+                dates.setdefault(attribute.predicate, []).append(attribute.value)
+        row.update({name: _join(values) for name, values in dates.items()})
+        rows.append((node, {k: v for k, v in row.items() if v != ""}))
+    return rows
+
+
+def edge_rows(projection: Projection) -> list[tuple[str, str, str, Row]]:
+    """One row of attributes per edge: source, target, property and attributes."""
+    rows = []
+    for u, v, key, claims in projection.network.edges(keys=True, data="claims"):
+        row: Row = {
+            "predicate": key,
+            "label": projection.term_label(key, "de"),
+            "label_en": projection.term_label(key, "en"),
+            "statements": len(claims),
+            "sources": _join(_claim_sources(claims)),
+            "quotes": " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes})),
+        }
+        qualifiers: dict[str, list[str]] = {}
+        for claim in claims:
+            for name, value in claim.qualifiers:
+                qualifiers.setdefault(name, []).append(value)
+        row.update({name: _join(values) for name, values in qualifiers.items()})
+        rows.append((u, v, key, {k: val for k, val in row.items() if val != ""}))
+    return rows
+
+
+def _keys(rows: Iterable[Row]) -> list[tuple[str, str]]:
+    """Attribute names in a fixed order (the common ones first), each with its type."""
+    names: dict[str, str] = {}
+    for row in rows:
+        for name, value in row.items():
+            names.setdefault(name, "int" if isinstance(value, int) else "string")
+    first = ["label", "label_en", "predicate", "class", "class_de", "class_en", "iri", "aliases", "statements"]
+    ordered = [n for n in first if n in names] + sorted(n for n in names if n not in first)
+    return [(n, names[n]) for n in ordered]
+
+
+def _edge_id(u: str, v: str, key: str) -> str:
+    return f"{u}--{key}--{v}"
+
+
+def graphml(projection: Projection) -> bytes:
+    """The projection as GraphML (directed, parallel edges allowed)."""
+    nodes = node_rows(projection)
+    edges = edge_rows(projection)
+    node_keys = _keys(row for _, row in nodes)
+    edge_keys = _keys(row for *_, row in edges)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+    ]
+    for prefix, scope, keys in (("n", "node", node_keys), ("e", "edge", edge_keys)):
+        for name, kind in keys:
+            out.append(f'  <key id="{prefix}_{name}" for="{scope}" attr.name={quoteattr(name)} attr.type="{kind}"/>')
+    out.append('  <graph id="nrw-integration-kg" edgedefault="directed">')
+    for node, row in nodes:
+        out.append(f"    <node id={quoteattr(node)}>")
+        out.extend(f'      <data key="n_{k}">{escape(str(row[k]))}</data>' for k, _ in node_keys if k in row)
+        out.append("    </node>")
+    for u, v, key, row in edges:
+        out.append(f"    <edge id={quoteattr(_edge_id(u, v, key))} source={quoteattr(u)} target={quoteattr(v)}>")
+        out.extend(f'      <data key="e_{k}">{escape(str(row[k]))}</data>' for k, _ in edge_keys if k in row)
+        out.append("    </edge>")
+    out += ["  </graph>", "</graphml>", ""]
+    return "\n".join(out).encode("utf-8")
+
+
+def gexf(projection: Projection) -> bytes:
+    """The projection as GEXF 1.3 (directed; an edge's ``kind`` is its property)."""
+    nodes = node_rows(projection)
+    edges = edge_rows(projection)
+    node_keys = [k for k in _keys(row for _, row in nodes) if k[0] != "label"]
+    edge_keys = [k for k in _keys(row for *_, row in edges) if k[0] != "label"]
+    types = {"string": "string", "int": "integer"}
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
+        "  <meta>",
+        "    <creator>nrw-integration-kg (kg export gexf)</creator>",
+        "    <description>Entities and the sourced facts between them</description>",
+        "  </meta>",
+        '  <graph defaultedgetype="directed" mode="static">',
+    ]
+    for scope, keys in (("node", node_keys), ("edge", edge_keys)):
+        out.append(f'    <attributes class="{scope}" mode="static">')
+        out.extend(
+            f'      <attribute id={quoteattr(name)} title={quoteattr(name)} type="{types[kind]}"/>'
+            for name, kind in keys
+        )
+        out.append("    </attributes>")
+    out.append("    <nodes>")
+    for node, row in nodes:
+        out.append(f"      <node id={quoteattr(node)} label={quoteattr(str(row['label']))}>")
+        out.append("        <attvalues>")
+        out.extend(
+            f"          <attvalue for={quoteattr(k)} value={quoteattr(str(row[k]))}/>" for k, _ in node_keys if k in row
+        )
+        out += ["        </attvalues>", "      </node>"]
+    out += ["    </nodes>", "    <edges>"]
+    for u, v, key, row in edges:
+        out.append(
+            f"      <edge id={quoteattr(_edge_id(u, v, key))} source={quoteattr(u)} target={quoteattr(v)} "
+            f"label={quoteattr(str(row['label']))} kind={quoteattr(key)}>"
+        )
+        out.append("        <attvalues>")
+        out.extend(
+            f"          <attvalue for={quoteattr(k)} value={quoteattr(str(row[k]))}/>" for k, _ in edge_keys if k in row
+        )
+        out += ["        </attvalues>", "      </edge>"]
+    out += ["    </edges>", "  </graph>", "</gexf>", ""]
+    return "\n".join(out).encode("utf-8")

@@ -1,0 +1,462 @@
+"""The entity projection: the sourced RDF graph as a network of entities, with its evidence.
+
+One projection serves every network view, so ``kg viz``, ``kg stats``, ``kg path`` and the
+GraphML/GEXF exports always agree:
+
+- **Nodes** are the entities: every instance of a subclass of ``nik:Entity`` (people,
+  organisations, places, events, posts, programmes, funding commitments, statistics,
+  quotations). Statements, references and sources are not nodes; they are what the nodes
+  and edges carry.
+- **Edges** are facts whose value is another entity (the truthy triple ``s p o``), keyed by
+  the property, from subject to object. Each edge carries its *claims*: one per statement
+  node, with the statement's qualifiers and its *evidence* (one per reference: the source
+  and the verbatim quotes).
+- **Attributes** are a node's facts whose value is a literal (a date, an amount, a text), or
+  that link it to a source document (a photographer), each with its claims in the same way.
+
+Everything is read from the graph and the ontology; a class or property added to the
+ontology shows up here with no code change.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from graph.errors import ConfigError, KGError
+from graph.namespace import NIK
+from graph.ontology import Ontology
+from graph.temporal import DateProblem, Period, Span, parse_span, period_of
+
+_OURS = str(NIK)
+_STATEMENT_LINKS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom}
+
+
+class SelectionError(KGError):
+    """A view asks for something the graph does not have (an unknown entity, class or source)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """One reference: the source and the verbatim quotes that back a claim."""
+
+    source: str
+    quotes: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Claim:
+    """One statement of a fact: its qualifiers and the evidence for it."""
+
+    statement: str
+    qualifiers: tuple[tuple[str, str], ...]
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def sources(self) -> frozenset[str]:
+        return frozenset(e.source for e in self.evidence)
+
+    def qualifier(self, name: str) -> list[str]:
+        return [value for key, value in self.qualifiers if key == name]
+
+
+@dataclass(frozen=True, order=True)
+class Attribute:
+    """A fact about an entity whose value is not another entity.
+
+    ``value`` is the literal's text, or the id of a source document; ``inverse`` is true when
+    the entity is the fact's object (a source document names its photographer).
+    """
+
+    predicate: str
+    value: str
+    claims: tuple[Claim, ...]
+    datatype: str | None = None
+    language: str | None = None
+    inverse: bool = False
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A source document as the views show it."""
+
+    id: str
+    iri: str
+    cls: str
+    label: str
+    title: str | None
+    metadata: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Projection:
+    """The entity network and what it needs to be shown.
+
+    Attributes:
+        network: A ``networkx.MultiDiGraph``. Nodes are entity ids with the attributes ``iri``,
+            ``label``, ``cls`` (class local name), ``aliases`` (tuple), ``attributes`` (tuple of
+            :class:`Attribute`); edges go from subject to object, keyed by the property's local
+            name, with ``predicate`` and ``claims`` (tuple of :class:`Claim`).
+        ontology: The ontology (labels of classes and properties).
+        sources: Every source document by id.
+        description: What the view shows, in words (filters applied), for titles and reports.
+    """
+
+    network: Any
+    ontology: Ontology
+    sources: dict[str, SourceInfo]
+    description: tuple[str, ...] = field(default=())
+
+    def label(self, node: str) -> str:
+        return str(self.network.nodes[node]["label"])
+
+    def cls(self, node: str) -> str:
+        return str(self.network.nodes[node]["cls"])
+
+    def term_label(self, name: str, lang: str) -> str:
+        """The ontology's label of a class or property local name in ``lang``."""
+        return self.ontology.label(URIRef(_OURS + name), lang)
+
+    def claims(self) -> Iterable[Claim]:
+        """Every claim in the view (edges and attributes)."""
+        for _, _, claims in self.network.edges(data="claims"):
+            yield from claims
+        for _, attributes in self.network.nodes(data="attributes"):
+            for attribute in attributes:
+                yield from attribute.claims
+
+
+def local_name(iri: Node) -> str:
+    """The part of an IRI after its last ``#`` or ``/`` (entity ids, class and property names)."""
+    text = str(iri)
+    return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
+
+
+def project(graph: Graph, ontology: Ontology) -> Projection:
+    """Project the built graph onto its entities.
+
+    Args:
+        graph: The graph as :func:`graph.build.build_graph` makes it (or as read from ``kg.ttl``).
+        ontology: The ontology it was built with.
+
+    Returns:
+        The projection, with nodes and edges inserted in sorted order (so every algorithm
+        that walks it is deterministic).
+    """
+    entity_classes = {c.iri for c in ontology.classes.values() if NIK.Entity in c.ancestors}
+    source_classes = {c.iri for c in ontology.classes.values() if NIK.SourceDocument in c.ancestors}
+    by_subject: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    for s, p, o in graph:
+        by_subject[s].append((p, o))
+
+    entities: dict[Node, str] = {}
+    sources: dict[Node, str] = {}
+    classes: dict[Node, URIRef] = {}
+    statements: list[Node] = []
+    for node, pairs in by_subject.items():
+        for p, o in pairs:
+            if p != RDF.type:
+                continue
+            if o in entity_classes:
+                entities[node] = local_name(node)
+                classes[node] = min(classes.get(node, URIRef(str(o))), URIRef(str(o)))
+            elif o in source_classes:
+                sources[node] = local_name(node)
+                classes[node] = min(classes.get(node, URIRef(str(o))), URIRef(str(o)))
+            elif o == NIK.Statement:
+                statements.append(node)
+
+    references: dict[Node, Evidence] = {}
+
+    def evidence(reference: Node) -> Evidence:
+        found = references.get(reference)
+        if found is None:
+            source, quotes, note = "", [], None
+            for p, o in by_subject.get(reference, ()):
+                if p == NIK.statedIn:
+                    source = sources.get(o, local_name(o))
+                elif p == NIK.quote:
+                    quotes.append(str(o))
+                elif p == NIK.curatorNote:
+                    note = str(o)
+            found = references[reference] = Evidence(source, tuple(sorted(quotes)), note)
+        return found
+
+    edges: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    attributes: dict[str, dict[tuple[str, str, str | None, str | None, bool], list[Claim]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for statement in statements:
+        subject: Node | None = None
+        predicate: Node | None = None
+        obj: Node | None = None
+        qualifiers: list[tuple[str, str]] = []
+        found: list[Evidence] = []
+        for p, o in by_subject[statement]:
+            if p == RDF.subject:
+                subject = o
+            elif p == RDF.predicate:
+                predicate = o
+            elif p == RDF.object:
+                obj = o
+            elif p == PROV.wasDerivedFrom:
+                found.append(evidence(o))
+            elif p not in _STATEMENT_LINKS:
+                qualifiers.append((local_name(p), str(o)))
+        if subject is None or predicate is None or obj is None:
+            continue
+        claim = Claim(local_name(statement), tuple(sorted(qualifiers)), tuple(sorted(found)))
+        name = local_name(predicate)
+        if subject in entities and obj in entities:
+            edges[(entities[subject], entities[obj], name)].append(claim)
+        elif subject in entities:
+            if isinstance(obj, Literal):
+                datatype = local_name(obj.datatype) if obj.datatype else None
+                key = (name, str(obj), datatype, obj.language, False)
+            else:
+                key = (name, sources.get(obj, str(obj)), None, None, False)
+            attributes[entities[subject]][key].append(claim)
+        elif obj in entities:
+            attributes[entities[obj]][(name, sources.get(subject, str(subject)), None, None, True)].append(claim)
+
+    network = nx.MultiDiGraph()
+    for iri, id_ in sorted(entities.items(), key=lambda item: item[1]):
+        labels = [str(o) for p, o in by_subject[iri] if p == RDFS.label]
+        aliases = sorted(str(o) for p, o in by_subject[iri] if p == SKOS.altLabel)
+        facts = tuple(
+            sorted(
+                Attribute(name, value, tuple(sorted(claims)), datatype, language, inverse)
+                for (name, value, datatype, language, inverse), claims in attributes.get(id_, {}).items()
+            )
+        )
+        network.add_node(
+            id_,
+            iri=str(iri),
+            label=min(labels) if labels else id_,
+            cls=local_name(classes[iri]),
+            aliases=tuple(aliases),
+            attributes=facts,
+        )
+    for (u, v, name), claims in sorted(edges.items()):
+        network.add_edge(u, v, key=name, predicate=name, claims=tuple(sorted(claims)))
+
+    infos = {}
+    for iri, id_ in sources.items():
+        pairs = by_subject[iri]
+        label = next((str(o) for p, o in sorted(pairs) if p == RDFS.label), id_)
+        title = next((str(o) for p, o in sorted(pairs) if p == NIK.title), None)
+        metadata = tuple(
+            sorted(
+                (local_name(p), str(o))
+                for p, o in pairs
+                if isinstance(o, Literal) and p not in (RDFS.label, NIK.title, NIK.sha256) and str(p).startswith(_OURS)
+            )
+        )
+        infos[id_] = SourceInfo(id_, str(iri), local_name(classes[iri]), label, title, metadata)
+    return Projection(network, ontology, dict(sorted(infos.items())))
+
+
+# ------------------------------------------------------------------ selecting a view
+
+
+def resolve_entity(projection: Projection, text: str, everything: Projection | None = None) -> str:
+    """The entity id ``text`` names: an id, or else a unique exact name or alias.
+
+    Args:
+        projection: The view to look in.
+        text: What the user typed.
+        everything: The unfiltered projection, to tell "unknown" from "not in this view".
+
+    Raises:
+        SelectionError: For an unknown id, with the closest id or name as a suggestion.
+    """
+    network = projection.network
+    if text in network:
+        return text
+    folded = text.casefold()
+    by_name = sorted(
+        n
+        for n, data in network.nodes(data=True)
+        if folded == data["label"].casefold() or folded in (a.casefold() for a in data["aliases"])
+    )
+    if len(by_name) == 1:
+        return str(by_name[0])
+    if everything is not None and text in everything.network:
+        raise SelectionError(f"entity '{text}' is not in this view ({'; '.join(projection.description)})")
+    raise SelectionError(f"unknown entity '{text}'{_suggest_entity(everything or projection, text)}")
+
+
+def _suggest_entity(projection: Projection, text: str) -> str:
+    network = projection.network
+    folded = text.casefold()
+    named = sorted(
+        n for n, data in network.nodes(data=True) if folded in data["label"].casefold() or folded in n.casefold()
+    )
+    if named:
+        return f" (did you mean '{named[0]}'?)"
+    close = difflib.get_close_matches(text, sorted(network), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    labels = {data["label"]: n for n, data in network.nodes(data=True)}
+    close = difflib.get_close_matches(text, sorted(labels), n=1, cutoff=0.6)
+    return f" (did you mean '{labels[close[0]]}'?)" if close else ""
+
+
+def _suggest(name: str, candidates: Sequence[str]) -> str:
+    lowered = {c.casefold(): c for c in candidates}
+    if name.casefold() in lowered:
+        return f" (did you mean '{lowered[name.casefold()]}'?)"
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def select(
+    projection: Projection,
+    *,
+    focus: Sequence[str] = (),
+    depth: int = 1,
+    types: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    as_of: str | None = None,
+    undated: bool = False,
+) -> Projection:
+    """A view of the projection; with no arguments, the whole of it.
+
+    The filters apply in this order:
+
+    1. ``as_of``: only claims that held on that date (see :func:`claim_period`); with
+       ``undated``, also claims without any date. Edges and attributes without claims
+       left are dropped, and so are entities with nothing left.
+    2. ``sources``: only claims with evidence from one of these sources (their evidence
+       from other sources is kept); entities with nothing left are dropped.
+    3. ``types``: only entities of these classes or their subclasses.
+    4. ``focus``: only these entities and what lies within ``depth`` edges of them
+       (in either direction).
+
+    Raises:
+        SelectionError: For an unknown entity, class or source, or a malformed date.
+    """
+    if depth < 0:
+        raise SelectionError(f"depth must be 0 or more, not {depth}")
+    view = projection
+    described: list[str] = []
+
+    def narrowed(network: Any, what: str) -> Projection:
+        described.append(what)
+        return replace(view, network=network, description=projection.description + tuple(described))
+
+    if as_of is not None:
+        try:
+            span = parse_span(as_of)
+        except DateProblem as exc:
+            raise SelectionError(f"--as-of: {exc}") from None
+        periods = _PeriodFinder(projection)
+        kept = _keep_claims(view, lambda c, s, o: periods.holds(c, s, o, span, undated))
+        view = narrowed(kept.network, f"as of {as_of}" + (" (with undated facts)" if undated else ""))
+    if sources:
+        unknown = [s for s in sources if s not in projection.sources]
+        if unknown:
+            raise SelectionError(f"unknown source '{unknown[0]}'{_suggest(unknown[0], list(projection.sources))}")
+        wanted = frozenset(sources)
+        kept = _keep_claims(view, lambda c, s, o: bool(c.sources & wanted))
+        view = narrowed(kept.network, "stated in " + ", ".join(sorted(wanted)))
+    if types:
+        chosen = _classes(projection.ontology, types)
+        ancestors = {
+            name: projection.ontology.classes[name].ancestors
+            for name in set(nx.get_node_attributes(view.network, "cls").values())
+        }
+        keep = [n for n, cls in view.network.nodes(data="cls") if ancestors[cls] & chosen]
+        view = narrowed(view.network.subgraph(keep).copy(), "classes " + ", ".join(sorted(types)))
+    if focus:
+        centres = [resolve_entity(view, f, projection) for f in focus]
+        undirected = view.network.to_undirected(as_view=True)
+        keep_set: set[str] = set()
+        for centre in centres:
+            keep_set.update(nx.single_source_shortest_path_length(undirected, centre, cutoff=depth))
+        view = narrowed(view.network.subgraph(sorted(keep_set)).copy(), f"within {depth} of " + ", ".join(centres))
+    return view
+
+
+def _classes(ontology: Ontology, names: Sequence[str]) -> frozenset[URIRef]:
+    entity_classes = sorted(c.name for c in ontology.classes.values() if NIK.Entity in c.ancestors)
+    chosen = []
+    for name in names:
+        info = ontology.classes.get(name)
+        if info is None or NIK.Entity not in info.ancestors:
+            raise SelectionError(f"unknown class '{name}'{_suggest(name, entity_classes)}")
+        chosen.append(info.iri)
+    return frozenset(chosen)
+
+
+def _keep_claims(projection: Projection, keep: Any) -> Projection:
+    """A copy with only the claims ``keep(claim, subject, object)`` accepts, and what still has claims."""
+    old = projection.network
+    network = nx.MultiDiGraph()
+    alive: set[str] = set()
+    edges = []
+    for u, v, key, claims in old.edges(keys=True, data="claims"):
+        kept = tuple(c for c in claims if keep(c, u, v))
+        if kept:
+            edges.append((u, v, key, kept))
+            alive.update((u, v))
+    nodes = []
+    for node, data in old.nodes(data=True):
+        attributes = []
+        for attribute in data["attributes"]:
+            kept = tuple(c for c in attribute.claims if keep(c, node, None))
+            if kept:
+                attributes.append(replace(attribute, claims=kept))
+        if attributes or node in alive:
+            nodes.append((node, {**data, "attributes": tuple(attributes)}))
+    network.add_nodes_from(nodes)
+    for u, v, key, kept in edges:
+        network.add_edge(u, v, key=key, **{**old.edges[u, v, key], "claims": kept})
+    return replace(projection, network=network)
+
+
+class _PeriodFinder:
+    """Periods of claims: their own date qualifiers plus the dates of the entities they link.
+
+    A claim is bounded by its ``startDate``, ``endDate`` and ``asOf`` qualifiers, and by the
+    ``startDate`` and ``endDate`` of its subject and object (the event, programme or funding
+    commitment it belongs to: a speaker of a conference on 27 November 2019 spoke then).
+    """
+
+    def __init__(self, projection: Projection) -> None:
+        properties = projection.ontology.properties
+        missing = [n for n in ("startDate", "endDate", "asOf") if n not in properties]
+        if missing:
+            raise ConfigError(f"--as-of needs the properties {', '.join(missing)} in the ontology")
+        self.extent: dict[str, tuple[list[str], list[str]]] = {}
+        for node, attributes in projection.network.nodes(data="attributes"):
+            starts = [a.value for a in attributes if a.predicate == "startDate" and not a.inverse]
+            ends = [a.value for a in attributes if a.predicate == "endDate" and not a.inverse]
+            if starts or ends:
+                self.extent[node] = (starts, ends)
+
+    def period(self, claim: Claim, subject: str, obj: str | None) -> Period:
+        starts = claim.qualifier("startDate")
+        ends = claim.qualifier("endDate")
+        for node in (subject, obj):
+            if node is not None and node in self.extent:
+                starts = starts + self.extent[node][0]
+                ends = ends + self.extent[node][1]
+        return period_of(starts, ends, claim.qualifier("asOf"))
+
+    def holds(self, claim: Claim, subject: str, obj: str | None, span: Span, undated: bool) -> bool:
+        period = self.period(claim, subject, obj)
+        if not period.dated:
+            return undated
+        return period.overlaps(span)

@@ -1,0 +1,145 @@
+"""The library behind ``kg viz``, ``kg stats`` and ``kg path``.
+
+Each function takes the same keyword arguments as its command's options, loads the
+project (both phases of :func:`graph.pipeline.load`, so every fact is sourced) and builds
+the graph, projects it onto its entities and selects the view (:func:`graph.projection.select`).
+SHACL and the quote check are ``kg build``'s and ``kg validate``'s job; a view of sources
+that do not load is never drawn. Nothing here prints; progress goes to a callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph import pipeline
+from graph.analysis import Hop, Stats, compute_stats, shortest_paths
+from graph.build import build_graph
+from graph.fsutil import write_atomically
+from graph.project import load_project
+from graph.projection import Projection, SelectionError, project, select
+from graph.viz import render_html
+
+Progress = Callable[[str], None]
+HTML_NAME = "kg.html"
+
+
+def _silent(message: str) -> None:
+    pass
+
+
+def load_view(
+    project_dir: Path | str = ".",
+    focus: Sequence[str] = (),
+    depth: int = 1,
+    types: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    as_of: str | None = None,
+    undated: bool = False,
+    progress: Progress | None = None,
+) -> Projection:
+    """Load the project and select a view of its entity projection.
+
+    Raises:
+        SourceError, ConfigError: The project does not load.
+        SelectionError: The view names an unknown entity, class or source, or a bad date.
+    """
+    say = progress or _silent
+    dataset = pipeline.load(project_dir)
+    built = build_graph(dataset)
+    whole = project(built.graph, dataset.ontology)
+    view = select(whole, focus=focus, depth=depth, types=types, sources=sources, as_of=as_of, undated=undated)
+    say(f"view: {view.network.number_of_nodes()} entities, {view.network.number_of_edges()} relations")
+    return view
+
+
+@dataclass(frozen=True)
+class VizResult:
+    """What ``viz`` wrote."""
+
+    output: Path | None
+    html: bytes
+    nodes: int
+    edges: int
+    changed: bool
+
+
+def viz(
+    project: Path | str = ".",
+    output: Path | str | None = None,
+    focus: Sequence[str] = (),
+    depth: int = 1,
+    types: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    as_of: str | None = None,
+    undated: bool = False,
+    lang: str = "de",
+    title: str | None = None,
+    progress: Progress | None = None,
+) -> VizResult:
+    """Write the network as one self-contained HTML page.
+
+    Args:
+        project: The project folder.
+        output: The file to write; ``-`` writes nothing (the caller prints ``html``). Default:
+            ``exports/kg.html`` for the whole graph. A focused view must name its file, so
+            the committed ``exports/kg.html`` always shows everything.
+        focus: Entity ids (or exact names) to centre the view on.
+        depth: How many edges away from ``focus`` to include.
+        types: Only entities of these classes (and their subclasses).
+        sources: Only facts stated in these sources (ids).
+        as_of: Only facts that held on this date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+        undated: With ``as_of``, keep facts without any date too.
+        lang: Language of labels and controls (``de`` or ``en``).
+        title: Heading of the page.
+        progress: Called with one line per step.
+
+    Raises:
+        SelectionError: A focused view without ``output``, or an unknown entity, class or source.
+    """
+    focused = bool(focus or types or sources or as_of)
+    if focused and output is None:
+        raise SelectionError(
+            "a focused view (--focus, --type, --source, --as-of) needs --output FILE; exports/kg.html shows everything"
+        )
+    view = load_view(project, focus, depth, types, sources, as_of, undated, progress)
+    html = render_html(view, lang=lang, title=title)
+    if output is not None and str(output) == "-":
+        return VizResult(None, html, view.network.number_of_nodes(), view.network.number_of_edges(), True)
+    target = Path(output) if output is not None else load_project(project).exports_dir / HTML_NAME
+    changed = bool(write_atomically({target: html}))
+    return VizResult(target, html, view.network.number_of_nodes(), view.network.number_of_edges(), changed)
+
+
+def stats(
+    project: Path | str = ".",
+    focus: Sequence[str] = (),
+    depth: int = 1,
+    types: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    as_of: str | None = None,
+    undated: bool = False,
+    top: int = 10,
+    lang: str = "de",
+    progress: Progress | None = None,
+) -> Stats:
+    """Network statistics of a view (see :func:`graph.analysis.compute_stats`)."""
+    view = load_view(project, focus, depth, types, sources, as_of, undated, progress)
+    return compute_stats(view, top=top, lang=lang)
+
+
+def path(
+    project: Path | str = ".",
+    start: str = "",
+    end: str = "",
+    every: bool = False,
+    types: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    as_of: str | None = None,
+    undated: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Projection, list[tuple[Hop, ...]]]:
+    """The shortest connections between two entities (see :func:`graph.analysis.shortest_paths`)."""
+    view = load_view(project, (), 1, types, sources, as_of, undated, progress)
+    return view, shortest_paths(view, start, end, every=every)

@@ -1,0 +1,99 @@
+"""Dates for --as-of, and the layout of large views: unit tests of graph/temporal.py and graph/layout.py."""
+
+from __future__ import annotations
+
+import math
+import random
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graph import pipeline
+from graph.build import build_graph
+from graph.layout import _close_pairs, force_layout
+from graph.projection import project
+from graph.temporal import DateProblem, Span, parse_span, period_of
+from graph.viz import PHYSICS_LIMIT, page_data
+from tests.conftest import ROOT
+
+# ------------------------------------------------------------------ dates
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("2019", date(2019, 1, 1), date(2019, 12, 31)),
+        ("2020-02", date(2020, 2, 1), date(2020, 2, 29)),
+        ("2019-11-27", date(2019, 11, 27), date(2019, 11, 27)),
+        ("2019-11-27T16:30:00", date(2019, 11, 27), date(2019, 11, 27)),
+    ],
+)
+def test_a_date_stands_for_the_days_it_covers(text: str, first: date, last: date) -> None:
+    assert parse_span(text) == Span(first, last)
+
+
+@pytest.mark.parametrize("text", ["27.11.2019", "2019-13", "2019-02-30", "", "19"])
+def test_other_texts_are_not_dates(text: str) -> None:
+    with pytest.raises(DateProblem):
+        parse_span(text)
+
+
+def test_periods_have_open_bounds_and_points() -> None:
+    day = parse_span("2019-11-27")
+    assert not period_of([], [], []).overlaps(day)  # undated: never
+    assert period_of(["2018"], [], []).overlaps(day)  # "seit 2018"
+    assert period_of([], ["2020"], []).overlaps(day)  # "bis 2020"
+    assert not period_of([], ["2018"], []).overlaps(day)
+    assert period_of([], [], ["2019"]).overlaps(day)  # asOf at a coarser precision
+    assert not period_of([], [], ["2019-11-26"]).overlaps(day)
+    assert period_of(["2019-11-27T12:00"], ["2019-11-27T16:30"], []).overlaps(parse_span("2019-11"))
+    assert not period_of(["2019-01"], ["2018-12"], []).overlaps(day)  # contradictory dates: empty
+
+
+# ------------------------------------------------------------------ layout
+
+
+def test_close_pairs_finds_every_pair_within_a_cell_once() -> None:
+    rng = np.random.default_rng(3)
+    pos = rng.uniform(0, 10, size=(400, 2))
+    i, j = _close_pairs(pos, 1.0)
+    found = {(min(a, b), max(a, b)) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
+    assert len(found) == len(i)  # no pair twice
+    near = {(a, b) for a in range(400) for b in range(a + 1, 400) if math.dist(pos[a].tolist(), pos[b].tolist()) < 1.0}
+    assert near <= found
+
+
+def test_layout_is_deterministic_spread_out_and_keeps_neighbours_close() -> None:
+    rng = random.Random(5)
+    # two dense clusters of 150 nodes joined by one edge
+    edges = [(rng.randrange(150), rng.randrange(150)) for _ in range(450)]
+    edges += [(150 + rng.randrange(150), 150 + rng.randrange(150)) for _ in range(450)]
+    edges.append((0, 150))
+    positions = force_layout(300, edges)
+    assert positions == force_layout(300, edges)
+    assert len(set(positions)) == 300
+    centre_a = np.mean(positions[:150], axis=0)
+    centre_b = np.mean(positions[150:], axis=0)
+    spread_a = np.mean([math.dist(p, centre_a) for p in positions[:150]])
+    assert math.dist(centre_a, centre_b) > spread_a  # the clusters stay apart
+
+
+def test_large_views_get_positions_and_no_physics(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_build import generate
+
+    generate(tmp_path / "big", 1200)
+    shutil.rmtree(tmp_path / "big" / "ontology")
+    shutil.copytree(ROOT / "ontology", tmp_path / "big" / "ontology")
+    dataset = pipeline.load(tmp_path / "big")
+    view = project(build_graph(dataset).graph, dataset.ontology)
+    assert view.network.number_of_nodes() > PHYSICS_LIMIT
+    data = page_data(view)
+    assert data["physics"] is False
+    assert all(len(node) == 8 for node in data["nodes"])  # every node has x and y
+    small = page_data(project(build_graph(pipeline.load(ROOT)).graph, pipeline.load(ROOT).ontology))
+    assert small["physics"] is True and all(len(node) == 6 for node in small["nodes"])

@@ -1,0 +1,425 @@
+"""`kg viz` and `kg export`: the page's content, its views and its guarantees (offline, escaped, sourced).
+
+The page's data is read back from the HTML the way the page's own script reads it, and
+compared with what SPARQL finds in the built graph (rdflib here, Oxigraph in test_interop).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from rdflib import Graph
+
+from graph import pipeline
+from graph.build import build_graph
+from tests.conftest import DATA, ROOT, run, snapshot
+
+NIK = "https://w3id.org/nrw-integration-kg/ontology#"
+PREFIXES = (
+    f"PREFIX nik: <{NIK}>\nPREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+)
+
+
+def page(html: bytes) -> dict[str, Any]:
+    """The JSON the page draws from, parsed like the page does (textContent, then JSON.parse)."""
+    match = re.search(rb'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S)
+    assert match is not None
+    return json.loads(match.group(1).decode("utf-8"))  # type: ignore[no-any-return]
+
+
+def node_ids(data: dict[str, Any]) -> set[str]:
+    return {n[0] for n in data["nodes"]}
+
+
+def edge_triples(data: dict[str, Any]) -> set[tuple[str, str, str]]:
+    ids = [n[0] for n in data["nodes"]]
+    return {(ids[u], data["terms"][t][0], ids[v]) for u, v, parts in data["edges"] for t, _ in parts}
+
+
+def quotes_of_edge(data: dict[str, Any], subject: str, predicate: str, obj: str) -> list[tuple[str, list[str]]]:
+    """(source id, quotes) of every claim of one edge, as the page shows them."""
+    ids = [n[0] for n in data["nodes"]]
+    found = []
+    for u, v, parts in data["edges"]:
+        for term, claims in parts:
+            if (ids[u], data["terms"][term][0], ids[v]) == (subject, predicate, obj):
+                for _, refs in claims:
+                    for ref in refs:
+                        source, quotes, _ = data["evidence"][ref]
+                        found.append((data["sources"][source][0], quotes))
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    """The built graph plus the ontology, so SPARQL can follow rdfs:subClassOf."""
+    combined = build_graph(pipeline.load(ROOT)).graph
+    combined.parse(ROOT / "ontology" / "ontology.ttl")
+    return combined
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict[str, Any]:
+    return page((ROOT / "exports" / "kg.html").read_bytes())
+
+
+def local(iri: object) -> str:
+    return str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+# ------------------------------------------------------------------ the whole graph
+
+
+def test_page_draws_every_entity_and_every_fact_between_entities(committed: dict[str, Any]) -> None:
+    # Oxigraph answers the class hierarchy queries over the export plus the ontology.
+    store = ox.Store()
+    store.load(path=str(ROOT / "exports" / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(path=str(ROOT / "ontology" / "ontology.ttl"), format=ox.RdfFormat.TURTLE)
+    entity = "?x a/rdfs:subClassOf* nik:Entity"
+    entities = {
+        local(row["e"].value) for row in store.query(PREFIXES + f"SELECT ?e {{ {entity.replace('?x', '?e')} }}")
+    }
+    links = {
+        (local(row["s"].value), local(row["p"].value), local(row["o"].value))
+        for row in store.query(
+            PREFIXES
+            + "SELECT ?s ?p ?o WHERE { ?st a nik:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+            + entity.replace("?x", "?s")
+            + " . "
+            + entity.replace("?x", "?o")
+            + " }"
+        )
+    }
+    assert len(entities) == len(pipeline.load(ROOT).entities)
+    assert node_ids(committed) == entities
+    assert edge_triples(committed) == links
+    # statement, reference and source nodes are not drawn
+    assert not any(re.fullmatch(r"[0-9a-f]{16}", n) for n in node_ids(committed))
+    assert "bericht-gueler-haus-der-integration" not in node_ids(committed)
+
+
+def test_an_edge_carries_every_source_with_its_quote(committed: dict[str, Any]) -> None:
+    # Güler's party is named in two reports, each time as "NRW-Staatssekretärin Serap Güler (CDU)".
+    assert quotes_of_edge(committed, "serap-gueler", "memberOf", "cdu") == [
+        ("bericht-gueler-haus-der-integration", ["NRW-Staatssekretärin Serap Güler (CDU)"]),
+        ("bericht-sozialkonferenz-ruhr-2019", ["NRW-Staatssekretärin Serap Güler (CDU)"]),
+    ]
+
+
+def test_qualifiers_travel_with_their_claim(committed: dict[str, Any]) -> None:
+    # The event page dates Kerber's office: "Sozialkonferenz Ruhr am 27. November 2019".
+    ids = [n[0] for n in committed["nodes"]]
+    terms = [t[0] for t in committed["terms"]]
+    claims = [
+        claim
+        for u, v, parts in committed["edges"]
+        if (ids[u], ids[v]) == ("markus-kerber", "staatssekretaer-bundesinnenministerium")
+        for term, found in parts
+        if terms[term] == "holds"
+        for claim in found
+    ]
+    dated = [c for c in claims if c[0]]
+    assert [[terms[q], value] for q, value in dated[0][0]] == [["asOf", "2019-11-27"]]
+    assert len(claims) == 2  # the report (undated) and the event page (dated)
+
+
+def test_amounts_and_literal_facts_are_in_the_node_data(committed: dict[str, Any]) -> None:
+    # "Bis 2020 will die Landesregierung 25 Millionen Euro ... bereitstellen."
+    node = next(n for n in committed["nodes"] if n[0] == "ausweitung-integrationskonzept-bis-2020")
+    facts = {(committed["terms"][a[0]][0], a[1]) for a in node[5]}
+    assert {("amount", "25000000"), ("currency", "EUR"), ("endDate", "2020")} <= facts
+
+
+def test_legend_and_edge_labels_come_from_the_ontology_in_both_languages(project: Path) -> None:
+    german = page(run("viz", "-o", "-").stdout_bytes)
+    english = page(run("viz", "--lang", "en", "-o", "-").stdout_bytes)
+    assert next(c[:2] for c in german["classes"] if c[0] == "Politician") == ["Politician", "Politikerin/Politiker"]
+    assert next(c[:2] for c in english["classes"] if c[0] == "Politician") == ["Politician", "politician"]
+    assert ["memberOf", "Mitglied von"] in german["terms"] and ["memberOf", "member of"] in english["terms"]
+    assert german["ui"]["search"] != english["ui"]["search"]
+
+
+def test_a_class_added_to_the_ontology_is_drawn_with_no_code_change(tmp_path: Path) -> None:
+    project = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", project)
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    ontology = project / "ontology" / "ontology.ttl"
+    ontology.write_text(
+        ontology.read_text("utf-8")
+        + """
+nik:Mayor a owl:Class ;
+    rdfs:label "Bürgermeisterin/Bürgermeister"@de , "mayor"@en ;
+    skos:definition "Wer eine Stadt leitet."@de , "Who heads a town."@en ;
+    rdfs:subClassOf nik:Politician .
+""",
+        "utf-8",
+    )
+    entities = project / "sources" / "entities.yaml"
+    entities.write_text(entities.read_text("utf-8").replace("type: Politician", "type: Mayor", 1), "utf-8")
+    data = page(run("viz", "--project", project, "-o", "-").stdout_bytes)
+    legend = {c[0]: c[1:4] for c in data["classes"]}
+    # its label from the ontology, its colour and shape from its nearest styled ancestor
+    styles = yaml.safe_load((ROOT / "graph" / "templates" / "viz-style.yaml").read_text("utf-8"))["classes"]
+    assert legend["Mayor"] == [
+        "Bürgermeisterin/Bürgermeister",
+        styles["Politician"]["color"],
+        styles["Politician"]["shape"],
+    ]
+    assert "Politician" not in legend
+
+
+def test_html_is_self_contained_utf8_and_loads_nothing(committed: dict[str, Any]) -> None:
+    html = (ROOT / "exports" / "kg.html").read_bytes()
+    text = html.decode("utf-8")
+    assert "Serap Güler" in text and '<meta charset="utf-8">' in text
+
+    class Refs(HTMLParser):
+        found: list[tuple[str, str, str]] = []  # noqa: RUF012
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            for name, value in attrs:
+                if name in ("src", "href", "action", "poster", "data") and value:
+                    self.found.append((tag, name, value))
+            if tag == "link":
+                self.found.append((tag, "link", str(attrs)))
+
+    parser = Refs()
+    parser.feed(text)
+    assert parser.found == []
+    assert "default-src 'none'" in text  # the browser itself refuses any request
+
+
+def test_page_is_the_same_for_the_same_input(project: Path) -> None:
+    first = run("viz", "-o", "-").stdout_bytes
+    second = run("viz", "-o", "-").stdout_bytes
+    assert first == second == (ROOT / "exports" / "kg.html").read_bytes()
+
+
+def test_kg_viz_writes_exports_kg_html_and_leaves_an_unchanged_file_alone(project: Path) -> None:
+    before = snapshot(project / "exports")["kg.html"]
+    result = run("viz")
+    assert result.exit_code == 0, result.output
+    assert "unchanged: " in result.stderr
+    assert snapshot(project / "exports")["kg.html"] == before
+    (project / "exports" / "kg.html").unlink()
+    assert run("viz", "--quiet").exit_code == 0
+    assert (project / "exports" / "kg.html").read_bytes() == before[0]
+    assert not (project / "lib").exists() and not (project / "exports" / "lib").exists()
+
+
+# ------------------------------------------------------------------ focused views
+
+
+def test_focus_shows_the_entity_and_its_neighbours(project: Path, graph: Graph) -> None:
+    result = run("viz", "--focus", "arnim-brux", "-o", "brux.html")
+    assert result.exit_code == 0, result.output
+    data = page((project / "brux.html").read_bytes())
+    neighbours = {
+        local(o)
+        for (o,) in graph.query(
+            PREFIXES
+            + "SELECT ?o WHERE { { ?st rdf:subject ?b ; rdf:object ?o } UNION { ?st rdf:object ?b ; rdf:subject ?o }"
+            " ?st a nik:Statement . ?o a ?c . FILTER(?b = <https://w3id.org/nrw-integration-kg/id/person/arnim-brux>)"
+            " FILTER(STRSTARTS(STR(?c), STR(nik:))) }"
+        )
+    }
+    # In the article, Brux is Landrat, joins Klute's visit and is quoted six times.
+    assert node_ids(data) == neighbours | {"arnim-brux"}
+    assert {"landrat-ennepe-ruhr-kreis", "besuch-klute-ki-ennepe-ruhr-kreis", "brux-armut-slowakei"} <= node_ids(data)
+    assert data["description"] == ["within 1 of arnim-brux"]
+
+
+def test_focus_accepts_an_exact_name_or_alias(project: Path) -> None:
+    by_id = run("viz", "--focus", "serap-gueler", "-o", "-").stdout_bytes
+    assert run("viz", "--focus", "Güler", "-o", "-").stdout_bytes == by_id
+    assert run("viz", "--focus", "serap güler", "-o", "-").stdout_bytes == by_id
+
+
+def test_depth_two_reaches_the_other_landrat(project: Path) -> None:
+    one = page(run("viz", "--focus", "arnim-brux", "-o", "-").stdout_bytes)
+    two = page(run("viz", "--focus", "arnim-brux", "--depth", "2", "-o", "-").stdout_bytes)
+    # Olaf Schade is "Landrat" of the same district (article 004): two steps via the post.
+    assert "olaf-schade" not in node_ids(one)
+    assert "olaf-schade" in node_ids(two)
+
+
+def test_type_keeps_only_those_classes_and_their_subclasses(project: Path) -> None:
+    data = page(run("viz", "--type", "Person", "-o", "-").stdout_bytes)
+    classes = {c[0] for c in data["classes"]}
+    assert classes == {"Person", "Politician", "Journalist"}
+    assert len(data["nodes"]) == 14  # 8 politicians, 4 other people, 2 journalists named in the five texts
+    assert data["edges"] == []  # people are linked through posts, events and parties, never directly
+
+
+def test_source_keeps_what_that_source_states(project: Path, graph: Graph) -> None:
+    source = "bericht-klute-ki-ennepe-ruhr-kreis"
+    data = page(run("viz", "--source", source, "-o", "-").stdout_bytes)
+    mentioned = {
+        local(e)
+        for (e,) in graph.query(
+            PREFIXES + f"SELECT ?e WHERE {{ <https://w3id.org/nrw-integration-kg/id/source/{source}> nik:mentions ?e }}"
+        )
+    }
+    assert node_ids(data) == mentioned
+    assert {"thorsten-klute", "arnim-brux", "stefan-scherer", "lale-arslanbenzer"} <= node_ids(data)
+    assert "serap-gueler" not in node_ids(data)
+    for _, _, parts in data["edges"]:
+        for _, claims in parts:
+            assert all(any(data["sources"][data["evidence"][r][0]][0] == source for r in c[1]) for c in claims)
+
+
+def test_as_of_keeps_what_the_dates_say_held_that_day(project: Path) -> None:
+    data = page(run("viz", "--as-of", "2019-11-27", "-o", "-").stdout_bytes)
+    links = edge_triples(data)
+    # The event page: "Sozialkonferenz Ruhr am 27. November 2019", with the offices of its speakers.
+    assert ("markus-kerber", "holds", "staatssekretaer-bundesinnenministerium") in links
+    assert ("serap-gueler", "holds", "staatssekretaerin-integration-nrw") in links
+    assert ("karola-geiss-netthoefel", "holds", "regionaldirektorin-rvr") in links
+    assert ("sozialkonferenz-ruhr-2019", "location", "luise-albertz-halle") in links
+    # Klute's visit is dated only "am Dienstag": not a date, so not in a dated view.
+    assert "thorsten-klute" not in node_ids(data)
+    # the office claims shown are the dated ones only
+    ids = [n[0] for n in data["nodes"]]
+    for u, _v, parts in data["edges"]:
+        if ids[u] == "markus-kerber":
+            for _, claims in parts:
+                assert all(c[0] for c in claims)
+    undated = page(run("viz", "--as-of", "2019-11-27", "--undated", "-o", "-").stdout_bytes)
+    assert "thorsten-klute" in node_ids(undated)
+
+
+def test_as_of_a_year_matches_dates_within_it(project: Path) -> None:
+    year = node_ids(page(run("viz", "--as-of", "2018", "-o", "-").stdout_bytes))
+    # "Bei der ersten Sozialkonferenz 2018 in Duisburg"
+    assert {"sozialkonferenz-ruhr-2018", "duisburg"} <= year
+    assert "sozialkonferenz-ruhr-2019" not in year
+    assert "luise-albertz-halle" not in year
+
+
+# ------------------------------------------------------------------ errors
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--focus", "serap-guler", "-o", "x.html"],
+            "Error: unknown entity 'serap-guler' (did you mean 'serap-gueler'?)",
+        ),
+        (["--type", "Persn", "-o", "x.html"], "Error: unknown class 'Persn' (did you mean 'Person'?)"),
+        (["--source", "bericht-klute", "-o", "x.html"], "Error: unknown source 'bericht-klute'"),
+        (
+            ["--focus", "serap-gueler"],
+            "Error: a focused view (--focus, --type, --source, --as-of) needs --output FILE; "
+            "exports/kg.html shows everything",
+        ),
+    ],
+)
+def test_bad_view_requests_get_one_line_and_exit_2(project: Path, args: list[str], message: str) -> None:
+    before = snapshot(project / "exports")
+    result = run("viz", *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+    assert snapshot(project / "exports") == before
+    assert not (project / "x.html").exists()
+
+
+def test_a_bad_date_is_a_usage_error(project: Path) -> None:
+    result = run("viz", "--as-of", "27.11.2019", "-o", "x.html")
+    assert result.exit_code == 2
+    assert "'27.11.2019' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD" in result.stderr
+    result = run("viz", "--as-of", "2019-02-30", "-o", "x.html")
+    assert result.exit_code == 2 and "is not a real date" in result.stderr
+
+
+def test_an_entity_outside_the_view_is_named_as_such(project: Path) -> None:
+    result = run("viz", "--as-of", "2019-11-27", "--focus", "thorsten-klute", "-o", "x.html")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: entity 'thorsten-klute' is not in this view (as of 2019-11-27)"
+
+
+def test_broken_sources_leave_the_page_untouched(project: Path) -> None:
+    before = snapshot(project / "exports")
+    entities = project / "sources" / "entities.yaml"
+    entities.write_text(entities.read_text("utf-8").replace("type: Politician", "type: Politican", 1), "utf-8")
+    result = run("viz")
+    assert result.exit_code == 1
+    assert "unknown type 'Politican' (did you mean 'Politician'?)" in result.stderr
+    assert snapshot(project / "exports") == before
+
+
+# ------------------------------------------------------------------ hostile text
+
+
+def hostile_project(tmp_path: Path) -> Path:
+    """The mini project with markup in a name, an alias and a quote."""
+    target = tmp_path / "hostile"
+    shutil.copytree(DATA / "mini", target)
+    shutil.copytree(ROOT / "ontology", target / "ontology")
+    entities = target / "sources" / "entities.yaml"
+    entities.write_text(
+        entities.read_text("utf-8") + "\n- id: hostile\n  type: Person\n"
+        "  name: '<img src=x onerror=\"window.__xss=1\">Eve</script><script>window.__xss=2</script>'\n"
+        "  aliases: ['<b onmouseover=\"window.__xss=3\">alias</b>']\n",
+        "utf-8",
+    )
+    article = target / "sources" / "articles" / "a.yaml"
+    article.write_text(
+        article.read_text("utf-8")
+        + "\n  - subject: hostile\n    quote: '<script>window.__xss=4</script> & <img src=y onerror=window.__xss=5>'\n"
+        "    memberOf: xyz\n    note: '<iframe src=javascript:window.__xss=6>'\n",
+        "utf-8",
+    )
+    return target
+
+
+def test_markup_in_names_and_quotes_stays_inert_text_in_the_file(tmp_path: Path) -> None:
+    project = hostile_project(tmp_path)
+    result = run("viz", "--project", project, "-o", tmp_path / "hostile.html")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "hostile.html").read_bytes().decode("utf-8")
+    assert html.count("</script>") == 3  # data, vis-network, ours
+    for raw in ("<script>window.__xss", "<img src=", "<iframe", "<b onmouseover"):
+        assert raw not in html
+    data = page(html.encode("utf-8"))
+    names = {n[0]: n for n in data["nodes"]}
+    assert names["hostile"][1] == '<img src=x onerror="window.__xss=1">Eve</script><script>window.__xss=2</script>'
+    assert any("<script>window.__xss=4</script>" in q for _, quotes, _ in data["evidence"] for q in quotes)
+
+
+# ------------------------------------------------------------------ kg export
+
+
+def test_export_writes_one_format_to_stdout_or_a_file(project: Path, texts: Path) -> None:
+    result = run("export", "graphml", "--texts", texts, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == (ROOT / "exports" / "kg.graphml").read_bytes()
+    result = run("export", "gexf", "-o", "net.gexf", "--texts", texts, "--quiet")
+    assert result.exit_code == 0
+    assert (project / "net.gexf").read_bytes() == (ROOT / "exports" / "kg.gexf").read_bytes()
+
+
+def test_export_of_an_unknown_format_lists_the_valid_ones(project: Path) -> None:
+    result = run("export", "dot")
+    assert result.exit_code == 2
+    assert "'dot' is not one of 'gexf', 'graphml', 'html', 'jsonld', 'ntriples', 'turtle'" in result.stderr
+
+
+def test_network_formats_say_they_need_the_ontology() -> None:
+    from graph import export
+    from graph.errors import KGError
+
+    graph = build_graph(pipeline.load(ROOT)).graph
+    with pytest.raises(KGError, match="export format 'graphml' needs the ontology"):
+        export.render_exports(graph, ["graphml"], ROOT / "exports")
+    rendered = export.render_exports(graph, ["turtle"], ROOT / "exports")  # RDF formats need none
+    assert list(rendered) == [ROOT / "exports" / "kg.ttl"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from graph.build import BuiltGraph, build_graph
 from graph.dataset import Dataset, resolve
 from graph.errors import ConfigError, Problem, QuoteError, ShapeError
-from graph.export import exporter, render_exports
+from graph.export import ExportInput, exporter, render_exports
 from graph.fsutil import write_atomically
 from graph.ontology import load_ontology
 from graph.project import Project, load_project
@@ -187,7 +187,7 @@ def build(
     result = validate(project, texts=texts, progress=say)
     out_dir = Path(out) if out is not None else result.dataset.project.exports_dir
     with result.timings.step("serialise"):
-        rendered = render_exports(result.built.graph, list(formats), out_dir, result.dataset.ontology)
+        rendered = render_exports(ExportInput(result.built.graph, result.dataset.ontology), list(formats), out_dir)
     with result.timings.step("write"):
         written = write_atomically(rendered)
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
@@ -227,7 +227,7 @@ def export(
     """
     chosen = exporter(format)
     result = validate(project, texts=texts, progress=progress)
-    content = chosen.to_bytes(result.built.graph, result.dataset.ontology)
+    content = chosen.render(ExportInput(result.built.graph, result.dataset.ontology))
     if output is not None and str(output) != "-":
         write_atomically({Path(output): content})
     return content

@@ -21,8 +21,9 @@ TERMS = Namespace(str(NIK))  # any ontology term, including ones the code never 
 
 
 @pytest.fixture
-def mini(tmp_path: Path) -> Path:
+def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The invented two-article project of tests/data/mini, with this project's ontology."""
+    monkeypatch.delenv("KG_TEXTS", raising=False)  # its texts are its own (tests/data/mini/texts)
     target = tmp_path / "mini"
     shutil.copytree(DATA / "mini", target)
     shutil.copytree(ROOT / "ontology", target / "ontology")

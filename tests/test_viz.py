@@ -414,12 +414,12 @@ def test_export_of_an_unknown_format_lists_the_valid_ones(project: Path) -> None
     assert "'dot' is not one of 'gexf', 'graphml', 'html', 'jsonld', 'ntriples', 'turtle'" in result.stderr
 
 
-def test_network_formats_say_they_need_the_ontology() -> None:
+def test_network_formats_share_one_projection() -> None:
     from graph import export
-    from graph.errors import KGError
 
-    graph = build_graph(pipeline.load(ROOT)).graph
-    with pytest.raises(KGError, match="export format 'graphml' needs the ontology"):
-        export.render_exports(graph, ["graphml"], ROOT / "exports")
-    rendered = export.render_exports(graph, ["turtle"], ROOT / "exports")  # RDF formats need none
-    assert list(rendered) == [ROOT / "exports" / "kg.ttl"]
+    dataset = pipeline.load(ROOT)
+    source = export.ExportInput(build_graph(dataset).graph, dataset.ontology)
+    rendered = export.render_exports(source, ["graphml", "gexf", "html", "turtle"], ROOT / "exports")
+    assert sorted(p.name for p in rendered) == ["kg.gexf", "kg.graphml", "kg.html", "kg.ttl"]
+    assert "projection" in vars(source)  # computed once, cached for every network format
+    assert rendered[ROOT / "exports" / "kg.graphml"] == (ROOT / "exports" / "kg.graphml").read_bytes()

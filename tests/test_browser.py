@@ -179,3 +179,38 @@ def test_hostile_names_and_quotes_run_nothing(browser: Any, tmp_path: Path) -> N
     assert [url for url in visit.requests if not url.startswith("file:")] == []
     OUTPUT.mkdir(exist_ok=True)
     visit.page.screenshot(path=str(OUTPUT / "hostile.png"))
+
+
+def test_large_view_draws_a_preview_first_then_the_interactive_network(browser: Any, tmp_path: Path) -> None:
+    import sys
+
+    from graph.build import build_graph
+    from graph.projection import project
+    from graph.viz import PHYSICS_LIMIT, render_html
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_build import generate
+
+    generate(tmp_path / "big", 1200)
+    shutil.rmtree(tmp_path / "big" / "ontology")
+    shutil.copytree(ROOT / "ontology", tmp_path / "big" / "ontology")
+    dataset = pipeline.load(tmp_path / "big")
+    view = project(build_graph(dataset).graph, dataset.ontology)
+    entities = view.network.number_of_nodes()
+    assert entities > PHYSICS_LIMIT
+    page = tmp_path / "big.html"
+    page.write_bytes(render_html(view))
+
+    visit = Visit(browser, page)
+    deadline = time.monotonic() + 60
+    while visit.evaluate("typeof window.kgInteractive") != "number":
+        assert time.monotonic() < deadline, "the network did not draw within 60 s"
+        time.sleep(0.1)
+    assert visit.evaluate("window.kgPreviewNodes") == entities
+    assert visit.evaluate("window.kgFirstDraw <= window.kgInteractive")
+    assert visit.evaluate("window.kgNetwork.body.nodeIndices.length") == entities
+    # the preview canvas is gone once vis-network has drawn: only its own canvas remains
+    assert visit.evaluate("document.querySelectorAll('#kg-network canvas').length") == 1
+    assert visit.errors == [] and [url for url in visit.requests if not url.startswith("file:")] == []
+    OUTPUT.mkdir(exist_ok=True)
+    visit.page.screenshot(path=str(OUTPUT / "kg-large.png"))

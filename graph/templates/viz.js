@@ -76,18 +76,85 @@
     }
   };
   var container = document.getElementById("kg-network");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  window.kgNetwork = network;
+  var network = null;
+  var waiting = [];  // what needs the network, run as soon as it exists
+  function withNetwork(f) { if (network) f(network); else waiting.push(f); }
   window.kgNodeCount = D.nodes.length;
   window.kgEdgeCount = D.edges.length;
-  network.once("afterDrawing", function () { window.kgFirstDraw = performance.now(); });
-  if (large) {
-    window.kgSettled = true;
-  } else {
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: false });  // settled: freeze, so nodes stay where they are
-      window.kgSettled = true;
+
+  function start() {
+    network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+    window.kgNetwork = network;
+    network.once("afterDrawing", function () {
+      var now = performance.now();
+      if (window.kgFirstDraw === undefined) window.kgFirstDraw = now;
+      window.kgInteractive = now;
+      // vis-network empties its container when it is built, so the preview may be gone already
+      if (preview && preview.parentNode) preview.parentNode.removeChild(preview);
+      preview = null;
     });
+    if (large) {
+      window.kgSettled = true;
+    } else {
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: false });  // settled: freeze, so nodes stay where they are
+        window.kgSettled = true;
+      });
+    }
+    waiting.forEach(function (f) { f(network); });
+    waiting = [];
+  }
+
+  // Large views: vis-network needs seconds to build 20 k nodes and 55 k edges before its
+  // first frame. The positions are known, so the whole network is first drawn on a plain
+  // canvas (tens of milliseconds); vis-network replaces it, interactive, when it is ready.
+  var preview = null;
+  function drawPreview() {
+    var box = container.getBoundingClientRect();
+    var w = Math.max(1, box.width), h = Math.max(1, box.height), ratio = window.devicePixelRatio || 1;
+    var canvas = document.createElement("canvas");
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+    canvas.style.cssText = "position:absolute;left:0;top:0;pointer-events:none;width:" + w + "px;height:" + h + "px";
+    var ctx = canvas.getContext("2d");
+    ctx.scale(ratio, ratio);
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, minD = Infinity, maxD = 0;
+    D.nodes.forEach(function (n) {
+      minX = Math.min(minX, n[NODE.x]); maxX = Math.max(maxX, n[NODE.x]);
+      minY = Math.min(minY, n[NODE.y]); maxY = Math.max(maxY, n[NODE.y]);
+      minD = Math.min(minD, n[NODE.degree]); maxD = Math.max(maxD, n[NODE.degree]);
+    });
+    var pad = 20;
+    var scale = Math.min((w - 2 * pad) / Math.max(1, maxX - minX), (h - 2 * pad) / Math.max(1, maxY - minY));
+    var ox = (w - (maxX - minX) * scale) / 2 - minX * scale, oy = (h - (maxY - minY) * scale) / 2 - minY * scale;
+    function px(n) { return n[NODE.x] * scale + ox; }
+    function py(n) { return n[NODE.y] * scale + oy; }
+    ctx.strokeStyle = "rgba(154,163,173,0.45)";
+    ctx.lineWidth = 0.5;
+    ctx.beginPath();
+    D.edges.forEach(function (e) {
+      var a = D.nodes[e[0]], b = D.nodes[e[1]];
+      ctx.moveTo(px(a), py(a));
+      ctx.lineTo(px(b), py(b));
+    });
+    ctx.stroke();
+    var byClass = D.classes.map(function () { return []; });
+    D.nodes.forEach(function (n) { byClass[n[NODE.cls]].push(n); });
+    byClass.forEach(function (members, ci) {  // the colours and the size scaling of the network
+      ctx.fillStyle = D.classes[ci][2];
+      ctx.beginPath();
+      members.forEach(function (n) {
+        var size = 8 + (maxD > minD ? (n[NODE.degree] - minD) / (maxD - minD) : 0) * 26;
+        var r = Math.max(1.5, size * scale), x = px(n), y = py(n);
+        ctx.moveTo(x + r, y);
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+      });
+      ctx.fill();
+    });
+    container.appendChild(canvas);
+    preview = canvas;
+    window.kgFirstDraw = performance.now();
+    window.kgPreviewNodes = D.nodes.length;
   }
 
   // ------------------------------------------------------------ evidence, as DOM
@@ -218,31 +285,33 @@
     tooltip.hidden = false;
     place();
   }
-  network.on("hoverNode", function (p) {
-    var n = D.nodes[p.node];
-    showTip(function (t) {
-      t.appendChild(el("strong", n[NODE.label]));
-      t.appendChild(classLine(n));
-      n[NODE.attributes].slice(0, 6).forEach(function (a) {
-        t.appendChild(el("div", term(a[0]) + ": " + short(a[1])));
-      });
-      var srcs = Object.keys(nodeSources[p.node]).map(function (s) { return D.sources[s][1]; });
-      if (srcs.length) t.appendChild(el("div", UI.mentioned_in + ": " + srcs.join("; "), "kg-meta"));
-    });
-  });
-  network.on("hoverEdge", function (p) {
-    var e = D.edges[p.edge];
-    showTip(function (t) {
-      t.appendChild(el("strong", D.nodes[e[0]][NODE.label] + " \u2192 " + D.nodes[e[1]][NODE.label]));
-      e[2].forEach(function (part) {
-        t.appendChild(el("div", term(part[0]), "kg-fact"));
-        claims(part[1], t);
+  withNetwork(function (network) {
+    network.on("hoverNode", function (p) {
+      var n = D.nodes[p.node];
+      showTip(function (t) {
+        t.appendChild(el("strong", n[NODE.label]));
+        t.appendChild(classLine(n));
+        n[NODE.attributes].slice(0, 6).forEach(function (a) {
+          t.appendChild(el("div", term(a[0]) + ": " + short(a[1])));
+        });
+        var srcs = Object.keys(nodeSources[p.node]).map(function (s) { return D.sources[s][1]; });
+        if (srcs.length) t.appendChild(el("div", UI.mentioned_in + ": " + srcs.join("; "), "kg-meta"));
       });
     });
+    network.on("hoverEdge", function (p) {
+      var e = D.edges[p.edge];
+      showTip(function (t) {
+        t.appendChild(el("strong", D.nodes[e[0]][NODE.label] + " \u2192 " + D.nodes[e[1]][NODE.label]));
+        e[2].forEach(function (part) {
+          t.appendChild(el("div", term(part[0]), "kg-fact"));
+          claims(part[1], t);
+        });
+      });
+    });
+    network.on("blurNode", function () { tooltip.hidden = true; });
+    network.on("blurEdge", function () { tooltip.hidden = true; });
+    network.on("dragStart", function () { tooltip.hidden = true; });
   });
-  network.on("blurNode", function () { tooltip.hidden = true; });
-  network.on("blurEdge", function () { tooltip.hidden = true; });
-  network.on("dragStart", function () { tooltip.hidden = true; });
 
   // ------------------------------------------------------------ filters and highlight
   var hiddenClasses = {};
@@ -286,18 +355,22 @@
 
   function show(i) {
     focusNode = i;
-    network.selectNodes([i]);
-    network.focus(i, { scale: Math.max(network.getScale(), 0.8), animation: false });
+    withNetwork(function (network) {
+      network.selectNodes([i]);
+      network.focus(i, { scale: Math.max(network.getScale(), 0.8), animation: false });
+    });
     nodePanel(i);
     apply();
   }
-  network.on("click", function (p) {
-    if (p.nodes.length) { focusNode = p.nodes[0]; nodePanel(focusNode); apply(); }
-    else if (p.edges.length) { focusNode = null; edgePanel(p.edges[0]); apply(); }
-    else if (focusNode !== null) { focusNode = null; apply(); }
-  });
-  network.on("doubleClick", function (p) {
-    if (p.nodes.length) { onlyNeighbourhood.checked = true; focusNode = p.nodes[0]; apply(); }
+  withNetwork(function (network) {
+    network.on("click", function (p) {
+      if (p.nodes.length) { focusNode = p.nodes[0]; nodePanel(focusNode); apply(); }
+      else if (p.edges.length) { focusNode = null; edgePanel(p.edges[0]); apply(); }
+      else if (focusNode !== null) { focusNode = null; apply(); }
+    });
+    network.on("doubleClick", function (p) {
+      if (p.nodes.length) { onlyNeighbourhood.checked = true; focusNode = p.nodes[0]; apply(); }
+    });
   });
   onlyNeighbourhood.addEventListener("change", apply);
 
@@ -331,7 +404,8 @@
   reset.addEventListener("click", function () {
     hiddenClasses = {}; sourceFilter = ""; select.value = ""; focusNode = null; onlyNeighbourhood.checked = false;
     Array.prototype.forEach.call(list.querySelectorAll("input"), function (b) { b.checked = true; });
-    network.unselectAll(); apply(); network.fit();
+    apply();
+    withNetwork(function (network) { network.unselectAll(); network.fit(); });
   });
 
   // search by name or alias
@@ -380,4 +454,12 @@
   document.getElementById("kg-hint").textContent = UI.hint;
   counts(D.nodes.length, D.edges.reduce(function (sum, e) { return sum + e[2].length; }, 0));
   window.kgShow = show;
+
+  if (large) {
+    drawPreview();
+    // let the browser paint the preview before the long construction of the network
+    requestAnimationFrame(function () { setTimeout(start, 0); });
+  } else {
+    start();
+  }
 })();

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from graph import __version__, export, pipeline
+from graph import query as query_lib
 from graph.errors import DataError, KGError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -194,3 +195,114 @@ def check_quotes(project: Path, texts: Path | None) -> None:
     """
     report = pipeline.check_quotes(project=project, texts=texts)
     click.echo(f"all {report.quotes} quotes and titles of {report.sources} sources found verbatim")
+
+
+# ---------------------------------------------------------------- SPARQL: query, queries, serve, push
+# (issue 3; the library is graph.query, graph.serve and graph.push)
+
+QUERY_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def data_option(command: F) -> F:
+    return click.option(
+        "--data",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        multiple=True,
+        help="RDF file to query instead of PROJECT/exports/kg.nt (repeatable; .nt, .ttl, .rdf, .jsonld). "
+        "The ontology is always added.",
+    )(command)
+
+
+@main.command("query")
+@click.argument("query", required=False)
+@click.option("--expression", "-e", metavar="TEXT", help="The query text itself, instead of QUERY.")
+@click.option(
+    "--param",
+    "-P",
+    metavar="NAME=VALUE",
+    multiple=True,
+    help="Bind ?NAME to VALUE (repeatable). VALUE is an entity id (serap-gueler), an IRI (<https://…>), "
+    'a prefixed name (nik:Politician), text in double quotes ("…" or "…"@de), '
+    'a typed value ("2019"^^xsd:gYear) or a number.',
+)
+@click.option(
+    "--format",
+    "-f",
+    type=click.Choice(query_lib.FORMATS),
+    help="Output format  [default: table for SELECT and ASK, turtle for CONSTRUCT and DESCRIBE].",
+)
+@click.option(
+    "--max-width",
+    type=click.IntRange(min=0),
+    default=query_lib.DEFAULT_MAX_WIDTH,
+    show_default=True,
+    help="Shorten table cells longer than this with '…' (0: never). Other formats are never shortened.",
+)
+@data_option
+@project_option
+@quiet_option
+@reports_errors
+def query(
+    query: str | None,
+    expression: str | None,
+    param: tuple[str, ...],
+    format: str | None,
+    max_width: int,
+    data: tuple[Path, ...],
+    project: Path,
+    quiet: bool,
+) -> None:
+    """Run a SPARQL query on the graph: a named question, a .rq file, or -e TEXT.
+
+    QUERY is a name from 'kg queries' or a file. The graph is PROJECT/exports/kg.nt
+    plus the ontology (so rdfs:subClassOf* and the labels of classes and properties
+    work); the common prefixes (nik:, rdf:, rdfs:, xsd:, schema:, prov:, person:,
+    place:, event: …) need no PREFIX line. The first query on a changed graph loads
+    it into a cached store; later ones start at once. Parameters are bound as RDF
+    terms, never pasted into the query. Ctrl-C stops a long query.
+
+    \b
+    Examples:
+      kg query politicians
+      kg query participation --param entity=serap-gueler
+      kg query statistics -P area=wuppertal --format csv > wuppertal.csv
+      kg query my-question.rq --format json
+      kg query -e 'SELECT ?name WHERE { ?p a nik:Politician ; rdfs:label ?name }'
+      kg query -e 'DESCRIBE person:serap-gueler'
+    """
+    result = query_lib.run_query(
+        project=project,
+        query=query,
+        expression=expression,
+        data=data,
+        param=param,
+        format=format,
+        max_width=max_width,
+        progress=progress_printer(quiet),
+    )
+    click.echo(result.output, nl=False)
+    if not quiet and result.count is not None:
+        unit = "row" if result.format == "table" else "triple"
+        click.echo(f"{result.count} {unit}{'s' if result.count != 1 else ''} in {result.seconds:.2f} s", err=True)
+
+
+@main.command("queries")
+@click.option(
+    "--lang", type=click.Choice(["en", "de"]), default="en", show_default=True, help="Language of the questions."
+)
+@reports_errors
+def queries(lang: str) -> None:
+    """List the named competency questions, one line each: name, question, parameters.
+
+    Each is a .rq file shipped with kg (graph/queries/); its header has the question
+    in German and English, its parameters and an example. Run one with 'kg query NAME'.
+
+    \b
+    Examples:
+      kg queries
+      kg queries --lang de
+    """
+    for named in query_lib.queries():
+        question = named.question_de if lang == "de" else named.question_en
+        params = " ".join(f"[{p.name}]" for p in named.parameters)
+        click.echo(f"{named.name:<28} {question}{'  ' + params if params else ''}")

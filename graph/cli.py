@@ -8,6 +8,7 @@ folder, bad ontology, unwritable exports).
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ import click
 
 from graph import __version__, export, pipeline
 from graph import query as query_lib
+from graph import serve as serve_lib
 from graph.errors import DataError, KGError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -270,16 +272,22 @@ def query(
       kg query -e 'SELECT ?name WHERE { ?p a nik:Politician ; rdfs:label ?name }'
       kg query -e 'DESCRIBE person:serap-gueler'
     """
-    result = query_lib.run_query(
-        project=project,
-        query=query,
-        expression=expression,
-        data=data,
-        param=param,
-        format=format,
-        max_width=max_width,
-        progress=progress_printer(quiet),
-    )
+    # Oxigraph cannot be interrupted from Python while it computes, so Ctrl-C ends the process
+    # at once instead (the store is opened read-only: nothing to clean up).
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        result = query_lib.run_query(
+            project=project,
+            query=query,
+            expression=expression,
+            data=data,
+            param=param,
+            format=format,
+            max_width=max_width,
+            progress=progress_printer(quiet),
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     click.echo(result.output, nl=False)
     if not quiet and result.count is not None:
         unit = "row" if result.format == "table" else "triple"
@@ -306,3 +314,88 @@ def queries(lang: str) -> None:
         question = named.question_de if lang == "de" else named.question_en
         params = " ".join(f"[{p.name}]" for p in named.parameters)
         click.echo(f"{named.name:<28} {question}{'  ' + params if params else ''}")
+
+
+@main.command("serve")
+@click.option("--host", default=serve_lib.DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=serve_lib.DEFAULT_PORT,
+    show_default=True,
+    help="Port (0: any free one).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Queries that can run at once, each in its own process  [default: number of CPUs, at least 2].",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=serve_lib.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds a query may run; a slower one is stopped and gets HTTP 503.",
+)
+@click.option(
+    "--max-result-mb",
+    type=click.IntRange(min=1),
+    default=serve_lib.DEFAULT_MAX_RESULT_MB,
+    show_default=True,
+    help="Largest result in MB; a larger one is stopped and gets HTTP 422.",
+)
+@click.option(
+    "--cors-origin",
+    metavar="ORIGIN",
+    multiple=True,
+    help="Let web pages from ORIGIN (e.g. https://yasgui.org; * for any) read answers (repeatable)  [default: none].",
+)
+@data_option
+@project_option
+@quiet_option
+@reports_errors
+def serve(
+    host: str,
+    port: int,
+    workers: int | None,
+    timeout: float,
+    max_result_mb: int,
+    cors_origin: tuple[str, ...],
+    data: tuple[Path, ...],
+    project: Path,
+    quiet: bool,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
+
+    The endpoint is http://HOST:PORT/sparql (GET, or POST as a form or as
+    application/sparql-query); answers come as SPARQL JSON, XML, CSV or TSV, or
+    Turtle, N-Triples, RDF/XML, JSON-LD, as the Accept header asks. Without a query
+    it returns its service description; http://HOST:PORT/ is a query page that
+    works offline. Updates get 403; SERVICE, FROM and FROM NAMED get 400. Each query
+    runs in a worker process and is stopped after --timeout seconds without holding
+    up other clients. Only this machine can connect unless --host says otherwise.
+    Requests are logged to stderr; Ctrl-C stops the server.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 9000 --timeout 10
+      kg serve --cors-origin https://yasgui.org
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a nik:Politician }' http://127.0.0.1:8765/sparql
+    """
+    # A service manager stops the server with SIGTERM: shut down as on Ctrl-C (workers included).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve_lib.serve(
+            project=project,
+            data=data,
+            host=host,
+            port=port,
+            workers=workers,
+            timeout=timeout,
+            max_result_mb=max_result_mb,
+            cors_origin=cors_origin,
+            progress=progress_printer(quiet),
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)

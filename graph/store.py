@@ -98,8 +98,8 @@ class QueryStore:
     """A read-only Oxigraph store over some files, open for as long as the object lives.
 
     Attributes:
-        path: The store's folder (give it to :meth:`pyoxigraph.Store.read_only` in
-            other processes).
+        path: The store's database folder (give it to :meth:`pyoxigraph.Store.read_only`
+            in other processes).
         store: The store, opened read-only.
         triples: Number of triples in it.
         files: The files it was loaded from.
@@ -160,7 +160,7 @@ def open_store(files: Sequence[Path], cache: Path | None = None, progress: Progr
             continue
         info = json.loads((folder / _INFO).read_text(encoding="utf-8"))
         store = ox.Store.read_only(str(folder / _DB))
-        return QueryStore(folder, store, int(info["triples"]), tuple(files), lock)
+        return QueryStore(folder / _DB, store, int(info["triples"]), tuple(files), lock)
     raise ConfigError(f"cannot open the query store in {folder}: it keeps disappearing")
 
 

@@ -6,7 +6,9 @@ SPARQLWrapper (a client nobody here wrote) and plain urllib talk to it over HTTP
 
 from __future__ import annotations
 
+import configparser
 import csv
+import fnmatch
 import io
 import json
 import os
@@ -439,3 +441,14 @@ def _parent(proc: Path) -> int | None:
     except OSError:
         return None
     return int(fields[1])
+
+
+def test_the_package_ships_the_page_and_the_questions() -> None:
+    # Installed from a wheel, graph/static and graph/queries must come along (setup.cfg package_data).
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    patterns = [p.strip() for p in config["options.package_data"]["graph"].split(",")]
+    package = ROOT / "graph"
+    for folder in ("static", "queries"):
+        files = [p.relative_to(package).as_posix() for p in (package / folder).iterdir()]
+        assert files and all(any(fnmatch.fnmatch(f, pattern) for pattern in patterns) for f in files), folder

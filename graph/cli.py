@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from graph import __version__, export, pipeline
+from graph import push as push_lib
 from graph import query as query_lib
 from graph import serve as serve_lib
 from graph.errors import DataError, KGError
@@ -399,3 +400,76 @@ def serve(
         )
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+@main.command("push")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph), "
+    "http://localhost:3030/ds/data (Fuseki), http://localhost:7200/repositories/REPO/rdf-graphs/service (GraphDB).",
+)
+@click.option(
+    "--graph", metavar="IRI", help="Named graph to write  [default: BASE + 'graph', see sources/project.yaml]."
+)
+@click.option("--default-graph", is_flag=True, help="Write the store's default graph instead of a named graph.")
+@click.option(
+    "--mode",
+    type=click.Choice(list(push_lib.MODES)),
+    default="replace",
+    show_default=True,
+    help="replace: the graph holds exactly this upload afterwards (HTTP PUT); merge: add to it (HTTP POST).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=push_lib.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for the store to connect or answer.",
+)
+@click.option(
+    "--user", help=f"User for HTTP Basic authentication; the password comes from ${push_lib.PASSWORD_VARIABLE}."
+)
+@data_option
+@project_option
+@quiet_option
+@reports_errors
+def push(
+    endpoint: str,
+    graph: str | None,
+    default_graph: bool,
+    mode: str,
+    timeout: float,
+    user: str | None,
+    data: tuple[Path, ...],
+    project: Path,
+    quiet: bool,
+) -> None:
+    """Upload the graph and the ontology to a triple store (SPARQL 1.1 Graph Store Protocol).
+
+    Uploads what 'kg query' queries (exports/kg.nt plus the ontology) as N-Triples
+    in one request, so the named questions give the same answers in the store.
+    The target is a named graph (default: the project's base IRI + 'graph') or, with
+    --default-graph, the default graph. A refusal, an unreachable store or no answer
+    within --timeout is one error line and exit code 1.
+
+    \b
+    Examples:
+      kg push --endpoint http://localhost:7878/store
+      kg push --endpoint http://localhost:3030/kg/data --graph https://example.org/nrw --mode merge
+      KG_PUSH_PASSWORD=… kg push --endpoint https://store.example.org/data --user me --default-graph
+    """
+    result = push_lib.push(
+        project=project,
+        endpoint=endpoint,
+        graph=graph,
+        default_graph=default_graph,
+        mode=mode,
+        data=data,
+        timeout=timeout,
+        user=user,
+        progress=progress_printer(quiet),
+    )
+    where = f"graph <{result.graph}>" if result.graph else "the default graph"
+    click.echo(f"pushed {result.triples:,} triples to {where} at {result.url} ({result.mode}, HTTP {result.status})")

@@ -56,6 +56,25 @@ class Result:
     count: int | None  # solutions or triples, when counted
 
 
+def term_to_json(term: ox.NamedNode | ox.Literal) -> dict[str, str]:
+    """A term as in SPARQL JSON results, to send it to another process."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    encoded = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    if term.language:
+        encoded["xml:lang"] = term.language
+    return encoded
+
+
+def term_from_json(encoded: Mapping[str, str]) -> ox.NamedNode | ox.Literal:
+    """The inverse of :func:`term_to_json`."""
+    if encoded["type"] == "uri":
+        return ox.NamedNode(encoded["value"])
+    if "xml:lang" in encoded:
+        return ox.Literal(encoded["value"], language=encoded["xml:lang"])
+    return ox.Literal(encoded["value"], datatype=ox.NamedNode(encoded["datatype"]))
+
+
 def media_type(name: str) -> str:
     """The media type of a result format name (``json``, ``turtle``, …)."""
     if name in RESULT_FORMATS:

@@ -8,12 +8,14 @@ it, so a slow query never holds up other clients. Every query first passes the c
 
 Routes: ``/sparql`` (the protocol: GET, or POST as a form or ``application/sparql-query``;
 without a query, the service description), ``/`` (the query page), ``/static/…`` (its
-script and style, served from the package: nothing is loaded from elsewhere) and
-``/queries`` (the named questions as JSON, for the page).
+script and style, served from the package: nothing is loaded from elsewhere),
+``/queries`` (the named questions as JSON) and ``/queries/NAME?param=value`` (a named
+question with its parameters bound as RDF terms, as ``kg query NAME --param`` does).
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import ipaddress
 import json
@@ -26,8 +28,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
@@ -35,7 +38,7 @@ from graph import engine
 from graph.errors import ConfigError, QueryError, QueryRefused
 from graph.library import library
 from graph.project import load_project
-from graph.query import prefixes_for, segments
+from graph.query import bind_parameters, prefixes_for, segments
 from graph.sparql import QueryInfo, check_query
 from graph.store import QueryStore, graph_files, open_store
 from graph.workers import Job, PoolBusy, PoolCrash, PoolTimeout, WorkerPool
@@ -92,6 +95,8 @@ class Settings:
     """What the request handlers need to know (shared by all threads, read-only)."""
 
     pool: WorkerPool
+    store: ox.Store
+    base: str
     prefixes: dict[str, str]
     triples: int
     timeout: float
@@ -177,7 +182,13 @@ def _static(name: str) -> bytes:
 @functools.cache
 def _queries_json(prefixes: tuple[tuple[str, str], ...]) -> bytes:
     named = [
-        {"name": q.name, "question_en": q.question_en, "question_de": q.question_de, "text": q.text}
+        {
+            "name": q.name,
+            "question_en": q.question_en,
+            "question_de": q.question_de,
+            "parameters": [{"name": p.name, "description": p.description} for p in q.parameters],
+            "text": q.text,
+        }
         for q in library().values()
     ]
     return json.dumps({"queries": named, "prefixes": dict(prefixes)}, ensure_ascii=False).encode("utf-8")
@@ -295,6 +306,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, _static(name), _STATIC[name])
         elif url.path == "/queries":
             self._send(HTTPStatus.OK, _queries_json(tuple(sorted(self.settings.prefixes.items()))), "application/json")
+        elif url.path.startswith("/queries/"):
+            self._named(unquote(url.path[len("/queries/") :]), parse_qs(url.query, keep_blank_values=True))
         elif url.path == "/sparql":
             fields = parse_qs(url.query, keep_blank_values=True)
             if "query" not in fields and "update" not in fields:
@@ -371,11 +384,30 @@ class _Handler(BaseHTTPRequestHandler):
         info = self._check(text)
         offered = GRAPH_TYPES if info.returns_graph else TABLE_TYPES
         requested = fields.get("format", [None])[0]
-        fmt = self._format(requested, offered)
+        self._run(Job(text, self._format(requested, offered), self.settings.max_bytes))
+
+    def _named(self, name: str, fields: dict[str, list[str]]) -> None:
+        """A named question with parameters bound as terms, as ``kg query NAME --param …`` does."""
+        named = library().get(name)
+        if named is None:
+            close = difflib.get_close_matches(name, list(library()), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise HTTPProblem(HTTPStatus.NOT_FOUND, f"no question '{name}'{hint}; GET /queries lists them")
+        settings = self.settings
+        info = self._check(named.text)
+        pairs = [f"{key}={value}" for key, values in fields.items() if key != "format" for value in values]
+        try:
+            bound = bind_parameters(pairs, info, named, settings.store, settings.base, settings.prefixes)
+        except QueryError as exc:
+            raise HTTPProblem(HTTPStatus.BAD_REQUEST, str(exc)) from None
+        fmt = self._format(fields.get("format", [None])[0], TABLE_TYPES)
+        self._run(Job(named.text, fmt, settings.max_bytes, {v.value: term for v, term in bound.items()}))
+
+    def _run(self, job: Job) -> None:
         settings = self.settings
         started = time.perf_counter()
         try:
-            result = settings.pool.run(Job(text, fmt, settings.max_bytes), settings.timeout, wait=settings.timeout)
+            result = settings.pool.run(job, settings.timeout, wait=settings.timeout)
         except PoolTimeout:
             raise HTTPProblem(
                 HTTPStatus.SERVICE_UNAVAILABLE,
@@ -525,6 +557,8 @@ def start_endpoint(
     bound_port = int(server.server_address[1])
     server.settings = Settings(
         pool=pool,
+        store=store.store,
+        base=settings.base,
         prefixes=prefixes,
         triples=store.triples,
         timeout=timeout,

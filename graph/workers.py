@@ -20,11 +20,13 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from graph.engine import EngineError, Result
+import pyoxigraph as ox
+
+from graph.engine import EngineError, Result, term_from_json, term_to_json
 
 #: How long a new worker may take to open the store before the pool gives up.
 START_TIMEOUT = 60.0
@@ -37,6 +39,7 @@ class Job:
     query: str
     format: str
     max_bytes: int | None
+    substitutions: Mapping[str, ox.NamedNode | ox.Literal] = field(default_factory=dict)
 
 
 class PoolBusy(Exception):
@@ -94,7 +97,8 @@ class _Worker:
 
     def run(self, job: Job, timeout: float) -> Result:
         try:
-            self._send({"query": job.query, "format": job.format, "max_bytes": job.max_bytes})
+            substitutions = {name: term_to_json(term) for name, term in job.substitutions.items()}
+            self._send({"query": job.query, "format": job.format, "max_bytes": job.max_bytes, "bind": substitutions})
             reply = self._reply(timeout)
         except queue.Empty:
             raise PoolTimeout from None
@@ -204,8 +208,6 @@ def _exit_with_parent(parent: int) -> None:
 
 def main() -> None:
     """Serve jobs from stdin until it closes (the body of ``python -m graph.workers``)."""
-    import pyoxigraph as ox
-
     from graph.engine import execute
 
     # Oxigraph releases the GIL while it evaluates, so this thread runs during queries.
@@ -223,7 +225,8 @@ def main() -> None:
     for line in sys.stdin.buffer:
         job = json.loads(line)
         try:
-            result = execute(store, job["query"], job["format"], prefixes, max_bytes=job["max_bytes"])
+            bind = {ox.Variable(name): term_from_json(term) for name, term in job["bind"].items()}
+            result = execute(store, job["query"], job["format"], prefixes, bind, job["max_bytes"])
         except EngineError as exc:
             _answer(out, {"ok": False, "kind": exc.kind, "message": str(exc), "line": exc.line, "column": exc.column})
             continue

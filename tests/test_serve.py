@@ -318,6 +318,41 @@ def test_oversized_and_unknown_requests(endpoint: Endpoint) -> None:
     assert http(endpoint.url.replace("/sparql", "/nothing"))[0] == 404
 
 
+# ---------------------------------------------------------------- named questions over HTTP
+
+
+def test_a_named_question_with_parameters_answers_as_kg_query_does(endpoint: Endpoint) -> None:
+    root = endpoint.url.removesuffix("sparql")
+    code, headers, body = http(f"{root}queries/participation?entity=serap-gueler")
+    assert code == 200 and headers["Content-Type"] == "application/sparql-results+json; charset=utf-8"
+    expected = run("query", "participation", "-P", "entity=serap-gueler", "--project", ROOT, "--format", "json")
+    assert json.loads(body) == json.loads(expected.stdout)
+    code, headers, body = http(f"{root}queries/statistics?area=wuppertal&format=csv")
+    assert code == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert len(body.decode("utf-8").splitlines()) == 5  # the four figures on Wuppertal in article 002
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        (
+            "queries/participaton",
+            404,
+            "no question 'participaton' (did you mean 'participation'?); GET /queries lists them",
+        ),
+        (
+            "queries/participation?entity=serap-guler",
+            400,
+            "unknown entity 'serap-guler' for ?entity (did you mean 'serap-gueler'?)",
+        ),
+        ("queries/participation?name=x", 400, "query 'participation' has no parameter 'name' (its parameters: entity)"),
+    ],
+)
+def test_named_question_errors(endpoint: Endpoint, path: str, status: int, message: str) -> None:
+    code, _, body = http(endpoint.url.removesuffix("sparql") + path)
+    assert (code, body.decode("utf-8")) == (status, message + "\n")
+
+
 # ---------------------------------------------------------------- CORS: off unless configured
 
 

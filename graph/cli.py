@@ -329,7 +329,7 @@ def queries(lang: str) -> None:
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    help="Queries that can run at once, each in its own process  [default: number of CPUs, at least 2].",
+    help="Queries that can run at once, each in its own process  [default: one per CPU, 2 to 8].",
 )
 @click.option(
     "--timeout",

@@ -528,7 +528,7 @@ def start_endpoint(
         data: RDF files to serve instead of ``exports/kg.nt`` (the ontology is added).
         host: The address to listen on; the loopback address by default.
         port: The port; 0 picks a free one (see :attr:`Endpoint.port`).
-        workers: Queries that can run at once (default: the number of CPUs, at least 2).
+        workers: Queries that can run at once (default: one per CPU, at least 2, at most 8).
         timeout: Seconds a query may run before it is stopped.
         max_result_mb: The largest result, in MB, before the query is stopped.
         cors_origin: Web origins allowed to read answers (``*`` for any); none by default.
@@ -542,7 +542,7 @@ def start_endpoint(
     store = open_store(graph_files(project, data), progress=say)
     try:
         prefixes = prefixes_for(settings.base, segments(store.store))
-        size = workers or max(2, os.cpu_count() or 2)
+        size = workers or min(8, max(2, os.cpu_count() or 2))
         say(f"starting {size} query workers")
         pool = WorkerPool(store.path, prefixes, size)
     except (OSError, RuntimeError) as exc:

@@ -192,8 +192,9 @@ def _build(files: Sequence[Path], root: Path, folder: Path, say: Progress) -> No
         for path in files:
             try:
                 store.bulk_load(path=str(path), format=rdf_format(path))
-            except SyntaxError as exc:
-                raise ConfigError(f"{path}: {exc}") from exc
+            except SyntaxError as exc:  # Oxigraph reports the position as a SyntaxError would
+                message = str(exc.msg).removeprefix(f"Parser error at line {exc.lineno} column {exc.offset}: ")
+                raise ConfigError(f"{path}:{exc.lineno}:{exc.offset}: cannot load: {message}") from exc
         store.optimize()
         triples = len(store)
         del store  # closes the database before the folder is renamed

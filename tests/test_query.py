@@ -350,3 +350,18 @@ def test_queries_lists_every_named_query_one_line_each() -> None:
     )
     german = run("queries", "--lang", "de").stdout
     assert "An welchen Ereignissen hat" in german
+
+
+def test_an_unreadable_data_file_is_a_setup_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://example.org/a> <https://example.org/b> .\n", "utf-8")
+    code, out, err = query("-e", "ASK {}", "--data", broken)
+    assert code == 3 and out == ""
+    assert err.splitlines()[-1] == f"Error: {broken.resolve()}:1:49: cannot load: . is not a valid RDF object"
+    other = tmp_path / "data.csv"
+    other.write_text("a,b\n", "utf-8")
+    code, _, err = query("-e", "ASK {}", "--data", other)
+    assert code == 3
+    assert err.strip() == (
+        f"Error: cannot load {other}: use an N-Triples (.nt), Turtle (.ttl), RDF/XML (.rdf) or JSON-LD (.jsonld) file"
+    )

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -487,3 +488,37 @@ def test_the_package_ships_the_page_and_the_questions() -> None:
     for folder in ("static", "queries"):
         files = [p.relative_to(package).as_posix() for p in (package / folder).iterdir()]
         assert files and all(any(fnmatch.fnmatch(f, pattern) for pattern in patterns) for f in files), folder
+
+
+def browser() -> str | None:
+    return next(
+        (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))), None
+    )
+
+
+@pytest.mark.skipif(browser() is None, reason="no headless Chromium; .ci/run installs it")
+def test_the_query_page_runs_a_query_in_a_real_browser_offline(endpoint: Endpoint, tmp_path: Path) -> None:
+    # Every request that does not go to this server is sent to a proxy that does not exist,
+    # so the page only works if it needs nothing from elsewhere.
+    page = endpoint.url.removesuffix("sparql") + "?" + urllib.parse.urlencode({"query": QUICK})
+    done = subprocess.run(
+        [
+            str(browser()),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--proxy-server=http://127.0.0.1:9",  # loopback addresses bypass it
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            page,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    assert re.search(r'<p id="status" role="status"( class="")?>1 row in [0-9.]+ s</p>', dom), dom[-3000:]
+    assert "<th>name</th>" in dom and "Serap Güler" in dom
+    assert "— a named question —" in dom and "participation — Which events did" in dom  # /queries loaded

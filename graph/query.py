@@ -133,6 +133,8 @@ def bind_parameters(
         if not sep or match is None:
             raise QueryError(f"bad parameter {pair!r}: write NAME=VALUE, e.g. person=serap-gueler")
         variable = match.group(1)
+        if ox.Variable(variable) in bound:
+            raise QueryError(f"parameter '{variable}' is given twice; give one value")
         _check_bindable(variable, info, named)
         bound[ox.Variable(variable)] = _term(value.strip(), variable, store, base, known_segments, prefixes)
     return bound

@@ -23,7 +23,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -104,7 +104,6 @@ class Settings:
     cors_origins: frozenset[str]
     allowed_hosts: frozenset[str] | None
     progress: Progress
-    started: float = field(default_factory=time.time)
 
 
 def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from graph.errors import QueryError, QueryRefused
 FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE", "AskQuery": "ASK"}
 _ESCAPE = re.compile(r"\\[uU]")
 MAX_QUERY_LENGTH = 100_000
+_PARSER = threading.Lock()  # pyparsing grammars are not documented as thread-safe; the endpoint parses in threads
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def _check(text: str, default_prefixes: frozenset[str]) -> QueryInfo:
     if not _has_content(text):
         raise QueryError("the query is empty")
     try:
-        parsed = parseQuery(text)
+        with _PARSER:
+            parsed = parseQuery(text)
     except ParseException as exc:
         if _is_update(text):
             raise QueryRefused("updates are refused: this graph is read-only") from None
@@ -133,7 +136,8 @@ def _walk(node: object) -> Iterable[object]:
 
 def _is_update(text: str) -> bool:
     try:
-        parsed = parseUpdate(text)
+        with _PARSER:
+            parsed = parseUpdate(text)
     except ParseException:
         return False
     return "request" in parsed  # an empty text parses as an update without requests

@@ -91,6 +91,13 @@ def test_every_question_is_documented_portable_and_bindable(name: str) -> None:
     assert "ORDER BY" in named.text, "library answers must come in a stable order"
 
 
+def test_the_readme_lists_every_question() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for named in library().values():
+        params = ", ".join(f"`{p.name}`" for p in named.parameters) or "\N{EN DASH}"
+        assert f"| `{named.name}` | {named.question_en} | {params} |" in readme, named.name
+
+
 @pytest.mark.parametrize("name", sorted(library()))
 def test_every_example_in_a_header_runs(name: str) -> None:
     example = shlex.split(library()[name].example)

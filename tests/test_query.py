@@ -239,6 +239,12 @@ def test_a_parameter_must_be_a_variable_the_query_selects() -> None:
     assert err.strip() == "Error: the query has no variable ?nobody to bind (its variables: ?name, ?who)"
 
 
+def test_a_parameter_given_twice_is_refused() -> None:
+    code, _, err = query("participation", "-P", "entity=serap-gueler", "-P", "entity=thorsten-klute")
+    assert code == 1
+    assert err.strip() == "Error: parameter 'entity' is given twice; give one value"
+
+
 def test_a_malformed_parameter_is_reported() -> None:
     code, _, err = query("politicians", "-P", "serap-gueler")
     assert code == 1

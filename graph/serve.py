@@ -20,6 +20,7 @@ import functools
 import ipaddress
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -467,6 +468,10 @@ class _Server(ThreadingHTTPServer):
     settings: Settings
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 @dataclass
 class Endpoint:
     """A running endpoint; call :meth:`serve_forever` (blocks) or use it from another thread."""
@@ -547,8 +552,9 @@ def start_endpoint(
     except (OSError, RuntimeError) as exc:
         store.close()
         raise ConfigError(f"cannot start the query workers: {exc}") from exc
+    server_class = _Server6 if ":" in host else _Server
     try:
-        server = _Server((host, port), _Handler)
+        server = server_class((host, port), _Handler)
     except OSError as exc:
         pool.close()
         store.close()
@@ -577,7 +583,10 @@ def _allowed_hosts(host: str, port: int) -> frozenset[str] | None:
         loopback = host == "localhost"
     if not loopback:
         return None
-    return frozenset(f"{name}:{port}" for name in LOOPBACK_NAMES)
+    names = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    if port == 80:  # browsers leave out the default port
+        names.update(LOOPBACK_NAMES)
+    return frozenset(names)
 
 
 def serve(

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -34,7 +35,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from graph.errors import ConfigError
 from graph.library import library
-from graph.serve import Endpoint, negotiate, start_endpoint
+from graph.serve import Endpoint, _allowed_hosts, negotiate, start_endpoint
 from tests.conftest import ROOT, run
 
 TIMEOUT = 2.0
@@ -522,3 +523,30 @@ def test_the_query_page_runs_a_query_in_a_real_browser_offline(endpoint: Endpoin
     assert re.search(r'<p id="status" role="status"( class="")?>1 row in [0-9.]+ s</p>', dom), dom[-3000:]
     assert "<th>name</th>" in dom and "Serap Güler" in dom
     assert "— a named question —" in dom and "participation — Which events did" in dom  # /queries loaded
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "allowed"),
+    [
+        ("127.0.0.1", 8765, {"localhost:8765", "127.0.0.1:8765", "[::1]:8765"}),
+        ("::1", 80, {"localhost", "127.0.0.1", "[::1]", "localhost:80", "127.0.0.1:80", "[::1]:80"}),
+        ("0.0.0.0", 8765, None),  # listening for everyone: any Host
+    ],
+)
+def test_host_names_accepted(host: str, port: int, allowed: set[str] | None) -> None:
+    assert _allowed_hosts(host, port) == (None if allowed is None else frozenset(allowed))
+
+
+def test_an_ipv6_loopback_endpoint(cache: Path) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    try:
+        running = start_endpoint(project=ROOT, host="::1", port=0, workers=1).start()
+    except ConfigError as exc:
+        pytest.skip(f"IPv6 loopback unavailable: {exc}")
+    with running:
+        assert running.url == f"http://[::1]:{running.port}/sparql"
+        code, _, body = http(
+            f"{running.url}?{urllib.parse.urlencode({'query': QUICK})}", headers={"Accept": "text/csv"}
+        )
+        assert (code, body) == (200, "name\r\nSerap Güler\r\n".encode())

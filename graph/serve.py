@@ -348,7 +348,19 @@ class _Handler(BaseHTTPRequestHandler):
         if length is None or not length.isdigit():
             raise HTTPProblem(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length")
         if int(length) > MAX_BODY:
-            raise HTTPProblem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the request is larger than {MAX_BODY:,} bytes")
+            self.close_connection = True
+            if int(length) <= 16 * MAX_BODY:  # read it, so the client is not cut off while sending
+                remaining = int(length)
+                while remaining > 0:
+                    chunk = self.rfile.read(min(remaining, 65536))
+                    if not chunk:
+                        break
+                    remaining -= len(chunk)
+            raise HTTPProblem(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"the request is larger than {MAX_BODY:,} bytes",
+                {"Connection": "close"},
+            )
         return self.rfile.read(int(length))
 
     def _describe(self) -> None:

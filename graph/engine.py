@@ -75,13 +75,6 @@ def term_from_json(encoded: Mapping[str, str]) -> ox.NamedNode | ox.Literal:
     return ox.Literal(encoded["value"], datatype=ox.NamedNode(encoded["datatype"]))
 
 
-def media_type(name: str) -> str:
-    """The media type of a result format name (``json``, ``turtle``, …)."""
-    if name in RESULT_FORMATS:
-        return RESULT_FORMATS[name].media_type
-    return GRAPH_FORMATS[name].media_type
-
-
 class _Capped(io.BytesIO):
     """A byte buffer that refuses to grow beyond ``limit`` bytes."""
 

@@ -105,14 +105,6 @@ class QueryRefused(QueryError):
     """The query asks for something this tool never does: an update, SERVICE, FROM."""
 
 
-class QueryTimeout(QueryError):
-    """The query ran longer than the time limit and was stopped."""
-
-
-class ResultTooLarge(QueryError):
-    """The serialised result exceeds the configured size limit."""
-
-
 class PushError(KGError):
     """The triple store refused the upload, failed, or did not answer in time."""
 

@@ -45,13 +45,11 @@ class QueryInfo:
         variables: Every variable the query mentions (without ``?``).
         projected: The variables a ``SELECT`` lists, or ``None`` for ``SELECT *`` and
             the other forms.
-        prefixes: The prefixes the query uses without declaring them.
     """
 
     form: str
     variables: frozenset[str]
     projected: frozenset[str] | None
-    prefixes: frozenset[str]
 
     @property
     def returns_graph(self) -> bool:
@@ -115,7 +113,7 @@ def _check(text: str, default_prefixes: frozenset[str]) -> QueryInfo:
     projected: frozenset[str] | None = None
     if form == "SELECT" and "projection" in query:
         projected = frozenset(str(item["var"] if "var" in item else item["evar"]) for item in query["projection"])
-    return QueryInfo(form, variables, projected, frozenset(used - declared))
+    return QueryInfo(form, variables, projected)
 
 
 def _name(node: object) -> str:

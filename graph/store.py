@@ -22,7 +22,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -240,15 +240,3 @@ def _delete_if_unused(folder: Path) -> None:
             return
         (folder / _INFO).unlink()  # first, so a waiting reader sees the store is gone
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def opened(
-    project: Path | str = ".", data: Sequence[Path | str] = (), progress: Progress | None = None
-) -> Iterator[QueryStore]:
-    """The query store of a project's graph (see :func:`graph_files`), closed on exit."""
-    store = open_store(graph_files(project, data), progress=progress)
-    try:
-        yield store
-    finally:
-        store.close()

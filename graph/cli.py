@@ -8,6 +8,7 @@ folder, bad ontology, unwritable exports).
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,9 @@ from typing import Any, TypeVar
 import click
 
 from graph import __version__, export, pipeline
+from graph import push as push_lib
+from graph import query as query_lib
+from graph import serve as serve_lib
 from graph.errors import DataError, KGError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -505,3 +509,278 @@ def export_command(project: Path, format_name: str, output: Path, texts: Path | 
     if str(output) == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+
+
+# ---------------------------------------------------------------- SPARQL: query, queries, serve, push
+# (issue 3; the library is graph.query, graph.serve and graph.push)
+
+QUERY_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def data_option(command: F) -> F:
+    return click.option(
+        "--data",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        multiple=True,
+        help="RDF file to query instead of PROJECT/exports/kg.nt (repeatable; .nt, .ttl, .rdf, .jsonld). "
+        "The ontology is always added.",
+    )(command)
+
+
+@main.command("query")
+@click.argument("query", required=False)
+@click.option("--expression", "-e", metavar="TEXT", help="The query text itself, instead of QUERY.")
+@click.option(
+    "--param",
+    "-P",
+    metavar="NAME=VALUE",
+    multiple=True,
+    help="Bind ?NAME to VALUE (repeatable). VALUE is an entity id (serap-gueler), an IRI (<https://…>), "
+    'a prefixed name (nik:Politician), text in double quotes ("…" or "…"@de), '
+    'a typed value ("2019"^^xsd:gYear) or a number.',
+)
+@click.option(
+    "--format",
+    "-f",
+    type=click.Choice(query_lib.FORMATS),
+    help="Output format  [default: table for SELECT and ASK, turtle for CONSTRUCT and DESCRIBE].",
+)
+@click.option(
+    "--max-width",
+    type=click.IntRange(min=0),
+    default=query_lib.DEFAULT_MAX_WIDTH,
+    show_default=True,
+    help="Shorten table cells longer than this with '…' (0: never). Other formats are never shortened.",
+)
+@data_option
+@project_option
+@quiet_option
+@reports_errors
+def query(
+    query: str | None,
+    expression: str | None,
+    param: tuple[str, ...],
+    format: str | None,
+    max_width: int,
+    data: tuple[Path, ...],
+    project: Path,
+    quiet: bool,
+) -> None:
+    """Run a SPARQL query on the graph: a named question, a .rq file, or -e TEXT.
+
+    QUERY is a name from 'kg queries' or a file. The graph is PROJECT/exports/kg.nt
+    plus the ontology (so rdfs:subClassOf* and the labels of classes and properties
+    work); the common prefixes (nik:, rdf:, rdfs:, xsd:, schema:, prov:, person:,
+    place:, event: …) need no PREFIX line. The first query on a changed graph loads
+    it into a cached store; later ones start at once. Parameters are bound as RDF
+    terms, never pasted into the query. Ctrl-C stops a long query.
+
+    \b
+    Examples:
+      kg query politicians
+      kg query participation --param entity=serap-gueler
+      kg query statistics -P area=wuppertal --format csv > wuppertal.csv
+      kg query my-question.rq --format json
+      kg query -e 'SELECT ?name WHERE { ?p a nik:Politician ; rdfs:label ?name }'
+      kg query -e 'DESCRIBE person:serap-gueler'
+    """
+    # Oxigraph cannot be interrupted from Python while it computes, so Ctrl-C ends the process
+    # at once instead (the store is opened read-only: nothing to clean up).
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        result = query_lib.run_query(
+            project=project,
+            query=query,
+            expression=expression,
+            data=data,
+            param=param,
+            format=format,
+            max_width=max_width,
+            progress=progress_printer(quiet),
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    click.echo(result.output, nl=False)
+    if not quiet and result.count is not None:
+        unit = "row" if result.format == "table" else "triple"
+        click.echo(f"{result.count} {unit}{'s' if result.count != 1 else ''} in {result.seconds:.2f} s", err=True)
+
+
+@main.command("queries")
+@click.option(
+    "--lang", type=click.Choice(["en", "de"]), default="en", show_default=True, help="Language of the questions."
+)
+@reports_errors
+def queries(lang: str) -> None:
+    """List the named competency questions, one line each: name, question, parameters.
+
+    Each is a .rq file shipped with kg (graph/queries/); its header has the question
+    in German and English, its parameters and an example. Run one with 'kg query NAME'.
+
+    \b
+    Examples:
+      kg queries
+      kg queries --lang de
+    """
+    for named in query_lib.queries():
+        question = named.question_de if lang == "de" else named.question_en
+        params = " ".join(f"[{p.name}]" for p in named.parameters)
+        click.echo(f"{named.name:<28} {question}{'  ' + params if params else ''}")
+
+
+@main.command("serve")
+@click.option("--host", default=serve_lib.DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=serve_lib.DEFAULT_PORT,
+    show_default=True,
+    help="Port (0: any free one).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Queries that can run at once, each in its own process  [default: one per CPU, 2 to 8].",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=serve_lib.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds a query may run; a slower one is stopped and gets HTTP 503.",
+)
+@click.option(
+    "--max-result-mb",
+    type=click.IntRange(min=1),
+    default=serve_lib.DEFAULT_MAX_RESULT_MB,
+    show_default=True,
+    help="Largest result in MB; a larger one is stopped and gets HTTP 422.",
+)
+@click.option(
+    "--cors-origin",
+    metavar="ORIGIN",
+    multiple=True,
+    help="Let web pages from ORIGIN (e.g. https://yasgui.org; * for any) read answers (repeatable)  [default: none].",
+)
+@data_option
+@project_option
+@quiet_option
+@reports_errors
+def serve(
+    host: str,
+    port: int,
+    workers: int | None,
+    timeout: float,
+    max_result_mb: int,
+    cors_origin: tuple[str, ...],
+    data: tuple[Path, ...],
+    project: Path,
+    quiet: bool,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
+
+    The endpoint is http://HOST:PORT/sparql (GET, or POST as a form or as
+    application/sparql-query); answers come as SPARQL JSON, XML, CSV or TSV, or
+    Turtle, N-Triples, RDF/XML, JSON-LD, as the Accept header asks. Without a query
+    it returns its service description; http://HOST:PORT/ is a query page that
+    works offline. Updates get 403; SERVICE, FROM and FROM NAMED get 400. Each query
+    runs in a worker process and is stopped after --timeout seconds without holding
+    up other clients. Only this machine can connect unless --host says otherwise.
+    Requests are logged to stderr; Ctrl-C stops the server.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 9000 --timeout 10
+      kg serve --cors-origin https://yasgui.org
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a nik:Politician }' http://127.0.0.1:8765/sparql
+    """
+    # A service manager stops the server with SIGTERM: shut down as on Ctrl-C (workers included).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve_lib.serve(
+            project=project,
+            data=data,
+            host=host,
+            port=port,
+            workers=workers,
+            timeout=timeout,
+            max_result_mb=max_result_mb,
+            cors_origin=cors_origin,
+            progress=progress_printer(quiet),
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@main.command("push")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph), "
+    "http://localhost:3030/ds/data (Fuseki), http://localhost:7200/repositories/REPO/rdf-graphs/service (GraphDB).",
+)
+@click.option(
+    "--graph", metavar="IRI", help="Named graph to write  [default: BASE + 'graph', see sources/project.yaml]."
+)
+@click.option("--default-graph", is_flag=True, help="Write the store's default graph instead of a named graph.")
+@click.option(
+    "--mode",
+    type=click.Choice(list(push_lib.MODES)),
+    default="replace",
+    show_default=True,
+    help="replace: the graph holds exactly this upload afterwards (HTTP PUT); merge: add to it (HTTP POST).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=push_lib.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for the store to connect or answer.",
+)
+@click.option(
+    "--user", help=f"User for HTTP Basic authentication; the password comes from ${push_lib.PASSWORD_VARIABLE}."
+)
+@data_option
+@project_option
+@quiet_option
+@reports_errors
+def push(
+    endpoint: str,
+    graph: str | None,
+    default_graph: bool,
+    mode: str,
+    timeout: float,
+    user: str | None,
+    data: tuple[Path, ...],
+    project: Path,
+    quiet: bool,
+) -> None:
+    """Upload the graph and the ontology to a triple store (SPARQL 1.1 Graph Store Protocol).
+
+    Uploads what 'kg query' queries (exports/kg.nt plus the ontology) as N-Triples
+    in one request, so the named questions give the same answers in the store.
+    The target is a named graph (default: the project's base IRI + 'graph') or, with
+    --default-graph, the default graph. A refusal, an unreachable store or no answer
+    within --timeout is one error line and exit code 1.
+
+    \b
+    Examples:
+      kg push --endpoint http://localhost:7878/store
+      kg push --endpoint http://localhost:3030/kg/data --graph https://example.org/nrw --mode merge
+      KG_PUSH_PASSWORD=… kg push --endpoint https://store.example.org/data --user me --default-graph
+    """
+    result = push_lib.push(
+        project=project,
+        endpoint=endpoint,
+        graph=graph,
+        default_graph=default_graph,
+        mode=mode,
+        data=data,
+        timeout=timeout,
+        user=user,
+        progress=progress_printer(quiet),
+    )
+    where = f"graph <{result.graph}>" if result.graph else "the default graph"
+    click.echo(f"pushed {result.triples:,} triples to {where} at {result.url} ({result.mode}, HTTP {result.status})")

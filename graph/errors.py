@@ -83,3 +83,29 @@ class ConfigError(KGError):
     """The project set-up is broken: a missing folder, a bad ontology, an unknown format."""
 
     exit_code = 3
+
+
+class QueryError(KGError):
+    """A SPARQL query cannot be run: bad syntax, an unknown name or parameter, a failure.
+
+    Attributes:
+        line: 1-based line of the problem in the query text, when known.
+        column: 1-based column of the problem, when known.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class QueryRefused(QueryError):
+    """The query asks for something this tool never does: an update, SERVICE, FROM."""
+
+
+class PushError(KGError):
+    """The triple store refused the upload, failed, or did not answer in time."""
+
+    exit_code = 1

@@ -1,0 +1,242 @@
+"""The query store: the graph and its ontology in an on-disk Oxigraph store, cached.
+
+``kg query``, ``kg serve`` and ``kg push`` all work on the same set of files: the
+graph (by default ``exports/kg.nt``) plus the ontology (``ontology/*.ttl`` without the
+shapes), so that ``rdfs:subClassOf*`` and the labels of classes and properties can be
+used in queries. Loading a million triples takes seconds, opening a loaded store
+milliseconds, so the loaded store is kept in a cache folder and reused for as long as
+none of the files changes (same path, size and modification time).
+
+Every process that uses a cached store holds a shared lock on it; a store is only
+deleted (when its files have changed, or after :data:`MAX_UNUSED_DAYS` unused) by a
+process that gets the exclusive lock, so a running ``kg serve`` never loses its store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from graph.errors import ConfigError
+from graph.ontology import ontology_files
+from graph.project import load_project
+
+if sys.platform != "win32":
+    import fcntl
+
+#: Bump when the layout of a cached store changes, so old caches are rebuilt.
+LAYOUT = 1
+MAX_UNUSED_DAYS = 30
+DEFAULT_DATA = "kg.nt"
+_INFO = "store.json"
+_LOCK = "lock"
+_DB = "db"
+
+Progress = Callable[[str], None]
+
+
+def _silent(message: str) -> None:
+    pass
+
+
+def cache_root() -> Path:
+    """Where stores are cached: ``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/nrw-integration-kg``."""
+    if os.environ.get("KG_CACHE_DIR"):
+        return Path(os.environ["KG_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nrw-integration-kg"
+
+
+def graph_files(project: Path | str = ".", data: Sequence[Path | str] = ()) -> tuple[Path, ...]:
+    """The files a query store holds: ``data`` (default ``exports/kg.nt``) plus the ontology.
+
+    Raises:
+        ConfigError: When the project, a data file or the ontology is missing, or a
+            file's format is not one Oxigraph reads into a graph.
+    """
+    settings = load_project(project)
+    files = [Path(d) for d in data] or [settings.exports_dir / DEFAULT_DATA]
+    for path in files:
+        if not path.is_file():
+            hint = " (run 'kg build' first)" if not data else ""
+            raise ConfigError(f"no such data file: {path}{hint}")
+        rdf_format(path)
+    ontology = ontology_files(settings.ontology_dir)
+    if not ontology:
+        raise ConfigError(f"no ontology: {settings.ontology_dir} has no *.ttl files")
+    return tuple(p.resolve() for p in (*files, *ontology))
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF format of ``path``, from its extension.
+
+    Raises:
+        ConfigError: For an unknown extension or a dataset format (N-Quads, TriG).
+    """
+    found = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    if found is None or found.supports_datasets:
+        raise ConfigError(
+            f"cannot load {path}: use an N-Triples (.nt), Turtle (.ttl), RDF/XML (.rdf) or JSON-LD (.jsonld) file"
+        )
+    return found
+
+
+@dataclass
+class QueryStore:
+    """A read-only Oxigraph store over some files, open for as long as the object lives.
+
+    Attributes:
+        path: The store's database folder (give it to :meth:`pyoxigraph.Store.read_only`
+            in other processes).
+        store: The store, opened read-only.
+        triples: Number of triples in it.
+        files: The files it was loaded from.
+    """
+
+    path: Path
+    store: ox.Store
+    triples: int
+    files: tuple[Path, ...]
+    _lock: IO[bytes] | None = None
+
+    def close(self) -> None:
+        """Release the store (the cached copy stays on disk)."""
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases its lock
+            self._lock = None
+
+    def __enter__(self) -> QueryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _stamp(files: Sequence[Path]) -> list[list[object]]:
+    return [[str(p), p.stat().st_size, p.stat().st_mtime_ns] for p in files]
+
+
+def store_key(files: Sequence[Path]) -> str:
+    """A name for the store of ``files``: changes when any file changes."""
+    identity = json.dumps([LAYOUT, ox.__version__, _stamp(files)])
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
+
+
+def open_store(files: Sequence[Path], cache: Path | None = None, progress: Progress | None = None) -> QueryStore:
+    """Open the cached store of ``files``, building it first when needed.
+
+    Args:
+        files: RDF files to load (see :func:`graph_files`).
+        cache: The cache folder (default :func:`cache_root`).
+        progress: Called with a line when the store has to be built.
+
+    Returns:
+        The store, read-only; close it (or use ``with``) when done.
+
+    Raises:
+        ConfigError: When a file cannot be parsed or the cache folder is not writable.
+    """
+    say = progress or _silent
+    root = (cache or cache_root()) / "stores"
+    key = store_key(files)
+    folder = root / key
+    for _ in range(3):  # a concurrent clean-up may delete the folder between the checks
+        if not (folder / _INFO).is_file():
+            _build(files, root, folder, say)
+        lock = _lock_shared(folder)
+        if lock is None:
+            continue
+        info = json.loads((folder / _INFO).read_text(encoding="utf-8"))
+        store = ox.Store.read_only(str(folder / _DB))
+        return QueryStore(folder / _DB, store, int(info["triples"]), tuple(files), lock)
+    raise ConfigError(f"cannot open the query store in {folder}: it keeps disappearing")
+
+
+def _lock_shared(folder: Path) -> IO[bytes] | None:
+    try:
+        handle = open(folder / _LOCK, "rb")  # noqa: SIM115  # held open for the store's lifetime
+    except FileNotFoundError:
+        return None
+    if sys.platform != "win32":
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+    if not (folder / _INFO).is_file():  # deleted while we waited for the lock
+        handle.close()
+        return None
+    os.utime(folder / _LOCK)  # marks the store as used, for the clean-up
+    return handle
+
+
+def _build(files: Sequence[Path], root: Path, folder: Path, say: Progress) -> None:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    except OSError as exc:
+        raise ConfigError(f"cannot create the query store in {root}: {exc.strerror} (set KG_CACHE_DIR)") from exc
+    start = time.perf_counter()
+    names = ", ".join(p.name for p in files)
+    say(f"loading {names} into the query store (once; cached in {root})")
+    try:
+        store = ox.Store(str(staging / _DB))
+        for path in files:
+            try:
+                store.bulk_load(path=str(path), format=rdf_format(path))
+            except SyntaxError as exc:  # Oxigraph reports the position as a SyntaxError would
+                message = str(exc.msg).removeprefix(f"Parser error at line {exc.lineno} column {exc.offset}: ")
+                raise ConfigError(f"{path}:{exc.lineno}:{exc.offset}: cannot load: {message}") from exc
+        store.optimize()
+        triples = len(store)
+        del store  # closes the database before the folder is renamed
+        info = {"files": [str(p) for p in files], "triples": triples, "built": time.time()}
+        (staging / _INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
+        (staging / _LOCK).touch()
+        try:
+            staging.rename(folder)
+        except OSError:
+            if not (folder / _INFO).is_file():
+                raise
+            # Another process built the same store at the same time; use theirs.
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    say(f"query store ready: {triples:,} triples in {time.perf_counter() - start:.1f} s")
+    _clean_up(root, keep=folder, files=[str(p) for p in files])
+
+
+def _clean_up(root: Path, keep: Path, files: list[str]) -> None:
+    """Delete stores of older versions of ``files``, and stores long unused; skip any in use."""
+    now = time.time()
+    for folder in root.iterdir():
+        if folder == keep or not folder.is_dir():
+            continue
+        if folder.name.startswith(".build-"):
+            if now - folder.stat().st_mtime > 86400:  # left behind by a crashed build
+                shutil.rmtree(folder, ignore_errors=True)
+            continue
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            info = json.loads((folder / _INFO).read_text(encoding="utf-8"))
+            unused_days = (now - (folder / _LOCK).stat().st_mtime) / 86400
+            if info["files"] == files or unused_days > MAX_UNUSED_DAYS:
+                _delete_if_unused(folder)
+
+
+def _delete_if_unused(folder: Path) -> None:
+    if sys.platform == "win32":
+        return  # no advisory locks: never delete what another process may use
+    with open(folder / _LOCK, "rb") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        (folder / _INFO).unlink()  # first, so a waiting reader sees the store is gone
+        shutil.rmtree(folder, ignore_errors=True)

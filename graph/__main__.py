@@ -2,4 +2,5 @@
 
 from graph.cli import main
 
-main(prog_name="kg")
+if __name__ == "__main__":
+    main(prog_name="kg")

@@ -14,7 +14,6 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
@@ -72,6 +71,8 @@ def validate_graph(built: BuiltGraph, ontology: Ontology, shapes_file: Path) -> 
     Returns:
         Violations and warnings, each located where the focus node was curated.
     """
+    import pyshacl  # slow to import (0.2 s); only validation needs it
+
     shapes = load_shapes(shapes_file)
     graph = built.graph
     # SHACL needs rdfs:subClassOf in the data graph for sh:targetClass and sh:class to see

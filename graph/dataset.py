@@ -7,16 +7,14 @@ batch at once. The result is a :class:`Dataset` of typed RDF terms, ready to bui
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import Location, Problem, SourceError
+from graph.errors import Location, Problem, SourceError, suggest
 from graph.namespace import NIK
 from graph.ontology import Ontology, PropertyInfo
 from graph.project import Project
@@ -84,16 +82,6 @@ class Dataset:
 
     def entity_iris(self) -> frozenset[URIRef]:
         return frozenset(e.iri for e in self.entities.values())
-
-
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
-    pool = list(candidates)
-    lowered = {c.lower(): c for c in pool}
-    if name.lower() in lowered:
-        return f" (did you mean '{lowered[name.lower()]}'?)"
-    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class _Resolver:

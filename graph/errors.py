@@ -7,7 +7,9 @@ with the set-up (missing folders, a broken ontology, unwritable exports).
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,19 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive on Windows
         return str(path)
     return str(path) if relative.startswith("..") else relative
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string.
+
+    A candidate that differs only in case wins; otherwise the closest by difflib.
+    """
+    pool = list(candidates)
+    folded = {c.casefold(): c for c in pool}
+    if name.casefold() in folded:
+        return f" (did you mean '{folded[name.casefold()]}'?)"
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class KGError(Exception):

@@ -31,7 +31,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from graph.errors import ConfigError, KGError
+from graph.errors import ConfigError, KGError, suggest
 from graph.namespace import NIK
 from graph.ontology import Ontology
 from graph.temporal import DateProblem, Period, Span, parse_span, period_of
@@ -294,10 +294,10 @@ def resolve_entity(projection: Projection, text: str, everything: Projection | N
         return str(by_name[0])
     if everything is not None and text in everything.network:
         raise SelectionError(f"entity '{text}' is not in this view ({'; '.join(projection.description)})")
-    raise SelectionError(f"unknown entity '{text}'{_suggest_entity(everything or projection, text)}")
+    raise SelectionError(f"unknown entity '{text}'{__suggest_entity(everything or projection, text)}")
 
 
-def _suggest_entity(projection: Projection, text: str) -> str:
+def __suggest_entity(projection: Projection, text: str) -> str:
     network = projection.network
     folded = text.casefold()
     named = sorted(
@@ -305,20 +305,12 @@ def _suggest_entity(projection: Projection, text: str) -> str:
     )
     if named:
         return f" (did you mean '{named[0]}'?)"
-    close = difflib.get_close_matches(text, sorted(network), n=1, cutoff=0.6)
-    if close:
-        return f" (did you mean '{close[0]}'?)"
+    by_id = suggest(text, sorted(network))
+    if by_id:
+        return by_id
     labels = {data["label"]: n for n, data in network.nodes(data=True)}
     close = difflib.get_close_matches(text, sorted(labels), n=1, cutoff=0.6)
     return f" (did you mean '{labels[close[0]]}'?)" if close else ""
-
-
-def _suggest(name: str, candidates: Sequence[str]) -> str:
-    lowered = {c.casefold(): c for c in candidates}
-    if name.casefold() in lowered:
-        return f" (did you mean '{lowered[name.casefold()]}'?)"
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def select(
@@ -367,7 +359,7 @@ def select(
     if sources:
         unknown = [s for s in sources if s not in projection.sources]
         if unknown:
-            raise SelectionError(f"unknown source '{unknown[0]}'{_suggest(unknown[0], list(projection.sources))}")
+            raise SelectionError(f"unknown source '{unknown[0]}'{suggest(unknown[0], list(projection.sources))}")
         wanted = frozenset(sources)
         kept = _keep_claims(view, lambda c, s, o: bool(c.sources & wanted))
         view = narrowed(kept.network, "stated in " + ", ".join(sorted(wanted)))
@@ -395,7 +387,7 @@ def _classes(ontology: Ontology, names: Sequence[str]) -> frozenset[URIRef]:
     for name in names:
         info = ontology.classes.get(name)
         if info is None or NIK.Entity not in info.ancestors:
-            raise SelectionError(f"unknown class '{name}'{_suggest(name, entity_classes)}")
+            raise SelectionError(f"unknown class '{name}'{suggest(name, entity_classes)}")
         chosen.append(info.iri)
     return frozenset(chosen)
 

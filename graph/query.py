@@ -11,7 +11,6 @@ and DESCRIBE.
 
 from __future__ import annotations
 
-import difflib
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -21,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import engine
-from graph.errors import QueryError
+from graph.errors import QueryError, suggest
 from graph.library import NamedQuery, library
 from graph.namespace import NIK, PREFIXES
 from graph.project import load_project
@@ -89,8 +88,7 @@ def resolve_query(query: str | Path | None = None, expression: str | None = None
         return named.text, named
     if path.suffix == ".rq" or len(path.parts) > 1:
         raise QueryError(f"no such query file: {path}")
-    close = difflib.get_close_matches(str(query), list(library()), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = suggest(str(query), library())
     raise QueryError(f"unknown query '{query}'{hint}: not a file and not in the library ('kg queries' lists it)")
 
 
@@ -174,8 +172,7 @@ def _suggest(value: str, store: ox.Store, base: str) -> str:
         for s in solutions
         if isinstance(s["e"], ox.NamedNode) and s["e"].value.startswith(base)
     }
-    close = difflib.get_close_matches(value, sorted(ids), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return suggest(value, sorted(ids))
 
 
 def run_query(

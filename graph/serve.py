@@ -15,7 +15,6 @@ question with its parameters bound as RDF terms, as ``kg query NAME --param`` do
 
 from __future__ import annotations
 
-import difflib
 import functools
 import ipaddress
 import json
@@ -36,7 +35,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
 from graph import engine
-from graph.errors import ConfigError, QueryError, QueryRefused
+from graph.errors import ConfigError, QueryError, QueryRefused, suggest
 from graph.library import library
 from graph.project import load_project
 from graph.query import bind_parameters, prefixes_for, segments
@@ -402,8 +401,7 @@ class _Handler(BaseHTTPRequestHandler):
         """A named question with parameters bound as terms, as ``kg query NAME --param …`` does."""
         named = library().get(name)
         if named is None:
-            close = difflib.get_close_matches(name, list(library()), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = suggest(name, library())
             raise HTTPProblem(HTTPStatus.NOT_FOUND, f"no question '{name}'{hint}; GET /queries lists them")
         settings = self.settings
         info = self._check(named.text)

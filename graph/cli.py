@@ -684,14 +684,16 @@ def serve(
     Turtle, N-Triples, RDF/XML, JSON-LD, as the Accept header asks. Without a query
     it returns its service description; http://HOST:PORT/ is a query page that
     works offline. Updates get 403; SERVICE, FROM and FROM NAMED get 400. Each query
-    runs in a worker process and is stopped after --timeout seconds without holding
-    up other clients. Only this machine can connect unless --host says otherwise.
+    runs in a worker process without network access and is stopped after --timeout
+    seconds; one still running after 0.25 s moves to a lane of long queries at low
+    CPU priority (at most --workers at once), so slow queries never hold up quick
+    ones. Only this machine can connect unless --host says otherwise.
     Requests are logged to stderr; Ctrl-C stops the server.
 
     \b
     Examples:
       kg serve
-      kg serve --port 9000 --timeout 10
+      kg serve --port 9000 --timeout 5 --workers 4
       kg serve --cors-origin https://yasgui.org
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s a nik:Politician }' http://127.0.0.1:8765/sparql
     """

@@ -240,9 +240,9 @@ def run_on_store(
     count: int | None
     try:
         if fmt == "table":
-            output, count = _table(engine.run(store.store, text, prefixes, bindings), prefixes, max_width)
+            output, count = _table(engine.run(store.store, info.text, prefixes, bindings), prefixes, max_width)
         else:
-            result = engine.execute(store.store, text, fmt, prefixes, bindings)
+            result = engine.execute(store.store, info.text, fmt, prefixes, bindings)
             output, count = result.body, result.count
     except engine.EngineError as exc:
         raise QueryError(str(exc), exc.line, exc.column) from None

@@ -41,11 +41,16 @@ from graph.project import load_project
 from graph.query import bind_parameters, prefixes_for, segments
 from graph.sparql import QueryInfo, check_query
 from graph.store import QueryStore, graph_files, open_store
-from graph.workers import Job, PoolBusy, PoolCrash, PoolTimeout, WorkerPool
+from graph.workers import Job, PoolBusy, PoolCrash, PoolSlowFull, PoolTimeout, WorkerPool
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 10.0
+#: How long a request waits for a free worker before it is answered 503.
+QUEUE_WAIT = 5.0
+#: How long a refused long query waits for its 503, so that clients retrying at once do not
+#: busy the server (a thread sleeping costs nothing; answering costs CPU).
+SLOW_REFUSAL_DELAY = 1.0
 DEFAULT_MAX_RESULT_MB = 50
 MAX_BODY = 1_000_000
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -245,11 +250,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._problem(problem)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client went away
+        except Exception as exc:  # a bug must still get an answer, not a dropped connection
+            self.settings.progress(f"error: {type(exc).__name__}: {exc}")
+            self.close_connection = True
+            self._problem(HTTPProblem(HTTPStatus.INTERNAL_SERVER_ERROR, "the server failed on this request"))
 
     def _check_host(self) -> None:
         # A web page whose domain resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host.
         allowed = self.settings.allowed_hosts
-        if allowed is not None and (self.headers.get("Host") or "").lower() not in allowed:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            raise HTTPProblem(HTTPStatus.BAD_REQUEST, "the request has more than one Host header")
+        if allowed is not None and (hosts[0] if hosts else "").lower() not in allowed:
             raise HTTPProblem(HTTPStatus.FORBIDDEN, "this server answers only requests to localhost")
 
     # -- methods --------------------------------------------------------------
@@ -344,7 +356,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> bytes:
         length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
+        if length is None or not (length.isascii() and length.isdigit()):
             raise HTTPProblem(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length")
         if int(length) > MAX_BODY:
             self.close_connection = True
@@ -395,7 +407,7 @@ class _Handler(BaseHTTPRequestHandler):
         info = self._check(text)
         offered = GRAPH_TYPES if info.returns_graph else TABLE_TYPES
         requested = fields.get("format", [None])[0]
-        self._run(Job(text, self._format(requested, offered), self.settings.max_bytes))
+        self._run(Job(info.text, self._format(requested, offered), self.settings.max_bytes))
 
     def _named(self, name: str, fields: dict[str, list[str]]) -> None:
         """A named question with parameters bound as terms, as ``kg query NAME --param …`` does."""
@@ -411,18 +423,26 @@ class _Handler(BaseHTTPRequestHandler):
         except QueryError as exc:
             raise HTTPProblem(HTTPStatus.BAD_REQUEST, str(exc)) from None
         fmt = self._format(fields.get("format", [None])[0], TABLE_TYPES)
-        self._run(Job(named.text, fmt, settings.max_bytes, {v.value: term for v, term in bound.items()}))
+        self._run(Job(info.text, fmt, settings.max_bytes, {v.value: term for v, term in bound.items()}))
 
     def _run(self, job: Job) -> None:
         settings = self.settings
         started = time.perf_counter()
         try:
-            result = settings.pool.run(job, settings.timeout, wait=settings.timeout)
+            result = settings.pool.run(job, settings.timeout, wait=min(QUEUE_WAIT, settings.timeout))
         except PoolTimeout:
             raise HTTPProblem(
                 HTTPStatus.SERVICE_UNAVAILABLE,
                 f"the query ran longer than the time limit of {settings.timeout:g} s and was stopped; "
                 "narrow it down or add a LIMIT",
+            ) from None
+        except PoolSlowFull:
+            time.sleep(SLOW_REFUSAL_DELAY)
+            raise HTTPProblem(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"too many long-running queries at once (at most {settings.pool.max_slow}); "
+                "this one was stopped: try again shortly, or narrow it down",
+                {"Retry-After": "10"},
             ) from None
         except PoolBusy:
             raise HTTPProblem(
@@ -617,6 +637,11 @@ def serve(
         say(f"SPARQL endpoint: {endpoint.url}  (query page: {endpoint.url.removesuffix('sparql')}; Ctrl-C stops)")
         if endpoint.server.settings.allowed_hosts is None:
             say(f"warning: listening on {host}: anyone who can reach this machine can query the graph")
+        if endpoint.pool.network is not None:
+            say(
+                f"warning: the query workers could not be cut off from the network ({endpoint.pool.network}); "
+                "SERVICE is still refused by the query checks"
+            )
         endpoint.serve_forever()
     finally:
         endpoint.close()

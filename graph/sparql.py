@@ -8,7 +8,17 @@ query with rdflib's SPARQL 1.1 parser (a second, independent parser) and refuses
 - ``FROM`` / ``FROM NAMED``: a store has one default graph here, so a dataset clause
   would silently select an empty graph (and on other engines can read files or URLs);
 - ``\\u`` escapes: rdflib expands them before parsing, Oxigraph only inside strings and
-  IRIs, so the two parsers could read different queries.
+  IRIs, so the two parsers could read different queries;
+- control characters other than tab and line feed: no query needs them, and they are
+  where parsers disagree.
+
+**The text that is checked is the text that runs.** The two parsers end a ``#``
+comment at different characters (rdflib at a line feed only, Oxigraph at a carriage
+return too), so ``# c\\rSERVICE <…>`` was a comment to the checker and a SERVICE call to
+the engine. :func:`check_query` therefore first normalises line ends (CR LF and CR become
+LF) and returns that normalised text in :attr:`QueryInfo.text`; callers run
+``info.text``, never the text they were given. Workers of ``kg serve`` additionally run
+without network access (:mod:`graph.sandbox`), so even a case missed here cannot call out.
 
 A query rdflib cannot parse is refused with the line and column of the problem: the
 safety checks above can only be trusted on a query they could read.
@@ -32,7 +42,10 @@ from graph.errors import QueryError, QueryRefused
 
 FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE", "AskQuery": "ASK"}
 _ESCAPE = re.compile(r"\\[uU]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_QUERY_LENGTH = 100_000
+#: Brackets and braces nested deeper than this are refused before parsing (the parser recurses).
+MAX_NESTING = 60
 _PARSER = threading.Lock()  # pyparsing grammars are not documented as thread-safe; the endpoint parses in threads
 
 
@@ -41,12 +54,14 @@ class QueryInfo:
     """What the checker learnt about a query.
 
     Attributes:
+        text: The query as checked (line ends normalised): the text to run.
         form: ``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``.
         variables: Every variable the query mentions (without ``?``).
         projected: The variables a ``SELECT`` lists, or ``None`` for ``SELECT *`` and
             the other forms.
     """
 
+    text: str
     form: str
     variables: frozenset[str]
     projected: frozenset[str] | None
@@ -72,8 +87,14 @@ def check_query(text: str, default_prefixes: Iterable[str] = ()) -> QueryInfo:
     return _check(text, frozenset(default_prefixes))
 
 
+def normalise(text: str) -> str:
+    """``text`` with every line end a line feed, as both parsers read it alike."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @functools.lru_cache(maxsize=512)
-def _check(text: str, default_prefixes: frozenset[str]) -> QueryInfo:
+def _check(given: str, default_prefixes: frozenset[str]) -> QueryInfo:
+    text = normalise(given)
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryRefused(f"the query is {len(text):,} characters long; at most {MAX_QUERY_LENGTH:,} are accepted")
     escape = _ESCAPE.search(text)
@@ -84,11 +105,27 @@ def _check(text: str, default_prefixes: frozenset[str]) -> QueryInfo:
             line,
             column,
         )
+    control = _CONTROL.search(text)
+    if control:
+        line, column = _position(text, control.start())
+        raise QueryRefused(
+            f"control character U+{ord(control.group()):04X} at line {line}, column {column} is not accepted",
+            line,
+            column,
+        )
     if not _has_content(text):
         raise QueryError("the query is empty")
+    deep = _too_deep(text)
+    if deep is not None:
+        line, column = _position(text, deep)
+        raise QueryRefused(
+            f"the query nests brackets deeper than {MAX_NESTING} levels (line {line}, column {column})", line, column
+        )
     try:
         with _PARSER:
             parsed = parseQuery(text)
+    except RecursionError:
+        raise QueryRefused("the query is nested too deeply to be checked") from None
     except ParseException as exc:
         if _is_update(text):
             raise QueryRefused("updates are refused: this graph is read-only") from None
@@ -113,7 +150,7 @@ def _check(text: str, default_prefixes: frozenset[str]) -> QueryInfo:
     projected: frozenset[str] | None = None
     if form == "SELECT" and "projection" in query:
         projected = frozenset(str(item["var"] if "var" in item else item["evar"]) for item in query["projection"])
-    return QueryInfo(form, variables, projected)
+    return QueryInfo(text, form, variables, projected)
 
 
 def _name(node: object) -> str:
@@ -139,6 +176,23 @@ def _is_update(text: str) -> bool:
     except ParseException:
         return False
     return "request" in parsed  # an empty text parses as an update without requests
+
+
+def _too_deep(text: str) -> int | None:
+    """The offset where ``(``, ``{`` and ``[`` nest beyond :data:`MAX_NESTING`, if they do.
+
+    Brackets inside strings and comments count too: a query that needs that many is not
+    one a person writes, and counting them all keeps this check simple and conservative.
+    """
+    depth = 0
+    for offset, char in enumerate(text):
+        if char in "({[":
+            depth += 1
+            if depth > MAX_NESTING:
+                return offset
+        elif char in ")}]":
+            depth = max(depth - 1, 0)
+    return None
 
 
 def _has_content(text: str) -> bool:

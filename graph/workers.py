@@ -12,6 +12,7 @@ on stdin and answers each with a JSON header line followed by the result bytes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,18 @@ class PoolCrash(Exception):
     """The worker died while running the query (e.g. out of memory)."""
 
 
+class PoolSlowFull(Exception):
+    """The query is a long one, and as many long queries as allowed are running already."""
+
+
+#: A query still running after this many seconds is a long one: it leaves the shared workers.
+SLOW_AFTER = 0.25
+#: Long query texts remembered, so that the same text goes straight to the long-query lane.
+KNOWN_SLOW = 1024
+#: The nice value of a worker running a long query: it gets only the CPU time others leave.
+SLOW_NICE = 19
+
+
 class _Worker:
     """One worker process and the thread that reads its answers."""
 
@@ -74,6 +88,8 @@ class _Worker:
             self.kill()
             message = ready[0].get("message", "") if ready else "no answer"
             raise RuntimeError(f"a query worker could not open the store {store}: {message}")
+        #: Why this worker still has network access, or ``None`` (it has none).
+        self.network: str | None = ready[0].get("network")
 
     def _read(self, stream: IO[bytes]) -> None:
         try:
@@ -95,21 +111,34 @@ class _Worker:
     def _reply(self, timeout: float) -> tuple[dict[str, Any], bytes] | None:
         return self.replies.get(timeout=timeout)
 
-    def run(self, job: Job, timeout: float) -> Result:
+    def start(self, job: Job) -> None:
+        """Send ``job``; :meth:`result` collects the answer."""
+        substitutions = {name: term_to_json(term) for name, term in job.substitutions.items()}
         try:
-            substitutions = {name: term_to_json(term) for name, term in job.substitutions.items()}
             self._send({"query": job.query, "format": job.format, "max_bytes": job.max_bytes, "bind": substitutions})
-            reply = self._reply(timeout)
-        except queue.Empty:
-            raise PoolTimeout from None
         except OSError:
             raise PoolCrash from None
+
+    def result(self, timeout: float) -> Result:
+        """The answer to the job sent last, waiting at most ``timeout`` seconds.
+
+        Raises:
+            queue.Empty: No answer yet.
+            PoolCrash: The worker died.
+            EngineError: The engine refused or failed the query.
+        """
+        reply = self._reply(max(timeout, 0.0))
         if reply is None:
             raise PoolCrash
         header, body = reply
         if header.get("ok"):
             return Result(body, str(header["media_type"]), header.get("count"))
         raise EngineError(str(header["kind"]), str(header["message"]), header.get("line"), header.get("column"))
+
+    def renice(self, value: int) -> None:
+        """Lower the worker's CPU priority (best effort: the query runs either way)."""
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, value)
 
     def kill(self) -> None:
         self.process.kill()
@@ -120,22 +149,50 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of workers on one store; :meth:`run` sends a job to a free one."""
+    """Workers on one store, shared fairly between quick and long queries.
 
-    def __init__(self, store: Path, prefixes: Mapping[str, str], size: int) -> None:
+    ``size`` workers are kept for every query. A query still running after
+    :data:`SLOW_AFTER` seconds is a *long* one: its worker leaves the shared set, runs on at
+    the lowest CPU priority and ends with the query, and a fresh worker takes its place. At
+    most ``max_slow`` long queries run at once; beyond that a long query is stopped
+    (:class:`PoolSlowFull`), and a text that ran long before is refused at once while the
+    lane is full. So clients that send slow queries, however many, cannot take the workers
+    or the CPUs from clients whose queries take milliseconds.
+    """
+
+    def __init__(
+        self,
+        store: Path,
+        prefixes: Mapping[str, str],
+        size: int,
+        max_slow: int | None = None,
+        slow_after: float = SLOW_AFTER,
+    ) -> None:
         self.store = store
         self.prefixes = dict(prefixes)
         self.size = size
+        self.max_slow = size if max_slow is None else max_slow
+        self.slow_after = slow_after
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
+        self._all: set[_Worker] = set()  # the shared workers, idle or busy
+        self._detached: set[_Worker] = set()  # workers running a long query
         self._guard = threading.Lock()
         self._closed = False
+        self._slow = 0
+        self._known_slow: OrderedDict[str, None] = OrderedDict()
         try:
             for _ in range(size):
                 self._add(_Worker(store, self.prefixes))
         except Exception:
             self.close()
             raise
+
+    @property
+    def network(self) -> str | None:
+        """Why the workers can reach the network, or ``None`` when they cannot."""
+        with self._guard:
+            reasons = {worker.network for worker in self._all}
+        return next((reason for reason in sorted(filter(None, reasons))), None)
 
     def _add(self, worker: _Worker) -> None:
         with self._guard:
@@ -150,43 +207,104 @@ class WorkerPool:
 
         Raises:
             PoolBusy: No worker was free within ``wait`` seconds.
+            PoolSlowFull: The query runs long and the long-query lane is full.
             PoolTimeout: The query took longer than ``timeout`` seconds (its worker was replaced).
             PoolCrash: The worker died (it was replaced).
             EngineError: The engine refused or failed the query.
         """
+        known_slow = self._is_known_slow(job.query)
+        if known_slow and not self._enter_slow():
+            raise PoolSlowFull
         try:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
+            if known_slow:
+                self._leave_slow()
             raise PoolBusy from None
+        started = time.monotonic()
         try:
-            result = worker.run(job, timeout)
-        except (PoolTimeout, PoolCrash):
+            worker.start(job)
+            if not known_slow:
+                try:
+                    result = worker.result(min(self.slow_after, timeout))
+                except queue.Empty:
+                    pass
+                else:
+                    self._idle.put(worker)
+                    return result
+                if not self._enter_slow():
+                    self._remember_slow(job.query)
+                    raise PoolSlowFull
+                self._remember_slow(job.query)
+        except (PoolCrash, PoolSlowFull):
             self._replace(worker)
             raise
-        self._idle.put(worker)
-        return result
+        except EngineError:
+            self._idle.put(worker)
+            raise
+        # A long query: this worker is its own from now on; another one serves the rest.
+        self._detach(worker)
+        worker.renice(SLOW_NICE)
+        try:
+            return worker.result(timeout - (time.monotonic() - started))
+        except queue.Empty:
+            raise PoolTimeout from None
+        finally:
+            with self._guard:
+                self._detached.discard(worker)
+            worker.kill()
+            self._leave_slow()
+
+    def _is_known_slow(self, text: str) -> bool:
+        with self._guard:
+            return text in self._known_slow
+
+    def _remember_slow(self, text: str) -> None:
+        with self._guard:
+            self._known_slow[text] = None
+            self._known_slow.move_to_end(text)
+            while len(self._known_slow) > KNOWN_SLOW:
+                self._known_slow.popitem(last=False)
+
+    def _enter_slow(self) -> bool:
+        with self._guard:
+            if self._slow >= self.max_slow:
+                return False
+            self._slow += 1
+            return True
+
+    def _leave_slow(self) -> None:
+        with self._guard:
+            self._slow -= 1
+
+    def _detach(self, worker: _Worker) -> None:
+        """Take ``worker`` out of the shared set and start another in its place."""
+        with self._guard:
+            self._all.discard(worker)
+            self._detached.add(worker)
+        threading.Thread(target=self._start_one, daemon=True).start()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start another in the background."""
+        self._detach(worker)
         with self._guard:
-            self._all.discard(worker)
+            self._detached.discard(worker)
         worker.kill()
 
-        def start() -> None:
-            for attempt in range(3):
-                try:
-                    self._add(_Worker(self.store, self.prefixes))
-                    return
-                except (OSError, RuntimeError):
-                    time.sleep(0.5 * (attempt + 1))
-
-        threading.Thread(target=start, daemon=True).start()
+    def _start_one(self) -> None:
+        for attempt in range(3):
+            try:
+                self._add(_Worker(self.store, self.prefixes))
+                return
+            except (OSError, RuntimeError):
+                time.sleep(0.5 * (attempt + 1))
 
     def close(self) -> None:
         """Stop every worker."""
         with self._guard:
             self._closed = True
-            workers, self._all = self._all, set()
+            workers = self._all | self._detached
+            self._all, self._detached = set(), set()
         for worker in workers:
             worker.kill()
 
@@ -209,7 +327,10 @@ def _exit_with_parent(parent: int) -> None:
 def main() -> None:
     """Serve jobs from stdin until it closes (the body of ``python -m graph.workers``)."""
     from graph.engine import execute
+    from graph.sandbox import deny_network
 
+    # First, while this process has one thread: no query run here can reach the network.
+    network = deny_network()
     # Oxigraph releases the GIL while it evaluates, so this thread runs during queries.
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     out = sys.stdout.buffer
@@ -221,7 +342,7 @@ def main() -> None:
         _answer(out, {"ready": False, "message": str(exc)})
         return
     prefixes: dict[str, str] = setup["prefixes"]
-    _answer(out, {"ready": True})
+    _answer(out, {"ready": True, "network": network})
     for line in sys.stdin.buffer:
         job = json.loads(line)
         try:

@@ -228,6 +228,25 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer what http.server itself refuses (a malformed request line or header) like our own problems.
+
+        An unreadable request line leaves the request version at HTTP/0.9, which would send
+        a bare HTML page without a status line; every client here speaks HTTP/1.x.
+        """
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.1"
+        self.close_connection = True
+        status = HTTPStatus(code)
+        body = f"{message or status.phrase}\n".encode("utf-8", "replace")
+        self.send_response(code)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):
+            self.wfile.write(body)
+
     def _problem(self, problem: HTTPProblem) -> None:
         self._send(problem.status, (str(problem) + "\n").encode("utf-8"), "text/plain", problem.headers)
 
@@ -356,8 +375,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> bytes:
         length = self.headers.get("Content-Length")
-        if length is None or not (length.isascii() and length.isdigit()):
+        if length is None:
             raise HTTPProblem(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length")
+        if not (length.isascii() and length.isdigit()) or len(self.headers.get_all("Content-Length") or []) > 1:
+            self.close_connection = True  # where the body ends is unknown
+            raise HTTPProblem(HTTPStatus.BAD_REQUEST, "Content-Length must be one number of bytes")
         if int(length) > MAX_BODY:
             self.close_connection = True
             if int(length) <= 16 * MAX_BODY:  # read it, so the client is not cut off while sending

@@ -176,12 +176,7 @@ def inverses(ontology: Graph) -> dict[URIRef, URIRef]:
 def inverse_triples(graph: Graph, ontology: Graph) -> list[tuple[Node, Node, Node]]:
     """The inverse of every triple whose predicate has an ``owl:inverseOf`` (and an IRI object)."""
     pairs = inverses(ontology)
-    return [
-        (o, pairs[p], s)
-        for p in sorted(pairs)
-        for s, o in graph.subject_objects(p)
-        if isinstance(o, URIRef)
-    ]
+    return [(o, pairs[p], s) for p in sorted(pairs) for s, o in graph.subject_objects(p) if isinstance(o, URIRef)]
 
 
 def class_hierarchy(ontology: Graph) -> list[tuple[Node, Node, Node]]:
@@ -190,5 +185,5 @@ def class_hierarchy(ontology: Graph) -> list[tuple[Node, Node, Node]]:
     return sorted(
         (c, RDFS.subClassOf, parent)
         for c, parent in ontology.subject_objects(RDFS.subClassOf)
-        if isinstance(c, URIRef) and isinstance(parent, URIRef) and str(c).startswith(ours) and str(parent).startswith(ours)
+        if isinstance(c, URIRef) and isinstance(parent, URIRef) and c.startswith(ours) and parent.startswith(ours)
     )

@@ -152,7 +152,7 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
             for reference in graph.objects(statement, PROV.wasDerivedFrom)
         ):
             sourced.add(fact)  # type: ignore[arg-type]
-    inverse = inverses(ontology.graph)  # the builder writes these triples both ways
+    inverse: dict[Node, Node] = {p: q for p, q in inverses(ontology.graph).items()}  # the builder writes both ways
     for s, p, o in graph:
         if p in UNSOURCED_PREDICATES or p == NIK.mentions:
             continue

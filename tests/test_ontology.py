@@ -83,7 +83,8 @@ def test_every_property_aligns_and_has_a_range(term: URIRef) -> None:
 
 def test_the_ontology_header_says_licence_creator_version_and_prefix() -> None:
     header = ONTOLOGY_IRI
-    for prop in (ns.DCTERMS.license, ns.DCTERMS.creator, OWL.versionIRI, OWL.versionInfo, VANN.preferredNamespacePrefix):
+    required = (ns.DCTERMS.license, ns.DCTERMS.creator, OWL.versionIRI, OWL.versionInfo, VANN.preferredNamespacePrefix)
+    for prop in required:
         assert ONTOLOGY.value(header, prop) is not None, f"the ontology header lacks {prop}"
     assert str(ONTOLOGY.value(header, VANN.preferredNamespacePrefix)) == "nik"
     assert str(ONTOLOGY.value(header, VANN.preferredNamespaceUri)) == str(NIK)

@@ -84,7 +84,7 @@ def test_the_check_finds_a_relation_whose_statement_lost_its_reference(exported:
         "<https://w3id.org/nrw-integration-kg/id/person/serap-gueler>",
         "<https://w3id.org/nrw-integration-kg/id/person/serap-gueler> "
         "<https://w3id.org/nrw-integration-kg/ontology#memberOf> "
-        "<https://w3id.org/nrw-integration-kg/id/party/cdu>"
+        "<https://w3id.org/nrw-integration-kg/id/party/cdu>",
     ]
 
 

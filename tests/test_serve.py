@@ -96,7 +96,7 @@ def test_sparqlwrapper_select_as_json_gives_the_same_answer_as_kg_query(endpoint
     expected = json.loads(run("query", "politicians", "--project", ROOT, "--format", "json").stdout)
     assert answer == expected
     names = [row["name"]["value"] for row in answer["results"]["bindings"]]
-    assert "Serap Güler" in names and len(names) == 8
+    assert "Serap Güler" in names and len(names) == 7
 
 
 def test_sparqlwrapper_construct_as_turtle(endpoint: Endpoint) -> None:

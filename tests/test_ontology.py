@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD, Namespace
 
+from graph import pipeline
 from graph.namespace import NIK, ONTOLOGY_IRI
 from graph.ontology import load_ontology
 from graph.values import DATATYPES
-from tests.conftest import ROOT
+from tests.conftest import DATA, ROOT
 
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "ontology.ttl")
 SHAPES = Graph().parse(ROOT / "ontology" / "shapes.ttl")
@@ -157,3 +161,26 @@ def test_iri_segments_are_inherited() -> None:
     assert ontology.classes["IntegrationCentre"].segment == "organization"
     assert ontology.classes["Entity"].segment is None  # abstract: no entity may have it
     assert ontology.properties["startDate"].qualifier and not ontology.properties["memberOf"].qualifier
+
+
+def test_a_fact_stated_one_way_is_queryable_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A curator writes ``hasMember``; the build adds ``memberOf``, with one sourced statement."""
+    monkeypatch.delenv("KG_TEXTS", raising=False)
+    mini = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", mini)
+    shutil.copytree(ROOT / "ontology", mini / "ontology")
+    article = mini / "sources" / "articles" / "b.yaml"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(
+        text.replace("  - subject: erika-beispiel\n", "  - subject: xyz\n").replace(
+            "memberOf: xyz", "hasMember: erika-beispiel"
+        ),
+        "utf-8",
+    )
+    graph = pipeline.build(project=mini, texts=mini / "texts").built.graph  # validates: no provenance error
+    person, party = URIRef("https://example.org/kg/person/erika-beispiel"), URIRef("https://example.org/kg/party/xyz")
+    assert (party, TERM.hasMember, person) in graph and (person, TERM.memberOf, party) in graph
+    statements = list(graph.subjects(RDF.subject, None))
+    assert [graph.value(s, RDF.predicate) for s in statements if graph.value(s, RDF.subject) == party] == [
+        TERM.hasMember
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from rdflib import namespace as ns
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD, Namespace
 
 from graph import pipeline
+from graph.errors import SourceError
 from graph.namespace import NIK, ONTOLOGY_IRI
 from graph.ontology import load_ontology
 from graph.values import DATATYPES
@@ -183,4 +185,36 @@ def test_a_fact_stated_one_way_is_queryable_both_ways(tmp_path: Path, monkeypatc
     statements = list(graph.subjects(RDF.subject, None))
     assert [graph.value(s, RDF.predicate) for s in statements if graph.value(s, RDF.subject) == party] == [
         TERM.hasMember
+    ]
+
+
+def mini_with_credit(tmp_path: Path, prop: str) -> Path:
+    """The mini project, its second text ending in a photo credit to the party XYZ."""
+    mini = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", mini)
+    shutil.copytree(ROOT / "ontology", mini / "ontology")
+    text = mini / "texts" / "b.txt"
+    old = hashlib.sha256(text.read_bytes()).hexdigest()
+    text.write_bytes(text.read_bytes() + b"\nFoto: XYZ\n")
+    article = mini / "sources" / "articles" / "b.yaml"
+    yaml = article.read_text(encoding="utf-8").replace(old, hashlib.sha256(text.read_bytes()).hexdigest())
+    article.write_text(yaml + f"\n  - subject: zeitung-b\n    quote: 'Foto: XYZ'\n    {prop}: xyz\n", "utf-8")
+    return mini
+
+
+def test_a_photo_credit_may_name_an_organisation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KG_TEXTS", raising=False)
+    mini = mini_with_credit(tmp_path, "creditedTo")
+    graph = pipeline.build(project=mini, texts=mini / "texts").built.graph
+    source, party = URIRef("https://example.org/kg/source/zeitung-b"), URIRef("https://example.org/kg/party/xyz")
+    assert (source, TERM.creditedTo, party) in graph
+
+
+def test_a_photographer_is_still_a_person(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KG_TEXTS", raising=False)
+    mini = mini_with_credit(tmp_path, "photographer")
+    with pytest.raises(SourceError) as raised:
+        pipeline.build(project=mini, texts=mini / "texts")
+    assert [p.message for p in raised.value.problems] == [
+        "'photographer' expects a Person, but 'xyz' is a PoliticalParty"
     ]

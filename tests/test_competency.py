@@ -265,10 +265,10 @@ def test_event_participants_and_their_roles() -> None:
     # 004: "Eingeladen hatten das Kommunale Integrationszentrum und die Stadt Hattingen sowie die
     # Integrationsagenturen im Ennepe-Ruhr-Kreis und der Integrationsrat der Stadt Hattingen."
     assert roles == {
-        ("Kommunales Integrationszentrum Ennepe-Ruhr-Kreis", "organizer", ""),
-        ("Hattingen", "organizer", ""),
-        ("Integrationsagenturen im Ennepe-Ruhr-Kreis", "organizer", ""),
-        ("Integrationsrat der Stadt Hattingen", "organizer", ""),
+        ("Kommunales Integrationszentrum Ennepe-Ruhr-Kreis", "organiser", ""),
+        ("Hattingen", "organiser", ""),
+        ("Integrationsagenturen im Ennepe-Ruhr-Kreis", "organiser", ""),
+        ("Integrationsrat der Stadt Hattingen", "organiser", ""),
         (
             "Olaf Schade",
             "speaker",

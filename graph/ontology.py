@@ -171,10 +171,10 @@ def _members(graph: Graph, node: object) -> list[URIRef]:
             return []
         return [m for m in Collection(graph, union) if isinstance(m, URIRef)]
     if isinstance(node, URIRef):
-        lexical = set(graph.objects(node, NIK.lexicalDatatype))
-        if lexical:
+        lexical = {d for d in graph.objects(node, NIK.lexicalDatatype) if isinstance(d, URIRef)}
+        if lexical:  # the loader tries them in the order of its parsers (year before date …)
             order = list(DATATYPES)
-            return sorted(lexical, key=lambda d: (order.index(d) if d in order else len(order), str(d)))  # type: ignore[arg-type]
+            return sorted(lexical, key=lambda d: (order.index(d) if d in order else len(order), str(d)))
         for equivalent in graph.objects(node, OWL.equivalentClass):
             members = _members(graph, equivalent)
             if members:

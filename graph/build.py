@@ -10,6 +10,15 @@ Each fact becomes (following the pattern of Wikidata's RDF export):
 
 Statement and reference IRIs are content hashes computed without the base IRI, so
 the same facts give the same IRIs on every build and under any base.
+
+Two kinds of triple come from the ontology rather than from a fact:
+
+- for a property with an ``owl:inverseOf``, the inverse truthy triple (``team hasMember
+  person`` for ``person memberOf team``), so SPARQL finds the fact from either side; the
+  statement and its references stay with the direction the curator wrote;
+- the ``rdfs:subClassOf`` hierarchy of our classes, so a SHACL engine run on the exported
+  data alone sees that a ``nik:Politician`` is a ``nik:Person`` (SHACL reads subclasses from
+  the data graph, not from the ontology).
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from graph.dataset import Dataset, Fact
@@ -136,6 +145,10 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     for source_iri, entities in mentions.items():
         for entity_iri in entities:
             add((source_iri, NIK.mentions, entity_iri))
+    for triple in inverse_triples(graph, ontology.graph):
+        add(triple)
+    for triple in class_hierarchy(ontology.graph):
+        add(triple)
     return BuiltGraph(graph, origins, len(made_statements), len(made_references))
 
 
@@ -148,3 +161,29 @@ def _statement_key(fact: Fact, hasher: _Hasher) -> str:
 def _reference_key(fact: Fact) -> str:
     quotes = "\n".join(text for text, _ in fact.quotes)
     return f"{fact.source}\n{quotes}\n{fact.note or ''}"
+
+
+def inverses(ontology: Graph) -> dict[URIRef, URIRef]:
+    """Each property declared ``owl:inverseOf`` another (either side), mapped to that other."""
+    pairs: dict[URIRef, URIRef] = {}
+    for p, q in ontology.subject_objects(OWL.inverseOf):
+        if isinstance(p, URIRef) and isinstance(q, URIRef):
+            pairs[p] = q
+            pairs[q] = p
+    return pairs
+
+
+def inverse_triples(graph: Graph, ontology: Graph) -> list[tuple[Node, Node, Node]]:
+    """The inverse of every triple whose predicate has an ``owl:inverseOf`` (and an IRI object)."""
+    pairs = inverses(ontology)
+    return [(o, pairs[p], s) for p in sorted(pairs) for s, o in graph.subject_objects(p) if isinstance(o, URIRef)]
+
+
+def class_hierarchy(ontology: Graph) -> list[tuple[Node, Node, Node]]:
+    """The ``rdfs:subClassOf`` triples between classes of our namespace."""
+    ours = str(NIK)
+    return sorted(
+        (c, RDFS.subClassOf, parent)
+        for c, parent in ontology.subject_objects(RDFS.subClassOf)
+        if isinstance(c, URIRef) and isinstance(parent, URIRef) and c.startswith(ours) and parent.startswith(ours)
+    )

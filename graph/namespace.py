@@ -38,6 +38,7 @@ class NIK(DefinedNamespace):
     Statement: URIRef
     Reference: URIRef
     TemporalValue: URIRef
+    lexicalDatatype: URIRef
     iriSegment: URIRef
     statedIn: URIRef
     quote: URIRef

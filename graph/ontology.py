@@ -163,13 +163,18 @@ def _segment(graph: Graph, cls: URIRef, parents: dict[URIRef, list[URIRef]]) -> 
 
 
 def _members(graph: Graph, node: object) -> list[URIRef]:
-    """A named term, or the members of an ``owl:unionOf`` (also behind ``owl:equivalentClass``)."""
+    """A named term, the members of an ``owl:unionOf`` (also behind ``owl:equivalentClass``),
+    or the XSD datatypes of one of our datatypes (``nik:lexicalDatatype``, in parser order)."""
     if isinstance(node, BNode):
         union = graph.value(node, OWL.unionOf)
         if union is None:
             return []
         return [m for m in Collection(graph, union) if isinstance(m, URIRef)]
     if isinstance(node, URIRef):
+        lexical = {d for d in graph.objects(node, NIK.lexicalDatatype) if isinstance(d, URIRef)}
+        if lexical:  # the loader tries them in the order of its parsers (year before date …)
+            order = list(DATATYPES)
+            return sorted(lexical, key=lambda d: (order.index(d) if d in order else len(order), str(d)))
         for equivalent in graph.objects(node, OWL.equivalentClass):
             members = _members(graph, equivalent)
             if members:

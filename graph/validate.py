@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from graph.build import BuiltGraph
+from graph.build import BuiltGraph, inverses
 from graph.errors import ConfigError, Problem
 from graph.namespace import NIK
 from graph.ontology import Ontology
@@ -123,7 +123,8 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
 
     A fact is any triple whose subject is an entity (other than its type and names),
     and any triple from a source to an entity or source (the photographer, say) except
-    the derived ``nik:mentions``. Source metadata (title, hash) describes the source
+    the derived ``nik:mentions``. A fact written both ways (an ``owl:inverseOf`` pair) needs
+    its statement in one direction. Source metadata (title, hash) describes the source
     itself and needs no statement.
     """
     graph = built.graph
@@ -151,11 +152,12 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
             for reference in graph.objects(statement, PROV.wasDerivedFrom)
         ):
             sourced.add(fact)  # type: ignore[arg-type]
+    inverse: dict[Node, Node] = {p: q for p, q in inverses(ontology.graph).items()}  # the builder writes both ways
     for s, p, o in graph:
         if p in UNSOURCED_PREDICATES or p == NIK.mentions:
             continue
         is_fact = s in entities or (s in sources and (o in entities or o in sources))
-        if is_fact and (s, p, o) not in sourced:
+        if is_fact and (s, p, o) not in sourced and (o, inverse.get(p), s) not in sourced:
             names = graph.namespace_manager
             what = f"{p.n3(names)} {o.n3(names)}"
             problems.append(_located(built, s, f"fact {what} has no statement with a source and a quote"))

@@ -151,7 +151,7 @@ def test_communities_follow_the_stories(whole: Projection) -> None:
 def test_stats_text_is_readable(project: Path) -> None:
     result = run("stats", "--top", "3", "--quiet")
     lines = result.stdout.splitlines()
-    assert lines[0] == "136 entities, 227 relations, 2 connected components"
+    assert lines[0] == "139 entities, 233 relations, 2 connected components"
     assert "       7  Amt (Post)" in lines
     assert any(line.endswith("Serap Güler (serap-gueler)") for line in lines)
 

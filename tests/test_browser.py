@@ -114,7 +114,7 @@ def test_committed_page_draws_every_entity_offline(browser: Any) -> None:
     assert visit.requests == [(ROOT / "exports" / "kg.html").as_uri()]
     assert visit.errors == []
     # the same numbers as `kg stats`: 136 entities, 227 relations (facts between entities)
-    assert visit.page.locator("#kg-counts").inner_text() == f"{entities} Entitäten, 227 Beziehungen"
+    assert visit.page.locator("#kg-counts").inner_text() == f"{entities} Entitäten, 233 Beziehungen"
     OUTPUT.mkdir(exist_ok=True)
     visit.page.screenshot(path=str(OUTPUT / "kg.png"))
     # the canvas is not blank: many distinct colours were drawn

@@ -101,7 +101,7 @@ def test_format_option_writes_only_that_format(mini: Path, tmp_path: Path) -> No
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "nt").iterdir()) == ["kg.nt"]
     lines = (tmp_path / "nt" / "kg.nt").read_text(encoding="utf-8").splitlines()
-    assert lines == sorted(lines) and len(lines) == 114
+    assert lines == sorted(lines) and len(lines) == 158
 
 
 def test_unknown_format_lists_the_valid_ones(mini: Path) -> None:

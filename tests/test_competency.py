@@ -143,17 +143,17 @@ def test_politicians_with_party_and_office() -> None:
         ("Arnim Brux", "", "Landrat des Ennepe-Ruhr-Kreises"),  # 003: "Landrat Arnim Brux"
         ("Olaf Schade", "", "Landrat des Ennepe-Ruhr-Kreises"),  # 004: "Landrat Olaf Schade"
         ("Dirk Glaser", "", "Bürgermeister von Hattingen"),  # 004: "Hattingens Bürgermeister Dirk Glaser"
-        ("Stefan Kühn", "", "Sozialdezernent der Stadt Wuppertal"),  # 002: "Wuppertals Sozialdezernent Stefan Kühn"
+        # Stefan Kühn is a Person: 002 calls him only "Sozialdezernent", an administrative office
     }
 
 
 def test_politicians_periods_are_only_what_the_sources_date() -> None:
     rows = {r["name"]: r for r in ask("politicians")}
-    # 001 names the three speakers with their offices "am 27. November 2019"; no text gives a term of office.
+    # 001 names the speakers with their offices "am 27. November 2019"; no text gives a term of office.
+    # (Güler's post is dated nowhere: 001 calls her only "NRW-Staatssekretärin", a title.)
     assert {name for name, r in rows.items() if r.get("asOf")} == {
         "Markus Kerber",
         "Karola Geiß-Netthöfel",
-        "Serap Güler",
     }
     assert {r["asOf"] for r in rows.values() if "asOf" in r} == {"2019-11-27"}
     assert not any("from" in r or "until" in r for r in rows.values())
@@ -255,8 +255,8 @@ def test_timeline_dates_only_what_the_sources_date() -> None:
     worded = {r["name"]: r["when"] for r in rows[3:]}
     assert worded["Laurentiusempfang der katholischen Kirche"] == "Vor einigen Tagen"
     assert worded[KLUTE_GESPRAECH] == "anschließend"
-    # 004 gives no time for the conference at all: it closes the timeline as "unknown".
-    assert (rows[-1]["name"], rows[-1]["when"]) == (EN_KONFERENZ, "unknown")
+    # 004 gives no time for the conference (or its workshops) at all: they close the timeline as "unknown".
+    assert worded[EN_KONFERENZ] == "unknown" and rows[-1]["when"] == "unknown"
 
 
 def test_event_participants_and_their_roles() -> None:
@@ -265,10 +265,10 @@ def test_event_participants_and_their_roles() -> None:
     # 004: "Eingeladen hatten das Kommunale Integrationszentrum und die Stadt Hattingen sowie die
     # Integrationsagenturen im Ennepe-Ruhr-Kreis und der Integrationsrat der Stadt Hattingen."
     assert roles == {
-        ("Kommunales Integrationszentrum Ennepe-Ruhr-Kreis", "organizer", ""),
-        ("Hattingen", "organizer", ""),
-        ("Integrationsagenturen im Ennepe-Ruhr-Kreis", "organizer", ""),
-        ("Integrationsrat der Stadt Hattingen", "organizer", ""),
+        ("Kommunales Integrationszentrum Ennepe-Ruhr-Kreis", "organiser", ""),
+        ("Hattingen", "organiser", ""),
+        ("Integrationsagenturen im Ennepe-Ruhr-Kreis", "organiser", ""),
+        ("Integrationsrat der Stadt Hattingen", "organiser", ""),
         (
             "Olaf Schade",
             "speaker",

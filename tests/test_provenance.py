@@ -16,6 +16,7 @@ PREFIX nik: <https://w3id.org/nrw-integration-kg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 
 RELATIONS = (
@@ -28,22 +29,27 @@ SELECT ?s ?p ?o WHERE {
 }"""
 )
 
+SOURCED = """
+        ?statement a nik:Statement ; prov:wasDerivedFrom ?reference .
+        ?reference a nik:Reference ; nik:statedIn ?source ; nik:quote ?quote .
+        ?source a/rdfs:subClassOf* nik:SourceDocument .
+        FILTER (lang(?quote) = "de" && strlen(?quote) > 0)"""
+
 UNSOURCED = (
     PREFIXES
-    + """
-SELECT ?s ?p ?o WHERE {
+    + f"""
+SELECT ?s ?p ?o WHERE {{
     ?s ?p ?o .
     ?s a/rdfs:subClassOf* nik:Entity .
     ?o a/rdfs:subClassOf* nik:Entity .
-    FILTER NOT EXISTS {
-        ?statement a nik:Statement ;
-            rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-            prov:wasDerivedFrom ?reference .
-        ?reference a nik:Reference ; nik:statedIn ?source ; nik:quote ?quote .
-        ?source a/rdfs:subClassOf* nik:SourceDocument .
-        FILTER (lang(?quote) = "de" && strlen(?quote) > 0)
-    }
-}"""
+    FILTER NOT EXISTS {{
+        ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .{SOURCED}
+    }}
+    FILTER NOT EXISTS {{  # a fact of an owl:inverseOf pair is stated in one direction
+        ?p owl:inverseOf|^owl:inverseOf ?q .
+        ?statement rdf:subject ?o ; rdf:predicate ?q ; rdf:object ?s .{SOURCED}
+    }}
+}}"""
 )
 
 
@@ -72,10 +78,13 @@ def test_the_check_finds_a_relation_whose_statement_lost_its_reference(exported:
         WHERE { ?statement rdf:subject <https://w3id.org/nrw-integration-kg/id/person/serap-gueler> ;
                            rdf:predicate nik:memberOf ; prov:wasDerivedFrom ?reference }"""
     )
-    assert rows(exported, UNSOURCED) == [
+    assert rows(exported, UNSOURCED) == [  # the fact and its inverse lose their source
+        "<https://w3id.org/nrw-integration-kg/id/party/cdu> "
+        "<https://w3id.org/nrw-integration-kg/ontology#hasMember> "
+        "<https://w3id.org/nrw-integration-kg/id/person/serap-gueler>",
         "<https://w3id.org/nrw-integration-kg/id/person/serap-gueler> "
         "<https://w3id.org/nrw-integration-kg/ontology#memberOf> "
-        "<https://w3id.org/nrw-integration-kg/id/party/cdu>"
+        "<https://w3id.org/nrw-integration-kg/id/party/cdu>",
     ]
 
 

@@ -10,8 +10,10 @@ serves the invented project of tests/data/mini.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 import shutil
 import urllib.error
 import urllib.parse
@@ -20,6 +22,7 @@ import warnings
 import xml.dom.minidom
 from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -28,6 +31,7 @@ from SPARQLWrapper import SPARQLWrapper
 from SPARQLWrapper.Wrapper import _allowedFormats
 
 from graph import pipeline
+from graph.library import library
 from graph.serve import Endpoint, start_endpoint
 from tests.conftest import DATA, ROOT
 
@@ -316,3 +320,32 @@ def test_a_table_as_rdf_keeps_the_row_order(endpoint: Endpoint) -> None:
     values = [graph.value(graph.value(s, RS.binding), RS.value).toPython() for s in ordered]
     assert values == [3, 2, 1]
     assert body == http(endpoint, query, "text/turtle")[2]  # the same bytes every time
+
+
+# ---------------------------------------------------------------- the query page's examples
+
+
+def page_examples() -> dict[str, str]:
+    """The query in the page's text box and every named question the page offers."""
+    page = (ROOT / "graph" / "static" / "index.html").read_text(encoding="utf-8")
+    match = re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.DOTALL)
+    assert match is not None
+    examples = {"the text box": html.unescape(match.group(1))}
+    examples.update({name: named.text for name, named in library().items()})
+    return examples
+
+
+@pytest.mark.parametrize("name", list(page_examples()))
+def test_the_page_examples_declare_their_prefixes(name: str) -> None:
+    # A store that knows no prefixes (as most do) parses the query as it is copied from the page.
+    text = page_examples()[name]
+    try:
+        ox.Store().query(text, substitutions={})
+    except SyntaxError as exc:
+        pytest.fail(f"{name} does not run elsewhere as it is: {exc}")
+
+
+def test_the_text_box_query_answers_on_the_endpoint(endpoint: Endpoint) -> None:
+    status, media, body = http(endpoint, page_examples()["the text box"])
+    assert status == 200
+    assert (("name", "Erika Beispiel"), ("party", "XYZ"), ("politician", str(ERIKA))) in rows_of(body, media)  # type: ignore[operator]

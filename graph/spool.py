@@ -53,13 +53,14 @@ def spool(stream: BinaryIO, data_format: str | None = None, cache: Path | None =
     if name not in DATA_FORMATS:
         raise ConfigError(f"unknown data format '{name}'; use one of: {', '.join(DATA_FORMATS)}")
     folder = (cache or cache_root()) / "stdin"
-    path = folder / f"{hashlib.sha256(content).hexdigest()[:24]}.{DATA_FORMATS[name]}"
+    # Named so that messages about it ("standard-input.ttl:3:5: cannot load …") say what it is.
+    path = folder / hashlib.sha256(content).hexdigest()[:24] / f"standard-input.{DATA_FORMATS[name]}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_file():
             os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))  # used: keep its mtime (the store's key)
         else:
-            staging = path.with_suffix(f".{os.getpid()}.part")
+            staging = path.with_name(f".{os.getpid()}.part")
             staging.write_bytes(content)
             staging.replace(path)
         _clean_up(folder, keep=path)
@@ -71,9 +72,10 @@ def spool(stream: BinaryIO, data_format: str | None = None, cache: Path | None =
 def _clean_up(folder: Path, keep: Path) -> None:
     """Delete piped files not used for :data:`graph.store.MAX_UNUSED_DAYS` (their stores go the same way)."""
     limit = time.time() - MAX_UNUSED_DAYS * 86400
-    for path in folder.iterdir():
+    for path in folder.glob("*/standard-input.*"):
         try:
             if path != keep and path.stat().st_atime < limit:
                 path.unlink()
+                path.parent.rmdir()
         except OSError:
             pass

@@ -6,6 +6,7 @@ All on the invented project of tests/data/mini, so nothing here depends on the c
 from __future__ import annotations
 
 import doctest
+import io
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import graph
 from graph import pipeline
 from graph.cli import main
 from graph.errors import QueryError
+from graph.spool import sniff, spool
 from tests.conftest import DATA, ROOT, run
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
@@ -135,3 +137,37 @@ def test_gexf_names_nodes_by_label_and_declares_integers(mini: Path) -> None:
     read = nx.read_gexf(path)
     assert all(data["name"] == data["label"] for _, data in read.nodes(data=True))
     assert all(type(d["statements"]) is int for *_, d in read.edges(data=True))
+
+
+def test_broken_piped_data_is_one_line_naming_standard_input(mini: Path) -> None:
+    result = pipe(["query", "politicians", "--data", "-", "--quiet"], "<urn:a> <urn:b> .\n")
+    assert result.exit_code == 3
+    line = result.output.strip()
+    assert line.startswith("Error: ") and line.endswith(
+        "/standard-input.ttl:1:17: cannot load: . is not a valid RDF object"
+    )
+
+
+def test_the_same_piped_data_is_one_file_and_one_store(tmp_path: Path) -> None:
+    first = spool(io.BytesIO(b"<urn:a> <urn:b> <urn:c> .\n"), cache=tmp_path)
+    stamp = first.stat().st_mtime_ns
+    again = spool(io.BytesIO(b"<urn:a> <urn:b> <urn:c> .\n"), cache=tmp_path)
+    other = spool(io.BytesIO(b"<urn:a> <urn:b> <urn:d> .\n"), "ntriples", cache=tmp_path)
+    assert again == first and again.stat().st_mtime_ns == stamp  # the store's key is unchanged
+    assert other != first and other.name == "standard-input.nt"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'{"@context": {}}', "jsonld"),
+        (b"  [ {", "jsonld"),
+        (b"<?xml version", "rdfxml"),
+        (b"<rdf:RDF", "rdfxml"),
+        (b"<urn:a> <urn:b> <urn:c> .", "turtle"),
+        (b"@prefix x: <urn:x> .", "turtle"),
+        (b"\xef\xbb\xbf{", "jsonld"),
+    ],
+)
+def test_piped_data_format_is_guessed_from_its_start(head: bytes, expected: str) -> None:
+    assert sniff(head) == expected

@@ -139,7 +139,7 @@ def graph_of(body: bytes, media_type: str) -> Graph:
     media = media_type.split(";")[0]
     rdflib_format = {
         "text/turtle": "turtle",
-        "text/n3": "n3",
+        "text/n3": "turtle",  # Turtle labelled N3 (test_n3_is_served_as_turtle_labelled_n3)
         "application/n-triples": "nt",
         "application/rdf+xml": "xml",
         "application/ld+json": "json-ld",

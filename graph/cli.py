@@ -721,7 +721,8 @@ def serve(
 
     The endpoint is http://HOST:PORT/sparql (GET, or POST as a form or as
     application/sparql-query); answers come as SPARQL JSON, XML, CSV or TSV, or
-    Turtle, N-Triples, RDF/XML, JSON-LD, as the Accept header asks. Without a query
+    Turtle, N3, N-Triples, RDF/XML, JSON-LD, as the Accept header or a format
+    parameter asks (the names SPARQLWrapper, Jena and Virtuoso send). Without a query
     it returns its service description; http://HOST:PORT/ is a query page that
     works offline. Updates get 403; SERVICE, FROM and FROM NAMED get 400. Each query
     runs in a worker process and is stopped after --timeout seconds without holding

@@ -349,3 +349,11 @@ def test_the_text_box_query_answers_on_the_endpoint(endpoint: Endpoint) -> None:
     status, media, body = http(endpoint, page_examples()["the text box"])
     assert status == 200
     assert (("name", "Erika Beispiel"), ("party", "XYZ"), ("politician", str(ERIKA))) in rows_of(body, media)  # type: ignore[operator]
+
+
+def test_the_page_table_shows_a_construct_as_rows(endpoint: Endpoint) -> None:
+    # The page asks for SPARQL JSON in its table view, whatever the query form.
+    status, media, body = http(endpoint, QUERIES["CONSTRUCT"], "application/sparql-results+json")
+    assert (status, media) == (200, "application/sparql-results+json; charset=utf-8")
+    assert json.loads(body)["head"]["vars"] == ["subject", "predicate", "object"]
+    assert triples_of(body, media) == expected(endpoint, "CONSTRUCT")

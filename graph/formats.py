@@ -8,7 +8,8 @@ Clients name formats in several ways, and ``kg serve`` takes all of them:
   ``rdf``, ``rdf+xml``, ``json-ld`` next to a media type, e.g.
   ``format=rdf+xml&format=application/rdf+xml``). The first value we know wins.
 
-Every format works for every query form. A table (SELECT, ASK) asked for as RDF comes in
+Every format works for every query form, though an ``Accept`` header gets the result's own
+kind whenever it accepts one (:func:`choose`). A table (SELECT, ASK) asked for as RDF comes in
 the result-set vocabulary of the SPARQL test suite (``rs:ResultSet``, as Jena writes it);
 triples (CONSTRUCT, DESCRIBE) asked for as a table come as rows of ``?subject ?predicate
 ?object`` (as Virtuoso writes them). N3 is served as Turtle, a subset of N3, labelled
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-#: Media types for a table, the first the default; then the same table as RDF.
+#: Media types for a table (SELECT, ASK), the first the default.
 TABLE_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",
@@ -28,18 +29,8 @@ TABLE_TYPES = {
     "text/xml": "xml",
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/turtle": "turtle",
-    "text/n3": "n3",
-    "text/rdf+n3": "n3",
-    "application/n3": "n3",
-    "application/n-triples": "ntriples",
-    "application/rdf+xml": "rdfxml",
-    "application/ld+json": "jsonld",
-    "application/x-json+ld": "jsonld",
 }
-#: Media types for triples, the first the default; then the triples as a table.
+#: Media types for triples (CONSTRUCT, DESCRIBE), the first the default.
 GRAPH_TYPES = {
     "text/turtle": "turtle",
     "application/x-turtle": "turtle",
@@ -55,11 +46,13 @@ GRAPH_TYPES = {
     "application/ld+json": "jsonld",
     "application/x-json+ld": "jsonld",
     "application/json": "jsonld",
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
 }
+#: A table as RDF, when the client accepts no table type (``text/plain`` stays N-Triples for triples only).
+TABLE_AS_RDF = {
+    media: name for media, name in GRAPH_TYPES.items() if media not in TABLE_TYPES and media != "text/plain"
+}
+#: Triples as a table, when the client accepts no RDF type.
+GRAPH_AS_TABLE = {media: name for media, name in TABLE_TYPES.items() if media not in GRAPH_TYPES}
 _RDF_NAMES = {
     "turtle": "turtle",
     "ttl": "turtle",
@@ -120,6 +113,22 @@ def negotiate(accept: str | None, offered: Mapping[str, str]) -> str | None:
     return None
 
 
+def offered(returns_graph: bool) -> dict[str, str]:
+    """Every media type a result can be written in: its own kind first, then the other kind."""
+    return {**GRAPH_TYPES, **GRAPH_AS_TABLE} if returns_graph else {**TABLE_TYPES, **TABLE_AS_RDF}
+
+
+def choose(accept: str | None, returns_graph: bool) -> str | None:
+    """The format for an ``Accept`` header: a type of the result's own kind when one is acceptable.
+
+    So ``application/sparql-results+xml, application/rdf+xml`` (rdflib's ``SPARQLStore``)
+    gets RDF/XML for a CONSTRUCT and SPARQL XML for a SELECT; the other kind only when the
+    client accepts nothing of the result's own (``*/*`` means the default of its own kind).
+    """
+    own, other = (GRAPH_TYPES, GRAPH_AS_TABLE) if returns_graph else (TABLE_TYPES, TABLE_AS_RDF)
+    return negotiate(accept, own) or negotiate(accept, other)
+
+
 def requested_format(fields: Mapping[str, Sequence[str]], returns_graph: bool) -> str | None:
     """The format the ``format`` / ``output`` parameters ask for; ``None`` when they are absent.
 
@@ -130,13 +139,13 @@ def requested_format(fields: Mapping[str, Sequence[str]], returns_graph: bool) -
     Raises:
         UnknownFormat: When the parameters are given and none of their values is known.
     """
-    names, types = (GRAPH_NAMES, GRAPH_TYPES) if returns_graph else (TABLE_NAMES, TABLE_TYPES)
+    names = GRAPH_NAMES if returns_graph else TABLE_NAMES
     values = [value.strip() for key in FORMAT_PARAMETERS for value in fields.get(key, ()) if value.strip()]
     for value in values:
         if value.lower() in names:
             return names[value.lower()]
         if "/" in value and "*" not in value:
-            found = negotiate(value, types)
+            found = choose(value, returns_graph)
             if found is not None:
                 return found
     if values:

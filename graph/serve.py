@@ -36,7 +36,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
 from graph import engine
 from graph.errors import ConfigError, QueryError, QueryRefused, suggest
-from graph.formats import FORMAT_PARAMETERS, GRAPH_TYPES, TABLE_TYPES, UnknownFormat, negotiate, requested_format
+from graph.formats import FORMAT_PARAMETERS, UnknownFormat, choose, negotiate, offered, requested_format
 from graph.library import library
 from graph.project import load_project
 from graph.query import bind_parameters, prefixes_for, segments
@@ -408,10 +408,9 @@ class _Handler(BaseHTTPRequestHandler):
             raise HTTPProblem(HTTPStatus.BAD_REQUEST, str(exc)) from None
         if fmt is not None:
             return fmt
-        offered = GRAPH_TYPES if returns_graph else TABLE_TYPES
-        fmt = negotiate(self.headers.get("Accept"), offered)
+        fmt = choose(self.headers.get("Accept"), returns_graph)
         if fmt is None:
-            raise HTTPProblem(HTTPStatus.NOT_ACCEPTABLE, f"this result comes as: {', '.join(offered)}")
+            raise HTTPProblem(HTTPStatus.NOT_ACCEPTABLE, f"this result comes as: {', '.join(offered(returns_graph))}")
         return fmt
 
 

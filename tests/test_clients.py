@@ -27,6 +27,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import SPARQLWrapper
 from SPARQLWrapper.Wrapper import _allowedFormats
 
@@ -357,3 +358,23 @@ def test_the_page_table_shows_a_construct_as_rows(endpoint: Endpoint) -> None:
     assert (status, media) == (200, "application/sparql-results+json; charset=utf-8")
     assert json.loads(body)["head"]["vars"] == ["subject", "predicate", "object"]
     assert same("CONSTRUCT", triples_of(body, media), expected(endpoint, "CONSTRUCT"))
+
+
+# ---------------------------------------------------------------- rdflib's SPARQLStore
+
+
+@pytest.mark.parametrize("return_format", ["xml", "json"])
+def test_rdflib_sparqlstore_gets_rows_and_graphs(endpoint: Endpoint, return_format: str) -> None:
+    # rdflib sends one Accept header for every query form ("application/sparql-results+xml,
+    # application/rdf+xml" for xml): a CONSTRUCT must still come back as a graph.
+    graph = Graph(store=SPARQLStore(endpoint.url, returnFormat=return_format))
+    selected = graph.query(QUERIES["SELECT"])
+    assert selected.type == "SELECT"
+    assert {(str(row.person), str(row.name)) for row in selected} == {(str(ERIKA), "Erika Beispiel")}  # type: ignore[union-attr]
+    assert graph.query(QUERIES["ASK"]).askAnswer is True
+    if return_format == "xml":
+        constructed = graph.query(QUERIES["CONSTRUCT"])
+        assert constructed.type == "CONSTRUCT"
+        assert set(constructed.graph) == {(ERIKA, LABEL, Literal("Erika Beispiel", lang="de"))}  # type: ignore[arg-type]
+        described = graph.query(QUERIES["DESCRIBE"])
+        assert described.type == "CONSTRUCT" and (ERIKA, LABEL, None) in described.graph  # type: ignore[operator]

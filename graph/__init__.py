@@ -9,7 +9,8 @@ with ``sources/``, ``ontology/`` and ``exports/``) and builds its graph in memor
 >>> kg = graph.load(project)  # the folder; "." when you are in it
 >>> kg.graph                  # an rdflib.Graph  # doctest: +ELLIPSIS
 <Graph identifier=... (<class 'rdflib.graph.Graph'>)>
->>> person = kg.graph.value(predicate=graph.RDFS.label, object=graph.Literal("Erika Beispiel", lang="de"))
+>>> from rdflib import RDFS, Literal
+>>> person = kg.graph.value(predicate=RDFS.label, object=Literal("Erika Beispiel", lang="de"))
 >>> person.n3()
 '<https://example.org/kg/person/erika-beispiel>'
 
@@ -45,12 +46,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["RDFS", "KnowledgeGraph", "Literal", "URIRef", "load", "queries"]
+__all__ = ["KnowledgeGraph", "load", "queries"]
 
 if TYPE_CHECKING:
-    from rdflib import Literal, URIRef
-    from rdflib.namespace import RDFS
-
     from graph.api import KnowledgeGraph, load
     from graph.api import query_names as queries
 
@@ -58,9 +56,6 @@ _LAZY = {
     "KnowledgeGraph": ("graph.api", "KnowledgeGraph"),
     "load": ("graph.api", "load"),
     "queries": ("graph.api", "query_names"),
-    "Literal": ("rdflib", "Literal"),
-    "URIRef": ("rdflib", "URIRef"),
-    "RDFS": ("rdflib.namespace", "RDFS"),
 }
 
 

@@ -32,6 +32,7 @@ from SPARQLWrapper import SPARQLWrapper
 from SPARQLWrapper.Wrapper import _allowedFormats
 
 from graph import pipeline
+from graph.formats import UnknownFormat, choose, requested_format
 from graph.library import library
 from graph.serve import Endpoint, start_endpoint
 from tests.conftest import DATA, ROOT
@@ -378,3 +379,51 @@ def test_rdflib_sparqlstore_gets_rows_and_graphs(endpoint: Endpoint, return_form
         assert set(constructed.graph) == {(ERIKA, LABEL, Literal("Erika Beispiel", lang="de"))}  # type: ignore[arg-type]
         described = graph.query(QUERIES["DESCRIBE"])
         assert described.type == "CONSTRUCT" and (ERIKA, LABEL, None) in described.graph  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------- choosing a format
+
+
+@pytest.mark.parametrize(
+    ("accept", "returns_graph", "expected"),
+    [
+        (None, False, "json"),
+        (None, True, "turtle"),
+        ("*/*", True, "turtle"),
+        ("application/sparql-results+xml, application/rdf+xml", False, "xml"),
+        ("application/sparql-results+xml, application/rdf+xml", True, "rdfxml"),
+        ("application/sparql-results+json", True, "json"),  # only a table is acceptable: s, p, o rows
+        ("text/turtle;q=0.5, application/json", False, "json"),
+        ("text/turtle", False, "turtle"),  # only RDF is acceptable: the rs: vocabulary
+        ("text/plain", False, None),
+        ("text/rdf+n3", True, "n3"),
+        ("application/*", True, "turtle"),  # the first offered application/ type
+        ("image/png", True, None),
+    ],
+)
+def test_choose(accept: str | None, returns_graph: bool, expected: str | None) -> None:
+    assert choose(accept, returns_graph) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "returns_graph", "expected"),
+    [
+        ({}, False, None),
+        ({"format": [""]}, False, None),  # SPARQLWrapper's empty second value
+        ({"format": ["tsv", "text/tab-separated-values"]}, False, "tsv"),
+        ({"format": ["json-ld", "application/ld+json,application/x-json+ld"]}, True, "jsonld"),
+        ({"format": ["rdf+xml"], "output": ["rdf+xml"]}, False, "rdfxml"),
+        ({"output": ["TTL"]}, True, "turtle"),
+        ({"format": ["xml"]}, True, "rdfxml"),
+        ({"format": ["xml"]}, False, "xml"),
+        ({"format": ["srj"]}, True, "json"),
+        ({"format": ["bogus", "csv"]}, True, "csv"),
+    ],
+)
+def test_requested_format(fields: dict[str, list[str]], returns_graph: bool, expected: str | None) -> None:
+    assert requested_format(fields, returns_graph) == expected
+
+
+def test_an_unknown_requested_format_is_refused() -> None:
+    with pytest.raises(UnknownFormat, match=r"^unknown format 'png'; use one of: csv, json, json-ld, "):
+        requested_format({"format": ["png"]}, False)

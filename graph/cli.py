@@ -536,6 +536,8 @@ def _spool_dash(ctx: click.Context, param: click.Parameter, value: tuple[Path, .
         except KGError as error:
             raise Failure(error) from error
         return tuple(piped if str(path) == "-" else path for path in value)
+    if ctx.meta.get("kg.data_format"):
+        raise click.UsageError("--data-format is the format of --data - (standard input); files are known by extension")
     return value
 
 

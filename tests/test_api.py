@@ -171,3 +171,11 @@ def test_the_same_piped_data_is_one_file_and_one_store(tmp_path: Path) -> None:
 )
 def test_piped_data_format_is_guessed_from_its_start(head: bytes, expected: str) -> None:
     assert sniff(head) == expected
+
+
+def test_data_format_without_standard_input_is_a_usage_error(mini: Path) -> None:
+    result = run("query", "politicians", "--data-format", "turtle")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: --data-format is the format of --data - (standard input); files are known by extension"
+    )

@@ -517,13 +517,46 @@ def export_command(project: Path, format_name: str, output: Path, texts: Path | 
 QUERY_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
+def _remember_data_format(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta["kg.data_format"] = value
+
+
+def _spool_dash(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> tuple[Path, ...]:
+    """``--data -``: standard input, kept as a file (the query store is built from files)."""
+    if sum(str(path) == "-" for path in value) > 1:
+        raise click.BadParameter("standard input can be given once", param=param)
+    if any(str(path) == "-" for path in value):
+        from graph.spool import spool
+
+        if ctx.meta.get("kg.stdin_used"):
+            raise click.UsageError("standard input can be read once: give either QUERY - or --data -")
+        ctx.meta["kg.stdin_used"] = True
+        try:
+            piped = spool(sys.stdin.buffer, ctx.meta.get("kg.data_format"))
+        except KGError as error:
+            raise Failure(error) from error
+        return tuple(piped if str(path) == "-" else path for path in value)
+    if ctx.meta.get("kg.data_format"):
+        raise click.UsageError("--data-format is the format of --data - (standard input); files are known by extension")
+    return value
+
+
 def data_option(command: F) -> F:
-    return click.option(
+    command = click.option(
         "--data",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        type=click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=True),
         multiple=True,
-        help="RDF file to query instead of PROJECT/exports/kg.nt (repeatable; .nt, .ttl, .rdf, .jsonld). "
-        "The ontology is always added.",
+        callback=_spool_dash,
+        help="RDF file to query instead of PROJECT/exports/kg.nt (repeatable; .nt, .ttl, .rdf, .jsonld; "
+        "- for standard input). The ontology is always added.",
+    )(command)
+    return click.option(
+        "--data-format",
+        type=click.Choice(["turtle", "ntriples", "rdfxml", "jsonld"]),
+        is_eager=True,
+        expose_value=False,
+        callback=_remember_data_format,
+        help="Format of --data -  [default: guessed: JSON-LD, RDF/XML or else Turtle].",
     )(command)
 
 
@@ -568,7 +601,8 @@ def query(
 ) -> None:
     """Run a SPARQL query on the graph: a named question, a .rq file, or -e TEXT.
 
-    QUERY is a name from 'kg queries' or a file. The graph is PROJECT/exports/kg.nt
+    QUERY is a name from 'kg queries', a file, or - (read the query from standard
+    input; --data - reads the data from it instead). The graph is PROJECT/exports/kg.nt
     plus the ontology (so rdfs:subClassOf* and the labels of classes and properties
     work); the common prefixes (nik:, rdf:, rdfs:, xsd:, schema:, prov:, person:,
     place:, event: …) need no PREFIX line. The first query on a changed graph loads
@@ -583,7 +617,15 @@ def query(
       kg query my-question.rq --format json
       kg query -e 'SELECT ?name WHERE { ?p a nik:Politician ; rdfs:label ?name }'
       kg query -e 'DESCRIBE person:serap-gueler'
+      echo 'ASK { ?s a nik:Politician }' | kg query -
+      curl -s https://example.org/other.ttl | kg query politicians --data -
     """
+    if query == "-":  # the query text from standard input
+        if expression is not None:
+            raise click.UsageError("give either QUERY - (standard input) or -e TEXT, not both")
+        if click.get_current_context().meta.get("kg.stdin_used"):
+            raise click.UsageError("standard input can be read once: give either QUERY - or --data -")
+        query, expression = None, sys.stdin.read()
     # Oxigraph cannot be interrupted from Python while it computes, so Ctrl-C ends the process
     # at once instead (the store is opened read-only: nothing to clean up).
     previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -681,7 +723,8 @@ def serve(
 
     The endpoint is http://HOST:PORT/sparql (GET, or POST as a form or as
     application/sparql-query); answers come as SPARQL JSON, XML, CSV or TSV, or
-    Turtle, N-Triples, RDF/XML, JSON-LD, as the Accept header asks. Without a query
+    Turtle, N3, N-Triples, RDF/XML, JSON-LD, as the Accept header or a format
+    parameter asks (the names SPARQLWrapper, Jena and Virtuoso send). Without a query
     it returns its service description; http://HOST:PORT/ is a query page that
     works offline. Updates get 403; SERVICE, FROM and FROM NAMED get 400. Each query
     runs in a worker process without network access and is stopped after --timeout

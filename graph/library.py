@@ -22,6 +22,7 @@ from importlib import resources
 
 from graph.errors import ConfigError
 
+_LIST = re.compile(r'GROUP_CONCAT\([^;]*;\s*separator\s*=\s*"([^"]*)"\s*\)\)?\s*AS\s*\?(\w+)\)', re.IGNORECASE)
 _HEADER = re.compile(r"^#\s*(de|en|param [A-Za-z_]\w*|example):\s*(.+?)\s*$")
 
 
@@ -46,6 +47,16 @@ class NamedQuery:
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+    @property
+    def lists(self) -> dict[str, str]:
+        """Columns made by ``GROUP_CONCAT``: column -> separator.
+
+        SPARQL leaves the order of a ``GROUP_CONCAT``'s parts undefined, and no SPARQL 1.1
+        function sorts them, so engines may join the same parts in another order: such a
+        column is a set of parts, and answers are compared part by part.
+        """
+        return {column: separator for separator, column in _LIST.findall(self.text)}
 
 
 def parse_named_query(name: str, text: str) -> NamedQuery:

@@ -4,9 +4,11 @@ Written by hand rather than with networkx's writers: those stamp the day of writ
 networkx's version into GEXF, and their output may change with any networkx release,
 while ``exports/`` must be byte-identical for the same input. Both files have one node
 per entity and one edge per fact between entities (parallel edges for several properties
-between the same two entities), every value a string except ``statements`` (an integer).
+between the same two entities), every value a string except ``statements`` (an integer,
+declared ``int`` in GraphML and ``integer`` in GEXF).
 
-Node attributes: ``label``, ``class``, ``class_de``, ``class_en``, ``iri``, ``aliases``,
+Node attributes: ``label`` and ``name`` (the same text: Cytoscape shows ``name``, Gephi and
+networkx ``label``), ``class``, ``class_de``, ``class_en``, ``iri``, ``aliases``,
 ``sources`` (ids of the sources that back a fact about the entity), plus one attribute per
 date property the entity has (``startDate``, ``endDate``, ``foundingDate``, …).
 Edge attributes: ``predicate``, ``label`` (German), ``label_en``, ``statements``,
@@ -47,6 +49,7 @@ def node_rows(projection: Projection) -> list[tuple[str, Row]]:
             sources |= _claim_sources(claims)
         row: Row = {
             "label": data["label"],
+            "name": data["label"],
             "class": data["cls"],
             "class_de": projection.term_label(data["cls"], "de"),
             "class_en": projection.term_label(data["cls"], "en"),
@@ -90,7 +93,7 @@ def _keys(rows: Iterable[Row]) -> list[tuple[str, str]]:
     for row in rows:
         for name, value in row.items():
             names.setdefault(name, "int" if isinstance(value, int) else "string")
-    first = ["label", "label_en", "predicate", "class", "class_de", "class_en", "iri", "aliases", "statements"]
+    first = ["label", "name", "label_en", "predicate", "class", "class_de", "class_en", "iri", "aliases", "statements"]
     ordered = [n for n in first if n in names] + sorted(n for n in names if n not in first)
     return [(n, names[n]) for n in ordered]
 

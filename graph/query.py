@@ -27,8 +27,10 @@ from graph.project import load_project
 from graph.sparql import QueryInfo, check_query, parse_term
 from graph.store import QueryStore, graph_files, open_store
 
+#: RDF formats for CONSTRUCT and DESCRIBE (the engine's ``n3`` is Turtle under another media type, for HTTP).
+GRAPH_FORMATS = tuple(name for name in engine.GRAPH_FORMATS if name != "n3")
 #: Output formats: the table, then the SPARQL result and RDF formats of the engine.
-FORMATS = ("table", *engine.RESULT_FORMATS, *engine.GRAPH_FORMATS)
+FORMATS = ("table", *engine.RESULT_FORMATS, *GRAPH_FORMATS)
 DEFAULT_MAX_WIDTH = 60
 _VARIABLE = re.compile(r"^[?$]?([A-Za-z_][A-Za-z0-9_]*)$")
 _ENTITY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -232,9 +234,9 @@ def run_on_store(
     fmt = format or ("turtle" if info.returns_graph else "table")
     if fmt not in FORMATS:
         raise QueryError(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}")
-    if info.returns_graph and fmt not in engine.GRAPH_FORMATS:
-        raise QueryError(f"{info.form} returns triples: use --format {' or '.join(engine.GRAPH_FORMATS)}")
-    if not info.returns_graph and fmt in engine.GRAPH_FORMATS:
+    if info.returns_graph and fmt not in GRAPH_FORMATS:
+        raise QueryError(f"{info.form} returns triples: use --format {' or '.join(GRAPH_FORMATS)}")
+    if not info.returns_graph and fmt in GRAPH_FORMATS:
         raise QueryError(f"{info.form} returns a table: use --format {' or '.join(('table', *engine.RESULT_FORMATS))}")
     bindings = bind_parameters(param, info, named, store.store, base, prefixes)
     count: int | None

@@ -36,6 +36,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
 from graph import engine
 from graph.errors import ConfigError, QueryError, QueryRefused, suggest
+from graph.formats import FORMAT_PARAMETERS, UnknownFormat, choose, negotiate, offered, requested_format
 from graph.library import library
 from graph.project import load_project
 from graph.query import bind_parameters, prefixes_for, segments
@@ -57,25 +58,6 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
-#: Media types a client may ask for, per result kind; the first is the default.
-TABLE_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",
-    "application/rdf+xml": "rdfxml",
-    "application/ld+json": "jsonld",
-}
 DESCRIPTION_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}
 _STATIC = {"query.js": "text/javascript", "query.css": "text/css", "index.html": "text/html"}
 
@@ -111,40 +93,6 @@ class Settings:
     progress: Progress
 
 
-def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:
-    """The format for an ``Accept`` header among ``offered`` (media type -> format name).
-
-    Follows the q-values; ``*/*`` and ``type/*`` match the first offered type of that kind;
-    no header means the first offered type. ``None`` when nothing acceptable is offered.
-    """
-    if not accept:
-        return next(iter(offered.values()))
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept.split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        quality = 1.0
-        for parameter in pieces[1:]:
-            if parameter.startswith("q="):
-                try:
-                    quality = float(parameter[2:])
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranked.append((-quality, position, media))
-    for _, _, media in sorted(ranked):
-        if media in offered:
-            return offered[media]
-        if media == "*/*":
-            return next(iter(offered.values()))
-        if media.endswith("/*"):
-            family = media[:-1]
-            for candidate, name in offered.items():
-                if candidate.startswith(family):
-                    return name
-    return None
-
-
 def service_description(endpoint: str, triples: int, timeout: float, max_bytes: int) -> Graph:
     """The SPARQL 1.1 Service Description of the endpoint."""
     graph = Graph(bind_namespaces="none")
@@ -156,7 +104,7 @@ def service_description(endpoint: str, triples: int, timeout: float, max_bytes: 
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV"):
         graph.add((service, SD.resultFormat, FORMATS_NS[name]))
-    for name in ("Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
+    for name in ("Turtle", "N3", "N-Triples", "RDF_XML", "JSON-LD"):
         graph.add((service, SD.resultFormat, FORMATS_NS[name]))
     graph.add((service, DCTERMS.title, Literal("NRW integration knowledge graph", lang="en")))
     graph.add(
@@ -427,9 +375,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise HTTPProblem(HTTPStatus.BAD_REQUEST, "give exactly one query parameter")
         text = queries[0]
         info = self._check(text)
-        offered = GRAPH_TYPES if info.returns_graph else TABLE_TYPES
-        requested = fields.get("format", [None])[0]
-        self._run(Job(info.text, self._format(requested, offered), self.settings.max_bytes))
+        self._run(Job(info.text, self._format(fields, info.returns_graph), self.settings.max_bytes))
 
     def _named(self, name: str, fields: dict[str, list[str]]) -> None:
         """A named question with parameters bound as terms, as ``kg query NAME --param …`` does."""
@@ -439,12 +385,12 @@ class _Handler(BaseHTTPRequestHandler):
             raise HTTPProblem(HTTPStatus.NOT_FOUND, f"no question '{name}'{hint}; GET /queries lists them")
         settings = self.settings
         info = self._check(named.text)
-        pairs = [f"{key}={value}" for key, values in fields.items() if key != "format" for value in values]
+        pairs = [f"{key}={value}" for key, values in fields.items() if key not in FORMAT_PARAMETERS for value in values]
         try:
             bound = bind_parameters(pairs, info, named, settings.store, settings.base, settings.prefixes)
         except QueryError as exc:
             raise HTTPProblem(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        fmt = self._format(fields.get("format", [None])[0], TABLE_TYPES)
+        fmt = self._format(fields, returns_graph=False)
         self._run(Job(info.text, fmt, settings.max_bytes, {v.value: term for v, term in bound.items()}))
 
     def _run(self, job: Job) -> None:
@@ -496,18 +442,17 @@ class _Handler(BaseHTTPRequestHandler):
         except QueryError as exc:
             raise HTTPProblem(HTTPStatus.BAD_REQUEST, str(exc)) from None
 
-    def _format(self, requested: str | None, offered: dict[str, str]) -> str:
-        if requested is not None:
-            by_name = {name: name for name in offered.values()}
-            found = by_name.get(requested) or offered.get(requested)
-            if found is None:
-                raise HTTPProblem(
-                    HTTPStatus.BAD_REQUEST, f"unknown format '{requested}'; use one of: {', '.join(sorted(by_name))}"
-                )
-            return found
-        fmt = negotiate(self.headers.get("Accept"), offered)
+    def _format(self, fields: dict[str, list[str]], returns_graph: bool) -> str:
+        """The engine format: from the ``format``/``output`` parameter, else the Accept header."""
+        try:
+            fmt = requested_format(fields, returns_graph)
+        except UnknownFormat as exc:
+            raise HTTPProblem(HTTPStatus.BAD_REQUEST, str(exc)) from None
+        if fmt is not None:
+            return fmt
+        fmt = choose(self.headers.get("Accept"), returns_graph)
         if fmt is None:
-            raise HTTPProblem(HTTPStatus.NOT_ACCEPTABLE, f"this result comes as: {', '.join(offered)}")
+            raise HTTPProblem(HTTPStatus.NOT_ACCEPTABLE, f"this result comes as: {', '.join(offered(returns_graph))}")
         return fmt
 
 

@@ -86,7 +86,7 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         ConfigError: For an unknown extension or a dataset format (N-Quads, TriG).
     """
     found = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-    if found is None or found.supports_datasets:
+    if found is None or (found.supports_datasets and found != ox.RdfFormat.JSON_LD):  # JSON-LD: a graph too
         raise ConfigError(
             f"cannot load {path}: use an N-Triples (.nt), Turtle (.ttl), RDF/XML (.rdf) or JSON-LD (.jsonld) file"
         )

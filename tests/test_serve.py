@@ -249,7 +249,7 @@ def test_an_unacceptable_accept_header_gets_406(endpoint: Endpoint) -> None:
 def test_a_format_parameter_overrides_accept(endpoint: Endpoint) -> None:
     code, headers, _ = get(endpoint, QUICK, "application/sparql-results+json", format="csv")
     assert code == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert get(endpoint, QUICK, format="png")[2] == b"unknown format 'png'; use one of: csv, json, tsv, xml\n"
+    assert get(endpoint, QUICK, format="png")[2].startswith(b"unknown format 'png'; use one of: csv, json, ")
 
 
 @pytest.mark.parametrize(

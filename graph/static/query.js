@@ -9,6 +9,9 @@ const ACCEPT = {
   csv: "text/csv",
   tsv: "text/tab-separated-values",
   turtle: "text/turtle",
+  ntriples: "application/n-triples",
+  rdfxml: "application/rdf+xml",
+  jsonld: "application/ld+json",
 };
 const $ = (id) => document.getElementById(id);
 let prefixes = {};

@@ -137,7 +137,9 @@ def check_competency_snapshot(project: Path, snapshot: Path, update: bool = Fals
             continue
         expected = path.read_bytes().decode("utf-8")
         if expected != answer:
-            diff = difflib.unified_diff(expected.splitlines(), answer.splitlines(), "snapshot", "graph", lineterm="", n=0)
+            diff = difflib.unified_diff(
+                expected.splitlines(), answer.splitlines(), "snapshot", "graph", lineterm="", n=0
+            )
             problems.append(f"{name}:\n" + "\n".join(list(diff)[2:22]))
     extra = sorted(set(p.stem for p in snapshot.glob("*.csv")) - set(answers))
     problems += [f"{name}: snapshot of a question that no longer exists" for name in extra]

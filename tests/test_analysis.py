@@ -91,7 +91,10 @@ def test_an_unconnected_entity_gets_exit_1(musterland: Path) -> None:
     # Among people only, nobody is linked to anybody: every link runs through an event or office.
     result = run("path", "jan-journal", "erika-beispiel", "--type", "Person", "--quiet")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no connection between 'jan-journal' and 'erika-beispiel' in this view (classes Person)"
+    assert (
+        result.stderr.strip()
+        == "Error: no connection between 'jan-journal' and 'erika-beispiel' in this view (classes Person)"
+    )
 
 
 def test_an_unknown_entity_gets_a_suggestion_and_exit_2(musterland: Path) -> None:
@@ -166,14 +169,22 @@ def test_graphml_is_read_by_networkx_and_igraph_with_the_same_network(
     assert set(read.nodes) == set(whole.network.nodes)
     assert sorted((u, v, d["predicate"]) for u, v, d in read.edges(data=True)) == sorted(whole.network.edges(keys=True))
     beispiel = read.nodes["erika-beispiel"]
-    assert (beispiel["label"], beispiel["class"], beispiel["class_en"]) == ("Erika Beispiel", "Politician", "politician")
+    assert (beispiel["label"], beispiel["class"], beispiel["class_en"]) == (
+        "Erika Beispiel",
+        "Politician",
+        "politician",
+    )
     assert not read.is_multigraph()  # no two facts link the same two entities in the same direction
     assert read.get_edge_data("hans-muster", "staatssekretaer-bundesministerium")["asOf"] == "2021-05-12"
     other = igraph.Graph.Read_GraphML(str(exported))
     assert other.is_directed()
-    assert (other.vcount(), other.ecount()) == (69, 106) == (
-        whole.network.number_of_nodes(),
-        whole.network.number_of_edges(),
+    assert (
+        (other.vcount(), other.ecount())
+        == (69, 106)
+        == (
+            whole.network.number_of_nodes(),
+            whole.network.number_of_edges(),
+        )
     )
     assert "Erika Beispiel" in other.vs["label"]
 

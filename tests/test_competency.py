@@ -487,6 +487,7 @@ def test_curator_notes_back_readings_with_quotes(text_of: dict[str, str]) -> Non
         for part in row["quote"].split(" … "):
             assert normalise(part) in text_of[row["source"]], part
 
+
 def test_a_query_against_rdflib_gives_the_same_answer() -> None:
     # An independent engine on the same files: rdflib runs 'party-members' too.
     graph = Graph().parse(FIXTURE / "exports" / "kg.nt", format="nt")

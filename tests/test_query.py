@@ -309,7 +309,9 @@ def test_missing_exports_is_a_setup_error(musterland: Path) -> None:
     (musterland / "exports" / "kg.nt").unlink()
     result = run("query", "politicians")
     assert result.exit_code == 3
-    assert result.stderr.strip() == f"Error: no such data file: {musterland / 'exports' / 'kg.nt'} (run 'kg build' first)"
+    assert (
+        result.stderr.strip() == f"Error: no such data file: {musterland / 'exports' / 'kg.nt'} (run 'kg build' first)"
+    )
 
 
 def test_data_option_queries_another_file_with_the_ontology(tmp_path: Path) -> None:

@@ -471,7 +471,7 @@ def test_kg_serve_command_serves_until_terminated(cache: Path, served: Path) -> 
         url = lines[-1].split()[2]
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/sparql", url), lines
         code, _, body = http(f"{url}?{urllib.parse.urlencode({'query': QUICK})}", headers={"Accept": "text/csv"})
-        assert (code, body) == (200, "name\r\nErika Beispiel\r\n".encode())
+        assert (code, body) == (200, b"name\r\nErika Beispiel\r\n")
         workers = [p for p in Path("/proc").glob("[0-9]*") if _parent(p) == process.pid]
         assert len(workers) == 1
         process.send_signal(signal.SIGTERM)
@@ -566,4 +566,4 @@ def test_an_ipv6_loopback_endpoint(cache: Path, served: Path) -> None:
         code, _, body = http(
             f"{running.url}?{urllib.parse.urlencode({'query': QUICK})}", headers={"Accept": "text/csv"}
         )
-        assert (code, body) == (200, "name\r\nErika Beispiel\r\n".encode())
+        assert (code, body) == (200, b"name\r\nErika Beispiel\r\n")

@@ -252,7 +252,9 @@ def test_focus_shows_the_entity_and_its_neighbours(musterland: Path, graph: Grap
         )
     }
     # In text d, Alt is Landrat and joins Test's visit.
-    assert node_ids(data) == neighbours | {"otto-alt"} == {"otto-alt", "landrat-musterkreis", "besuch-test-ki-musterkreis"}
+    assert (
+        node_ids(data) == neighbours | {"otto-alt"} == {"otto-alt", "landrat-musterkreis", "besuch-test-ki-musterkreis"}
+    )
     assert data["description"] == ["within 1 of otto-alt"]
 
 
@@ -283,9 +285,7 @@ def test_source_keeps_what_that_source_states(musterland: Path, graph: Graph) ->
     data = page(run("viz", "--source", source, "-o", "-").stdout_bytes)
     mentioned = {
         local(e)
-        for (e,) in graph.query(
-            PREFIXES + f"SELECT ?e WHERE {{ <{MUSTERLAND_ID}source/{source}> nik:mentions ?e }}"
-        )
+        for (e,) in graph.query(PREFIXES + f"SELECT ?e WHERE {{ <{MUSTERLAND_ID}source/{source}> nik:mentions ?e }}")
     }
     assert node_ids(data) == mentioned
     assert {"tom-test", "otto-alt", "jan-journal", "ida-idee"} <= node_ids(data)

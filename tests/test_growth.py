@@ -60,7 +60,9 @@ facts:
   - id: eroeffnung-beratungsstelle-neufeld
     type: Event
     name: Eröffnung der Beratungsstelle für Zugewanderte in Neufeld
-    quote: 'hat am 3. Mai 2021 die Beratungsstelle für Zugewanderte in Neufeld eröffnet.'
+    quote:
+      - 'Landrätin Nora Neumann (Neufelder Liste)'
+      - 'hat am 3. Mai 2021 die Beratungsstelle für Zugewanderte in Neufeld eröffnet.'
     organizer: nora-neumann
     location: neufeld
     startDate: 2021-05-03

@@ -91,6 +91,14 @@ def musterland(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, musterland_built
 
 
 @pytest.fixture
+def case_project(musterland: Path) -> Path:
+    """The Musterland copy (the cwd) with its texts switched off, for case files with made-up hashes."""
+    config = musterland / "sources" / "project.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("texts: texts", "# texts: none"), "utf-8")
+    return musterland
+
+
+@pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A copy of this project's sources/, ontology/ and exports/ in a temporary folder (the cwd)."""
     target = tmp_path / "project"

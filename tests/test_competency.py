@@ -41,18 +41,18 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(scope="module", autouse=True)
 def fixture_project(musterland_built: Path) -> Iterator[None]:
-    global FIXTURE
-    FIXTURE = musterland_built
+    """The questions run on the built Musterland fixture (a session fixture, so set per module)."""
+    PROJECT[:] = [musterland_built]
     yield
 
 
-FIXTURE = MUSTERLAND
+PROJECT: list[Path] = []
 
 
 def ask(name: str, project: Path | None = None, **params: str) -> list[Row]:
     """The rows of a named query on the fixture (or ``project``), as {variable: value}, unbound left out."""
     args = [arg for key, value in params.items() for arg in ("--param", f"{key}={value}")]
-    result = run("query", name, "--project", project or FIXTURE, "--format", "json", *args)
+    result = run("query", name, "--project", project or PROJECT[0], "--format", "json", *args)
     assert result.exit_code == 0, result.stderr
     bindings = json.loads(result.stdout)["results"]["bindings"]
     return [{key: term["value"] for key, term in row.items()} for row in bindings]
@@ -490,7 +490,7 @@ def test_curator_notes_back_readings_with_quotes(text_of: dict[str, str]) -> Non
 
 def test_a_query_against_rdflib_gives_the_same_answer() -> None:
     # An independent engine on the same files: rdflib runs 'party-members' too.
-    graph = Graph().parse(FIXTURE / "exports" / "kg.nt", format="nt")
+    graph = Graph().parse(PROJECT[0] / "exports" / "kg.nt", format="nt")
     for path in sorted((ROOT / "ontology").glob("*.ttl")):
         if path.name != "shapes.ttl":
             graph.parse(path, format="turtle")

@@ -138,6 +138,12 @@ def test_a_parameter_filters_the_rows(name: str, parameter: str) -> None:
     assert len(bound) == 1 and bound.pop().endswith(f"/{value}")
 
 
+@pytest.mark.parametrize("name", sorted(library()))
+def test_the_fixture_answers_every_question(name: str) -> None:
+    # tests/data/musterland is written so that no question is tested on an empty answer.
+    assert ask(name), f"{name} has no rows on the Musterland fixture"
+
+
 # ---------------------------------------------------------------- people, offices, parties
 
 

@@ -100,7 +100,10 @@ def case_project(musterland: Path) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of this project's sources/, ontology/ and exports/ in a temporary folder (the cwd)."""
+    """A copy of this project's sources/, ontology/ and exports/ in a temporary folder (the cwd), texts off.
+
+    Only for checks that hold for any correct corpus; test behaviour on ``musterland`` instead.
+    """
     target = tmp_path / "project"
     for part in PROJECT_PARTS:
         shutil.copytree(ROOT / part, target / part)

@@ -98,7 +98,8 @@ def grow_and_check(project: Path, texts: Path, tmp_path: Path) -> None:
     entities_before = len(pipeline.load(project).entities)
 
     add_article(project, texts)
-    pipeline.build(project=project, texts=texts)
+    code, out, err = corpus.kg("build", "--quiet", "--project", project, "--texts", texts)
+    assert (code, out, err) == (0, "", "")
 
     assert len(pipeline.load(project).entities) == entities_before + 5
     corpus.check_validates(project, texts)
@@ -117,7 +118,7 @@ def grow_and_check(project: Path, texts: Path, tmp_path: Path) -> None:
 
 def test_a_new_article_in_the_fixture_keeps_the_corpus_checks_green(tmp_path: Path) -> None:
     project = copy_fixture("musterland", tmp_path / "musterland")
-    pipeline.build(project=project, texts=project / "texts")
+    assert corpus.kg("build", "--quiet", "--project", project)[0] == 0
     grow_and_check(project, project / "texts", tmp_path)
     rows = corpus.competency_answers(project)["sources"].splitlines()[1:]
     assert sorted(row.split(",")[0].rsplit("/", 1)[-1] for row in rows) == [

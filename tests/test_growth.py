@@ -118,7 +118,8 @@ def grow_and_check(project: Path, texts: Path, tmp_path: Path) -> None:
 
 def test_a_new_article_in_the_fixture_keeps_the_corpus_checks_green(tmp_path: Path) -> None:
     project = copy_fixture("musterland", tmp_path / "musterland")
-    assert corpus.kg("build", "--quiet", "--project", project)[0] == 0
+    # --texts explicitly: KG_TEXTS (the corpus texts, set in CI) would override the fixture's own.
+    assert corpus.kg("build", "--quiet", "--project", project, "--texts", project / "texts")[0] == 0
     grow_and_check(project, project / "texts", tmp_path)
     rows = corpus.competency_answers(project)["sources"].splitlines()[1:]
     assert sorted(row.split(",")[0].rsplit("/", 1)[-1] for row in rows) == [

@@ -1,4 +1,10 @@
-"""Shared fixtures: a throw-away copy of the project, the texts corpus, golden files."""
+"""Shared fixtures: fixture projects, a throw-away copy of the project, the texts corpus, golden files.
+
+Behaviour is tested on the invented projects in ``tests/data`` (``musterland``, ``mini``),
+which bring their own texts. The real corpus (``sources/``) is checked only by the checks in
+``tests/corpus.py``, which hold for any correct corpus; those that need the corpus texts
+skip without them, unless ``KG_REQUIRE_TEXTS=1`` (CI) makes that a failure.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from graph.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+MUSTERLAND = DATA / "musterland"
 PROJECT_PARTS = ("sources", "ontology", "exports")
 
 
@@ -38,18 +45,65 @@ def find_texts() -> Path | None:
     return None
 
 
+def require_texts() -> Path:
+    """The corpus texts, or skip (fail under ``KG_REQUIRE_TEXTS=1``) with one line saying how to provide them."""
+    found = find_texts()
+    if found is not None and found.is_dir():
+        return found
+    where = f"KG_TEXTS={found} is not a folder" if found is not None else "no KG_TEXTS and no ../shared/seeds"
+    message = f"corpus texts not found ({where}): set KG_TEXTS=/path/to/texts to run the corpus checks"
+    if os.environ.get("KG_REQUIRE_TEXTS") == "1":
+        pytest.fail(f"{message} (required: KG_REQUIRE_TEXTS=1)", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def texts() -> Path:
-    """The seed texts; the quote tests cannot run without them, so their absence fails loudly."""
-    found = find_texts()
-    if found is None:
-        pytest.fail(f"seed texts not found: set KG_TEXTS or put them in shared/seeds beside {ROOT}")
-    return found
+    """The corpus texts (the full texts of ``sources/articles``), which a fresh clone lacks."""
+    return require_texts()
+
+
+def copy_fixture(name: str, target: Path) -> Path:
+    """Copy the fixture project ``tests/data/<name>`` with this project's ontology to ``target``."""
+    shutil.copytree(DATA / name, target)
+    shutil.copytree(ROOT / "ontology", target / "ontology")
+    return target
+
+
+@pytest.fixture(scope="session")
+def musterland_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Musterland fixture project, built once per session (read-only: copy it to change it)."""
+    from graph import pipeline
+
+    target = copy_fixture("musterland", tmp_path_factory.mktemp("musterland") / "musterland")
+    pipeline.build(project=target, texts=target / "texts")
+    return target
+
+
+@pytest.fixture
+def musterland(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, musterland_built: Path) -> Iterator[Path]:
+    """A fresh copy of the built Musterland project in a temporary folder (the cwd), to change."""
+    target = tmp_path / "musterland"
+    shutil.copytree(musterland_built, target)
+    monkeypatch.chdir(target)
+    monkeypatch.delenv("KG_TEXTS", raising=False)
+    yield target
+
+
+@pytest.fixture
+def case_project(musterland: Path) -> Path:
+    """The Musterland copy (the cwd) with its texts switched off, for case files with made-up hashes."""
+    config = musterland / "sources" / "project.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("texts: texts", "# texts: none"), "utf-8")
+    return musterland
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of this project's sources/, ontology/ and exports/ in a temporary folder (the cwd)."""
+    """A copy of this project's sources/, ontology/ and exports/ in a temporary folder (the cwd), texts off.
+
+    Only for checks that hold for any correct corpus; test behaviour on ``musterland`` instead.
+    """
     target = tmp_path / "project"
     for part in PROJECT_PARTS:
         shutil.copytree(ROOT / part, target / part)

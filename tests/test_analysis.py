@@ -1,4 +1,4 @@
-"""`kg path`, `kg stats` and the GraphML/GEXF exports, checked against what the five articles say."""
+"""`kg path`, `kg stats` and the GraphML/GEXF exports, checked against what the Musterland fixture's texts say."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from graph.analysis import compute_stats
 from graph.build import build_graph
 from graph.netformats import gexf, graphml
 from graph.projection import Projection, project, select
-from tests.conftest import ROOT, run
+from tests.conftest import run
 
 
 @pytest.fixture(scope="module")
-def whole() -> Projection:
-    dataset = pipeline.load(ROOT)
+def whole(musterland_built: Path) -> Projection:
+    dataset = pipeline.load(musterland_built)
     return project(build_graph(dataset).graph, dataset.ontology)
 
 
@@ -42,158 +42,172 @@ def quotes(hop: dict[str, Any]) -> set[str]:
 # ------------------------------------------------------------------ kg path
 
 
-def test_state_secretary_klute_reaches_the_districts_centre_through_his_visit(project: Path) -> None:
-    # Article 003: "Dazu besuchte er das Kommunale Integrationszentrum im Schwelmer Kreishaus".
-    found = path_json("thorsten-klute", "ki-ennepe-ruhr-kreis", "--all")
-    assert hops(found) == [["thorsten-klute", "besuch-klute-ki-ennepe-ruhr-kreis", "ki-ennepe-ruhr-kreis"]]
+def test_state_secretary_test_reaches_the_districts_centre_through_his_visit(musterland: Path) -> None:
+    # Text d: "Dazu besuchte er das Kommunale Integrationszentrum im Kreishaus Kreisdorf."
+    found = path_json("tom-test", "ki-musterkreis", "--all")
+    assert hops(found) == [["tom-test", "besuch-test-ki-musterkreis", "ki-musterkreis"]]
     first, second = found[0]
     assert [(f["subject"], f["predicate"], f["object"]) for f in first["facts"]] == [
-        ("besuch-klute-ki-ennepe-ruhr-kreis", "visitor", "thorsten-klute")
+        ("besuch-test-ki-musterkreis", "visitor", "tom-test")
     ]
     assert [(f["subject"], f["predicate"], f["object"]) for f in second["facts"]] == [
-        ("besuch-klute-ki-ennepe-ruhr-kreis", "visited", "ki-ennepe-ruhr-kreis")
+        ("besuch-test-ki-musterkreis", "visited", "ki-musterkreis")
     ]
-    assert "Dazu besuchte er das Kommunale Integrationszentrum im Schwelmer Kreishaus" in quotes(second)
+    assert "Dazu besuchte er das Kommunale Integrationszentrum im Kreishaus Kreisdorf." in quotes(second)
     assert {e["source"] for f in second["facts"] for s in f["statements"] for e in s["evidence"]} == {
-        "bericht-klute-ki-ennepe-ruhr-kreis"
+        "bericht-besuch-kreis"
     }
 
 
-def test_state_secretary_gueler_reaches_the_districts_centre_through_its_conference(project: Path) -> None:
-    # Article 004: Güler was a guest of the conference the KI had invited to ("Eingeladen hatten
+def test_state_secretary_beispiel_reaches_the_districts_centre_through_its_conference(musterland: Path) -> None:
+    # Text e: Beispiel was a guest of the conference the KI had invited to ("Eingeladen hatten
     # das Kommunale Integrationszentrum ..."); she never visited that centre.
-    found = path_json("serap-gueler", "ki-ennepe-ruhr-kreis", "--all")
-    assert hops(found) == [["serap-gueler", "integrationskonferenz-ennepe-ruhr-kreis", "ki-ennepe-ruhr-kreis"]]
+    found = path_json("erika-beispiel", "ki-musterkreis", "--all")
+    assert hops(found) == [["erika-beispiel", "integrationskonferenz-musterkreis", "ki-musterkreis"]]
     guest, invited = found[0]
     assert guest["facts"][0]["predicate"] == "participant"
     assert guest["facts"][0]["statements"][0]["qualifiers"] == {"role": "Vertreterin der Landesregierung"}
-    assert "Zu den Gästen zählte mit Serap Güler auch eine Vertreterin der Landesregierung." in quotes(guest)
+    assert "Zu den Gästen zählte mit Erika Beispiel auch eine Vertreterin der Landesregierung." in quotes(guest)
     assert invited["facts"][0]["predicate"] == "organizer"
 
 
-def test_two_landraete_are_linked_by_their_office(project: Path) -> None:
-    # Brux (article 003) and Schade (article 004) are both "Landrat" of the Ennepe-Ruhr-Kreis.
-    found = path_json("arnim-brux", "olaf-schade", "--all")
-    assert hops(found) == [["arnim-brux", "landrat-ennepe-ruhr-kreis", "olaf-schade"]]
-    assert "EN-Kreis. · Landrat Olaf Schade rückte die Chancen eines guten Miteinanders in den Mittelpunkt." in quotes(
-        found[0][1]
+def test_two_landraete_are_linked_by_their_office(musterland: Path) -> None:
+    # Alt (text d) and Neu (text e) are both "Landrat" of the Musterkreis.
+    found = path_json("otto-alt", "bernd-neu", "--all")
+    assert hops(found) == [["otto-alt", "landrat-musterkreis", "bernd-neu"]]
+    assert "Landrat Bernd Neu auf der Integrationskonferenz des Musterkreises" in quotes(found[0][1])
+
+
+def test_path_text_names_each_hop_with_source_and_quote(musterland: Path) -> None:
+    result = run("path", "erika-beispiel", "ki-altstadt", "--quiet")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Erika Beispiel → Kommunales Integrationszentrum Altstadt: 2 hops"
+    assert "     source: Bericht: Erika Beispiel besucht das Haus der Vielfalt in Altstadt" in lines
+    assert "       „Ihr Besuch am Mittwoch galt dem Kommunalen Integrationszentrum Altstadt.“" in lines
+
+
+def test_an_unconnected_entity_gets_exit_1(musterland: Path) -> None:
+    # Among people only, nobody is linked to anybody: every link runs through an event or office.
+    result = run("path", "jan-journal", "erika-beispiel", "--type", "Person", "--quiet")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == "Error: no connection between 'jan-journal' and 'erika-beispiel' in this view (classes Person)"
     )
 
 
-def test_path_text_names_each_hop_with_source_and_quote(project: Path) -> None:
-    result = run("path", "serap-gueler", "ki-wuppertal", "--quiet")
-    assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert lines[0] == "Serap Güler → Kommunales Integrationszentrum Wuppertal: 2 hops"
-    assert "     source: Bericht: Serap Güler besucht das Haus der Integration in Wuppertal" in lines
-    assert "       „Ihr Besuch am Mittwoch galt speziell dem Kommunalen Integrationszentrum (KI).“" in lines
-
-
-def test_an_unconnected_entity_gets_exit_1(project: Path) -> None:
-    # Jürgen Theobald appears only in the photo credit "Foto: Jürgen Theobald".
-    result = run("path", "juergen-theobald", "serap-gueler", "--quiet")
-    assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no connection between 'juergen-theobald' and 'serap-gueler' in this view"
-
-
-def test_an_unknown_entity_gets_a_suggestion_and_exit_2(project: Path) -> None:
-    result = run("path", "thorsten-klute", "ki-wupertal", "--quiet")
+def test_an_unknown_entity_gets_a_suggestion_and_exit_2(musterland: Path) -> None:
+    result = run("path", "tom-test", "ki-altstatd", "--quiet")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "Error: unknown entity 'ki-wupertal' (did you mean 'ki-wuppertal'?)"
+    assert result.stderr.strip() == "Error: unknown entity 'ki-altstatd' (did you mean 'ki-altstadt'?)"
 
 
-def test_as_of_limits_paths_to_dated_facts(project: Path) -> None:
-    # On 27 November 2019 Kerber and Güler both spoke at the Sozialkonferenz Ruhr 2019 (event page).
-    found = path_json("markus-kerber", "serap-gueler", "--as-of", "2019-11-27", "--all")
-    assert ["markus-kerber", "sozialkonferenz-ruhr-2019", "serap-gueler"] in hops(found)
-    assert all("cdu" not in path for path in hops(found))  # party membership is undated
+def test_as_of_limits_paths_to_dated_facts(musterland: Path) -> None:
+    # On 12 May 2021 Muster and Beispiel both spoke at the conference (text b, with the date).
+    found = path_json("hans-muster", "erika-beispiel", "--as-of", "2021-05-12", "--all")
+    assert ["hans-muster", "integrationskonferenz-2021", "erika-beispiel"] in hops(found)
+    assert all("xyz" not in path for path in hops(found))  # party membership is undated
+    undated = path_json("hans-muster", "erika-beispiel", "--all")
+    assert ["hans-muster", "xyz", "erika-beispiel"] in hops(undated)
 
 
 # ------------------------------------------------------------------ kg stats
 
 
-def test_stats_count_what_the_articles_name(project: Path) -> None:
+def test_stats_count_what_the_articles_name(musterland: Path) -> None:
     result = run("stats", "--format", "json", "--quiet")
     assert result.exit_code == 0
     stats = json.loads(result.stdout)
     classes = {c["class"]: c["count"] for c in stats["classes"]}
-    # Offices named in the texts: two state secretaries' posts (Bund, MAIS), the NRW state
-    # secretary for integration, RVR regional director, Landrat, Bürgermeister, Sozialdezernent.
-    assert classes["Post"] == 7
-    assert classes["IntegrationCentre"] == 2  # Wuppertal and Ennepe-Ruhr-Kreis
-    assert classes["Visit"] == 2  # Güler in Wuppertal, Klute in Schwelm
-    # Everything is connected except the photographer, named only in a photo credit.
-    assert [c["size"] for c in stats["components"]][1:] == [1]
-    assert stats["components"][1]["members"][0]["id"] == "juergen-theobald"
-    # Güler is the one person in the Ruhr conference, the Wuppertal visit and the EN conference.
-    assert stats["betweenness"][0]["id"] == "serap-gueler"
+    # Offices named in the texts: two state secretaries of the Land, one of the Bund,
+    # the Regionaldirektorin, the Landrat, the Sozialdezernent.
+    assert classes["Post"] == 6
+    assert classes["IntegrationCentre"] == 2  # Altstadt and Musterkreis
+    assert classes["Visit"] == 2  # Beispiel in Altstadt, Test in Kreisdorf
+    assert [c["size"] for c in stats["components"]] == [69]  # everything is connected
+    # Beispiel is the one person at the conference, the Altstadt visit and the district conference.
+    assert stats["betweenness"][0]["id"] == "erika-beispiel"
 
 
-def test_stats_of_one_source(project: Path) -> None:
-    result = run("stats", "--source", "bericht-klute-ki-ennepe-ruhr-kreis", "--format", "json", "--quiet")
+def test_stats_of_one_source(musterland: Path) -> None:
+    result = run("stats", "--source", "bericht-besuch-kreis", "--format", "json", "--quiet")
     stats = json.loads(result.stdout)
     classes = {c["class"]: c["count"] for c in stats["classes"]}
-    # Article 003 names Klute and Brux (politicians), Scherer (journalist) and Arslanbenzer.
+    # Text d names Test and Alt (politicians), Journal (journalist) and Idee.
     assert (classes["Politician"], classes["Journalist"], classes["Person"]) == (2, 1, 1)
-    assert stats["view"] == ["stated in bericht-klute-ki-ennepe-ruhr-kreis"]
-    assert stats["degree"][0]["id"] in {"thorsten-klute", "gespraech-klute-redaktion"}
+    assert stats["view"] == ["stated in bericht-besuch-kreis"]
+    assert stats["degree"][0]["id"] in {"tom-test", "besuch-test-ki-musterkreis"}
 
 
 def test_communities_follow_the_stories(whole: Projection) -> None:
     stats = compute_stats(whole, top=200)
     community = {m.id: i for i, c in enumerate(stats.communities) for m in c.members}
-    assert community["ki-wuppertal"] == community["haus-der-integration-wuppertal"] == community["wuppertal"]
-    assert community["ki-ennepe-ruhr-kreis"] == community["kreishaus-schwelm"]
-    assert community["ki-wuppertal"] != community["ki-ennepe-ruhr-kreis"]
+    assert community["ki-altstadt"] == community["haus-der-vielfalt"] == community["altstadt"]
+    assert community["ki-musterkreis"] == community["kreishaus-kreisdorf"]
+    assert community["ki-altstadt"] != community["ki-musterkreis"]
     assert compute_stats(whole, top=200) == stats  # seeded: the same every time
 
 
-def test_stats_text_is_readable(project: Path) -> None:
+def test_stats_text_is_readable(musterland: Path) -> None:
     result = run("stats", "--top", "3", "--quiet")
     lines = result.stdout.splitlines()
-    assert lines[0] == "139 entities, 233 relations, 2 connected components"
-    assert "       7  Amt (Post)" in lines
-    assert any(line.endswith("Serap Güler (serap-gueler)") for line in lines)
+    assert lines[0] == "69 entities, 106 relations, 1 connected components"
+    assert "       6  Amt (Post)" in lines
+    assert "      13  Erika Beispiel (erika-beispiel)" in lines
 
 
 # ------------------------------------------------------------------ GraphML and GEXF
 
 
-def test_graphml_is_read_by_networkx_and_igraph_with_the_same_network(whole: Projection) -> None:
-    data = (ROOT / "exports" / "kg.graphml").read_bytes()
-    assert data == graphml(whole)
-    read = nx.read_graphml(ROOT / "exports" / "kg.graphml")
+def test_graphml_is_read_by_networkx_and_igraph_with_the_same_network(
+    whole: Projection, musterland_built: Path
+) -> None:
+    exported = musterland_built / "exports" / "kg.graphml"
+    assert exported.read_bytes() == graphml(whole)
+    read = nx.read_graphml(exported)
     assert set(read.nodes) == set(whole.network.nodes)
     assert sorted((u, v, d["predicate"]) for u, v, d in read.edges(data=True)) == sorted(whole.network.edges(keys=True))
-    gueler = read.nodes["serap-gueler"]
-    assert (gueler["label"], gueler["class"], gueler["class_en"]) == ("Serap Güler", "Politician", "politician")
-    held = read.get_edge_data("markus-kerber", "staatssekretaer-bundesinnenministerium")
-    assert [d["asOf"] for d in held.values()] == ["2019-11-27"]
-    other = igraph.Graph.Read_GraphML(str(ROOT / "exports" / "kg.graphml"))
+    beispiel = read.nodes["erika-beispiel"]
+    assert (beispiel["label"], beispiel["class"], beispiel["class_en"]) == (
+        "Erika Beispiel",
+        "Politician",
+        "politician",
+    )
+    assert not read.is_multigraph()  # no two facts link the same two entities in the same direction
+    assert read.get_edge_data("hans-muster", "staatssekretaer-bundesministerium")["asOf"] == "2021-05-12"
+    other = igraph.Graph.Read_GraphML(str(exported))
     assert other.is_directed()
-    assert (other.vcount(), other.ecount()) == (whole.network.number_of_nodes(), whole.network.number_of_edges())
-    assert "Serap Güler" in other.vs["label"]
+    assert (
+        (other.vcount(), other.ecount())
+        == (69, 106)
+        == (
+            whole.network.number_of_nodes(),
+            whole.network.number_of_edges(),
+        )
+    )
+    assert "Erika Beispiel" in other.vs["label"]
 
 
-def test_gexf_is_read_by_networkx_with_dates_and_labels(whole: Projection) -> None:
-    assert (ROOT / "exports" / "kg.gexf").read_bytes() == gexf(whole)
-    read = nx.read_gexf(ROOT / "exports" / "kg.gexf")
+def test_gexf_is_read_by_networkx_with_dates_and_labels(whole: Projection, musterland_built: Path) -> None:
+    exported = musterland_built / "exports" / "kg.gexf"
+    assert exported.read_bytes() == gexf(whole)
+    read = nx.read_gexf(exported)
     assert read.number_of_nodes() == whole.network.number_of_nodes()
     assert read.number_of_edges() == whole.network.number_of_edges()
-    conference = read.nodes["sozialkonferenz-ruhr-2019"]
-    # "Termin: 27. November 2019, 12 bis 16.30 Uhr"
-    assert (conference["startDate"], conference["endDate"]) == ("2019-11-27T12:00:00", "2019-11-27T16:30:00")
-    assert conference["label"] == "Sozialkonferenz Ruhr 2019"
-    edge = read.get_edge_data("serap-gueler", "cdu")
-    assert [d["label"] for d in edge.values()] == ["Mitglied von"]
+    conference = read.nodes["integrationskonferenz-2021"]
+    # "Termin: 12. Mai 2021, 10 bis 15 Uhr"
+    assert (conference["startDate"], conference["endDate"]) == ("2021-05-12T10:00:00", "2021-05-12T15:00:00")
+    assert conference["label"] == "Integrationskonferenz Musterland 2021"
+    assert read.get_edge_data("erika-beispiel", "xyz")["label"] == "Mitglied von"
 
 
 def test_network_files_escape_markup(whole: Projection) -> None:
-    view = select(whole, focus=["serap-gueler"])
-    node = view.network.nodes["serap-gueler"]
+    view = select(whole, focus=["erika-beispiel"])
+    node = view.network.nodes["erika-beispiel"]
     node["label"] = 'A & B <"x">'
     for render, reader in ((graphml, nx.parse_graphml), (gexf, None)):
         text = render(view).decode("utf-8")
         if reader is not None:
-            assert reader(text).nodes["serap-gueler"]["label"] == 'A & B <"x">'
+            assert reader(text).nodes["erika-beispiel"]["label"] == 'A & B <"x">'
         assert '<"x">' not in text

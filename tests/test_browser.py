@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from graph import pipeline
+from graph.build import build_graph
+from graph.projection import project
 from tests.conftest import ROOT, run
 from tests.test_viz import hostile_project
 
@@ -103,20 +105,26 @@ class Visit:
         time.sleep(0.5)
 
 
-def test_committed_page_draws_every_entity_offline(browser: Any) -> None:
-    visit = Visit(browser, ROOT / "exports" / "kg.html")
-    entities = len(pipeline.load(ROOT).entities)
+@pytest.mark.parametrize("which", ["corpus", "musterland"])
+def test_committed_page_draws_every_entity_offline(browser: Any, which: str, request: pytest.FixtureRequest) -> None:
+    built = ROOT if which == "corpus" else request.getfixturevalue("musterland_built")
+    visit = Visit(browser, built / "exports" / "kg.html")
+    dataset = pipeline.load(built)
+    entities = len(dataset.entities)
     assert visit.evaluate("window.kgNetwork.body.nodeIndices.length") == entities
     assert visit.evaluate("window.kgNodeCount") == entities
     assert visit.evaluate("typeof window.kgFirstDraw") == "number"
     # only the file itself was loaded: no request to any host was even attempted
     assert [url for url in visit.requests if not url.startswith("file:")] == []
-    assert visit.requests == [(ROOT / "exports" / "kg.html").as_uri()]
+    assert visit.requests == [(built / "exports" / "kg.html").as_uri()]
     assert visit.errors == []
-    # the same numbers as `kg stats`: 136 entities, 227 relations (facts between entities)
-    assert visit.page.locator("#kg-counts").inner_text() == f"{entities} Entitäten, 233 Beziehungen"
+    # the same numbers as `kg stats` (the fixture: 69 entities, 106 relations between them)
+    relations = project(build_graph(dataset).graph, dataset.ontology).network.number_of_edges()
+    assert visit.page.locator("#kg-counts").inner_text() == f"{entities} Entitäten, {relations} Beziehungen"
+    if which == "musterland":
+        assert (entities, relations) == (69, 106)
     OUTPUT.mkdir(exist_ok=True)
-    visit.page.screenshot(path=str(OUTPUT / "kg.png"))
+    visit.page.screenshot(path=str(OUTPUT / f"kg-{which}.png"))
     # the canvas is not blank: many distinct colours were drawn
     colours = visit.evaluate(
         """(() => { const c = document.querySelector('#kg-network canvas');
@@ -126,37 +134,37 @@ def test_committed_page_draws_every_entity_offline(browser: Any) -> None:
     assert colours > 20
 
 
-def test_clicking_shows_provenance_and_hover_a_tooltip(browser: Any) -> None:
-    visit = Visit(browser, ROOT / "exports" / "kg.html")
-    gueler = visit.node_index("serap-gueler")
-    visit.evaluate(f"window.kgShow({gueler})")
+def test_clicking_shows_provenance_and_hover_a_tooltip(browser: Any, musterland_built: Path) -> None:
+    visit = Visit(browser, musterland_built / "exports" / "kg.html")
+    beispiel = visit.node_index("erika-beispiel")
+    visit.evaluate(f"window.kgShow({beispiel})")
     panel = visit.page.locator("#kg-panel").inner_text()
-    assert panel.startswith("Serap Güler")
-    assert "Mitglied von → \nCDU" in panel or "Mitglied von → CDU" in panel
-    assert "NRW-Staatssekretärin Serap Güler (CDU)" in panel  # the quote behind the party
-    assert "Bericht: Serap Güler besucht das Haus der Integration in Wuppertal" in panel
-    visit.hover(visit.node_index("cdu"))
+    assert panel.startswith("Erika Beispiel")
+    assert "Mitglied von → \nXYZ" in panel or "Mitglied von → XYZ" in panel
+    assert "Staatssekretärin Erika Beispiel (XYZ)" in panel  # the quote behind the party
+    assert "Bericht: Erika Beispiel besucht das Haus der Vielfalt in Altstadt" in panel
+    visit.hover(visit.node_index("xyz"))
     tooltip = visit.page.locator("#kg-tooltip")
     assert tooltip.is_visible()
-    assert tooltip.inner_text().startswith("CDU")
+    assert tooltip.inner_text().startswith("XYZ")
     OUTPUT.mkdir(exist_ok=True)
-    visit.page.screenshot(path=str(OUTPUT / "kg-gueler.png"))
+    visit.page.screenshot(path=str(OUTPUT / "kg-beispiel.png"))
 
 
-def test_search_and_filters_hide_and_find_nodes(browser: Any) -> None:
-    visit = Visit(browser, ROOT / "exports" / "kg.html")
-    visit.page.fill("#kg-search", "klute")
+def test_search_and_filters_hide_and_find_nodes(browser: Any, musterland_built: Path) -> None:
+    visit = Visit(browser, musterland_built / "exports" / "kg.html")
+    visit.page.fill("#kg-search", "tom")
     results = visit.page.locator("#kg-results li").all_inner_texts()
-    assert any(r.startswith("Thorsten Klute") for r in results)
+    assert any(r.startswith("Tom Test") for r in results)
     visit.page.keyboard.press("Enter")
-    assert visit.page.locator("#kg-panel h2").inner_text() == "Thorsten Klute"
+    assert visit.page.locator("#kg-panel h2").inner_text() == "Tom Test"
     visit.page.uncheck("input[data-cls='DirectQuote']")
     hidden = visit.evaluate("window.kgNetwork.body.data.nodes.get({filter: n => n.hidden}).length")
-    assert hidden == 19  # the direct quotes
+    assert hidden == 3  # the direct quotes
     visit.page.click("#kg-reset")
-    visit.page.select_option("#kg-source", label="Webseite „Sozialkonferenz Ruhr 2019“")
+    visit.page.select_option("#kg-source", label="Webseite „Integrationskonferenz Musterland 2021“")
     shown = visit.evaluate("window.kgNetwork.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.label)")
-    assert "Regina Schenberg" in shown and "Thorsten Klute" not in shown
+    assert "Paula Kontakt" in shown and "Tom Test" not in shown
 
 
 def test_hostile_names_and_quotes_run_nothing(browser: Any, tmp_path: Path) -> None:
@@ -184,8 +192,6 @@ def test_hostile_names_and_quotes_run_nothing(browser: Any, tmp_path: Path) -> N
 def test_large_view_draws_a_preview_first_then_the_interactive_network(browser: Any, tmp_path: Path) -> None:
     import sys
 
-    from graph.build import build_graph
-    from graph.projection import project
     from graph.viz import PHYSICS_LIMIT, render_html
 
     sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from rdflib.namespace import RDF
 
 from graph import pipeline
 from graph.namespace import NIK
-from tests.conftest import DATA, ROOT, assert_same_graph, run, snapshot
+from tests.conftest import DATA, ROOT, assert_same_graph, copy_fixture, run, snapshot
 
 EXPORTS = ("kg.gexf", "kg.graphml", "kg.html", "kg.jsonld", "kg.nt", "kg.ttl")
 TERMS = Namespace(str(NIK))  # any ontology term, including ones the code never names
@@ -24,21 +23,7 @@ TERMS = Namespace(str(NIK))  # any ontology term, including ones the code never 
 def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The invented two-article project of tests/data/mini, with this project's ontology."""
     monkeypatch.delenv("KG_TEXTS", raising=False)  # its texts are its own (tests/data/mini/texts)
-    target = tmp_path / "mini"
-    shutil.copytree(DATA / "mini", target)
-    shutil.copytree(ROOT / "ontology", target / "ontology")
-    return target
-
-
-def test_committed_exports_equal_a_fresh_build(tmp_path: Path, pytestconfig: pytest.Config) -> None:
-    pipeline.build(project=ROOT, out=tmp_path)
-    for name in EXPORTS:
-        fresh = (tmp_path / name).read_bytes()
-        committed = ROOT / "exports" / name
-        if name == "kg.ttl" and fresh != committed.read_bytes():
-            # Show which triples drifted before failing on the bytes.
-            assert_same_graph(Graph().parse(tmp_path / name), committed, update=False)
-        assert fresh == committed.read_bytes(), f"exports/{name} is out of date: run 'kg build' and commit it"
+    return copy_fixture("mini", tmp_path / "mini")
 
 
 def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:

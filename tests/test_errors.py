@@ -1,8 +1,9 @@
 """Curator mistakes: each gives one line per problem (file:line: what), exit 1, exports untouched.
 
-Every file in ``tests/data/invalid/`` is dropped into a copy of the project as
-``sources/articles/zz-case.yaml``. Its ``# expect:`` header lines are the exact
-problem lines ``kg build`` must print; ``# texts: seeds`` runs the quote check.
+Every file in ``tests/data/invalid/`` is dropped into a copy of the Musterland fixture
+(tests/data/musterland) as ``sources/articles/zz-case.yaml``. Its ``# expect:`` header lines
+are the exact problem lines ``kg build`` must print; ``# texts: own`` runs the quote check
+against the fixture's own texts.
 """
 
 from __future__ import annotations
@@ -26,16 +27,17 @@ def expectations(case: Path) -> tuple[list[str], bool]:
     text = case.read_text(encoding="utf-8")
     expected = re.findall(r"^# expect: (.+)$", text, flags=re.MULTILINE)
     assert expected, f"{case.name} has no '# expect:' line"
-    return expected, "# texts: seeds" in text
+    return expected, "# texts: own" in text
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[c.stem for c in INVALID])
-def test_mistake_is_reported_and_nothing_is_written(case: Path, project: Path, texts: Path) -> None:
+def test_mistake_is_reported_and_nothing_is_written(case: Path, case_project: Path) -> None:
+    project = case_project
     expected, needs_texts = expectations(case)
     (project / "sources" / "articles" / "zz-case.yaml").write_bytes(case.read_bytes())
     before = snapshot(project / "exports")
 
-    args = ["build", "--quiet"] + (["--texts", texts] if needs_texts else [])
+    args = ["build", "--quiet"] + (["--texts", project / "texts"] if needs_texts else [])
     result = run(*args)
 
     assert result.exit_code == 1, result.output
@@ -46,32 +48,32 @@ def test_mistake_is_reported_and_nothing_is_written(case: Path, project: Path, t
     assert snapshot(project / "exports") == before
 
 
-def test_problems_in_several_files_are_reported_together(project: Path) -> None:
-    articles = project / "sources" / "articles"
+def test_problems_in_several_files_are_reported_together(case_project: Path) -> None:
+    articles = case_project / "sources" / "articles"
     for name in ("unknown-entity", "unknown-property"):
         text = (DATA / "invalid" / f"{name}.yaml").read_text(encoding="utf-8")
         (articles / f"zz-{name}.yaml").write_text(text.replace("case-source", f"case-{name}"), "utf-8")
     result = run("validate")
     assert result.exit_code == 1
-    assert "sources/articles/zz-unknown-entity.yaml:12: unknown entity 'serap-guler'" in result.stderr
+    assert "sources/articles/zz-unknown-entity.yaml:12: unknown entity 'erika-beispil'" in result.stderr
     assert "sources/articles/zz-unknown-property.yaml:12: unknown property 'memberof'" in result.stderr
     assert "Error: 2 problems in sources/; nothing was written." in result.stderr
 
 
-def test_duplicate_source_ids_across_files(project: Path) -> None:
-    articles = project / "sources" / "articles"
-    original = articles / "000-bericht-sozialkonferenz-ruhr-2019.yaml"
+def test_duplicate_source_ids_across_files(case_project: Path) -> None:
+    articles = case_project / "sources" / "articles"
+    original = articles / "a-bericht-konferenz.yaml"
     (articles / "zz-copy.yaml").write_bytes(original.read_bytes())
     result = run("build")
     assert result.exit_code == 1
     assert (
-        "sources/articles/zz-copy.yaml:5: duplicate id 'bericht-sozialkonferenz-ruhr-2019' "
-        f"(first declared at {original.relative_to(project)}:5)"
+        "sources/articles/zz-copy.yaml:3: duplicate id 'bericht-konferenz' "
+        "(first declared at sources/articles/a-bericht-konferenz.yaml:3)"
     ) in result.stderr.splitlines()
 
 
-def test_unused_registry_entity_is_reported(project: Path) -> None:
-    registry = project / "sources" / "entities.yaml"
+def test_unused_registry_entity_is_reported(case_project: Path) -> None:
+    registry = case_project / "sources" / "entities.yaml"
     text = registry.read_text(encoding="utf-8")
     registry.write_text(text + "\n- id: max-mustermann\n  type: Person\n  name: Max Mustermann\n", "utf-8")
     line = text.count("\n") + 2
@@ -83,13 +85,13 @@ def test_unused_registry_entity_is_reported(project: Path) -> None:
     )
 
 
-def test_registry_rejects_facts(project: Path) -> None:
-    registry = project / "sources" / "entities.yaml"
+def test_registry_rejects_facts(case_project: Path) -> None:
+    registry = case_project / "sources" / "entities.yaml"
     text = registry.read_text(encoding="utf-8").replace(
-        "  name: Serap Güler\n", "  name: Serap Güler\n  memberOf: cdu\n", 1
+        "  name: Erika Beispiel\n", "  name: Erika Beispiel\n  memberOf: xyz\n", 1
     )
     registry.write_text(text, "utf-8")
-    line = text.splitlines().index("  memberOf: cdu") + 1
+    line = text.splitlines().index("  memberOf: xyz") + 1
     result = run("build")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
@@ -98,15 +100,16 @@ def test_registry_rejects_facts(project: Path) -> None:
     )
 
 
-def test_shacl_violation_is_located_in_the_sources(project: Path) -> None:
+def test_shacl_violation_is_located_in_the_sources(case_project: Path) -> None:
     # Two start dates for one event pass the loader (each is a valid date) but not the shapes.
+    project = case_project
     article = project / "sources" / "articles" / "zz-case.yaml"
     article.write_text(
         (DATA / "invalid" / "unknown-entity.yaml")
         .read_text(encoding="utf-8")
         .split("facts:")[0]
         .replace("# expect", "# no expect")
-        + "facts:\n  - subject: sozialkonferenz-ruhr-2019\n    quote: '2020'\n    startDate: 2020\n",
+        + "facts:\n  - subject: integrationskonferenz-2021\n    quote: '2020'\n    startDate: 2020\n",
         "utf-8",
     )
     before = snapshot(project / "exports")
@@ -114,13 +117,13 @@ def test_shacl_violation_is_located_in_the_sources(project: Path) -> None:
     assert result.exit_code == 1
     problem = result.stderr.strip().splitlines()[0]
     assert problem.startswith("sources/entities.yaml:")
-    assert "SHACL: event:sozialkonferenz-ruhr-2019: nik:startDate: at most one start date" in problem
+    assert "SHACL: event:integrationskonferenz-2021: nik:startDate: at most one start date" in problem
     assert result.stderr.strip().splitlines()[-1] == "Error: 1 SHACL violation; nothing was written."
     assert snapshot(project / "exports") == before
 
 
-def test_broken_ontology_is_a_setup_error(project: Path) -> None:
-    ontology = project / "ontology" / "ontology.ttl"
+def test_broken_ontology_is_a_setup_error(case_project: Path) -> None:
+    ontology = case_project / "ontology" / "ontology.ttl"
     ontology.write_text(ontology.read_text(encoding="utf-8") + "\nnik:broken a owl:ObjectProperty .\n", "utf-8")
     result = run("build")
     assert result.exit_code == 3

@@ -1,5 +1,7 @@
 """`kg push`: the graph lands in a real Oxigraph server and answers as `kg query` does.
 
+The graph pushed is the built Musterland fixture (tests/data/musterland).
+
 Each test module run starts `oxigraph serve` (the `oxigraph` package from PyPI) on a free
 loopback port with its own store folder, and stops it afterwards.
 """
@@ -25,9 +27,17 @@ import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from graph.library import library
-from tests.conftest import ROOT, run
+from tests.conftest import run
 
-GRAPH = "https://w3id.org/nrw-integration-kg/id/graph"
+GRAPH = "https://example.org/musterland/id/graph"  # <base>graph of the Musterland fixture
+PROJECT: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def fixture_project(musterland_built: Path) -> Iterator[None]:
+    """Every push and query here uses the built Musterland fixture."""
+    PROJECT[:] = [musterland_built]
+    yield
 
 
 def free_port() -> int:
@@ -110,7 +120,7 @@ def oxigraph(tmp_path: Path) -> Iterator[Oxigraph]:
 
 
 def kg_query_json(name: str) -> dict[str, object]:
-    result = run("query", name, "--project", ROOT, "--format", "json")
+    result = run("query", name, "--project", PROJECT[0], "--format", "json")
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)
     assert isinstance(answer, dict)
@@ -119,7 +129,9 @@ def kg_query_json(name: str) -> dict[str, object]:
 
 def triples_in_query_store() -> int:
     """How many triples `kg query` sees (the graph plus the ontology)."""
-    result = run("query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--project", ROOT, "--format", "csv")
+    result = run(
+        "query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--project", PROJECT[0], "--format", "csv"
+    )
     return int(result.stdout.splitlines()[1])
 
 
@@ -128,14 +140,14 @@ def triples_in_query_store() -> int:
 
 @pytest.mark.parametrize("name", ["politicians", "funding", "timeline", "integration-centres"])
 def test_the_store_answers_competency_questions_as_kg_query_does(oxigraph: Oxigraph, name: str) -> None:
-    result = run("push", "--endpoint", oxigraph.store, "--project", ROOT)
+    result = run("push", "--endpoint", oxigraph.store, "--project", PROJECT[0])
     assert result.exit_code == 0, result.stderr
     # The pushed named graph is the query's default graph (SPARQL protocol: default-graph-uri).
     assert oxigraph.select(library()[name].text, default_graph=GRAPH) == kg_query_json(name)
 
 
 def test_push_reports_what_it_did(oxigraph: Oxigraph) -> None:
-    result = run("push", "--endpoint", oxigraph.store, "--project", ROOT)
+    result = run("push", "--endpoint", oxigraph.store, "--project", PROJECT[0])
     assert result.exit_code == 0, result.stderr
     triples = triples_in_query_store()
     assert result.stdout.strip() == (
@@ -151,20 +163,20 @@ def test_push_reports_what_it_did(oxigraph: Oxigraph) -> None:
 def test_replace_and_merge(oxigraph: Oxigraph, tmp_path: Path) -> None:
     extra = tmp_path / "extra.nt"
     extra.write_text('<urn:kg:test> <urn:kg:says> "hallo" .\n', "utf-8")
-    assert run("push", "--endpoint", oxigraph.store, "--project", ROOT).exit_code == 0
+    assert run("push", "--endpoint", oxigraph.store, "--project", PROJECT[0]).exit_code == 0
     full = oxigraph.count(GRAPH, blank_nodes=False)
 
-    merged = run("push", "--endpoint", oxigraph.store, "--project", ROOT, "--data", extra, "--mode", "merge")
+    merged = run("push", "--endpoint", oxigraph.store, "--project", PROJECT[0], "--data", extra, "--mode", "merge")
     assert merged.exit_code == 0, merged.stderr
     assert "(merge, HTTP 204)" in merged.stdout
     # merge adds the extra triple; the ontology, uploaded again, is already there (except its
     # blank nodes, the owl:unionOf lists: merging RDF always adds fresh ones, see the README)
     assert oxigraph.count(GRAPH, blank_nodes=False) == full + 1
 
-    replaced = run("push", "--endpoint", oxigraph.store, "--project", ROOT, "--data", extra, "--mode", "replace")
+    replaced = run("push", "--endpoint", oxigraph.store, "--project", PROJECT[0], "--data", extra, "--mode", "replace")
     assert replaced.exit_code == 0, replaced.stderr
     after = oxigraph.select(
-        f"ASK {{ GRAPH <{GRAPH}> {{ <https://w3id.org/nrw-integration-kg/id/person/serap-gueler> ?p ?o }} }}"
+        f"ASK {{ GRAPH <{GRAPH}> {{ <https://example.org/musterland/id/person/erika-beispiel> ?p ?o }} }}"
     )
     assert after["boolean"] is False  # replace: the old graph's triples are gone
     assert oxigraph.select(f'ASK {{ GRAPH <{GRAPH}> {{ <urn:kg:test> <urn:kg:says> "hallo" }} }}')["boolean"] is True
@@ -172,8 +184,8 @@ def test_replace_and_merge(oxigraph: Oxigraph, tmp_path: Path) -> None:
 
 def test_push_to_the_default_graph_and_to_a_named_graph(oxigraph: Oxigraph) -> None:
     named = "https://example.org/graphs/nrw"
-    assert run("push", "--endpoint", oxigraph.store, "--project", ROOT, "--default-graph").exit_code == 0
-    assert run("push", "--endpoint", oxigraph.store, "--project", ROOT, "--graph", named).exit_code == 0
+    assert run("push", "--endpoint", oxigraph.store, "--project", PROJECT[0], "--default-graph").exit_code == 0
+    assert run("push", "--endpoint", oxigraph.store, "--project", PROJECT[0], "--graph", named).exit_code == 0
     triples = triples_in_query_store()
     assert oxigraph.count(None) == triples
     assert oxigraph.count(named) == triples
@@ -181,7 +193,7 @@ def test_push_to_the_default_graph_and_to_a_named_graph(oxigraph: Oxigraph) -> N
 
 
 def test_graph_and_default_graph_together_are_refused(oxigraph: Oxigraph) -> None:
-    result = run("push", "--endpoint", oxigraph.store, "--project", ROOT, "--graph", GRAPH, "--default-graph")
+    result = run("push", "--endpoint", oxigraph.store, "--project", PROJECT[0], "--graph", GRAPH, "--default-graph")
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: give either a graph name or the default graph, not both"
 
@@ -194,7 +206,7 @@ def test_a_read_only_store_refuses(tmp_path: Path) -> None:
     Oxigraph(folder).stop()  # creates the store
     server = Oxigraph(folder, read_only=True)
     try:
-        result = run("push", "--endpoint", server.store, "--project", ROOT)
+        result = run("push", "--endpoint", server.store, "--project", PROJECT[0])
     finally:
         server.stop()
     assert result.exit_code == 1
@@ -207,7 +219,7 @@ def test_a_read_only_store_refuses(tmp_path: Path) -> None:
 
 def test_an_unreachable_store_is_a_clear_error() -> None:
     port = free_port()  # nothing listens there
-    result = run("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--project", ROOT, "--quiet")
+    result = run("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--project", PROJECT[0], "--quiet")
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Error: cannot reach http://127.0.0.1:{port}/store: Connection refused"
 
@@ -218,14 +230,14 @@ def test_a_store_that_does_not_answer_times_out() -> None:
         silent.listen(1)  # accepts the connection, never answers
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/store"
         started = time.monotonic()
-        result = run("push", "--endpoint", url, "--project", ROOT, "--timeout", "1", "--quiet")
+        result = run("push", "--endpoint", url, "--project", PROJECT[0], "--timeout", "1", "--quiet")
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Error: no answer from {url} within 1 s (--timeout)"
     assert time.monotonic() - started < 30
 
 
 def test_a_bad_endpoint_url_is_refused() -> None:
-    result = run("push", "--endpoint", "localhost:7878/store", "--project", ROOT)
+    result = run("push", "--endpoint", "localhost:7878/store", "--project", PROJECT[0])
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: the endpoint must be an http:// or https:// URL, not 'localhost:7878/store'"
 
@@ -250,11 +262,11 @@ def test_basic_authentication_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/data"
-        missing = run("push", "--endpoint", url, "--project", ROOT, "--user", "alice")
+        missing = run("push", "--endpoint", url, "--project", PROJECT[0], "--user", "alice")
         assert missing.exit_code == 1
         assert missing.stderr.strip() == "Error: --user needs the password in the environment variable KG_PUSH_PASSWORD"
         monkeypatch.setenv("KG_PUSH_PASSWORD", "s3cret")
-        assert run("push", "--endpoint", url, "--project", ROOT, "--user", "alice").exit_code == 0
+        assert run("push", "--endpoint", url, "--project", PROJECT[0], "--user", "alice").exit_code == 0
     finally:
         server.shutdown()
         server.server_close()

@@ -15,10 +15,10 @@ from rdflib.namespace import RDFS
 
 from graph import store as store_module
 from graph.library import library
-from tests.conftest import ROOT, run
+from tests.conftest import run
 
-BASE = "https://w3id.org/nrw-integration-kg/id/"
-GUELER = URIRef(f"{BASE}person/serap-gueler")
+BASE = "https://example.org/musterland/id/"  # the Musterland fixture (tests/data/musterland)
+BEISPIEL = URIRef(f"{BASE}person/erika-beispiel")
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 
 
@@ -30,8 +30,18 @@ def cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPa
     yield folder
 
 
+@pytest.fixture(autouse=True)
+def fixture_project(musterland_built: Path) -> Iterator[None]:
+    """Queries run on the built Musterland fixture."""
+    PROJECT[:] = [musterland_built]
+    yield
+
+
+PROJECT: list[Path] = []
+
+
 def query(*args: str | Path) -> tuple[int, str, str]:
-    result = run("query", "--project", ROOT, *args)
+    result = run("query", "--project", PROJECT[0], *args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -39,9 +49,9 @@ def query(*args: str | Path) -> tuple[int, str, str]:
 
 
 def test_inline_query_prints_a_table_with_the_answer() -> None:
-    code, out, err = query("-e", "SELECT ?name WHERE { person:serap-gueler rdfs:label ?name }")
+    code, out, err = query("-e", "SELECT ?name WHERE { person:erika-beispiel rdfs:label ?name }")
     assert code == 0, err
-    assert out == "name\n-----------\nSerap Güler\n"
+    assert out == "name\n--------------\nErika Beispiel\n"
     assert err.strip().endswith("s") and "1 row in" in err
 
 
@@ -54,7 +64,7 @@ def test_query_from_a_file(tmp_path: Path) -> None:
     )
     code, out, _ = query(path, "--format", "csv")
     assert code == 0
-    assert list(csv.reader(io.StringIO(out))) == [["party"], [f"{BASE}party/cdu"], [f"{BASE}party/spd"]]
+    assert list(csv.reader(io.StringIO(out))) == [["party"], [f"{BASE}party/uvw"], [f"{BASE}party/xyz"]]
 
 
 def test_a_named_query_runs_by_name() -> None:
@@ -62,9 +72,9 @@ def test_a_named_query_runs_by_name() -> None:
     assert code == 0
     rows = json.loads(out)["results"]["bindings"]
     assert {(r["partyName"]["value"], r["name"]["value"]) for r in rows} == {
-        ("CDU", "Serap Güler"),
-        ("CDU", "Markus Kerber"),
-        ("SPD", "Karola Geiß-Netthöfel"),
+        ("XYZ", "Erika Beispiel"),
+        ("XYZ", "Hans Muster"),
+        ("UVW", "Petra Probe"),
     }
 
 
@@ -105,11 +115,11 @@ def test_csv_and_tsv_results() -> None:
     _, out, _ = query("-e", SELECT_PARTIES, "--format", "csv")
     assert list(csv.reader(io.StringIO(out))) == [
         ["party", "name"],
-        [f"{BASE}party/cdu", "CDU"],
-        [f"{BASE}party/spd", "SPD"],
+        [f"{BASE}party/uvw", "UVW"],
+        [f"{BASE}party/xyz", "XYZ"],
     ]
     _, out, _ = query("-e", SELECT_PARTIES, "--format", "tsv")
-    assert out.splitlines() == ["?party\t?name", f'<{BASE}party/cdu>\t"CDU"@de', f'<{BASE}party/spd>\t"SPD"@de']
+    assert out.splitlines() == ["?party\t?name", f'<{BASE}party/uvw>\t"UVW"@de', f'<{BASE}party/xyz>\t"XYZ"@de']
 
 
 def test_sparql_json_and_xml_results() -> None:
@@ -117,20 +127,20 @@ def test_sparql_json_and_xml_results() -> None:
     document = json.loads(out)
     assert document["head"]["vars"] == ["party", "name"]
     assert document["results"]["bindings"][0] == {
-        "party": {"type": "uri", "value": f"{BASE}party/cdu"},
-        "name": {"type": "literal", "value": "CDU", "xml:lang": "de"},
+        "party": {"type": "uri", "value": f"{BASE}party/uvw"},
+        "name": {"type": "literal", "value": "UVW", "xml:lang": "de"},
     }
     _, out, _ = query("-e", SELECT_PARTIES, "--format", "xml")
     root = ET.fromstring(out)
     names = [
         b.findtext(f"{SPARQL_RESULTS}literal") for b in root.iter(f"{SPARQL_RESULTS}binding") if b.get("name") == "name"
     ]
-    assert names == ["CDU", "SPD"]
+    assert names == ["UVW", "XYZ"]
 
 
 def test_ask_answers_true_or_false() -> None:
-    assert query("-e", "ASK { person:serap-gueler nik:memberOf party:cdu }")[1] == "true\n"
-    assert query("-e", "ASK { person:serap-gueler nik:memberOf party:spd }")[1] == "false\n"
+    assert query("-e", "ASK { person:erika-beispiel nik:memberOf party:xyz }")[1] == "true\n"
+    assert query("-e", "ASK { person:erika-beispiel nik:memberOf party:uvw }")[1] == "false\n"
 
 
 def test_construct_is_written_as_turtle_with_prefixes(tmp_path: Path) -> None:
@@ -138,22 +148,22 @@ def test_construct_is_written_as_turtle_with_prefixes(tmp_path: Path) -> None:
         "-e", "CONSTRUCT { ?p nik:memberOf ?party } WHERE { ?p nik:memberOf ?party . ?party a nik:PoliticalParty }"
     )
     assert code == 0, err
-    assert "@prefix party: <https://w3id.org/nrw-integration-kg/id/party/> ." in out
+    assert "@prefix party: <https://example.org/musterland/id/party/> ." in out
     graph = Graph().parse(data=out, format="turtle")
     assert len(graph) == 3
     assert (
-        GUELER,
+        BEISPIEL,
         URIRef("https://w3id.org/nrw-integration-kg/ontology#memberOf"),
-        URIRef(f"{BASE}party/cdu"),
+        URIRef(f"{BASE}party/xyz"),
     ) in graph
     assert "3 triples in" in err
 
 
 def test_describe_as_ntriples() -> None:
-    code, out, _ = query("-e", "DESCRIBE person:serap-gueler", "--format", "ntriples")
+    code, out, _ = query("-e", "DESCRIBE person:erika-beispiel", "--format", "ntriples")
     assert code == 0
     graph = Graph().parse(data=out, format="nt")
-    assert (GUELER, RDFS.label, Literal("Serap Güler", lang="de")) in graph
+    assert (BEISPIEL, RDFS.label, Literal("Erika Beispiel", lang="de")) in graph
 
 
 def test_a_format_that_does_not_fit_the_query_form_is_refused() -> None:
@@ -165,11 +175,11 @@ def test_a_format_that_does_not_fit_the_query_form_is_refused() -> None:
 
 
 def test_long_table_cells_are_shortened_only_on_request() -> None:
-    text = "SELECT ?text WHERE { quote:klute-zuversichtlich nik:text ?text }"
+    text = "SELECT ?text WHERE { quote:muster-gelingt-anderswo nik:text ?text }"
     short = query("-e", text, "--max-width", "12")[1].splitlines()
-    assert short[2] == "In bin zuve…"
+    assert short[2] == "Was hier ge…"
     full = query("-e", text, "--max-width", "0")[1].splitlines()
-    assert full[2] == "In bin zuversichtlich, dass das hier klappen wird."
+    assert full[2] == "Was hier gelingt, gelingt auch anderswo."
 
 
 # ---------------------------------------------------------------- parameters are bound, never pasted
@@ -181,31 +191,31 @@ NAME_OF = "SELECT ?who ?name WHERE { ?who rdfs:label ?name }"
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("serap-gueler", "Serap Güler"),  # an entity id
-        (f"<{GUELER}>", "Serap Güler"),  # an IRI
-        ("person:serap-gueler", "Serap Güler"),  # a prefixed name
+        ("erika-beispiel", "Erika Beispiel"),  # an entity id
+        (f"<{BEISPIEL}>", "Erika Beispiel"),  # an IRI
+        ("person:erika-beispiel", "Erika Beispiel"),  # a prefixed name
     ],
 )
 def test_parameter_values_that_name_an_entity(value: str, expected: str) -> None:
     code, out, err = query("-e", NAME_OF, "--param", f"who={value}", "-f", "csv")
     assert code == 0, err
-    assert list(csv.reader(io.StringIO(out)))[1:] == [[str(GUELER), expected]]
+    assert list(csv.reader(io.StringIO(out)))[1:] == [[str(BEISPIEL), expected]]
 
 
 def test_a_literal_parameter_matches_language_and_text() -> None:
     people = "SELECT ?who ?name WHERE { ?who rdfs:label ?name }"
-    _, out, _ = query("-e", people, "-P", 'name="Serap Güler"@de', "-f", "csv")
-    assert [row[0] for row in csv.reader(io.StringIO(out))][1:] == [str(GUELER)]
-    _, out, _ = query("-e", people, "-P", 'name="Serap Güler"', "-f", "csv")  # no language tag: another literal
+    _, out, _ = query("-e", people, "-P", 'name="Erika Beispiel"@de', "-f", "csv")
+    assert [row[0] for row in csv.reader(io.StringIO(out))][1:] == [str(BEISPIEL)]
+    _, out, _ = query("-e", people, "-P", 'name="Erika Beispiel"', "-f", "csv")  # no language tag: another literal
     assert out.splitlines() == ["who,name"]
 
 
 def test_a_number_parameter_is_a_typed_literal() -> None:
-    # Values are bound as RDF terms: 12000.0 is an xsd:decimal like the graph's values, 12000 an xsd:integer.
+    # Values are bound as RDF terms: 8000.0 is an xsd:decimal like the graph's values, 8000 an xsd:integer.
     figures = "SELECT ?figure ?value WHERE { ?figure nik:value ?value }"
-    _, out, _ = query("-e", figures, "-P", "value=12000.0", "-f", "csv")
-    assert [row[0] for row in csv.reader(io.StringIO(out))][1:] == [f"{BASE}statistic/gefluechtete-in-wuppertal"]
-    _, out, _ = query("-e", figures, "-P", "value=12000", "-f", "csv")
+    _, out, _ = query("-e", figures, "-P", "value=8000.0", "-f", "csv")
+    assert [row[0] for row in csv.reader(io.StringIO(out))][1:] == [f"{BASE}statistic/gefluechtete-altstadt"]
+    _, out, _ = query("-e", figures, "-P", "value=8000", "-f", "csv")
     assert out.splitlines() == ["figure,value"]
 
 
@@ -220,35 +230,36 @@ def test_a_parameter_cannot_change_the_query() -> None:
 
 
 def test_unknown_entity_is_reported_with_a_suggestion() -> None:
-    code, _, err = query("participation", "--param", "entity=serap-guler")
+    code, _, err = query("participation", "--param", "entity=erika-beispil")
     assert code == 1
-    assert err.strip() == "Error: unknown entity 'serap-guler' for ?entity (did you mean 'serap-gueler'?)"
+    assert err.strip() == "Error: unknown entity 'erika-beispil' for ?entity (did you mean 'erika-beispiel'?)"
 
 
 def test_a_named_query_only_takes_its_declared_parameters() -> None:
-    code, _, err = query("participation", "--param", "name=serap-gueler")
+    code, _, err = query("participation", "--param", "name=erika-beispiel")
     assert code == 1
     assert err.strip() == "Error: query 'participation' has no parameter 'name' (its parameters: entity)"
 
 
 def test_a_parameter_must_be_a_variable_the_query_selects() -> None:
-    code, _, err = query("-e", "SELECT ?name WHERE { ?who rdfs:label ?name }", "-P", "who=serap-gueler")
+    code, _, err = query("-e", "SELECT ?name WHERE { ?who rdfs:label ?name }", "-P", "who=erika-beispiel")
     assert code == 1
     assert err.strip() == "Error: ?who must be one of the selected variables (SELECT … ?who …) to be bound"
-    code, _, err = query("-e", "SELECT ?name WHERE { ?who rdfs:label ?name }", "-P", "nobody=serap-gueler")
+    code, _, err = query("-e", "SELECT ?name WHERE { ?who rdfs:label ?name }", "-P", "nobody=erika-beispiel")
     assert err.strip() == "Error: the query has no variable ?nobody to bind (its variables: ?name, ?who)"
 
 
 def test_a_parameter_given_twice_is_refused() -> None:
-    code, _, err = query("participation", "-P", "entity=serap-gueler", "-P", "entity=thorsten-klute")
+    code, _, err = query("participation", "-P", "entity=erika-beispiel", "-P", "entity=tom-test")
     assert code == 1
     assert err.strip() == "Error: parameter 'entity' is given twice; give one value"
 
 
 def test_a_malformed_parameter_is_reported() -> None:
-    code, _, err = query("politicians", "-P", "serap-gueler")
+    code, _, err = query("politicians", "-P", "erika-beispiel")
     assert code == 1
-    assert err.strip() == "Error: bad parameter 'serap-gueler': write NAME=VALUE, e.g. person=serap-gueler"
+    # The example is the one in the query's header (graph/queries/politicians.rq).
+    assert err.strip() == "Error: bad parameter 'erika-beispiel': write NAME=VALUE, e.g. person=serap-gueler"
 
 
 # ---------------------------------------------------------------- errors in and refusals of queries
@@ -294,11 +305,13 @@ def test_what_must_not_run_is_refused(text: str, message: str) -> None:
 # ---------------------------------------------------------------- what is queried
 
 
-def test_missing_exports_is_a_setup_error(project: Path) -> None:
-    (project / "exports" / "kg.nt").unlink()
+def test_missing_exports_is_a_setup_error(musterland: Path) -> None:
+    (musterland / "exports" / "kg.nt").unlink()
     result = run("query", "politicians")
     assert result.exit_code == 3
-    assert result.stderr.strip() == f"Error: no such data file: {project / 'exports' / 'kg.nt'} (run 'kg build' first)"
+    assert (
+        result.stderr.strip() == f"Error: no such data file: {musterland / 'exports' / 'kg.nt'} (run 'kg build' first)"
+    )
 
 
 def test_data_option_queries_another_file_with_the_ontology(tmp_path: Path) -> None:
@@ -315,17 +328,17 @@ def test_data_option_queries_another_file_with_the_ontology(tmp_path: Path) -> N
     assert out.splitlines() == ["who", "https://example.org/erika"]
 
 
-def test_the_store_is_built_once_and_rebuilt_when_the_graph_changes(project: Path, cache: Path) -> None:
-    first = run("query", "-e", "ASK { person:serap-gueler a nik:Politician }")
+def test_the_store_is_built_once_and_rebuilt_when_the_graph_changes(musterland: Path, cache: Path) -> None:
+    first = run("query", "-e", "ASK { person:erika-beispiel a nik:Politician }")
     assert first.stdout == "true\n"
     assert "into the query store" in first.stderr
-    again = run("query", "-e", "ASK { person:serap-gueler a nik:Politician }")
+    again = run("query", "-e", "ASK { person:erika-beispiel a nik:Politician }")
     assert "into the query store" not in again.stderr
     stores = {p.name for p in (cache / "stores").iterdir()}
 
-    nt = project / "exports" / "kg.nt"
+    nt = musterland / "exports" / "kg.nt"
     nt.write_text(nt.read_text("utf-8").replace("#Politician>", "#Journalist>"), "utf-8")
-    changed = run("query", "-e", "ASK { person:serap-gueler a nik:Politician }")
+    changed = run("query", "-e", "ASK { person:erika-beispiel a nik:Politician }")
     assert changed.stdout == "false\n"
     assert "into the query store" in changed.stderr
     after = {p.name for p in (cache / "stores").iterdir()}
@@ -333,10 +346,10 @@ def test_the_store_is_built_once_and_rebuilt_when_the_graph_changes(project: Pat
     assert len(stores - after) == 1, "the store of the old kg.nt should have been removed"
 
 
-def test_a_store_in_use_is_not_removed(project: Path, cache: Path) -> None:
-    files = store_module.graph_files(project)
+def test_a_store_in_use_is_not_removed(musterland: Path, cache: Path) -> None:
+    files = store_module.graph_files(musterland)
     with store_module.open_store(files) as held:
-        nt = project / "exports" / "kg.nt"
+        nt = musterland / "exports" / "kg.nt"
         nt.write_text(nt.read_text("utf-8") + "<urn:x> <urn:y> <urn:z> .\n", "utf-8")
         assert run("query", "-e", "ASK { <urn:x> <urn:y> <urn:z> }").stdout == "true\n"
         assert held.path.is_dir()

@@ -1,7 +1,8 @@
 """Valid inputs and what they must produce, one file per case in tests/data/valid/.
 
-Each ``# ask:`` header line is a SPARQL pattern (or a full SELECT that must return a
-row) that has to hold in the built graph, checked with Oxigraph.
+Each file is dropped into a copy of the Musterland fixture (tests/data/musterland). Each
+``# ask:`` header line is a SPARQL pattern (or a full SELECT that must return a row) that
+has to hold in the built graph, checked with Oxigraph.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX person: <https://w3id.org/nrw-integration-kg/id/person/>
-PREFIX party: <https://w3id.org/nrw-integration-kg/id/party/>
-PREFIX post: <https://w3id.org/nrw-integration-kg/id/post/>
-PREFIX source: <https://w3id.org/nrw-integration-kg/id/source/>
-PREFIX statistic: <https://w3id.org/nrw-integration-kg/id/statistic/>
+PREFIX person: <https://example.org/musterland/id/person/>
+PREFIX party: <https://example.org/musterland/id/party/>
+PREFIX post: <https://example.org/musterland/id/post/>
+PREFIX source: <https://example.org/musterland/id/source/>
+PREFIX statistic: <https://example.org/musterland/id/statistic/>
 """
 
 
@@ -35,8 +36,8 @@ def test_valid_cases_are_all_collected() -> None:
 
 
 @pytest.mark.parametrize("case", VALID, ids=[c.stem for c in VALID])
-def test_valid_case_builds_and_holds(case: Path, project: Path, tmp_path: Path) -> None:
-    (project / "sources" / "articles" / "zz-case.yaml").write_bytes(case.read_bytes())
+def test_valid_case_builds_and_holds(case: Path, case_project: Path, tmp_path: Path) -> None:
+    (case_project / "sources" / "articles" / "zz-case.yaml").write_bytes(case.read_bytes())
     result = run("build", "--quiet", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     store = ox.Store()

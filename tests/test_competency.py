@@ -290,9 +290,9 @@ def test_event_participants_and_their_roles() -> None:
     # e: "Eingeladen hatten das Kommunale Integrationszentrum und die Stadt Kreisdorf sowie der
     # Integrationsrat der Stadt Kreisdorf."
     assert roles == {
-        ("Kommunales Integrationszentrum Musterkreis", "organizer", ""),
-        ("Kreisdorf", "organizer", ""),
-        ("Integrationsrat der Stadt Kreisdorf", "organizer", ""),
+        ("Kommunales Integrationszentrum Musterkreis", "organiser", ""),
+        ("Kreisdorf", "organiser", ""),
+        ("Integrationsrat der Stadt Kreisdorf", "organiser", ""),
         ("Bernd Neu", "speaker", ""),  # "machte Landrat Bernd Neu auf der Integrationskonferenz ... deutlich"
         ("Max Moder", "moderator", ""),  # "Am Ende verabschiedete Moderator Max Moder die Gäste."
         ("Erika Beispiel", "participant", "Vertreterin der Landesregierung"),

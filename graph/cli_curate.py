@@ -131,3 +131,43 @@ def entities(search: str | None, project: Path) -> None:
     if not matches:
         raise click.ClickException(f"no entity matches '{search}'")
     click.echo(lookup.format_entities(matches), nl=False)
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown for reading (and pull requests), JSON for scripts.",
+)
+@project_option
+@reports_errors
+def diff(old: str, new: str | None, output_format: str, project: Path) -> None:
+    """Show what changed between two builds, by entity, with the sources.
+
+    OLD and NEW are export folders (with the kg.nt that 'kg build' writes), N-Triples
+    files or git revisions (their exports/kg.nt); NEW defaults to the project's
+    exports/ as they are now. Lists sources and entities added or removed, and per
+    entity the facts added, removed or changed (a value replaced by another), and
+    facts whose sources changed, each with its sources and quotes. Run 'kg build'
+    first, so exports/ holds your edits.
+
+    \b
+    Examples:
+      kg diff HEAD                        # the last commit against the working tree
+      kg diff main --format json
+      kg diff /tmp/old-exports exports
+    """
+    import json
+
+    from graph.curation import diff as diff_lib
+
+    result = diff_lib.diff(old=old, new=new, project=project)
+    if output_format == "json":
+        click.echo(json.dumps(diff_lib.as_json(result), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        click.echo(diff_lib.format_markdown(result), nl=False)

@@ -65,7 +65,7 @@ def test_terms_for_a_class_lists_every_usable_property_with_range_and_definition
     assert result.exit_code == 0
     assert result.stdout == (
         "Person — Person / person  (https://w3id.org/nrw-integration-kg/ontology#Person)\n"
-        "  subclass of: Agent › Entity\n"
+        "  subclass of: Agent > Entity\n"
         "  de: Ein Mensch.\n"
         "  en: A human being.\n"
         "\n"
@@ -83,7 +83,7 @@ def test_terms_shows_formats_and_qualifiers(tiny: Path) -> None:
     result = run("terms", "Organization")
     assert "  startDate  →  a value: a year (YYYY); a date (YYYY-MM-DD)\n" in result.stdout
     assert "      Beginn / start date  (on Organization, Statement; also a qualifier)\n" in result.stdout
-    assert "  subclass of: Agent › Entity\n" in result.stdout
+    assert "  subclass of: Agent > Entity\n" in result.stdout
 
 
 def test_a_class_added_to_the_ontology_shows_at_once(tiny: Path) -> None:

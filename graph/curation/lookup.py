@@ -190,7 +190,7 @@ def format_class(description: ClassDescription) -> str:
     cls = description.cls
     out = [f"{cls.name} — {description.label_de} / {description.label_en}  ({cls.iri})"]
     if description.ancestors:
-        out.append(f"  subclass of: {' › '.join(description.ancestors)}")  # noqa: RUF001  the typographic mark
+        out.append(f"  subclass of: {' > '.join(description.ancestors)}")
     if description.subclasses:
         out.append(f"  subclasses: {', '.join(description.subclasses)}")
     if cls.segment is None:

@@ -202,7 +202,7 @@ def parse_snapshot(ntriples: bytes) -> Snapshot:
             )
     skip = {_TYPE, _RDF + "subject", _RDF + "predicate", _RDF + "object", _DERIVED}
     for props in statements:
-        subject, predicate, obj = (props[_RDF + p][0] for p in ("subject", "predicate", "object"))
+        subject, predicate, obj = (props[_RDF + part][0] for part in ("subject", "predicate", "object"))
         qualifiers = tuple(sorted((_short(p), v) for p, values in props.items() if p not in skip for v in values))
         fact = Fact(subject.text, _short(predicate.text), obj, qualifiers)
         evidence = set(snapshot.facts.get(fact, frozenset()))
@@ -268,10 +268,11 @@ def compare(before: Snapshot, after: Snapshot, old_label: str = "old", new_label
         old_node, new_node = before.nodes.get(iri), after.nodes.get(iri)
         node = new_node or old_node or Node(iri, _local_id(iri), "?", _local_id(iri), (), False)
         facts = tuple(per_subject.get(iri, []))
+        details: tuple[str, ...] = ()
         if old_node is None and new_node is not None:
-            status, details = "added", ()
+            status = "added"
         elif new_node is None and old_node is not None:
-            status, details = "removed", ()
+            status = "removed"
         else:
             status, details = "changed", _node_details(old_node, new_node)
             if not facts and not details:

@@ -202,9 +202,9 @@ def parse_snapshot(ntriples: bytes) -> Snapshot:
             )
     skip = {_TYPE, _RDF + "subject", _RDF + "predicate", _RDF + "object", _DERIVED}
     for props in statements:
-        subject, predicate, obj = (props[_RDF + part][0] for part in ("subject", "predicate", "object"))
+        about, predicate, obj = (props[_RDF + part][0] for part in ("subject", "predicate", "object"))
         qualifiers = tuple(sorted((_short(p), v) for p, values in props.items() if p not in skip for v in values))
-        fact = Fact(subject.text, _short(predicate.text), obj, qualifiers)
+        fact = Fact(about.text, _short(predicate.text), obj, qualifiers)
         evidence = set(snapshot.facts.get(fact, frozenset()))
         for reference in props.get(_DERIVED, []):
             ref = references.get(reference.text, {})

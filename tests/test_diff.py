@@ -192,3 +192,15 @@ def test_compare_pairs_one_removed_and_one_added_value_as_changed() -> None:
     after.facts[fact("r")] = frozenset({b})  # two new values for one old one: added and removed
     kinds = sorted(f.kind for c in compare(before, after).changes for f in c.facts)
     assert kinds == ["added", "added", "removed"]
+
+
+def test_a_source_with_a_new_date_and_title_lists_them(mini: Path, tmp_path: Path) -> None:
+    build(mini, tmp_path / "old")
+    article = mini / "sources" / "articles" / "a.yaml"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("  language: de\n", "  language: de\n  datePublished: 2021-03-04\n"), "utf-8")
+    build(mini, tmp_path / "new")
+    result = run("diff", "../old", "../new")
+    assert result.stdout.endswith(
+        "## Zeitung A über den Besuch (`zeitung-a`, NewsArticle)\n\n- new datePublished: 2021-03-04\n"
+    )

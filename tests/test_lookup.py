@@ -162,3 +162,13 @@ def test_name_keys() -> None:
     assert similarity("schade", "olaf schade landrat") == 0.95
     assert similarity("schad", "olaf schade") > 0.8
     assert similarity("klute", "kerber") < 0.8
+
+
+def test_terms_marks_single_valued_properties_from_the_shapes(tiny: Path) -> None:
+    (tiny / "ontology" / "shapes.ttl").write_text(
+        "@prefix nik: <https://w3id.org/nrw-integration-kg/ontology#> .\n"
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "nik:S sh:targetClass nik:Agent ; sh:property [ sh:path nik:memberOf ; sh:maxCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    assert "      Mitglied von / member of  (on Person; one value)\n" in run("terms", "Person").stdout

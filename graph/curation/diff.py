@@ -76,6 +76,7 @@ class Node:
     name: str
     aliases: tuple[str, ...]
     is_source: bool
+    metadata: tuple[tuple[str, str], ...] = ()  # a source's title, date, URL, hash …: not facts
 
 
 @dataclass
@@ -199,6 +200,7 @@ def parse_snapshot(ntriples: bytes) -> Snapshot:
                 name=min(v.text for v in props[_RDFS_LABEL]),
                 aliases=tuple(sorted(v.text for v in props.get(_ALT_LABEL, []))),
                 is_source=_NIK + "sha256" in props,
+                metadata=_metadata(props) if _NIK + "sha256" in props else (),
             )
     skip = {_TYPE, _RDF + "subject", _RDF + "predicate", _RDF + "object", _DERIVED}
     for props in statements:
@@ -213,6 +215,14 @@ def parse_snapshot(ntriples: bytes) -> Snapshot:
                 evidence.add(Evidence(_local_id(source.text), quotes))
         snapshot.facts[fact] = frozenset(evidence)
     return snapshot
+
+
+def _metadata(props: dict[str, list[Value]]) -> tuple[tuple[str, str], ...]:
+    """A source's literal properties (title, datePublished, url, sha256 …), sorted."""
+    skip = {_TYPE, _RDFS_LABEL, _ALT_LABEL}
+    return tuple(
+        sorted((_short(p), v.text) for p, values in props.items() if p not in skip for v in values if not v.iri)
+    )
 
 
 def _value(term: Any) -> Value:
@@ -340,6 +350,14 @@ def _node_details(old: Node | None, new: Node | None) -> tuple[str, ...]:
         details.append(f"new alias: {alias}")
     for alias in sorted(set(old.aliases) - set(new.aliases)):
         details.append(f"alias removed: {alias}")
+    before, after = dict(old.metadata), dict(new.metadata)
+    for key in sorted(set(before) | set(after)):
+        if key not in before:
+            details.append(f"new {key}: {after[key]}")
+        elif key not in after:
+            details.append(f"{key} removed (was {before[key]})")
+        elif before[key] != after[key]:
+            details.append(f"{key}: {before[key]} → {after[key]}")
     return tuple(details)
 
 

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from graph.curation.conflicts import SingleValued, single_valued
 from graph.curation.names import name_key
 from graph.errors import KGError, Location, Problem, suggest
 from graph.namespace import NIK
 from graph.ontology import ClassInfo, Ontology, PropertyInfo, definition, load_ontology
 from graph.project import load_project
 from graph.sources import Declarations, EntityDecl, read_sources
+from graph.validate import load_shapes
 from graph.values import DATATYPES
 
 #: Lowest similarity (0 to 1) for a fuzzy match in ``kg entities``.
@@ -57,6 +59,7 @@ class PropertyUse:
     definition_de: str
     definition_en: str
     qualifier: bool
+    single: str | None = None  # "one value", or "one PoliticalParty": from the ontology and shapes
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,10 @@ def describe_class(project: Path | str = ".", name: str = "") -> ClassDescriptio
     Raises:
         LookupFailed: When the ontology has no such class.
     """
-    ontology = load_ontology(load_project(project).ontology_dir)
+    settings = load_project(project)
+    ontology = load_ontology(settings.ontology_dir)
+    shapes = load_shapes(settings.shapes_file) if settings.shapes_file.is_file() else None
+    rules = single_valued(ontology, shapes)
     info = ontology.classes.get(name) or {k.casefold(): v for k, v in ontology.classes.items()}.get(name.casefold())
     if info is None:
         raise LookupFailed(f"unknown class '{name}'{suggest(name, ontology.classes)}; 'kg terms' lists them all")
@@ -137,8 +143,20 @@ def describe_class(project: Path | str = ".", name: str = "") -> ClassDescriptio
         label_en=ontology.label(info.iri, "en"),
         definition_de=definition(ontology.graph, info.iri, "de"),
         definition_en=definition(ontology.graph, info.iri, "en"),
-        properties=tuple(_use(ontology, p) for p in sorted(usable, key=lambda p: p.name)),
+        properties=tuple(
+            _use(ontology, p, _single(ontology, info, p, rules)) for p in sorted(usable, key=lambda p: p.name)
+        ),
     )
+
+
+def _single(ontology: Ontology, info: ClassInfo, prop: PropertyInfo, rules: list[SingleValued]) -> str | None:
+    """How many values ``prop`` takes on ``info``, when the ontology or shapes limit it to one."""
+    limits = sorted(
+        "one value" if rule.of_class is None else f"one {_local(rule.of_class)}"
+        for rule in rules
+        if rule.property == prop.iri and (rule.on is None or rule.on in info.ancestors)
+    )
+    return limits[0] if limits else None
 
 
 def _ancestor_chain(ontology: Ontology, info: ClassInfo) -> list[str]:
@@ -153,7 +171,7 @@ def _ancestor_chain(ontology: Ontology, info: ClassInfo) -> list[str]:
     return chain
 
 
-def _use(ontology: Ontology, prop: PropertyInfo) -> PropertyUse:
+def _use(ontology: Ontology, prop: PropertyInfo, single: str | None) -> PropertyUse:
     if prop.is_object:
         expects = " or ".join(ontology.class_of(r).name for r in prop.range)
     else:
@@ -171,6 +189,7 @@ def _use(ontology: Ontology, prop: PropertyInfo) -> PropertyUse:
         definition_de=definition(ontology.graph, prop.iri, "de"),
         definition_en=definition(ontology.graph, prop.iri, "en"),
         qualifier=prop.qualifier,
+        single=single,
     )
 
 
@@ -203,6 +222,7 @@ def format_class(description: ClassDescription) -> str:
     for prop in description.properties:
         kind = "an entity id of class" if prop.kind == "entity" else "a value:"
         qualifier = "; also a qualifier" if prop.qualifier else ""
+        qualifier += f"; {prop.single}" if prop.single else ""
         out.append(f"  {prop.name}  →  {kind} {prop.expects}")
         out.append(f"      {prop.label_de} / {prop.label_en}  (on {prop.domain}{qualifier})")
         for lang, text in (("de", prop.definition_de), ("en", prop.definition_en)):

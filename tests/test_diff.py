@@ -119,9 +119,7 @@ def test_markdown_groups_by_entity_with_sources_and_quotes(mini: Path, tmp_path:
         "\n"
         "## Erika Beispiel (`erika-beispiel`, Politician)\n"
         "\n"
-        '- sources of **memberOf** XYZ (`xyz`): was zeitung-a: "Ministerin Erika Beispiel (XYZ)"; '
-        'zeitung-b: "Ministerin Erika Beispiel (XYZ) war da."; now zeitung-a: "Ministerin Erika Beispiel (XYZ)"; '
-        'zeitung-b: "Ministerin Erika Beispiel (XYZ) war da."; zeitung-c: "Ministerin Erika Beispiel (XYZ)"\n'
+        '- **memberOf** XYZ (`xyz`): new source zeitung-c: "Ministerin Erika Beispiel (XYZ)"\n'
         "\n"
         "## Olaf Muster (`olaf-muster`, Politician) — new entity\n"
         "\n"
@@ -140,7 +138,7 @@ def test_a_replaced_value_is_one_changed_fact(mini: Path, tmp_path: Path) -> Non
     assert result.stdout.endswith(
         "## Besuch von Erika Beispiel in Musterstadt (`besuch-beispiel`, Visit)\n"
         "\n"
-        f"- changed **startDate** 2021-03-03 → **startDate** 2021-03 — was zeitung-a: {quote}; now zeitung-a: {quote}\n"
+        f"- changed **startDate** 2021-03-03 → 2021-03 — zeitung-a: {quote}\n"
     )
     assert "0 facts added, 0 removed, 1 changed, 0 with changed sources" in result.stdout
 

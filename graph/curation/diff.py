@@ -376,10 +376,13 @@ def _evidence(evidence: tuple[Evidence, ...]) -> str:
 
 
 def _qualified(fact: Fact, nodes: dict[str, Node]) -> str:
-    text = f"**{fact.predicate}** {_show(fact.value, nodes)}"
-    if fact.qualifiers:
-        text += " [" + ", ".join(f"{p} {_show(v, nodes)}" for p, v in fact.qualifiers) + "]"
-    return text
+    return f"**{fact.predicate}** {_show(fact.value, nodes)}{_qualifier_text(fact, nodes)}"
+
+
+def _qualifier_text(fact: Fact, nodes: dict[str, Node]) -> str:
+    if not fact.qualifiers:
+        return ""
+    return " [" + ", ".join(f"{p} {_show(v, nodes)}" for p, v in fact.qualifiers) + "]"
 
 
 def format_markdown(result: Diff) -> str:
@@ -406,15 +409,22 @@ def format_markdown(result: Diff) -> str:
             elif fact.kind == "removed" and fact.old:
                 bullets.append(f"- removed fact {_qualified(fact.old, nodes)} — was {_evidence(fact.old_evidence)}")
             elif fact.kind == "changed" and fact.old and fact.new:
-                bullets.append(
-                    f"- changed {_qualified(fact.old, nodes)} → {_qualified(fact.new, nodes)} — "
-                    f"was {_evidence(fact.old_evidence)}; now {_evidence(fact.new_evidence)}"
+                evidence = (
+                    _evidence(fact.new_evidence)
+                    if fact.old_evidence == fact.new_evidence
+                    else f"was {_evidence(fact.old_evidence)}; now {_evidence(fact.new_evidence)}"
                 )
+                shown = f"{_qualified(fact.old, nodes)} → {_qualified(fact.new, nodes)}"
+                if fact.old.qualifiers == fact.new.qualifiers:
+                    shown = f"**{fact.predicate}** {_show(fact.old.value, nodes)} → {_show(fact.new.value, nodes)}"
+                    shown += _qualifier_text(fact.new, nodes)
+                bullets.append(f"- changed {shown} — {evidence}")
             elif fact.new:
-                bullets.append(
-                    f"- sources of {_qualified(fact.new, nodes)}: was {_evidence(fact.old_evidence)}; "
-                    f"now {_evidence(fact.new_evidence)}"
-                )
+                gained = tuple(e for e in fact.new_evidence if e not in fact.old_evidence)
+                lost = tuple(e for e in fact.old_evidence if e not in fact.new_evidence)
+                parts = [f"new source {_evidence(gained)}"] if gained else []
+                parts += [f"source removed {_evidence(lost)}"] if lost else []
+                bullets.append(f"- {_qualified(fact.new, nodes)}: {'; '.join(parts)}")
         if bullets:
             lines += ["", *bullets]
     return "\n".join(lines) + "\n"

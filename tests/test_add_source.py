@@ -191,3 +191,49 @@ def test_slugs_are_german_ascii() -> None:
     assert slugify("Geiß-Netthöfel: „Vielfalt“ — 2019!") == "geiss-netthoefel-vielfalt-2019"
     assert slugify("a " * 40) == "-".join(["a"] * 30)
     assert slugify("„…“") == ""
+
+
+# ---------------------------------------------------------------- the README's worked example
+
+
+def readme_block(after: str, fence: str = "```") -> str:
+    """The first fenced block after the line containing ``after``."""
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rest = readme[readme.index(after) :]
+    start = rest.index(fence) + len(fence)
+    start = rest.index("\n", start) + 1
+    return rest[start : rest.index("```", start)]
+
+
+def test_the_readme_worked_example_runs_as_documented(mini: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    import yaml
+
+    registry = mini / "sources" / "entities.yaml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            "  name: Musterstadt\n", "  name: Musterstadt\n  aliases: [Stadt Musterstadt]\n"
+        ),
+        encoding="utf-8",
+    )
+    assert run("build", "--quiet").exit_code == 0
+    subprocess.run(["git", "init", "-q"], cwd=mini, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=mini, check=True)
+    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@e.org", "commit", "-qm", "x"], cwd=mini, check=True)
+
+    text = write_text(tmp_path / "Downloads", "zentrum-eroeffnet.txt", readme_block("for this saved article:"))
+    assert run("add-source", text).exit_code == 0
+    article = mini / "sources" / "articles" / "000-neues-zentrum-in-musterstadt-eroeffnet.yaml"
+    written = article.read_text(encoding="utf-8")
+    assert yaml.safe_load(written) == yaml.safe_load(readme_block("writes the next numbered article file:"))
+
+    facts = readme_block("**3. Edit: write the facts**", fence="```yaml\nfacts:")
+    article.write_text(written.split("\nfacts:")[0] + "\nfacts:\n" + facts, encoding="utf-8")
+    validated = run("validate", "--quiet")
+    assert validated.exit_code == 0, validated.output
+    assert run("build", "--quiet").exit_code == 0
+    shown = readme_block("$ kg diff HEAD", fence="$ kg diff HEAD")
+    assert run("diff", "HEAD").stdout == shown

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from graph.curation.lookup import declared_entities
+from graph.curation.lookup import LookupFailed, declared_entities
 from graph.curation.names import name_key, slugify
 from graph.errors import ConfigError, KGError, Problem, display_path
 from graph.fsutil import write_atomically
@@ -49,6 +49,7 @@ _HEADER_LINE = re.compile(r"^\s*([A-Za-zÄÖÜäöü-]+)\s*:\s*(.*?)\s*$")
 _SEPARATOR = re.compile(r"^\s*-{3,}\s*$")
 _MAX_HEADER_LINES = 20
 _NUMBERED = re.compile(r"^(\d+)-")
+_SHA_LINE = re.compile(r"^\s*sha256\s*:")
 _GERMAN_MONTHS = {
     name: number
     for number, names in enumerate(
@@ -217,7 +218,8 @@ def add_source(
 
     Raises:
         AddSourceError: The text is registered already, is not UTF-8, or the id is taken or not a slug.
-        ConfigError: No texts folder to copy into, or an unknown source type.
+        LookupFailed: ``type`` is not a class of sources in the ontology.
+        ConfigError: No texts folder to copy into.
     """
     settings = load_project(project)
     ontology = load_ontology(settings.ontology_dir)
@@ -233,16 +235,19 @@ def add_source(
         c.name for c in ontology.classes.values() if NIK.SourceDocument in c.ancestors and c.segment
     )
     if cls is None or cls.name not in source_classes:
-        raise ConfigError(f"unknown source type '{type}'; use one of: {', '.join(source_classes)}")
+        raise LookupFailed(f"unknown source type '{type}'; use one of: {', '.join(source_classes)}")
 
     problems: list[Problem] = []
     declarations = read_sources(settings.sources_dir, problems)
-    for article in declarations.articles:
-        for claim in article.source.claims:
-            if claim.property == "sha256" and str(claim.value).strip() == sha:
+    ids = {a.path: a.source.id for a in declarations.articles}
+    # Line by line, so that an article file with mistakes still counts as registering its text.
+    for article_path in article_files(settings.sources_dir):
+        for number, line in enumerate(article_path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if _SHA_LINE.match(line) and sha in line:
+                which = f" (source '{ids[article_path]}')" if article_path in ids else ""
                 raise AddSourceError(
-                    f"{display_path(path)} is registered already: {claim.location} has SHA-256 {sha} "
-                    f"(source '{article.source.id}')"
+                    f"{display_path(path)} is registered already: {display_path(article_path)}:{number} "
+                    f"has SHA-256 {sha}{which}"
                 )
 
     header = read_header(text)

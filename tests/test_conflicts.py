@@ -148,3 +148,27 @@ def test_a_source_giving_two_values_where_another_gives_one_is_still_an_error(mi
     result = run("validate", "--quiet")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "Error: 1 SHACL violation; nothing was written."
+
+
+def test_values_dated_to_periods_without_a_common_day_are_a_change_not_a_conflict(mini: Path) -> None:
+    append(mini / "sources" / "entities.yaml", "\n- id: abc\n  type: PoliticalParty\n  name: ABC\n")
+    dated = (
+        "\n  - subject: erika-beispiel\n    quote: Ministerin Erika Beispiel (XYZ) war da.\n    memberOf: abc\n"
+        "    qualifiers:\n      {when}\n"
+    )
+    for name in ("a.yaml", "b.yaml"):  # both say XYZ: date it from 2021
+        article = mini / "sources" / "articles" / name
+        article.write_text(
+            article.read_text(encoding="utf-8").replace(
+                "    memberOf: xyz\n", "    memberOf: xyz\n    qualifiers:\n      startDate: 2021\n", 1
+            ),
+            encoding="utf-8",
+        )
+    append(mini / "sources" / "articles" / "b.yaml", dated.format(when="endDate: 2020-12"))
+    result = run("validate", "--quiet")
+    assert (result.exit_code, result.stderr) == (0, "")
+    article_b = mini / "sources" / "articles" / "b.yaml"
+    article_b.write_text(article_b.read_text(encoding="utf-8").replace("endDate: 2020-12", "endDate: 2021-06"), "utf-8")
+    result = run("validate", "--quiet")
+    assert result.exit_code == 0
+    assert "warning: conflict: sources disagree on memberOf (a PoliticalParty) of 'erika-beispiel'" in result.stderr

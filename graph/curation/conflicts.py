@@ -30,6 +30,7 @@ from graph.curation.names import name_key
 from graph.dataset import Dataset, Fact
 from graph.errors import Location, Problem
 from graph.ontology import Ontology
+from graph.temporal import Period, period_of
 
 _NIK = "https://w3id.org/nrw-integration-kg/ontology#"
 
@@ -142,10 +143,39 @@ def find_conflicts(dataset: Dataset, rules: list[SingleValued]) -> list[Conflict
             counted = [
                 f for f in facts if rule.of_class is None or _value_is_a(f.object, rule.of_class, classes, ontology)
             ]
-            if len({f.object for f in counted}) > 1 and len({f.source for f in counted}) > 1:
+            if len({f.object for f in counted}) > 1 and len({f.source for f in counted}) > 1 and _overlapping(counted):
                 conflicts.append(Conflict(subject, rule, tuple(sorted(counted, key=lambda f: f.location))))
                 break  # one conflict per subject and property, whichever rule found it first
     return conflicts
+
+
+def _overlapping(facts: list[Fact]) -> bool:
+    """Whether two facts with different values may hold at the same time.
+
+    Facts whose ``startDate``/``endDate``/``asOf`` qualifiers give periods without a common
+    day (a party until 2019, another from 2020) record a change, not a conflict.
+    """
+    periods = [(f.object, _period(f)) for f in facts]
+    for i, (value, period) in enumerate(periods):
+        for other_value, other in periods[i + 1 :]:
+            if value != other_value and not _disjoint(period, other):
+                return True
+    return False
+
+
+def _period(fact: Fact) -> Period:
+    dates: dict[str, list[str]] = {"startDate": [], "endDate": [], "asOf": []}
+    for qualifier, value in fact.qualifiers:
+        name = str(qualifier)[len(_NIK) :]
+        if name in dates:
+            dates[name].append(str(value))
+    return period_of(dates["startDate"], dates["endDate"], dates["asOf"])
+
+
+def _disjoint(a: Period, b: Period) -> bool:
+    if not (a.dated and b.dated):
+        return False
+    return bool((a.last and b.first and a.last < b.first) or (b.last and a.first and b.last < a.first))
 
 
 def _value_is_a(value: Node, cls: URIRef, classes: dict[URIRef, URIRef], ontology: Ontology) -> bool:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from graph.errors import ConfigError, KGError, display_path
 from graph.project import load_project
 
@@ -178,11 +180,14 @@ def _from_git(revision: str, project: Path) -> tuple[bytes, str]:
 
 def parse_snapshot(ntriples: bytes) -> Snapshot:
     """Read entities, sources and facts (with evidence) back from an export."""
-    import pyoxigraph as ox
-
     by_subject: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    values: dict[Any, Value] = {}  # terms repeat (types, parties, places): convert each once
     for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        by_subject[_value(quad.subject).text][quad.predicate.value].append(_value(quad.object))
+        obj = quad.object
+        value = values.get(obj)
+        if value is None:
+            value = values[obj] = _value(obj)
+        by_subject[quad.subject.value][quad.predicate.value].append(value)
     snapshot = Snapshot()
     statements: list[dict[str, list[Value]]] = []
     references: dict[str, dict[str, list[Value]]] = {}
@@ -226,8 +231,6 @@ def _metadata(props: dict[str, list[Value]]) -> tuple[tuple[str, str], ...]:
 
 
 def _value(term: Any) -> Value:
-    import pyoxigraph as ox
-
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         plain = datatype in (_RDF + "langString", "http://www.w3.org/2001/XMLSchema#string")

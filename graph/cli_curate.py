@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from graph.cli import EXISTING_DIRECTORY, main, project_option, quiet_option, reports_errors
+from graph.cli import EXISTING_DIRECTORY, main, project_option, reports_errors
 
 TEXT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -35,7 +35,9 @@ TEXT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--language", metavar="TAG", help="Language of the text  [default: 'language' in sources/project.yaml].")
 @project_option
-@quiet_option
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print only errors and notes (what to do by hand), not what was written."
+)
 @reports_errors
 def add_source(
     text_file: Path,
@@ -51,7 +53,8 @@ def add_source(
 
     Computes the SHA-256 of TEXT_FILE, copies the file into the texts folder
     (unless --no-copy) and writes sources/articles/NNN-ID.yaml with the source
-    block and an empty facts list; it validates as it is. A header block at the
+    block and the facts list (empty, or the publisher's fact); it validates as
+    it is. A header block at the
     top of the text ('URL:', 'Title:', 'Publisher:', 'Date:' lines, then a line
     '---') fills in title, URL, date and publisher; nothing else is filled in.
     A publisher must be an entity of the project (matched by name or alias);
@@ -65,17 +68,16 @@ def add_source(
       kg add-source seite.txt --type WebPage --texts ../shared/seeds
     """
     from graph.curation.addsource import add_source as add
+    from graph.errors import display_path
 
     added = add(
         project=project, text_file=text_file, no_copy=no_copy, texts=texts, id=id_, type=type_, language=language
     )
-    from graph.errors import display_path
-
     if not quiet:
         where = f"copied to {display_path(added.text)}" if added.copied else f"text at {display_path(added.text)}"
         click.echo(f"wrote {display_path(added.article)} (source '{added.source_id}', sha256 {added.sha256}; {where})")
-        for note in added.notes:
-            click.echo(f"note: {note}", err=True)
+    for note in added.notes:  # what the curator must do by hand: shown even with --quiet
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command("terms")

@@ -158,6 +158,15 @@ def test_copy_needs_a_texts_folder(mini: Path, tmp_path: Path) -> None:
     assert not list((mini / "sources" / "articles").glob("000-*"))
 
 
+def test_a_bad_language_tag_is_refused(mini: Path, tmp_path: Path) -> None:
+    text = write_text(tmp_path, "x.txt", "Text.\n")
+    result = run("add-source", text, "--language", "deutsch!")
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: 'deutsch!' is not a language tag; use one such as de or en\n",
+    )
+
+
 def test_unknown_source_type_lists_the_valid_ones(mini: Path, tmp_path: Path) -> None:
     text = write_text(tmp_path, "x.txt", "Text.\n")
     result = run("add-source", text, "--type", "Blog")
@@ -173,6 +182,8 @@ def test_header_needs_its_separator_and_only_key_lines_before_it() -> None:
     assert read_header("Title: A\nText without separator\n") == Header()
     assert read_header("Erster Satz: mit Doppelpunkt.\nZweiter Satz.\n---\n") == Header()
     assert read_header("\nTitel: Überschrift\nDatum: 2019\n---\n") == Header(title="Überschrift", date="2019")
+    assert read_header("Quelle: https://x.org/a\n---\n") == Header(url="https://x.org/a")
+    assert read_header("Quelle: WAZ\n---\n") == Header(publisher="WAZ", publisher_line="Quelle: WAZ")
 
 
 @pytest.mark.parametrize(

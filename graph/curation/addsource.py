@@ -25,6 +25,7 @@ from pathlib import Path
 
 from graph.curation.lookup import LookupFailed, declared_entities
 from graph.curation.names import name_key, slugify
+from graph.dataset import LANGUAGE
 from graph.errors import ConfigError, KGError, Problem, display_path
 from graph.fsutil import write_atomically
 from graph.namespace import NIK
@@ -149,6 +150,8 @@ def read_header(text: str) -> Header:
         if match is None:
             return Header()
         field = HEADER_KEYS.get(match.group(1).casefold())
+        if field == "publisher" and re.match(r"^https?://", match.group(2)):
+            field = "url"  # "Quelle: https://…" names the address, not the publisher
         if field is not None and match.group(2) and field not in fields:
             fields[field] = match.group(2)
             if field == "publisher":
@@ -250,6 +253,9 @@ def add_source(
                     f"has SHA-256 {sha}{which}"
                 )
 
+    language = language or settings.language
+    if not LANGUAGE.match(language):
+        raise LookupFailed(f"'{language}' is not a language tag; use one such as de or en")
     header = read_header(text)
     source_id = id or slugify(header.title or path.stem)
     if not source_id or slugify(source_id) != source_id:
@@ -267,7 +273,7 @@ def add_source(
         source_id=source_id,
         type_name=cls.name,
         name=header.title or path.stem,
-        language=language or settings.language,
+        language=language,
         sha=sha,
         header=header,
         publisher=_publisher(header.publisher, declarations, ontology, notes),

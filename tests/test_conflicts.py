@@ -172,3 +172,28 @@ def test_values_dated_to_periods_without_a_common_day_are_a_change_not_a_conflic
     result = run("validate", "--quiet")
     assert result.exit_code == 0
     assert "warning: conflict: sources disagree on memberOf (a PoliticalParty) of 'erika-beispiel'" in result.stderr
+
+
+def test_sources_dating_one_fact_differently_are_a_conflict(mini: Path) -> None:
+    article_a = mini / "sources" / "articles" / "a.yaml"
+    article_a.write_text(
+        article_a.read_text(encoding="utf-8").replace(
+            "    memberOf: xyz\n", "    memberOf: xyz\n    qualifiers:\n      startDate: 2015\n", 1
+        ),
+        encoding="utf-8",
+    )
+    article_b = mini / "sources" / "articles" / "b.yaml"
+    article_b.write_text(
+        article_b.read_text(encoding="utf-8").replace(
+            "    memberOf: xyz\n", "    memberOf: xyz\n    qualifiers:\n      startDate: 2016\n", 1
+        ),
+        encoding="utf-8",
+    )
+    result = run("validate", "--quiet")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "sources/articles/b.yaml:12: warning: conflict: sources disagree on the startDate of 'erika-beispiel' "
+        "memberOf 'xyz', which takes one value (sh:maxCount 1 in the shapes): 2015 (zeitung-a, "
+        "sources/articles/a.yaml:11); 2016 (zeitung-b, sources/articles/b.yaml:12); both facts are kept until a "
+        "curator decides\n"
+    )

@@ -149,6 +149,53 @@ def find_conflicts(dataset: Dataset, rules: list[SingleValued]) -> list[Conflict
     return conflicts
 
 
+def find_qualifier_conflicts(dataset: Dataset, rules: list[SingleValued]) -> list[Problem]:
+    """Warnings for one fact (subject, property, value) that sources qualify with different values
+    of a single-valued qualifier: one source dates Güler's office from 2017, another from 2018.
+
+    A source that gives no value for the qualifier does not disagree.
+    """
+    ontology = dataset.ontology
+    statement = ontology.classes.get("Statement")
+    singles = {
+        rule.property: rule
+        for rule in reversed(rules)
+        if rule.of_class is None and (rule.on is None or (statement is not None and statement.iri == rule.on))
+    }
+    ids = _ids(dataset)
+    grouped: dict[tuple[URIRef, URIRef, Node, URIRef], list[tuple[Node, Fact]]] = defaultdict(list)
+    for fact in dataset.facts:
+        for qualifier, value in fact.qualifiers:
+            if qualifier in singles:
+                grouped[(fact.subject, fact.predicate, fact.object, qualifier)].append((value, fact))
+    problems = []
+    for (subject, predicate, obj, qualifier), entries in sorted(grouped.items()):
+        if len({v for v, _ in entries}) < 2 or len({f.source for _, f in entries}) < 2:
+            continue
+        entries.sort(key=lambda e: e[1].location)
+        at = next(f for v, f in entries if v != entries[0][0])
+        values = "; ".join(f"{_shown(v, ids)} ({f.source}, {f.location})" for v, f in entries)
+        problems.append(
+            Problem(
+                at.location,
+                f"conflict: sources disagree on the {_local(qualifier)} of '{_shown(subject, ids)}' "
+                f"{_local(predicate)} '{_shown(obj, ids)}', which takes one value ({singles[qualifier].declared}): "
+                f"{values}; both facts are kept until a curator decides",
+            )
+        )
+    return problems
+
+
+def _local(iri: URIRef) -> str:
+    return str(iri)[len(_NIK) :] if str(iri).startswith(_NIK) else str(iri)
+
+
+def _ids(dataset: Dataset) -> dict[URIRef, str]:
+    ids = {e.iri: e.id for e in dataset.entities.values()}
+    ids.update({s.iri: s.id for s in dataset.sources.values()})
+    return ids
+
+
 def _overlapping(facts: list[Fact]) -> bool:
     """Whether two facts with different values may hold at the same time.
 
@@ -185,8 +232,7 @@ def _value_is_a(value: Node, cls: URIRef, classes: dict[URIRef, URIRef], ontolog
 
 def conflict_warning(conflict: Conflict, dataset: Dataset) -> Problem:
     """One warning line for a conflict, at the first fact that disagrees with the first one."""
-    ids = {e.iri: e.id for e in dataset.entities.values()}
-    ids.update({s.iri: s.id for s in dataset.sources.values()})
+    ids = _ids(dataset)
     first = conflict.facts[0]
     at = next(f for f in conflict.facts if f.object != first.object)
     values = "; ".join(f"{_shown(f.object, ids)} ({f.source}, {f.location})" for f in conflict.facts)
@@ -247,5 +293,11 @@ def curation_warnings(dataset: Dataset, shapes: Graph | None) -> tuple[list[Prob
     Returns:
         The warnings (duplicates, then conflicts) and the conflicts found.
     """
-    conflicts = find_conflicts(dataset, single_valued(dataset.ontology, shapes))
-    return [*find_duplicates(dataset), *(conflict_warning(c, dataset) for c in conflicts)], conflicts
+    rules = single_valued(dataset.ontology, shapes)
+    conflicts = find_conflicts(dataset, rules)
+    warnings = [
+        *find_duplicates(dataset),
+        *(conflict_warning(c, dataset) for c in conflicts),
+        *find_qualifier_conflicts(dataset, rules),
+    ]
+    return warnings, conflicts

@@ -110,9 +110,16 @@ def terms(class_name: str | None, project: Path) -> None:
 
 @main.command("entities")
 @click.argument("search", required=False)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="CLASS",
+    help="Only entities of this ontology class or its subclasses (repeatable), e.g. Person.",
+)
 @project_option
 @reports_errors
-def entities(search: str | None, project: Path) -> None:
+def entities(search: str | None, types: tuple[str, ...], project: Path) -> None:
     """Find entities by name or alias: id, class, name and where each is declared.
 
     Searches the registry (sources/entities.yaml) and the entities declared in
@@ -125,11 +132,11 @@ def entities(search: str | None, project: Path) -> None:
     Examples:
       kg entities güler
       kg entities "kommunales integrationszentrum"
-      kg entities | grep Politician
+      kg entities --type Person
     """
     from graph.curation import lookup
 
-    matches = lookup.find_entities(project=project, search=search)
+    matches = lookup.find_entities(project=project, search=search, types=types)
     if not matches:
         raise click.ClickException(f"no entity matches '{search}'")
     click.echo(lookup.format_entities(matches), nl=False)

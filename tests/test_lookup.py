@@ -172,3 +172,13 @@ def test_terms_marks_single_valued_properties_from_the_shapes(tiny: Path) -> Non
         encoding="utf-8",
     )
     assert "      Mitglied von / member of  (on Person; one value)\n" in run("terms", "Person").stdout
+
+
+def test_entities_type_filter_includes_subclasses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mini_copy(tmp_path, monkeypatch)
+    result = run("entities", "--type", "person", "--type", "Event")
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["besuch-beispiel", "erika-beispiel"]
+    unknown = run("entities", "--type", "Persn")
+    assert unknown.exit_code == 2
+    assert unknown.output == "Error: unknown class 'Persn' (did you mean 'Person'?); 'kg terms' lists them all\n"

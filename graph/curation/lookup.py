@@ -129,9 +129,7 @@ def describe_class(project: Path | str = ".", name: str = "") -> ClassDescriptio
     ontology = load_ontology(settings.ontology_dir)
     shapes = load_shapes(settings.shapes_file) if settings.shapes_file.is_file() else None
     rules = single_valued(ontology, shapes)
-    info = ontology.classes.get(name) or {k.casefold(): v for k, v in ontology.classes.items()}.get(name.casefold())
-    if info is None:
-        raise LookupFailed(f"unknown class '{name}'{suggest(name, ontology.classes)}; 'kg terms' lists them all")
+    info = _class_named(ontology, name)
     chain = _ancestor_chain(ontology, info)
     subclasses = sorted(c.name for c in ontology.classes.values() if info.iri in c.ancestors and c is not info)
     usable = [p for p in ontology.properties.values() if p.domain is None or any(d in info.ancestors for d in p.domain)]
@@ -157,6 +155,18 @@ def _single(ontology: Ontology, info: ClassInfo, prop: PropertyInfo, rules: list
         if rule.property == prop.iri and (rule.on is None or rule.on in info.ancestors)
     )
     return limits[0] if limits else None
+
+
+def _class_named(ontology: Ontology, name: str) -> ClassInfo:
+    """The class with this local name (case does not matter).
+
+    Raises:
+        LookupFailed: With a suggestion, when there is none.
+    """
+    info = ontology.classes.get(name) or {k.casefold(): v for k, v in ontology.classes.items()}.get(name.casefold())
+    if info is None:
+        raise LookupFailed(f"unknown class '{name}'{suggest(name, ontology.classes)}; 'kg terms' lists them all")
+    return info
 
 
 def _ancestor_chain(ontology: Ontology, info: ClassInfo) -> list[str]:
@@ -252,7 +262,9 @@ def declared_entities(declarations: Declarations) -> list[EntityDecl]:
     return [*declarations.registry, *(e for a in declarations.articles for e in a.entities)]
 
 
-def find_entities(project: Path | str = ".", search: str | None = None) -> list[EntityMatch]:
+def find_entities(
+    project: Path | str = ".", search: str | None = None, types: tuple[str, ...] = ()
+) -> list[EntityMatch]:
     """Registry and article entities whose name, alias or id matches ``search``.
 
     Matching ignores case, accents and punctuation ("gueler" finds "Güler"); a name
@@ -263,13 +275,25 @@ def find_entities(project: Path | str = ".", search: str | None = None) -> list[
     Args:
         project: The project folder.
         search: Text to look for; ``None`` lists every entity.
+        types: Only entities of these classes or their subclasses (case does not matter).
 
     Returns:
         The matches, best first (then by id); every entity sorted by id without ``search``.
+
+    Raises:
+        LookupFailed: When a name in ``types`` is not a class of the ontology.
     """
     settings = load_project(project)
     problems: list[Problem] = []
     entities = declared_entities(read_sources(settings.sources_dir, problems))
+    if types:
+        ontology = load_ontology(settings.ontology_dir)
+        wanted = [_class_named(ontology, name).iri for name in types]
+        entities = [
+            e
+            for e in entities
+            if e.type in ontology.classes and any(w in ontology.classes[e.type].ancestors for w in wanted)
+        ]
     if search is None or not name_key(search):
         return sorted((_match(e, e.name, 1.0) for e in entities), key=lambda m: m.id)
     query = name_key(search)

@@ -202,3 +202,10 @@ def test_a_source_with_a_new_date_and_title_lists_them(mini: Path, tmp_path: Pat
     assert result.stdout.endswith(
         "## Zeitung A über den Besuch (`zeitung-a`, NewsArticle)\n\n- new datePublished: 2021-03-04\n"
     )
+
+
+def test_without_a_build_the_working_tree_side_is_missing(mini: Path, tmp_path: Path) -> None:
+    build(mini, tmp_path / "old")
+    result = run("diff", "../old")
+    assert result.exit_code == 3
+    assert result.output == "Error: exports/kg.nt is missing; run 'kg build' first\n"

@@ -258,3 +258,19 @@ def test_the_readme_worked_example_runs_as_documented(mini: Path, tmp_path: Path
     assert run("build", "--quiet").exit_code == 0
     shown = readme_block("$ kg diff HEAD", fence="$ kg diff HEAD")
     assert run("diff", "HEAD").stdout == shown
+
+
+def test_a_text_already_in_the_texts_folder_is_not_copied_and_a_name_clash_is_refused(
+    mini: Path, tmp_path: Path
+) -> None:
+    inside = write_text(mini / "texts", "neu.txt", "Schon da.\n")
+    result = run("add-source", "texts/neu.txt")
+    assert result.exit_code == 0
+    assert result.stdout.endswith("; text at texts/neu.txt)\n")
+    other = write_text(tmp_path / "elsewhere", "neu.txt", "Ein anderer Text.\n")
+    clash = run("add-source", "../elsewhere/neu.txt", "--id", "anderer-text")
+    assert clash.exit_code == 1
+    assert clash.output == (
+        "Error: texts/neu.txt exists with another text; rename ../elsewhere/neu.txt or pass --no-copy\n"
+    )
+    assert inside.read_text(encoding="utf-8") == "Schon da.\n" and other.is_file()

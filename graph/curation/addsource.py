@@ -280,9 +280,10 @@ def add_source(
         notes=notes,
     )
     article_path = settings.sources_dir / "articles" / f"{_next_number(settings.sources_dir):03d}-{source_id}.yaml"
-    write_atomically({article_path: "\n".join(lines).encode("utf-8")})
+    files = {article_path: "\n".join(lines).encode("utf-8")}
     if copied:
-        write_atomically({target_text: data})
+        files[target_text] = data
+    write_atomically(files)  # both or neither
     return AddedSource(article_path, source_id, sha, target_text, copied, tuple(notes))
 
 

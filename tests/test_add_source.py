@@ -183,6 +183,7 @@ def test_header_needs_its_separator_and_only_key_lines_before_it() -> None:
     assert read_header("Erster Satz: mit Doppelpunkt.\nZweiter Satz.\n---\n") == Header()
     assert read_header("\nTitel: Überschrift\nDatum: 2019\n---\n") == Header(title="Überschrift", date="2019")
     assert read_header("Quelle: https://x.org/a\n---\n") == Header(url="https://x.org/a")
+    assert read_header("\ufeffTitle: A\r\n---\r\nText") == Header(title="A")
     assert read_header("Quelle: WAZ\n---\n") == Header(publisher="WAZ", publisher_line="Quelle: WAZ")
 
 

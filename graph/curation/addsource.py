@@ -139,7 +139,7 @@ def read_header(text: str) -> Header:
     header (the text is returned as is). Unknown keys are ignored.
     """
     fields: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines()):
         if number >= _MAX_HEADER_LINES:
             return Header()
         if _SEPARATOR.match(line):

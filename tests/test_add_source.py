@@ -47,8 +47,8 @@ def test_header_text_becomes_a_source_that_validates(mini: Path, tmp_path: Path)
     assert (mini / "texts" / "besuch.txt").read_bytes() == text.read_bytes()
     written = (mini / "sources" / "articles" / "000-wieder-besuch-in-musterstadt.yaml").read_text(encoding="utf-8")
     assert written == (
-        "# Registered with `kg add-source`. Add the facts under 'facts:', each with\n"
-        "# its verbatim quote; `kg suggest TEXT_FILE` proposes candidates.\n"
+        "# Registered with `kg add-source`. Add the facts under 'facts:' (without the [] once\n"
+        "# there is one), each with its verbatim quote; `kg suggest TEXT_FILE` proposes candidates.\n"
         "\n"
         "source:\n"
         "  id: wieder-besuch-in-musterstadt\n"

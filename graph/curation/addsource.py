@@ -360,8 +360,8 @@ def _source_block(
     notes: list[str],
 ) -> list[str]:
     lines = [
-        "# Registered with `kg add-source`. Add the facts under 'facts:', each with",
-        "# its verbatim quote; `kg suggest TEXT_FILE` proposes candidates.",
+        "# Registered with `kg add-source`. Add the facts under 'facts:' (without the [] once",
+        "# there is one), each with its verbatim quote; `kg suggest TEXT_FILE` proposes candidates.",
         "",
         "source:",
         f"  id: {source_id}",

@@ -238,7 +238,8 @@ def conflict_warning(conflict: Conflict, dataset: Dataset) -> Problem:
     values = "; ".join(f"{_shown(f.object, ids)} ({f.source}, {f.location})" for f in conflict.facts)
     what = str(conflict.rule.property)[len(_NIK) :]
     if conflict.rule.of_class is not None:
-        what += f" (a {str(conflict.rule.of_class)[len(_NIK) :]})"
+        name = _local(conflict.rule.of_class)
+        what += f" ({'an' if name[0] in 'AEIOU' else 'a'} {name})"
     return Problem(
         at.location,
         f"conflict: sources disagree on {what} of '{ids.get(conflict.subject, conflict.subject)}', "

@@ -20,7 +20,7 @@ from graph import __version__, export, pipeline
 from graph import push as push_lib
 from graph import query as query_lib
 from graph import serve as serve_lib
-from graph.errors import DataError, KGError
+from graph.errors import DataError, KGError, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,6 +83,11 @@ def texts_option(command: F) -> F:
 
 def quiet_option(command: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="Print no progress, only errors.")(command)
+
+
+def warning_line(problem: Problem) -> str:
+    """A warning as ``file:line: warning: what`` (warnings never change the exit code)."""
+    return f"{problem.location}: warning: {problem.message}" if problem.location else f"warning: {problem.message}"
 
 
 def progress_printer(quiet: bool) -> pipeline.Progress:
@@ -152,7 +157,7 @@ def build(project: Path, out: Path | None, formats: tuple[str, ...], texts: Path
         progress=say,
     )
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(warning_line(warning), err=True)
     say(f"done in {result.timings.total:.2f} s")
 
 
@@ -174,7 +179,7 @@ def validate(project: Path, texts: Path | None, quiet: bool) -> None:
     """
     result = pipeline.validate(project=project, texts=texts, progress=progress_printer(quiet))
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(warning_line(warning), err=True)
     click.echo(
         f"valid: {len(result.dataset.sources)} sources, {len(result.dataset.entities)} entities, "
         f"{len(result.dataset.facts)} facts, {result.triples} triples"
@@ -829,3 +834,6 @@ def push(
     )
     where = f"graph <{result.graph}>" if result.graph else "the default graph"
     click.echo(f"pushed {result.triples:,} triples to {where} at {result.url} ({result.mode}, HTTP {result.status})")
+
+
+from graph import cli_curate  # noqa: E402,F401  registers commands

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.build import BuiltGraph, build_graph
+from graph.curation.conflicts import curation_warnings
 from graph.dataset import Dataset, resolve
 from graph.errors import ConfigError, Problem, QuoteError, ShapeError
 from graph.export import ExportInput, exporter, render_exports
@@ -24,7 +25,7 @@ from graph.project import Project, load_project
 from graph.quotes import QuoteReport
 from graph.quotes import check_quotes as _check_quotes
 from graph.sources import read_sources
-from graph.validate import validate_graph
+from graph.validate import load_shapes, validate_graph
 
 DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
 Progress = Callable[[str], None]
@@ -152,12 +153,14 @@ def validate(
         built = build_graph(dataset)
     say(f"built {len(built.graph)} triples ({built.statements} statements, {built.references} references)")
     with timings.step("shacl"):
-        report = validate_graph(built, dataset.ontology, dataset.project.shapes_file)
+        notices, conflicts = curation_warnings(dataset, load_shapes(dataset.project.shapes_file))
+        disputed = frozenset((c.subject, c.rule.property) for c in conflicts if c.between_sources)
+        report = validate_graph(built, dataset.ontology, dataset.project.shapes_file, conflicts=disputed)
     if not report.conforms:
         count = len(report.violations)
         raise ShapeError(list(report.violations), f"{count} SHACL violation{'s' if count != 1 else ''}")
     say(f"SHACL: conforms ({len(report.warnings)} warnings)")
-    return CheckResult(dataset, built, quotes, report.warnings, timings)
+    return CheckResult(dataset, built, quotes, (*notices, *report.warnings), timings)
 
 
 def build(

@@ -25,6 +25,7 @@ from graph.ontology import Ontology
 
 #: Triples about entities that are not facts: names and the derived mentions.
 UNSOURCED_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel})
+_MAX_COUNTS = frozenset({SH.MaxCountConstraintComponent, SH.QualifiedMaxCountConstraintComponent})
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,12 @@ def _shapes_cached(path: str, mtime: int, size: int) -> Graph:
         raise ConfigError(f"{path}: cannot parse shapes: {exc}") from exc
 
 
-def validate_graph(built: BuiltGraph, ontology: Ontology, shapes_file: Path) -> ShaclReport:
+def validate_graph(
+    built: BuiltGraph,
+    ontology: Ontology,
+    shapes_file: Path,
+    conflicts: frozenset[tuple[Node, Node]] = frozenset(),
+) -> ShaclReport:
     """Run pySHACL on ``built`` with the ontology mixed in (for subclass targets).
 
     Args:
@@ -67,6 +73,9 @@ def validate_graph(built: BuiltGraph, ontology: Ontology, shapes_file: Path) -> 
         ontology: Supplies ``rdfs:subClassOf`` so shapes on a class also apply to its subclasses
             (added to ``built.graph`` for the run, removed afterwards).
         shapes_file: The SHACL shapes (Turtle).
+        conflicts: ``(subject, property)`` pairs for which sources disagree
+            (:mod:`graph.curation.conflicts`): their too-many-values results are left out,
+            because a disagreement between sources is a warning with both sources, not an error.
 
     Returns:
         Violations and warnings, each located where the focus node was curated.
@@ -97,6 +106,12 @@ def validate_graph(built: BuiltGraph, ontology: Ontology, shapes_file: Path) -> 
     violations = check_provenance(built, ontology)
     warnings: list[Problem] = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
+        component = results.value(result, SH.sourceConstraintComponent)
+        if (
+            component in _MAX_COUNTS
+            and (results.value(result, SH.focusNode), results.value(result, SH.resultPath)) in conflicts
+        ):
+            continue
         severity = results.value(result, SH.resultSeverity)
         problem = _problem(built, results, result)
         (violations if severity == SH.Violation else warnings).append(problem)

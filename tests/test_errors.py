@@ -101,7 +101,8 @@ def test_registry_rejects_facts(case_project: Path) -> None:
 
 
 def test_shacl_violation_is_located_in_the_sources(case_project: Path) -> None:
-    # Two start dates for one event pass the loader (each is a valid date) but not the shapes.
+    # Two start dates for one event from one source pass the loader (each is a valid date) but not the
+    # shapes (sources that disagree, one value each, are a conflict warning: tests/test_conflicts.py).
     project = case_project
     article = project / "sources" / "articles" / "zz-case.yaml"
     article.write_text(
@@ -109,7 +110,7 @@ def test_shacl_violation_is_located_in_the_sources(case_project: Path) -> None:
         .read_text(encoding="utf-8")
         .split("facts:")[0]
         .replace("# expect", "# no expect")
-        + "facts:\n  - subject: integrationskonferenz-2021\n    quote: '2020'\n    startDate: 2020\n",
+        + "facts:\n  - subject: integrationskonferenz-2021\n    quote: '2020'\n    startDate: [2020, 2021]\n",
         "utf-8",
     )
     before = snapshot(project / "exports")

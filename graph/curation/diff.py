@@ -1,0 +1,498 @@
+"""``kg diff``: what changed between two builds, in the terms a curator uses.
+
+Both sides are N-Triples exports (``kg.nt``): from an export folder, a file, or
+``exports/kg.nt`` at a git revision. The graph is read back through the pattern
+:mod:`graph.build` writes: entities are typed, labelled nodes of our ontology,
+sources carry a ``nik:sha256``, every fact is a ``nik:Statement`` (subject,
+predicate, object, qualifiers) whose references give its sources and quotes.
+
+A fact is its subject, property, value and qualifiers. Between the two sides a fact
+is *added* or *removed*; when a subject loses one value of a property and gains
+one, that is one *changed* fact; a fact on both sides whose sources or quotes
+differ has *changed evidence*. Changes are grouped by entity (or source).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.errors import ConfigError, KGError, display_path
+from graph.project import load_project
+
+_NIK = "https://w3id.org/nrw-integration-kg/ontology#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_TYPE = _RDF + "type"
+_EXPORT = "kg.nt"
+
+
+class DiffError(KGError):
+    """A side of ``kg diff`` cannot be read: not a folder, file or git revision."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, order=True)
+class Value:
+    """An RDF term as the diff shows it: an IRI, or a literal with its datatype or language."""
+
+    text: str
+    iri: bool = False
+    datatype: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """One reference of a fact: the source's id and its quotes."""
+
+    source: str
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Fact:
+    """One statement: subject, property (local name), value and qualifiers."""
+
+    subject: str
+    predicate: str
+    value: Value
+    qualifiers: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True)
+class Node:
+    """An entity or source: id, class, name, aliases."""
+
+    iri: str
+    id: str
+    cls: str
+    name: str
+    aliases: tuple[str, ...]
+    is_source: bool
+    metadata: tuple[tuple[str, str], ...] = ()  # a source's title, date, URL, hash …: not facts
+
+
+@dataclass
+class Snapshot:
+    """One side of the diff: its entities and sources, and its facts with their evidence."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    facts: dict[Fact, frozenset[Evidence]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """One change of one fact; ``old``/``new`` are ``None`` where the fact is missing on that side."""
+
+    kind: str  # "added", "removed", "changed" or "evidence"
+    predicate: str
+    old: Fact | None
+    new: Fact | None
+    old_evidence: tuple[Evidence, ...]
+    new_evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class NodeChange:
+    """Everything that changed about one entity or source."""
+
+    node: Node
+    status: str  # "added", "removed" or "changed"
+    details: tuple[str, ...]  # name, class, alias changes
+    facts: tuple[FactChange, ...]
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The whole difference, grouped by entity (sources first), each group sorted by id."""
+
+    old_label: str
+    new_label: str
+    changes: tuple[NodeChange, ...]
+    old_nodes: dict[str, Node]
+    new_nodes: dict[str, Node]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes for f in c.facts if f.kind == kind)
+
+    def nodes(self, status: str, source: bool) -> int:
+        return sum(1 for c in self.changes if c.status == status and c.node.is_source == source)
+
+
+# ---------------------------------------------------------------- reading a side
+
+
+def read_side(spec: str | None, project: Path | str = ".") -> tuple[bytes, str]:
+    """The N-Triples of one side and a label for it.
+
+    Args:
+        spec: An export folder (its ``kg.nt``), an N-Triples file, a git revision (its
+            ``exports/kg.nt``), or ``None`` for the project's ``exports/kg.nt``.
+        project: The project folder (for ``None`` and git revisions).
+
+    Raises:
+        DiffError: When ``spec`` is none of these, or the revision has no export.
+    """
+    if spec is None:
+        settings = load_project(project)
+        path = settings.exports_dir / _EXPORT
+        if not path.is_file():
+            raise ConfigError(f"{display_path(path)} is missing; run 'kg build' first")
+        return path.read_bytes(), display_path(settings.exports_dir)
+    candidate = Path(spec)
+    if candidate.is_dir():
+        if not (candidate / _EXPORT).is_file():
+            raise DiffError(f"{display_path(candidate)} has no {_EXPORT}; give an export folder (one 'kg build' wrote)")
+        return (candidate / _EXPORT).read_bytes(), display_path(candidate)
+    if candidate.is_file():
+        return candidate.read_bytes(), display_path(candidate)
+    return _from_git(spec, Path(project))
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise DiffError("git is not installed; give two export folders instead") from None
+
+
+def _from_git(revision: str, project: Path) -> tuple[bytes, str]:
+    settings = load_project(project)
+    found = _git(settings.root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if found.returncode != 0 or revision.startswith("-"):
+        raise DiffError(f"'{revision}' is neither an export folder, an N-Triples file nor a git revision")
+    top = _git(settings.root, "rev-parse", "--show-toplevel").stdout.decode().strip()
+    path = (settings.exports_dir / _EXPORT).resolve().relative_to(Path(top).resolve()).as_posix()
+    shown = _git(settings.root, "show", f"{found.stdout.decode().strip()}:{path}")
+    if shown.returncode != 0:
+        raise DiffError(f"revision '{revision}' has no {path}")
+    return shown.stdout, f"{revision}:{path}"
+
+
+def parse_snapshot(ntriples: bytes) -> Snapshot:
+    """Read entities, sources and facts (with evidence) back from an export."""
+    by_subject: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    values: dict[Any, Value] = {}  # terms repeat (types, parties, places): convert each once
+    for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+        obj = quad.object
+        value = values.get(obj)
+        if value is None:
+            value = values[obj] = _value(obj)
+        by_subject[quad.subject.value][quad.predicate.value].append(value)
+    snapshot = Snapshot()
+    statements: list[dict[str, list[Value]]] = []
+    references: dict[str, dict[str, list[Value]]] = {}
+    for subject, props in by_subject.items():
+        types = [t.text for t in props.get(_TYPE, []) if t.text.startswith(_NIK)]
+        if _NIK + "Statement" in types:
+            statements.append(props)
+        elif _NIK + "Reference" in types:
+            references[subject] = props
+        elif types and _RDFS_LABEL in props:
+            snapshot.nodes[subject] = Node(
+                iri=subject,
+                id=_local_id(subject),
+                cls=min(t[len(_NIK) :] for t in types),
+                name=min(v.text for v in props[_RDFS_LABEL]),
+                aliases=tuple(sorted(v.text for v in props.get(_ALT_LABEL, []))),
+                is_source=_NIK + "sha256" in props,
+                metadata=_metadata(props) if _NIK + "sha256" in props else (),
+            )
+    skip = {_TYPE, _RDF + "subject", _RDF + "predicate", _RDF + "object", _DERIVED}
+    for props in statements:
+        about, predicate, obj = (props[_RDF + part][0] for part in ("subject", "predicate", "object"))
+        qualifiers = tuple(sorted((_short(p), v) for p, values in props.items() if p not in skip for v in values))
+        fact = Fact(about.text, _short(predicate.text), obj, qualifiers)
+        evidence = set(snapshot.facts.get(fact, frozenset()))
+        for reference in props.get(_DERIVED, []):
+            ref = references.get(reference.text, {})
+            for source in ref.get(_NIK + "statedIn", []):
+                quotes = tuple(sorted(q.text for q in ref.get(_NIK + "quote", [])))
+                evidence.add(Evidence(_local_id(source.text), quotes))
+        snapshot.facts[fact] = frozenset(evidence)
+    return snapshot
+
+
+def _metadata(props: dict[str, list[Value]]) -> tuple[tuple[str, str], ...]:
+    """A source's literal properties (title, datePublished, url, sha256 …), sorted."""
+    skip = {_TYPE, _RDFS_LABEL, _ALT_LABEL}
+    return tuple(
+        sorted((_short(p), v.text) for p, values in props.items() if p not in skip for v in values if not v.iri)
+    )
+
+
+def _value(term: Any) -> Value:
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        plain = datatype in (_RDF + "langString", "http://www.w3.org/2001/XMLSchema#string")
+        return Value(term.value, datatype=None if plain else datatype, language=term.language)
+    return Value(term.value, iri=isinstance(term, ox.NamedNode))
+
+
+def _local_id(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _short(iri: str) -> str:
+    return iri[len(_NIK) :] if iri.startswith(_NIK) else iri
+
+
+# ---------------------------------------------------------------- comparing
+
+
+def diff(old: str | None, new: str | None = None, project: Path | str = ".") -> Diff:
+    """Compare two builds.
+
+    Args:
+        old: The earlier side (see :func:`read_side`): an export folder, a file or a git revision.
+        new: The later side; ``None`` is the project's ``exports/`` (the working tree).
+        project: The project folder.
+
+    Raises:
+        DiffError: A side cannot be read.
+        ConfigError: ``new`` is ``None`` and the project has no ``exports/kg.nt``.
+    """
+    old_bytes, old_label = read_side(old, project)
+    new_bytes, new_label = read_side(new, project)
+    return compare(parse_snapshot(old_bytes), parse_snapshot(new_bytes), old_label, new_label)
+
+
+def compare(before: Snapshot, after: Snapshot, old_label: str = "old", new_label: str = "new") -> Diff:
+    """The changes from ``before`` to ``after``, grouped by subject."""
+    per_subject: dict[str, list[FactChange]] = defaultdict(list)
+    subjects = {f.subject for f in before.facts} | {f.subject for f in after.facts}
+    old_by = _by_subject(before)
+    new_by = _by_subject(after)
+    for subject in subjects:
+        per_subject[subject] = _fact_changes(
+            old_by.get(subject, {}), new_by.get(subject, {}), before.facts, after.facts
+        )
+    changes: list[NodeChange] = []
+    for iri in sorted(set(before.nodes) | set(after.nodes) | subjects):
+        old_node, new_node = before.nodes.get(iri), after.nodes.get(iri)
+        node = new_node or old_node or Node(iri, _local_id(iri), "?", _local_id(iri), (), False)
+        facts = tuple(per_subject.get(iri, []))
+        details: tuple[str, ...] = ()
+        if old_node is None and new_node is not None:
+            status = "added"
+        elif new_node is None and old_node is not None:
+            status = "removed"
+        else:
+            status, details = "changed", _node_details(old_node, new_node)
+            if not facts and not details:
+                continue
+        changes.append(NodeChange(node, status, details, facts))
+    changes.sort(key=lambda c: (not c.node.is_source, c.node.id, c.node.iri))
+    return Diff(old_label, new_label, tuple(changes), before.nodes, after.nodes)
+
+
+def _by_subject(snapshot: Snapshot) -> dict[str, dict[str, set[Fact]]]:
+    result: dict[str, dict[str, set[Fact]]] = defaultdict(lambda: defaultdict(set))
+    for fact in snapshot.facts:
+        result[fact.subject][fact.predicate].add(fact)
+    return result
+
+
+def _fact_changes(
+    old: dict[str, set[Fact]],
+    new: dict[str, set[Fact]],
+    old_evidence: dict[Fact, frozenset[Evidence]],
+    new_evidence: dict[Fact, frozenset[Evidence]],
+) -> list[FactChange]:
+    changes: list[FactChange] = []
+    for predicate in sorted(set(old) | set(new)):
+        before, after = old.get(predicate, set()), new.get(predicate, set())
+        removed, added = sorted(before - after), sorted(after - before)
+        if len(removed) == 1 and len(added) == 1:
+            changes.append(
+                FactChange(
+                    "changed",
+                    predicate,
+                    removed[0],
+                    added[0],
+                    tuple(sorted(old_evidence[removed[0]])),
+                    tuple(sorted(new_evidence[added[0]])),
+                )
+            )
+        else:
+            changes += [FactChange("removed", predicate, f, None, tuple(sorted(old_evidence[f])), ()) for f in removed]
+            changes += [FactChange("added", predicate, None, f, (), tuple(sorted(new_evidence[f]))) for f in added]
+        for fact in sorted(before & after):
+            if old_evidence[fact] != new_evidence[fact]:
+                changes.append(
+                    FactChange(
+                        "evidence",
+                        predicate,
+                        fact,
+                        fact,
+                        tuple(sorted(old_evidence[fact])),
+                        tuple(sorted(new_evidence[fact])),
+                    )
+                )
+    return changes
+
+
+def _node_details(old: Node | None, new: Node | None) -> tuple[str, ...]:
+    if old is None or new is None:
+        return ()
+    details = []
+    if old.name != new.name:
+        details.append(f"name: {old.name} → {new.name}")
+    if old.cls != new.cls:
+        details.append(f"class: {old.cls} → {new.cls}")
+    for alias in sorted(set(new.aliases) - set(old.aliases)):
+        details.append(f"new alias: {alias}")
+    for alias in sorted(set(old.aliases) - set(new.aliases)):
+        details.append(f"alias removed: {alias}")
+    before, after = dict(old.metadata), dict(new.metadata)
+    for key in sorted(set(before) | set(after)):
+        if key not in before:
+            details.append(f"new {key}: {after[key]}")
+        elif key not in after:
+            details.append(f"{key} removed (was {before[key]})")
+        elif before[key] != after[key]:
+            details.append(f"{key}: {before[key]} → {after[key]}")
+    return tuple(details)
+
+
+# ---------------------------------------------------------------- output
+
+
+def _show(value: Value, nodes: dict[str, Node]) -> str:
+    if value.iri:
+        node = nodes.get(value.text)
+        return f"{node.name} (`{node.id}`)" if node else f"<{value.text}>"
+    return value.text
+
+
+def _evidence(evidence: tuple[Evidence, ...]) -> str:
+    return "; ".join(f"{e.source}: " + " / ".join(f'"{q}"' for q in e.quotes) for e in evidence) or "no source"
+
+
+def _qualified(fact: Fact, nodes: dict[str, Node]) -> str:
+    return f"**{fact.predicate}** {_show(fact.value, nodes)}{_qualifier_text(fact, nodes)}"
+
+
+def _qualifier_text(fact: Fact, nodes: dict[str, Node]) -> str:
+    if not fact.qualifiers:
+        return ""
+    return " [" + ", ".join(f"{p} {_show(v, nodes)}" for p, v in fact.qualifiers) + "]"
+
+
+def format_markdown(result: Diff) -> str:
+    """The diff as Markdown: a summary line, then one section per entity or source."""
+    nodes = {**result.old_nodes, **result.new_nodes}
+    lines = [f"# Changes from {result.old_label} to {result.new_label}", ""]
+    lines.append(
+        f"{result.nodes('added', True)} sources added, {result.nodes('removed', True)} removed; "
+        f"{result.nodes('added', False)} entities added, {result.nodes('removed', False)} removed; "
+        f"{result.count('added')} facts added, {result.count('removed')} removed, {result.count('changed')} changed, "
+        f"{result.count('evidence')} with changed sources"
+    )
+    if not result.changes:
+        return "\n".join([*lines, "", "No changes."]) + "\n"
+    for change in result.changes:
+        node = change.node
+        kind = "source" if node.is_source else "entity"
+        status = {"added": f" — new {kind}", "removed": f" — {kind} removed", "changed": ""}[change.status]
+        lines += ["", f"## {node.name} (`{node.id}`, {node.cls}){status}"]
+        bullets = [f"- {detail}" for detail in change.details]
+        for fact in change.facts:
+            if fact.kind == "added" and fact.new:
+                bullets.append(f"- new fact {_qualified(fact.new, nodes)} — {_evidence(fact.new_evidence)}")
+            elif fact.kind == "removed" and fact.old:
+                bullets.append(f"- removed fact {_qualified(fact.old, nodes)} — was {_evidence(fact.old_evidence)}")
+            elif fact.kind == "changed" and fact.old and fact.new:
+                evidence = (
+                    _evidence(fact.new_evidence)
+                    if fact.old_evidence == fact.new_evidence
+                    else f"was {_evidence(fact.old_evidence)}; now {_evidence(fact.new_evidence)}"
+                )
+                shown = f"{_qualified(fact.old, nodes)} → {_qualified(fact.new, nodes)}"
+                if fact.old.qualifiers == fact.new.qualifiers:
+                    shown = f"**{fact.predicate}** {_show(fact.old.value, nodes)} → {_show(fact.new.value, nodes)}"
+                    shown += _qualifier_text(fact.new, nodes)
+                bullets.append(f"- changed {shown} — {evidence}")
+            elif fact.new:
+                gained = tuple(e for e in fact.new_evidence if e not in fact.old_evidence)
+                lost = tuple(e for e in fact.old_evidence if e not in fact.new_evidence)
+                parts = [f"new source {_evidence(gained)}"] if gained else []
+                parts += [f"source removed {_evidence(lost)}"] if lost else []
+                bullets.append(f"- {_qualified(fact.new, nodes)}: {'; '.join(parts)}")
+        if bullets:
+            lines += ["", *bullets]
+    return "\n".join(lines) + "\n"
+
+
+def _fact_json(fact: Fact | None) -> dict[str, Any] | None:
+    if fact is None:
+        return None
+    return {
+        "property": fact.predicate,
+        "value": _value_json(fact.value),
+        "qualifiers": [{"property": p, "value": _value_json(v)} for p, v in fact.qualifiers],
+    }
+
+
+def _value_json(value: Value) -> dict[str, Any]:
+    if value.iri:
+        return {"iri": value.text, "id": _local_id(value.text)}
+    out: dict[str, Any] = {"literal": value.text}
+    if value.language:
+        out["language"] = value.language
+    if value.datatype:
+        out["datatype"] = value.datatype
+    return out
+
+
+def _evidence_json(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    return [{"source": e.source, "quotes": list(e.quotes)} for e in evidence]
+
+
+def as_json(result: Diff) -> dict[str, Any]:
+    """The diff as a JSON-ready dictionary (sorted, so the same diff gives the same text)."""
+    return {
+        "old": result.old_label,
+        "new": result.new_label,
+        "summary": {
+            "sources_added": result.nodes("added", True),
+            "sources_removed": result.nodes("removed", True),
+            "entities_added": result.nodes("added", False),
+            "entities_removed": result.nodes("removed", False),
+            "facts_added": result.count("added"),
+            "facts_removed": result.count("removed"),
+            "facts_changed": result.count("changed"),
+            "facts_with_changed_sources": result.count("evidence"),
+        },
+        "changes": [
+            {
+                "id": c.node.id,
+                "iri": c.node.iri,
+                "name": c.node.name,
+                "class": c.node.cls,
+                "kind": "source" if c.node.is_source else "entity",
+                "status": c.status,
+                "details": list(c.details),
+                "facts": [
+                    {
+                        "change": f.kind,
+                        "old": _fact_json(f.old),
+                        "new": _fact_json(f.new),
+                        "old_sources": _evidence_json(f.old_evidence),
+                        "new_sources": _evidence_json(f.new_evidence),
+                    }
+                    for f in c.facts
+                ],
+            }
+            for c in result.changes
+        ],
+    }

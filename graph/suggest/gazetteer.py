@@ -1,0 +1,94 @@
+"""Find registry entities in a text by name and alias, with German inflection.
+
+"Regionalverband Ruhr" is also found as "des Regionalverbandes Ruhr", "Kommunales
+Integrationszentrum" as "dem Kommunalen Integrationszentrum", "Wuppertal" as
+"Wuppertals" and "Wuppertaler". People are matched by their names and aliases with
+at most a genitive ``s``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.suggest.model import EntityRef, Mention
+
+_ENDINGS = "(?:e|en|es|er|em|ern|ens|s|n)?"
+_INFLECTED = re.compile(r"^(.{3,}?)(?:es|en|er|em|e)$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One name or alias of one entity, compiled."""
+
+    entity: EntityRef
+    category: str
+    form: str
+    pattern: re.Pattern[str]
+
+
+def _token_pattern(token: str, person: bool, last: bool) -> str:
+    if person or len(token) <= 3 or not token[0].isalpha() or token.isupper() or any(c.isdigit() for c in token):
+        return re.escape(token) + ("s?" if person and token[0].isupper() else "")
+    if last:  # a noun or name: endings are added ("Kreises", "Wuppertals", "Hattinger")
+        forms = [re.escape(token) + "(?:s|es|er|ern|n|en)?"]
+        if token.endswith("en"):
+            forms.append(re.escape(token[:-2]) + "er")
+        return "(?:" + "|".join(forms) + ")"
+    match = _INFLECTED.match(token)
+    stem = match.group(1) if match else token
+    body = re.escape(stem) + _ENDINGS  # an adjective: "Kommunales", "Kommunalen", "Schwelmer"
+    return f"[{body[0].upper()}{body[0].lower()}]{body[1:]}" if body[0].isalpha() else body
+
+
+def compile_form(form: str, person: bool) -> re.Pattern[str]:
+    """The pattern that finds ``form`` and its inflected forms as whole words."""
+    tokens = form.split()
+    body = r"\s+".join(_token_pattern(t, person, i == len(tokens) - 1) for i, t in enumerate(tokens))
+    return re.compile(rf"(?<![\w-]){body}(?!\w)")
+
+
+class Gazetteer:
+    """Names and aliases of known entities, by category."""
+
+    def __init__(self, entities: list[tuple[EntityRef, str, tuple[str, ...]]]) -> None:
+        """Index ``(entity, category, aliases)`` triples."""
+        self.entries: list[Entry] = []
+        self.by_id: dict[str, tuple[EntityRef, str]] = {}
+        for entity, category, aliases in entities:
+            self.by_id[entity.id] = (entity, category)
+            for form in dict.fromkeys((entity.name, *aliases)):
+                pattern = compile_form(form, category == "person")
+                self.entries.append(Entry(entity, category, form, pattern))
+
+    def category(self, entity_id: str) -> str | None:
+        """The category of a known entity."""
+        found = self.by_id.get(entity_id)
+        return found[1] if found else None
+
+    def find(self, text: str, start: int = 0, skip: frozenset[str] = frozenset({"post"})) -> list[Mention]:
+        """Every mention in ``text[start:]``: longest first, no overlaps, in text order."""
+        found: list[Mention] = []
+        for entry in self.entries:
+            if entry.category in skip:
+                continue
+            for match in entry.pattern.finditer(text, start):
+                found.append(Mention(entry.entity, match.start(), match.end(), match.group()))
+        return select(found)
+
+    def people(self) -> list[EntityRef]:
+        """The known people."""
+        return [e for e, c in self.by_id.values() if c == "person"]
+
+    def posts(self) -> list[EntityRef]:
+        """The known posts (offices)."""
+        return [e for e, c in self.by_id.values() if c == "post"]
+
+
+def select(mentions: list[Mention]) -> list[Mention]:
+    """Keep the longest of overlapping mentions (the earlier one on a tie), in text order."""
+    chosen: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start, not m.entity.known)):
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: m.start)

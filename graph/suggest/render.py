@@ -1,0 +1,121 @@
+"""Write suggestions as fact entries in the curation format, ready to paste under ``facts:``.
+
+New entities are declared (``id``, ``type``, ``name``) by the first entry about them.
+An entry whose subject could not be told, or that needs a new entity no entry
+declares, is printed commented out with a note: pasting the output as it is keeps
+an article valid.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.quotes import normalize
+from graph.suggest.model import EntityRef, Suggestion, Suggestions, Value
+
+_PLAIN = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*|\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2})?)?)?|-?\d+(?:\.\d+)?)$")
+_IDS = frozenset({"subject", "id", "type"})
+
+
+def scalar(value: Value, key: str = "") -> str:
+    """A YAML scalar: ids, dates and numbers plain, text single-quoted."""
+    text = str(value)
+    if isinstance(value, int | float) or (_PLAIN.match(text) and key not in ("name", "quote", "text", "jobTitle")):
+        return text
+    if key in _IDS:
+        return text
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _entry(item: Suggestion, declare: bool) -> list[str]:
+    lines = []
+    if declare:
+        lines += [
+            f"- id: {item.subject.id}",
+            f"  type: {item.subject.type}",
+            f"  name: {scalar(item.subject.name, 'name')}",
+        ]
+    else:
+        lines.append(f"- subject: {item.subject.id}")
+    lines.append(f"  quote: {scalar(normalize(item.quote), 'quote')}")
+    if item.note:
+        lines.append(f"  note: {scalar(item.note, 'note')}")
+    for key, value in item.claims:
+        lines.append(f"  {key}: {scalar(value, key)}")
+    if item.qualifiers:
+        lines.append("  qualifiers:")
+        lines += [f"    {key}: {scalar(value, key)}" for key, value in item.qualifiers]
+    return lines
+
+
+def _needs(item: Suggestion) -> list[EntityRef]:
+    new = [e for e in item.objects if not e.known]
+    if not item.subject.known:
+        new.append(item.subject)
+    return new
+
+
+def plan(result: Suggestions) -> list[tuple[Suggestion, bool, bool]]:
+    """Each suggestion with whether it declares its subject and whether it is printed live."""
+    live = [s.complete for s in result.suggestions]
+    while True:
+        declared = {s.subject.id for s, ok in zip(result.suggestions, live, strict=True) if ok and not s.subject.known}
+        changed = False
+        for index, item in enumerate(result.suggestions):
+            if live[index] and any(e.id not in declared for e in _needs(item)):
+                live[index] = False
+                changed = True
+        if not changed:
+            break
+    seen: set[str] = set()
+    planned = []
+    for item, ok in zip(result.suggestions, live, strict=True):
+        declare = ok and not item.subject.known and item.subject.id not in seen
+        if declare:
+            seen.add(item.subject.id)
+        planned.append((item, declare, ok))
+    return planned
+
+
+def render(result: Suggestions, label: str) -> str:
+    """The suggestions as YAML fact entries (indented for an article's ``facts:`` list).
+
+    Args:
+        result: What :func:`graph.suggest.suggest` found.
+        label: How the text is named in the header comment.
+    """
+    planned = plan(result)
+    new = {e.id: e for item, _, _ in planned for e in _needs(item)}
+    undeclared = sorted(e for e in new if not any(d and i.subject.id == e for i, d, _ in planned))
+    known = sorted({m.entity.id for m in result.mentions if m.entity.known})
+    out = [
+        f"  # kg suggest {label} (sha256 {result.sha256[:12]}…): {sum(ok for _, _, ok in planned)} entries,",
+        f"  # {sum(not ok for _, _, ok in planned)} more commented out. Check each against the text before keeping it.",
+    ]
+    if result.source_id is None:
+        out.append("  # No article in sources/articles has this text's SHA-256: run kg add-source first.")
+    if known:
+        out.append("  # Registry entities named: " + ", ".join(known))
+    if undeclared:
+        out.append("  # New entities used below but declared by no entry (add them to sources/entities.yaml):")
+        for entity_id in undeclared:
+            entity = new[entity_id]
+            out.append(f"  #   - {{id: {entity.id}, type: {entity.type}, name: {scalar(entity.name, 'name')}}}")
+    for prop, value, quote in result.source_claims:
+        out.append(f"  # For the source block: {prop}: {scalar(value, prop)}   (from '{quote}')")
+    for item, declare, ok in planned:
+        out.append("")
+        out.append(f"  # {item.kind}")
+        lines = _entry(item, declare)
+        if not ok:
+            lines = ["# " + line for line in lines]
+        out += ["  " + line for line in lines]
+    return "\n".join(out) + "\n"
+
+
+def commented(rendered: str) -> str:
+    """The rendered entries with every line commented out, for ``--append``."""
+    return "".join(
+        line if line.lstrip().startswith("#") or not line.strip() else "  # " + line[2:]
+        for line in rendered.splitlines(True)
+    )

@@ -1,0 +1,393 @@
+"""Put the rules together: from a text (and the project's registry) to suggestions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from graph.suggest import numbers, people, places, speech
+from graph.suggest.gazetteer import Gazetteer, select
+from graph.suggest.lexicon import lexicon
+from graph.suggest.model import EntityRef, Mention, Suggestion, Suggestions, Value
+from graph.suggest.text import Sentence, clip, sentences, slug, split_header
+
+_PLACE_TYPES = ("City", "District", "State", "Locality", "Region", "Country", "Municipality")
+_CATEGORY_ROOTS = (
+    ("person", "Person"),
+    ("party", "PoliticalParty"),
+    ("post", "Post"),
+    ("place", "Place"),
+    ("organisation", "Organization"),
+    ("event", "Event"),
+    ("programme", "Programme"),
+)
+
+
+def category_of(type_name: str, ancestors: dict[str, frozenset[str]]) -> str:
+    """people, party, post, place, organisation, event, programme or other, from the ontology."""
+    names = ancestors.get(type_name, frozenset({type_name}))
+    for category, root in _CATEGORY_ROOTS:
+        if root in names:
+            return category
+    return "other"
+
+
+def suggest(
+    text: str,
+    registry: list[tuple[EntityRef, tuple[str, ...]]],
+    ancestors: dict[str, frozenset[str]],
+    source_id: str | None = None,
+) -> Suggestions:
+    """Find candidate facts in ``text``.
+
+    Args:
+        text: The article text, with or without a header block.
+        registry: Known entities with their aliases.
+        ancestors: Class name to the names of it and its superclasses (from the ontology).
+        source_id: The id of the source the text belongs to, when it is registered.
+
+    Returns:
+        Mentions and candidate fact entries, in text order.
+    """
+    header, body = split_header(text)
+    gazetteer = Gazetteer([(e, category_of(e.type, ancestors), a) for e, a in registry])
+    parts = sentences(text, body)
+    found = places.find_entities(text, body, gazetteer)
+    found = people.find_people(text, body, found, gazetteer)
+    found = select(found + _credits(text, body, gazetteer))
+    local = places.local_place(found, {})
+    result: list[Suggestion] = []
+    result += people.office_suggestions(text, parts, found, gazetteer, local)
+    result += _venues(text, parts, found)
+    amounts = _amounts(text, body, parts, found, local)
+    result += amounts
+    result += _dates(text, body, parts, found, amounts, ancestors)
+    result += _quotes(text, body, parts, found, gazetteer)
+    source_claims: list[tuple[str, Value, str]] = []
+    for match in re.finditer(r"(?m)^(?:Foto|Fotos|Bild): (.+?)\s*$", text):
+        person = next((m for m in found if m.start == match.start(1)), None)
+        if person and people.gazetteer_category(person.entity, gazetteer) == "person":
+            subject = EntityRef(source_id or "SOURCE", "SourceDocument", "", known=True)
+            result.append(
+                Suggestion(
+                    "people",
+                    subject,
+                    (("photographer", person.entity.id),),
+                    match.group(),
+                    match.start(),
+                    match.end(),
+                    complete=source_id is not None,
+                    objects=(person.entity,),
+                )
+            )
+    if "Date" in header:
+        date = numbers.find_dates(header["Date"], 0)
+        if date and date[0].value:
+            source_claims.append(("datePublished", date[0].value, f"Date: {header['Date']}"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    ordered = sorted(_unique_ids(result), key=lambda s: (s.start, s.end, s.kind, s.claims))
+    return Suggestions(text, digest, source_id, tuple(found), tuple(ordered), tuple(source_claims))
+
+
+def suggest_file(path: Path, project: Path | str = ".") -> Suggestions:
+    """Suggest facts for a text file, with the registry and ontology of ``project``.
+
+    Raises:
+        KGError: When the text cannot be read or the project is broken.
+    """
+    from graph.errors import ConfigError, Problem
+    from graph.ontology import load_ontology
+    from graph.project import load_project
+    from graph.sources import read_sources
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {path} as UTF-8 text: {error}") from error
+    settings = load_project(project)
+    ontology = load_ontology(settings.ontology_dir)
+    problems: list[Problem] = []
+    declarations = read_sources(settings.sources_dir, problems)
+    registry = [(EntityRef(e.id, e.type, e.name, True), e.aliases) for e in declarations.registry]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    source_id = next((a.source.id for a in declarations.articles if _claim(a.source.claims, "sha256") == digest), None)
+    return suggest(text, registry, class_ancestors(ontology), source_id)
+
+
+def _claim(claims: object, name: str) -> object:
+    return next((c.value for c in claims if c.property == name), None)  # type: ignore[attr-defined]
+
+
+def class_ancestors(ontology: object) -> dict[str, frozenset[str]]:
+    """Class name to the local names of it and its ancestors in our namespace."""
+    from graph.namespace import NIK
+
+    prefix = str(NIK)
+    return {
+        name: frozenset(str(a)[len(prefix) :] for a in info.ancestors if str(a).startswith(prefix))
+        for name, info in ontology.classes.items()  # type: ignore[attr-defined]
+    }
+
+
+def _sentence_of(parts: list[Sentence], offset: int) -> Sentence | None:
+    return next((s for s in parts if s.start <= offset < s.end), None)
+
+
+def _credits(text: str, body: int, gazetteer: Gazetteer) -> list[Mention]:
+    """ "Foto: Jürgen Theobald": a photographer's name (a new Person when not known)."""
+    known = {e.name.casefold(): e for e in gazetteer.people()}
+    result = []
+    for match in re.finditer(rf"(?m)^(?:Foto|Fotos|Bild): ({people.NAME})\s*$", text[body:]):
+        name = match.group(1)
+        entity = known.get(name.casefold()) or EntityRef(slug(name), "Person", name, False)
+        result.append(Mention(entity, body + match.start(1), body + match.end(1), name))
+    return result
+
+
+def _venues(text: str, parts: list[Sentence], found: list[Mention]) -> list[Suggestion]:
+    """A venue "in <Ort>" or "<Ort>er Kreishaus": containedInPlace."""
+    result = []
+    for mention in found:
+        if mention.entity.type != "Venue":
+            continue
+        place = next(
+            (
+                m
+                for m in found
+                if m.entity.type in _PLACE_TYPES
+                and (m.start == mention.start or re.fullmatch(r",? in ", text[mention.end : m.start]))
+            ),
+            None,
+        )
+        if place is not None:
+            start, end = mention.start, max(mention.end, place.end)
+            result.append(
+                Suggestion(
+                    "places",
+                    mention.entity,
+                    (("containedInPlace", place.entity.id),),
+                    text[start:end],
+                    start,
+                    end,
+                    objects=(place.entity,),
+                )
+            )
+    return result
+
+
+def _amounts(
+    text: str, body: int, parts: list[Sentence], found: list[Mention], local: EntityRef | None
+) -> list[Suggestion]:
+    """Money as FundingCommitment, percentages and counts as Statistic."""
+    result = []
+    inside = [(m.start, m.end) for m in found]
+    for number in numbers.find_numbers(text, body):
+        if any(s <= number.start < e for s, e in inside):
+            continue
+        sentence = _sentence_of(parts, number.start)
+        if sentence is None:
+            continue
+        start, end = clip(text, sentence.start, sentence.end)
+        if not start <= number.start < end:
+            start, end = clip(text, number.start, sentence.end)
+        value = _number(number.value)
+        qualifiers: tuple[tuple[str, Value], ...] = (
+            (("approximation", number.approximation),) if number.approximation else ()
+        )
+        words = text[number.start : number.end]
+        if number.kind == "money":
+            assert number.currency is not None
+            entity = EntityRef(
+                slug(f"mittel {_short(value)} {number.currency}"), "FundingCommitment", f"{words}", False
+            )
+            claims: tuple[tuple[str, Value], ...] = (("amount", value), ("currency", number.currency))
+            result.append(
+                Suggestion("amounts", entity, claims, text[start:end], start, end, qualifiers, declares=(entity,))
+            )
+            continue
+        about = next(
+            (m.entity for m in found if sentence.start <= m.start < sentence.end and m.entity.type in _PLACE_TYPES),
+            local,
+        )
+        if number.kind == "percent":
+            unit = "percent"
+            variable = _after(text, number.end, sentence.end) or "Anteil"
+        else:
+            assert number.noun is not None
+            unit = next(
+                (u for u, nouns in lexicon().data["units"].items() if number.noun.split()[-1] in nouns), number.noun
+            )
+            variable = number.noun
+        entity = EntityRef(slug(f"{variable} {_short(value)}"), "Statistic", f"{words}", False)
+        claims = (("value", value), ("unitText", unit), ("variableMeasured", variable))
+        objects: tuple[EntityRef, ...] = ()
+        if about is not None:
+            claims += (("observationAbout", about.id),)
+            objects = (about,)
+        result.append(
+            Suggestion(
+                "amounts",
+                entity,
+                claims,
+                text[start:end],
+                start,
+                end,
+                qualifiers,
+                note=None if about is not None else "observationAbout: what does the number describe?",
+                complete=about is not None,
+                objects=objects,
+                declares=(entity,),
+            )
+        )
+    return result
+
+
+def _after(text: str, start: int, end: int) -> str:
+    words = re.match(r"\s*([^,.;:()]*)", text[start:end])
+    phrase = " ".join(words.group(1).split()[:5]) if words else ""
+    return phrase
+
+
+def _number(value: Decimal) -> Value:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _short(value: Value) -> str:
+    return str(value).replace(".", "-")
+
+
+def _dates(
+    text: str,
+    body: int,
+    parts: list[Sentence],
+    found: list[Mention],
+    amounts: list[Suggestion],
+    ancestors: dict[str, frozenset[str]],
+) -> list[Suggestion]:
+    """Each date with the event, programme, organisation or commitment of its sentence."""
+    lex = lexicon()
+    result = []
+    inside = [(m.start, m.end) for m in found]
+    for date in numbers.find_dates(text, body):
+        if any(s <= date.start < e for s, e in inside):
+            continue
+        sentence = _sentence_of(parts, date.start)
+        if sentence is None:
+            continue
+        start, end = clip(text, sentence.start, sentence.end)
+        if not start <= date.start < end:
+            start, end = clip(text, date.start, sentence.end)
+        in_sentence = [m for m in found if sentence.start <= m.start < sentence.end]
+        founding = any(w in sentence.text for w in lex.words("founding_words"))
+        events = [m.entity for m in in_sentence if category_of(m.entity.type, ancestors) == "event"]
+        programmes = [m.entity for m in in_sentence if category_of(m.entity.type, ancestors) == "programme"]
+        organisations = [m.entity for m in in_sentence if category_of(m.entity.type, ancestors) == "organisation"]
+        money = [a.subject for a in amounts if a.start == start and a.subject.type == "FundingCommitment"]
+        subject: EntityRef | None
+        if founding and organisations and not events:
+            subject, prop = organisations[0], "foundingDate"
+        elif events:
+            subject, prop = events[0], "startDate"
+        elif money:
+            subject, prop = money[0], "startDate"
+        elif programmes:
+            subject, prop = programmes[0], "startDate"
+        else:
+            subject, prop = None, "foundingDate" if founding else "startDate"
+        if date.bound == "end":
+            prop = "endDate"
+        claims: list[tuple[str, Value]] = []
+        qualifiers: list[tuple[str, Value]] = []
+        if date.value is None:
+            claims.append(("dateDescription", date.words))
+        else:
+            claims.append((prop, date.value))
+            if date.end_value:
+                claims.append(("endDate", date.end_value))
+            if date.words.strip() != date.value and not re.fullmatch(r"(?:am |vom )?[\d. ]+\w+ \d{4}", date.words):
+                target = qualifiers if prop == "foundingDate" else claims
+                target.append(("dateDescription", date.words))
+        if subject is None:
+            subject = EntityRef("SUBJECT", "Entity", "", known=True)
+        result.append(
+            Suggestion(
+                "dates",
+                subject,
+                tuple(claims),
+                text[start:end],
+                start,
+                end,
+                tuple(qualifiers),
+                note=None if subject.id != "SUBJECT" else "what is dated here? put its id as subject",
+                complete=subject.id != "SUBJECT",
+            )
+        )
+    return result
+
+
+def _quotes(
+    text: str, body: int, parts: list[Sentence], found: list[Mention], gazetteer: Gazetteer
+) -> list[Suggestion]:
+    speakers = [m for m in found if people.gazetteer_category(m.entity, gazetteer) == "person"]
+    result = []
+    for quote in speech.find_quotes(text, body, parts, speakers):
+        speaker = quote.speaker.entity
+        surname = speaker.name.split()[-1]
+        opening = " ".join(quote.text.split()[:6])
+        entity = EntityRef(
+            slug(f"{surname} {' '.join(quote.text.split()[:4])}"),
+            "DirectQuote",
+            f"{surname}: „{opening}{' …' if len(quote.text.split()) > 6 else ''}“",
+            False,
+        )
+        start, end = clip(text, quote.start, quote.end)
+        claims: tuple[tuple[str, Value], ...] = (("spokenBy", speaker.id), ("text", quote.text))
+        result.append(
+            Suggestion(
+                "quotes",
+                entity,
+                claims,
+                text[start:end],
+                start,
+                end,
+                note="speaker read from an earlier sentence" if quote.inferred else None,
+                objects=(speaker,),
+                declares=(entity,),
+            )
+        )
+    return result
+
+
+def _unique_ids(items: list[Suggestion]) -> list[Suggestion]:
+    """Drop repeats (same subject, claims and quote); make proposed ids unique (-2, -3, ...)."""
+    seen: dict[str, int] = {}
+    result = []
+    repeated: set[tuple[str, tuple[tuple[str, Value], ...], str]] = set()
+    for item in sorted(items, key=lambda s: (s.start, s.end, s.kind)):
+        key = (item.subject.id if not item.declares else "", item.claims, item.quote)
+        if key in repeated:
+            continue
+        repeated.add(key)
+        if item.declares:
+            entity = item.declares[0]
+            count = seen.get(entity.id, 0) + 1
+            seen[entity.id] = count
+            if count > 1:
+                entity = EntityRef(f"{entity.id}-{count}", entity.type, entity.name, False)
+                item = Suggestion(
+                    item.kind,
+                    entity,
+                    item.claims,
+                    item.quote,
+                    item.start,
+                    item.end,
+                    item.qualifiers,
+                    item.note,
+                    item.complete,
+                    item.objects,
+                    (entity,),
+                )
+        result.append(item)
+    return result

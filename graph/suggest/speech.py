@@ -1,0 +1,64 @@
+"""Direct quotes and their speakers.
+
+A quote is text in „…“, "…", “…” or »…« of at least four words (shorter ones are
+names or scare quotes). Its speaker is, in this order: the first person named after
+it in the same sentence ("…“, sagte Güler"; "…“ – mit dieser Frage machte Landrat
+Olaf Schade …"), the last person named before it in the same sentence ("Brux betonte:
+„…“"), or the last person named before it in the text (a quote that continues a
+speaker's paragraph; the entry says so in its note).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.suggest.model import Mention
+from graph.suggest.text import Sentence
+
+_QUOTES = re.compile(r"„([^“„\n]+)“|\"([^\"\n]+)\"|“([^”“\n]+)”|»([^«\n]+)«")
+
+
+@dataclass(frozen=True)
+class QuoteFound:
+    """A direct quote, its speaker mention, and the span that backs both."""
+
+    text: str
+    speaker: Mention
+    start: int
+    end: int
+    inferred: bool  # the speaker comes from an earlier sentence
+
+
+def find_quotes(text: str, start: int, sentences: list[Sentence], people: list[Mention]) -> list[QuoteFound]:
+    """Every direct quote with a speaker."""
+    found: list[QuoteFound] = []
+    for match in _QUOTES.finditer(text, start):
+        words = next(g for g in match.groups() if g is not None).strip()
+        lower = [w for w in words.split() if w[:1].islower() and w not in ("und", "oder")]
+        if len(words.split()) < 4 or len(lower) < 2:
+            continue
+        first = next((s for s in sentences if s.start <= match.start() < s.end), None)
+        last = next((s for s in sentences if s.start < match.end() <= s.end), None)
+        if first is None or last is None:
+            continue
+        after = [p for p in people if match.end() <= p.start < last.end]
+        before = [p for p in people if first.start <= p.start and p.end <= match.start()]
+        tail = text[match.end() : last.end]
+        if after and re.match(r"\s*[,–-]", tail):
+            speaker = after[0]
+            span = (match.start(), speaker.end)
+            inferred = False
+        elif before:
+            speaker = before[-1]
+            span = (speaker.start, match.end())
+            inferred = False
+        else:
+            earlier = [p for p in people if p.end <= first.start]
+            if not earlier:
+                continue
+            speaker = earlier[-1]
+            span = (match.start(), match.end())
+            inferred = True
+        found.append(QuoteFound(words, speaker, span[0], span[1], inferred))
+    return found

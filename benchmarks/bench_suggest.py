@@ -25,11 +25,15 @@ from graph.suggest.evaluate import evaluate, table  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--texts", type=Path, default=Path(os.environ.get("KG_TEXTS", ROOT.parent / "shared" / "seeds")))
+    parser.add_argument(
+        "--texts", type=Path, default=Path(os.environ.get("KG_TEXTS", ROOT.parent / "shared" / "seeds"))
+    )
     parser.add_argument("--with-registry", action="store_true", help="keep the whole registry")
     args = parser.parse_args()
     scores = evaluate(ROOT, args.texts, leave_out=not args.with_registry)
-    print(f"{len(scores)} articles; registry {'complete' if args.with_registry else 'without what only the article uses'}")
+    print(
+        f"{len(scores)} articles; registry {'complete' if args.with_registry else 'without what only the article uses'}"
+    )
     print(table(scores))
 
 

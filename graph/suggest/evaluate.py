@@ -97,7 +97,10 @@ def evaluate(project: Path | str, texts: Path, leave_out: bool = True) -> dict[s
         if source.sha256 not in raw_texts:
             continue
         registry = [
-            (EntityRef(e.id, dataset.ontology.class_of(e.cls).name, str(e.name), True), tuple(str(a) for a in e.aliases))
+            (
+                EntityRef(e.id, dataset.ontology.class_of(e.cls).name, str(e.name), True),
+                tuple(str(a) for a in e.aliases),
+            )
             for e in sorted(dataset.entities.values(), key=lambda e: e.id)
             if e.id in registry_ids and not (leave_out and used_by.get(e.id, set()) <= {source.id})
         ]
@@ -152,8 +155,14 @@ def _score(result: Suggestions, facts: list, by_iri: dict, dataset: object, ance
             quotes.append((by_iri.get(fact.object), quoted))
     scores: dict[str, Score] = {}
     suggested_entities: dict[str, list[EntityRef]] = {k: [] for k in KINDS}
-    for entity in [m.entity for m in result.mentions] + [e for s in result.suggestions for e in (s.subject, *s.objects)]:
-        kind = "parties" if category_of(entity.type, ancestors) == "party" else _ENTITY_KINDS.get(category_of(entity.type, ancestors))
+    for entity in [m.entity for m in result.mentions] + [
+        e for s in result.suggestions for e in (s.subject, *s.objects)
+    ]:
+        kind = (
+            "parties"
+            if category_of(entity.type, ancestors) == "party"
+            else _ENTITY_KINDS.get(category_of(entity.type, ancestors))
+        )
         if kind and entity not in suggested_entities[kind]:
             suggested_entities[kind].append(entity)
     for kind in ("people", "organisations", "places"):
@@ -170,9 +179,7 @@ def _score(result: Suggestions, facts: list, by_iri: dict, dataset: object, ance
 
     scores["parties"] = _pairs(party_claims, parties, party_hit)
 
-    office_claims = [
-        (s.subject, p, str(v)) for s in result.suggestions for p, v in s.claims if p in OFFICE_PROPERTIES
-    ]
+    office_claims = [(s.subject, p, str(v)) for s in result.suggestions for p, v in s.claims if p in OFFICE_PROPERTIES]
     from graph.suggest.lexicon import lexicon
 
     def office_hit(claim: tuple[EntityRef, str, str], item: tuple) -> bool:  # type: ignore[type-arg]
@@ -227,7 +234,10 @@ def _pairs(claims: list, items: list, hit: object) -> Score:  # type: ignore[typ
 
 def table(scores: dict[str, dict[str, Score]]) -> str:
     """A Markdown table: per kind, curated items covered (recall) and suggestions wrong (precision)."""
-    lines = ["| kind | curated | covered | recall | suggested | wrong | precision |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| kind | curated | covered | recall | suggested | wrong | precision |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for kind in KINDS:
         total = Score(0, 0, 0, 0)
         for per_kind in scores.values():

@@ -83,9 +83,10 @@ def suggest(
                 )
             )
     if "Date" in header:
-        date = numbers.find_dates(header["Date"], 0)
-        if date and date[0].value:
-            source_claims.append(("datePublished", date[0].value, f"Date: {header['Date']}"))
+        iso = re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", header["Date"])
+        date = [iso.group()] if iso else [d.value for d in numbers.find_dates(header["Date"], 0) if d.value]
+        if date:
+            source_claims.append(("datePublished", date[0], f"Date: {header['Date']}"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     ordered = sorted(_unique_ids(result), key=lambda s: (s.start, s.end, s.kind, s.claims))
     return Suggestions(text, digest, source_id, tuple(found), tuple(ordered), tuple(source_claims))

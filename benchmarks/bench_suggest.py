@@ -29,12 +29,20 @@ def main() -> None:
         "--texts", type=Path, default=Path(os.environ.get("KG_TEXTS", ROOT.parent / "shared" / "seeds"))
     )
     parser.add_argument("--with-registry", action="store_true", help="keep the whole registry")
+    parser.add_argument("--details", action="store_true", help="list what was missed and what was wrong")
     args = parser.parse_args()
     scores = evaluate(ROOT, args.texts, leave_out=not args.with_registry)
     print(
         f"{len(scores)} articles; registry {'complete' if args.with_registry else 'without what only the article uses'}"
     )
     print(table(scores))
+    if args.details:
+        for source, per_kind in scores.items():
+            for kind, score in per_kind.items():
+                for item in score.missed:
+                    print(f"{source} {kind} MISSED {item}")
+                for item in score.wrongs:
+                    print(f"{source} {kind} WRONG {item}")
 
 
 if __name__ == "__main__":

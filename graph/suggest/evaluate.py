@@ -41,15 +41,22 @@ _ENTITY_KINDS = {"person": "people", "place": "places", "organisation": "organis
 
 @dataclass(frozen=True)
 class Score:
-    """Counts for one kind: curated items, how many are covered, suggestions, how many wrong."""
+    """Counts for one kind: curated items, how many are covered, suggestions, how many wrong.
+
+    ``missed`` and ``wrongs`` describe the curated items not covered and the wrong
+    suggestions, for reading (not part of the counts' arithmetic).
+    """
 
     curated: int
     covered: int
     suggested: int
     wrong: int
+    missed: tuple[str, ...] = ()
+    wrongs: tuple[str, ...] = ()
 
     def __add__(self, other: Score) -> Score:
-        return Score(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
+        counts = (a + b for a, b in zip(self.astuple(), other.astuple(), strict=True))
+        return Score(*counts, self.missed + other.missed, self.wrongs + other.wrongs)  # type: ignore[call-arg]
 
     def astuple(self) -> tuple[int, int, int, int]:
         return (self.curated, self.covered, self.suggested, self.wrong)
@@ -168,11 +175,11 @@ def _score(result: Suggestions, facts: list, by_iri: dict, dataset: object, ance
     for kind in ("people", "organisations", "places"):
         curated = curated_entities[kind]
         proposed = suggested_entities[kind]
-        covered = sum(any(same(s, c) for s in proposed) for c in curated)
-        wrong = sum(not any(same(s, c) for c in curated) for s in proposed)
-        scores[kind] = Score(len(curated), covered, len(proposed), wrong)
+        missed = tuple(c.id for c in curated if not any(same(s, c) for s in proposed))  # type: ignore[attr-defined]
+        wrongs = tuple(f"{s.id} ({s.name})" for s in proposed if not any(same(s, c) for c in curated))
+        scores[kind] = Score(len(curated), len(curated) - len(missed), len(proposed), len(wrongs), missed, wrongs)
 
-    party_claims = [(s.subject, v) for s in result.suggestions for p, v in s.claims if p == "memberOf"]
+    party_claims = [(s.subject, v) for s in result.suggestions if s.kind == "parties" for p, v in s.claims]
 
     def party_hit(claim: tuple[EntityRef, object], item: tuple[object, object]) -> bool:
         return same(claim[0], item[0]) and (claim[1] == item[1].id or str(claim[1]) in names(item[1]))  # type: ignore[attr-defined]
@@ -227,9 +234,14 @@ def _score(result: Suggestions, facts: list, by_iri: dict, dataset: object, ance
 
 
 def _pairs(claims: list, items: list, hit: object) -> Score:  # type: ignore[type-arg]
-    covered = sum(any(hit(c, i) for c in claims) for i in items)  # type: ignore[operator]
-    wrong = sum(not any(hit(c, i) for i in items) for c in claims)  # type: ignore[operator]
-    return Score(len(items), covered, len(claims), wrong)
+    missed = tuple(_show(i) for i in items if not any(hit(c, i) for c in claims))  # type: ignore[operator]
+    wrongs = tuple(_show(c) for c in claims if not any(hit(c, i) for i in items))  # type: ignore[operator]
+    return Score(len(items), len(items) - len(missed), len(claims), len(wrongs), missed, wrongs)
+
+
+def _show(item: tuple) -> str:  # type: ignore[type-arg]
+    parts = [getattr(p, "id", None) or (str(p) if not isinstance(p, list | set) else "") for p in item]
+    return " ".join(p for p in parts if p)
 
 
 def table(scores: dict[str, dict[str, Score]]) -> str:

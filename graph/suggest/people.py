@@ -37,6 +37,7 @@ class _Titled:
     title: str
     start: int  # where the phrase starts (possessive or title)
     end: int  # where it ends (name, bracket or apposition)
+    title_end: int  # where the title word ends
 
 
 def _clean_name(name: str) -> tuple[str, str | None]:
@@ -105,17 +106,17 @@ def titled(text: str, mention: Mention, sentence: Sentence) -> list[_Titled]:
     if match and lex.title_class(match.group(2)):
         possessive = match.group(1) and match.group(1) not in lex.not_names
         phrase_start = sentence.start + (match.start(1) if possessive else match.start(2))
-        result.append(_Titled(mention, match.group(2), phrase_start, end))
+        result.append(_Titled(mention, match.group(2), phrase_start, end, sentence.start + match.end(2)))
     if bracket:
         inner = bracket.group(1).split(",")[0].strip()
         word = inner.split()[0] if inner else ""
         if lex.title_class(word):
-            result.append(_Titled(mention, word, mention.start, bracket.end()))
+            result.append(_Titled(mention, word, mention.start, bracket.end(), bracket.start(1) + len(word)))
     apposition = re.compile(r", (?:der |die )?((?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]+)((?: [^,.;:“„\"]*)?)").match(
         text, end
     )
     if apposition and lex.title_class(apposition.group(1)) and apposition.end() <= sentence.end:
-        result.append(_Titled(mention, apposition.group(1), mention.start, apposition.end()))
+        result.append(_Titled(mention, apposition.group(1), mention.start, apposition.end(), apposition.end(1)))
     return result
 
 
@@ -220,7 +221,9 @@ def _office(
         following = [
             m
             for m in context
-            if item.start <= m.start <= item.end + 5 and m.entity.type not in _PLACE_TYPES and m.entity.type != "Venue"
+            if item.title_end <= m.start <= item.end + 5
+            and m.entity.type not in _PLACE_TYPES
+            and m.entity.type != "Venue"
         ]
         organisations = [m for m in following if m.entity.type not in ("Politician", "Person", "Journalist")]
         if organisations:
@@ -239,3 +242,114 @@ def find_people(text: str, start: int, mentions: list[Mention], gazetteer: Gazet
     merged = select(mentions + candidates)
     people = list(dict.fromkeys(m.entity for m in merged if gazetteer_category(m.entity, gazetteer) == "person"))
     return select(merged + short_forms(text, start, people))
+
+
+_DEFINITE = re.compile(r"(?<![\w-])(?:[Dd]er|[Dd]ie|[Dd]es|[Dd]em|[Dd]en) ((?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]+)(?![\w-])")
+
+
+def _gender_free(title: str) -> str:
+    base = title.rsplit("-", 1)[-1].casefold()
+    return base[:-2] if base.endswith("in") and lexicon().title_class(base[:-2]) else base
+
+
+def title_references(
+    text: str, sentences: list[Sentence], mentions: list[Mention], gazetteer: Gazetteer
+) -> tuple[list[Mention], list[Suggestion]]:
+    """"Der Staatssekretär forderte …": a title with an article and no name refers to a person.
+
+    It is the last person named before with that title, else the last person named in
+    the sentence before. When the title and the words after it begin a registry post's
+    name ("Die Staatssekretärin für Integration"), the person holds that post.
+    """
+    lex = lexicon()
+    people = [m for m in mentions if gazetteer_category(m.entity, gazetteer) == "person"]
+    titles: list[tuple[Mention, str]] = []
+    for person in people:
+        sentence = next((s for s in sentences if s.start <= person.start < s.end), None)
+        if sentence is not None:
+            titles += [(person, _gender_free(t.title)) for t in titled(text, person, sentence)]
+    found: list[Mention] = []
+    suggestions: list[Suggestion] = []
+    for match in _DEFINITE.finditer(text):
+        word = match.group(1)
+        if lex.title_class(word) is None or any(match.end() <= p.start <= match.end() + 1 for p in people):
+            continue
+        sentence = next((s for s in sentences if s.start <= match.start() < s.end), None)
+        if sentence is None:
+            continue
+        earlier = [p for p, t in titles if p.end <= match.start() and t == _gender_free(word)]
+        if earlier:
+            person = earlier[-1]
+        else:
+            index = sentences.index(sentence)
+            before = [p for p in people if index and sentences[index - 1].start <= p.start < sentence.start]
+            if not before:
+                continue
+            person = before[-1]
+        found.append(Mention(person.entity, match.start(), match.end(), match.group()))
+        phrase = re.match(r"[^,.;:!?„“\"]*", text[match.start(1) : sentence.end])
+        words = phrase.group().split() if phrase else []
+        for post in gazetteer.posts():
+            name = post.name.split()
+            size = next((n for n in range(len(words), 1, -1) if words[:n] == name[:n]), 0)
+            if size:
+                end = match.start(1) + len(" ".join(words[:size]))
+                suggestions.append(
+                    Suggestion(
+                        "offices",
+                        person.entity,
+                        (("holds", post.id),),
+                        text[match.start() : end],
+                        match.start(),
+                        end,
+                        note=f"'{match.group()}' read as {person.entity.name}",
+                        objects=(post,),
+                    )
+                )
+                break
+    return found, suggestions
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\+|0)\d[\d /-]{6,}\d")
+
+
+def contact_blocks(
+    text: str, start: int, mentions: list[Mention], gazetteer: Gazetteer
+) -> tuple[list[Mention], list[Suggestion]]:
+    """A contact box: a line with only a name, then within four lines an e-mail address or
+    telephone number; the units named on the lines between are the person's."""
+    known = {e.name.casefold(): e for e in gazetteer.people()}
+    lines = [(m.start(), m.end(), m.group().strip()) for m in re.finditer(r"[^\n]+", text[start:])]
+    lines = [(start + a, start + b, t) for a, b, t in lines if t]
+    found: list[Mention] = []
+    suggestions: list[Suggestion] = []
+    for index, (line_start, line_end, line) in enumerate(lines):
+        if not re.fullmatch(NAME, line) or not _valid_name(line):
+            continue
+        claims: list[tuple[str, str]] = []
+        units: list[EntityRef] = []
+        end = line_end
+        for next_start, next_end, following in lines[index + 1 : index + 5]:
+            email, phone = _EMAIL.fullmatch(following), _PHONE.fullmatch(following)
+            unit = next((m for m in mentions if m.start == next_start and m.end == next_end), None)
+            if email:
+                claims.append(("email", following))
+            elif phone:
+                claims.append(("telephone", following))
+            elif unit is not None and unit.entity.type == "OrganizationalUnit":
+                units.append(unit.entity)
+                continue
+            else:
+                break
+            end = next_end
+        if not claims:
+            continue
+        bare = text[text.index(line, line_start) : line_end]
+        entity = known.get(line.casefold()) or EntityRef(slug(line), "Person", line, False)
+        found.append(Mention(entity, line_start, line_start + len(bare), bare))
+        all_claims = tuple([("memberOf", u.id) for u in units] + claims)
+        suggestions.append(
+            Suggestion("people", entity, all_claims, text[line_start:end], line_start, end, objects=tuple(units))
+        )
+    return found, suggestions

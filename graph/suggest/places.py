@@ -1,19 +1,25 @@
-"""New organisations and places: German naming patterns and the NRW place list.
+"""New organisations and places: German naming patterns and the lexicon's lists.
 
-- places of the lexicon's NRW list and "Kreis X" / "X-Kreis" names;
-- ministries ("Ministerium für Arbeit, Integration und Soziales NRW", "Bundesinnenministerium"),
-  "Bezirksregierung X", organisation compounds tied to a place ("Integrationsrat der Stadt
-  Hattingen", "Jobcenter Wuppertal", "Integrationsagenturen im Ennepe-Ruhr-Kreis"),
-  names with an abbreviation in brackets ("Regionalverband Ruhr (RVR)");
-- named halls and houses ("Luise-Albertz-Halle", "Haus der Integration", "Schwelmer Kreishaus");
-- the local Kommunales Integrationszentrum ("das KI", "dem Kommunalen Integrationszentrum")
-  when the text names its Kreis or city.
+- places of the lexicon (NRW's Kreise and towns, regions, countries), "Kreis X" and
+  "X-Kreis" names, and parts of a town written "Ennepetal-Hasperbach";
+- ministries ("Ministerium für Arbeit, Integration und Soziales NRW",
+  "Bundesinnenministerium"), "Bezirksregierung X", bodies tied to a place ("Integrationsrat
+  der Stadt Hattingen", "Jobcenter Wuppertal"), names such as "Bundesagentur für Arbeit",
+  "Industrie- und Handelskammer", "Kreis-Handwerkskammer", a name with its abbreviation
+  ("Regionalverband Ruhr (RVR)"), units ("Referat Bildung und Soziales") and the
+  lexicon's organisations;
+- named halls and houses ("Luise-Albertz-Halle", "Haus der Integration", "Schwelmer
+  Kreishaus", "Schule an der Hufschmiedstraße");
+- short forms of the local administration: "das Ausländeramt" in a text about Wuppertal
+  is the registry's "Ausländeramt Wuppertal", and "das KI" or "dem Kommunalen
+  Integrationszentrum" the centre of the Kreis (else the city) the text names most.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from graph.suggest.gazetteer import Gazetteer, compile_form, select
 from graph.suggest.lexicon import lexicon
@@ -21,130 +27,186 @@ from graph.suggest.model import EntityRef, Mention
 from graph.suggest.text import slug
 
 CAP = r"[A-ZÄÖÜ][\wäöüß]*"
+PLACE_TYPES = ("City", "District", "State", "Locality", "Region", "Country", "Municipality")
 _KI = re.compile(
     r"(?<![\w-])(?:[Kk]ommunale[snm]? Integrationszentrums?|Integrationszentrums?(?! \w+ Kreis)|KI)(?![\w-])"
 )
+# Words between a body and its place: "Integrationsrat der Stadt Hattingen".
+_CONNECTOR_WORDS = ("der Stadt", "des Kreises", "in der", "im", "in", "des", "der", "von")
+_CONNECTORS = "(?: " + "| ".join(_CONNECTOR_WORDS) + ")? "
+
+
+@dataclass(frozen=True)
+class Found:
+    """Mentions of organisations and places, and the town each part of a town lies in."""
+
+    mentions: list[Mention]
+    towns: dict[str, EntityRef]  # locality id -> the town named in its hyphenated name
 
 
 def _new(name: str, type_: str) -> EntityRef:
     return EntityRef(slug(name), type_, name, known=False)
 
 
+def _at(entity: EntityRef, offset: int, match: re.Match[str], group: int = 0) -> Mention:
+    return Mention(entity, offset + match.start(group), offset + match.end(group), match.group(group))
+
+
 def place_mentions(text: str, start: int, gazetteer: Gazetteer) -> list[Mention]:
-    """Places of the lexicon list and Kreis names that the registry does not have."""
+    """Places of the lexicon and Kreis names that the registry does not have."""
     known_names = {e.name.casefold() for e, _ in gazetteer.by_id.values()}
     found: list[Mention] = []
     for type_, names in lexicon().data["places"].items():
         for name in names:
-            if name.casefold() in known_names:
-                continue
-            entity = _new(name, type_)
-            for match in compile_form(name, person=False).finditer(text, start):
-                found.append(Mention(entity, match.start(), match.end(), match.group()))
-    for match in re.finditer(
-        rf"(?<![\w-])(?:{CAP}-)+Kreis(?:es)?(?![\w-])|(?<![\w-])Kreis(?:es)? {CAP}(?![\w-])", text[start:]
-    ):
+            if name.casefold() not in known_names:
+                entity = _new(name, type_)
+                found += [_at(entity, 0, m) for m in compile_form(name, person=False).finditer(text, start)]
+    kreis = rf"(?<![\w-])(?:{CAP}-)+Kreis(?:es)?(?![\w-])|(?<![\w-])Kreis(?:es)? (?!der\b|des\b){CAP}(?![\w-])"
+    for match in re.finditer(kreis, text[start:]):
         name = re.sub(r"Kreises\b", "Kreis", match.group())
         if name.casefold() not in known_names:
-            found.append(Mention(_new(name, "District"), start + match.start(), start + match.end(), match.group()))
+            found.append(_at(_new(name, "District"), start, match))
     return found
 
 
+def locality_mentions(text: str, places: list[Mention]) -> tuple[list[Mention], dict[str, EntityRef]]:
+    """"Ennepetal-Hasperbach": a part of a town, written with the town's name and a hyphen."""
+    found: list[Mention] = []
+    towns: dict[str, EntityRef] = {}
+    for place in places:
+        if place.entity.type not in ("City", "Municipality"):
+            continue
+        match = re.compile(rf"-([A-ZÄÖÜ][a-zäöüß]+)(?![\w-])").match(text, place.end)
+        if match and place.surface == place.entity.name:
+            entity = _new(f"{place.entity.name}-{match.group(1)}", "Locality")
+            found.append(Mention(entity, place.start, match.end(), text[place.start : match.end()]))
+            towns[entity.id] = place.entity
+    return found, towns
+
+
 def organisation_mentions(text: str, start: int, places: list[Mention]) -> list[Mention]:
-    """Ministries, regional governments, bodies tied to a place, names with an abbreviation."""
+    """Ministries, regional governments, bodies tied to a place, named bodies, units."""
+    lex = lexicon()
     body = text[start:]
     found: list[Mention] = []
 
-    def add(match: re.Match[str], name: str, type_: str) -> None:
-        found.append(Mention(_new(name, type_), start + match.start(), start + match.end(), match.group()))
+    def add(match: re.Match[str], name: str, type_: str, group: int = 0) -> None:
+        found.append(_at(_new(name, type_), start, match, group))
 
-    for match in re.finditer(
-        rf"Ministeri(?:um|ums) für {CAP}(?:(?:, | und ){CAP})*(?: (?:NRW|des Landes {CAP}))?", body
-    ):
+    ministry = rf"Ministeri(?:um|ums) für {CAP}(?:(?:, | und ){CAP})*(?: (?:NRW|des Landes {CAP}))?"
+    for match in re.finditer(ministry, body):
         add(match, match.group().replace("Ministeriums", "Ministerium"), "Ministry")
     for match in re.finditer(rf"(?<![\w-]){CAP}ministeri(?:um|ums)(?![\w-])", body):
         add(match, re.sub(r"ums$", "um", match.group()), "Ministry")
     for match in re.finditer(rf"Bezirksregierung {CAP}", body):
         add(match, match.group(), "RegionalBody")
-    endings = {e: cls for cls, words in lexicon().data["org_endings"].items() for e in words}
-    ending_re = "|".join(sorted(endings, key=len, reverse=True))
+    endings = sorted(
+        ((e, cls) for cls, words in lex.data["org_endings"].items() for e in words), key=lambda p: -len(p[0])
+    )
+    ending_re = "|".join(e for e, _ in endings)
+
+    def cls_of(word: str) -> str:
+        return next(c for e, c in endings if re.search(rf"{e}(?:es|s|en)?$", word))
+
+    def base(word: str) -> str:
+        return word if word.endswith("agenturen") else re.sub(r"(?<=[a-zäöü])(?:es|s)$", "", word)
+
     place_names = "|".join(sorted({re.escape(m.surface) for m in places}, key=len, reverse=True))
     if place_names:
-        tied = rf"(?<![\w-])({CAP}(?:{ending_re})(?:es|s|en)?)(?: (?:der Stadt|des Kreises|im|in|der|des|für))? ({place_names})(?![\w-])"
+        tied = rf"(?<![\w-])({CAP}(?:{ending_re})(?:es|s|en)?){_CONNECTORS}({place_names})(?![\w-])"
         for match in re.finditer(tied, body):
             word = match.group(1)
-            cls = next(
-                c for e, c in sorted(endings.items(), key=lambda p: -len(p[0])) if re.search(rf"{e}(?:es|s|en)?$", word)
-            )
-            base = re.sub(r"(?<=[a-zäöü])(?:es|s)$", "", word) if not word.endswith("agenturen") else word
-            name = match.group().replace(word, base, 1)
-            add(match, name, cls)
-    for match in re.finditer(
-        rf"(?<![\w-])((?:{CAP}(?:-{CAP})* ){{0,3}}{CAP}(?:{ending_re})(?:es|s)?(?: {CAP})?) \(([A-ZÄÖÜ]{{2,6}})\)", body
-    ):
-        name = re.sub(r"(?<=[a-zäöü])(?:es)(?= |$)", "", match.group(1))
-        found.append(Mention(_new(name, "Organization"), start + match.start(1), start + match.end(1), match.group(1)))
+            add(match, match.group().replace(word, base(word), 1), cls_of(word))
+    named = [
+        rf"(?<![\w-])({CAP}(?:{ending_re})) für {CAP}(?: und {CAP})?(?![\w-])",  # Bundesagentur für Arbeit
+        rf"(?<![\w-]){CAP}- und ({CAP}(?:{ending_re}))(?![\w-])",  # Industrie- und Handelskammer
+        rf"(?<![\w-])(?:{CAP}-)+({CAP}(?:{ending_re}))(?![\w-])",  # Kreis-Handwerkskammer
+    ]
+    for pattern in named:
+        for match in re.finditer(pattern, body):
+            add(match, match.group()[0].upper() + match.group()[1:], cls_of(match.group(1)))
+    abbreviated = rf"(?<![\w-])((?:{CAP}(?:-{CAP})* ){{0,3}}{CAP}(?:{ending_re})(?:es|s)?(?: {CAP})?) \(([A-ZÄÖÜ]{{2,6}})\)"
+    for match in re.finditer(abbreviated, body):
+        name = re.sub(r"(?<=[a-zäöü])es(?= |$)", "", match.group(1))
+        add(match, name, "Organization", 1)
+    for type_, names in lex.data["organisations"].items():
+        for name in names:
+            entity = _new(name, type_)
+            found += [_at(entity, 0, m) for m in compile_form(name, person=False).finditer(text, start)]
+    units = lex.alternation("unit_words")
+    for match in re.finditer(rf"(?<![\w-])(?:{units}) {CAP}(?: (?:und|für) {CAP})*(?![\w-])", body):
+        if match.group().split()[1] not in lex.not_names:
+            add(match, match.group(), "OrganizationalUnit")
     return found
 
 
-def venue_mentions(text: str, start: int, places: list[Mention]) -> list[Mention]:
+def venue_mentions(text: str, start: int) -> list[Mention]:
     """Named halls, houses, museums: hyphenated names, "Haus der X", "<Ort>er Kreishaus"."""
     body = text[start:]
-    endings = lexicon().alternation("venue_endings")
-    found: list[Mention] = []
+    endings = "|".join(f"[{e[0].upper()}{e[0]}]{re.escape(e[1:])}" for e in lexicon().words("venue_endings"))
+    town_building = r"(?:Kreishaus|Rathaus|Stadthalle|Bürgerhaus)"
     patterns = [
-        rf"(?<![\w-])(?:{CAP}-)+{CAP}?(?:{endings})(?: {CAP})?(?![\w-])",
+        rf"(?<![\w-])(?:{CAP}-)+(?:[A-ZÄÖÜ][a-zäöüß]*?)?(?:{endings})(?: {CAP})?(?![\w-])",
         rf"(?<![\w-])Haus (?:der|des) {CAP}(?![\w-])",
-        rf"(?<![\w-]){CAP}er (?:{CAP.replace('[A-ZÄÖÜ]', '[A-ZÄÖÜ][a-zäöüß]*')})?(?:Kreishaus|Rathaus|Stadthalle|Bürgerhaus)(?![\w-])",
+        rf"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+er {town_building}(?![\w-])",
         rf"(?<![\w-])(?:ehemaligen? )?(?:Schule|Halle|Kirche) an der {CAP}(?:straße|platz|weg|allee)(?![\w-])",
     ]
+    found: list[Mention] = []
     for pattern in patterns:
         for match in re.finditer(pattern, body):
-            name = match.group()
-            name = name[0].upper() + name[1:]
+            name = match.group()[0].upper() + match.group()[1:]
             name = re.sub(r"^Ehemaligen ", "Ehemalige ", name)
-            if name.rsplit("-", 1)[-1] in {"Kreis"}:
-                continue
-            found.append(Mention(_new(name, "Venue"), start + match.start(), start + match.end(), match.group()))
+            found.append(_at(_new(name, "Venue"), start, match))
     return found
 
 
-def local_place(mentions: list[Mention], categories: dict[str, str]) -> EntityRef | None:
-    """The Kreis (else the city) the text names most often: the seat of "the" local centre."""
-    counts: Counter[EntityRef] = Counter()
-    for mention in mentions:
-        if mention.entity.type in ("District", "City"):
-            counts[mention.entity] += 1
+def local_place(mentions: list[Mention]) -> EntityRef | None:
+    """The Kreis (else the city) the text names most often: the seat of "the" local bodies."""
+    counts: Counter[EntityRef] = Counter(m.entity for m in mentions if m.entity.type in ("District", "City"))
     districts = [e for e in counts if e.type == "District"]
     pool = districts or list(counts)
     if not pool:
         return None
-    return max(pool, key=lambda e: (counts[e], -min(m.start for m in mentions if m.entity == e)))
+    first = {e: min(m.start for m in mentions if m.entity == e) for e in pool}
+    return max(pool, key=lambda e: (counts[e], -first[e]))
 
 
-def centre_mentions(text: str, start: int, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """ "das KI", "dem Kommunalen Integrationszentrum": the centre of the text's Kreis or city."""
-    place = local_place(mentions, {})
-    if place is None:
-        return []
-    centre = None
+def local_short_forms(text: str, start: int, local: EntityRef, gazetteer: Gazetteer) -> list[Mention]:
+    """Registry bodies named "<X> <local place>" found as "<X>" alone ("das Ausländeramt")."""
+    found: list[Mention] = []
+    connectors = "|".join(_CONNECTOR_WORDS)
     for entity, category in gazetteer.by_id.values():
-        if entity.type == "IntegrationCentre" and place.name.casefold() in entity.name.casefold():
-            centre = entity
+        if category not in ("organisation",):
+            continue
+        match = re.fullmatch(rf"(.+?) (?:(?:{connectors}) )?{re.escape(local.name)}", entity.name)
+        if match and match.group(1)[:1].isupper():
+            pattern = compile_form(match.group(1), person=False)
+            found += [Mention(entity, m.start(), m.end(), m.group()) for m in pattern.finditer(text, start)]
+    return found
+
+
+def centre_mentions(text: str, start: int, local: EntityRef, gazetteer: Gazetteer) -> list[Mention]:
+    """"das KI", "dem Kommunalen Integrationszentrum": the local centre (proposed when not registered)."""
+    centres = [e for e, _ in gazetteer.by_id.values() if e.type == "IntegrationCentre"]
+    centre = next((e for e in centres if local.name.casefold() in e.name.casefold()), None)
     if centre is None:
-        centre = EntityRef(f"ki-{place.id}", "IntegrationCentre", f"Kommunales Integrationszentrum {place.name}", False)
+        centre = EntityRef(f"ki-{local.id}", "IntegrationCentre", f"Kommunales Integrationszentrum {local.name}", False)
     return [Mention(centre, m.start(), m.end(), m.group()) for m in _KI.finditer(text, start)]
 
 
-def find_entities(text: str, start: int, gazetteer: Gazetteer) -> list[Mention]:
+def find_entities(text: str, start: int, gazetteer: Gazetteer) -> Found:
     """Registry mentions plus new organisations, places and venues, without overlaps."""
-    known = gazetteer.find(text, start)
-    places = select(known + place_mentions(text, start, gazetteer))
-    place_like = [m for m in places if m.entity.type in ("City", "District", "State", "Locality", "Region", "Country")]
-    new = organisation_mentions(text, start, place_like) + venue_mentions(text, start, place_like)
-    merged = select(places + new)
+    places = select(gazetteer.find(text, start) + place_mentions(text, start, gazetteer))
+    localities, towns = locality_mentions(text, places)
+    places = select(places + localities)
+    place_like = [m for m in places if m.entity.type in PLACE_TYPES]
+    merged = select(places + organisation_mentions(text, start, place_like) + venue_mentions(text, start))
     merged = _reuse_known(merged, gazetteer)
-    return select(merged + centre_mentions(text, start, merged, gazetteer))
+    local = local_place(merged)
+    if local is not None:
+        merged = select(merged + local_short_forms(text, start, local, gazetteer))
+        merged = select(merged + centre_mentions(text, start, local, gazetteer))
+    return Found(merged, towns)
 
 
 def _reuse_known(mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:

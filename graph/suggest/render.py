@@ -27,49 +27,64 @@ def scalar(value: Value, key: str = "") -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _entry(item: Suggestion, declare: bool) -> list[str]:
+def _entry(item: Suggestion, declare: bool, missing: frozenset[str]) -> list[str]:
     lines = []
     if declare:
-        lines += [
-            f"- id: {item.subject.id}",
-            f"  type: {item.subject.type}",
-            f"  name: {scalar(item.subject.name, 'name')}",
-        ]
+        subject = item.subject
+        lines += [f"- id: {subject.id}", f"  type: {subject.type}", f"  name: {scalar(subject.name, 'name')}"]
     else:
         lines.append(f"- subject: {item.subject.id}")
     lines.append(f"  quote: {scalar(normalize(item.quote), 'quote')}")
     if item.note:
         lines.append(f"  note: {scalar(item.note, 'note')}")
-    for key, value in item.claims:
-        lines.append(f"  {key}: {scalar(value, key)}")
+    lines += _claims(item.claims, missing, "  ")
     if item.qualifiers:
         lines.append("  qualifiers:")
-        lines += [f"    {key}: {scalar(value, key)}" for key, value in item.qualifiers]
+        lines += _claims(item.qualifiers, missing, "    ")
     return lines
 
 
-def _needs(item: Suggestion) -> list[EntityRef]:
-    new = [e for e in item.objects if not e.known]
-    if not item.subject.known:
-        new.append(item.subject)
-    return new
+def _claims(claims: tuple[tuple[str, Value], ...], missing: frozenset[str], indent: str) -> list[str]:
+    """``key: value`` lines; several values of one key as a list; values needing an undeclared entity commented."""
+    lines: list[str] = []
+    for key in dict.fromkeys(k for k, _ in claims):
+        values = [v for k, v in claims if k == key]
+        kept = [v for v in values if str(v) not in missing]
+        if len(kept) == 1:
+            lines.append(f"{indent}{key}: {scalar(kept[0], key)}")
+        elif kept:
+            lines.append(f"{indent}{key}:")
+            lines += [f"{indent}  - {scalar(v, key)}" for v in kept]
+        lines += [f"{indent}# {key}: {v}   (declare '{v}' first)" for v in values if str(v) in missing]
+    return lines
+
+
+def _new_objects(item: Suggestion) -> set[str]:
+    return {e.id for e in item.objects if not e.known}
 
 
 def plan(result: Suggestions) -> list[tuple[Suggestion, bool, bool]]:
-    """Each suggestion with whether it declares its subject and whether it is printed live."""
-    live = [s.complete for s in result.suggestions]
+    """Each suggestion with whether it declares its subject and whether it is printed live.
+
+    An entry is live when its subject is known or declared by a live entry, and at least
+    one of its claims needs no new entity that no live entry declares.
+    """
+    items = result.suggestions
+    live = [s.complete for s in items]
     while True:
-        declared = {s.subject.id for s, ok in zip(result.suggestions, live, strict=True) if ok and not s.subject.known}
+        declared = {s.subject.id for s, ok in zip(items, live, strict=True) if ok and not s.subject.known}
         changed = False
-        for index, item in enumerate(result.suggestions):
-            if live[index] and any(e.id not in declared for e in _needs(item)):
+        for index, item in enumerate(items):
+            missing = _new_objects(item) - declared
+            usable = [v for _, v in item.claims if str(v) not in missing]
+            if live[index] and not usable:
                 live[index] = False
                 changed = True
         if not changed:
             break
     seen: set[str] = set()
     planned = []
-    for item, ok in zip(result.suggestions, live, strict=True):
+    for item, ok in zip(items, live, strict=True):
         declare = ok and not item.subject.known and item.subject.id not in seen
         if declare:
             seen.add(item.subject.id)
@@ -85,8 +100,9 @@ def render(result: Suggestions, label: str) -> str:
         label: How the text is named in the header comment.
     """
     planned = plan(result)
-    new = {e.id: e for item, _, _ in planned for e in _needs(item)}
-    undeclared = sorted(e for e in new if not any(d and i.subject.id == e for i, d, _ in planned))
+    new = {e.id: e for item, _, _ in planned for e in (item.subject, *item.objects) if not e.known}
+    declared = frozenset(i.subject.id for i, d, _ in planned if d)
+    undeclared = sorted(e for e in new if e not in declared)
     known = sorted({m.entity.id for m in result.mentions if m.entity.known})
     out = [
         f"  # kg suggest {label} (sha256 {result.sha256[:12]}…): {sum(ok for _, _, ok in planned)} entries,",
@@ -106,7 +122,7 @@ def render(result: Suggestions, label: str) -> str:
     for item, declare, ok in planned:
         out.append("")
         out.append(f"  # {item.kind}")
-        lines = _entry(item, declare)
+        lines = _entry(item, declare, frozenset(undeclared) if ok else frozenset())
         if not ok:
             lines = ["# " + line for line in lines]
         out += ["  " + line for line in lines]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def suggest(
     registry: list[tuple[EntityRef, tuple[str, ...]]],
     ancestors: dict[str, frozenset[str]],
     source_id: str | None = None,
+    taken: frozenset[str] = frozenset(),
 ) -> Suggestions:
     """Find candidate facts in ``text``.
 
@@ -47,6 +49,7 @@ def suggest(
         registry: Known entities with their aliases.
         ancestors: Class name to the names of it and its superclasses (from the ontology).
         source_id: The id of the source the text belongs to, when it is registered.
+        taken: Ids already in use in the project: proposed ids avoid them.
 
     Returns:
         Mentions and candidate fact entries, in text order.
@@ -54,13 +57,16 @@ def suggest(
     header, body = split_header(text)
     gazetteer = Gazetteer([(e, category_of(e.type, ancestors), a) for e, a in registry])
     parts = sentences(text, body)
-    found = places.find_entities(text, body, gazetteer)
-    found = people.find_people(text, body, found, gazetteer)
-    found = select(found + _credits(text, body, gazetteer))
-    local = places.local_place(found, {})
-    result: list[Suggestion] = []
+    entities = places.find_entities(text, body, gazetteer)
+    found = people.find_people(text, body, entities.mentions, gazetteer)
+    contacts, contact_facts = people.contact_blocks(text, body, found, gazetteer)
+    found = select(found + _credits(text, body, gazetteer) + contacts)
+    local = places.local_place(found)
+    references, result = people.title_references(text, parts, found, gazetteer)
+    found = select(found + references)
+    result += contact_facts
     result += people.office_suggestions(text, parts, found, gazetteer, local)
-    result += _venues(text, parts, found)
+    result += _containment(text, found, entities.towns, gazetteer)
     amounts = _amounts(text, body, parts, found, local)
     result += amounts
     result += _dates(text, body, parts, found, amounts, ancestors)
@@ -88,7 +94,7 @@ def suggest(
         if date:
             source_claims.append(("datePublished", date[0], f"Date: {header['Date']}"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    ordered = sorted(_unique_ids(result), key=lambda s: (s.start, s.end, s.kind, s.claims))
+    ordered = sorted(_unique_ids(result, taken | {e.id for e, _ in registry}), key=lambda s: (s.start, s.end, s.kind, s.claims))
     return Suggestions(text, digest, source_id, tuple(found), tuple(ordered), tuple(source_claims))
 
 
@@ -112,9 +118,18 @@ def suggest_file(path: Path, project: Path | str = ".") -> Suggestions:
     problems: list[Problem] = []
     declarations = read_sources(settings.sources_dir, problems)
     registry = [(EntityRef(e.id, e.type, e.name, True), e.aliases) for e in declarations.registry]
+    shared = ("person", "party", "organisation", "place", "event", "programme")
+    ancestors = class_ancestors(ontology)
+    for article in declarations.articles:  # entities declared in articles may be named again
+        registry += [
+            (EntityRef(e.id, e.type, e.name, True), e.aliases)
+            for e in article.entities
+            if category_of(e.type, ancestors) in shared
+        ]
+    taken = frozenset(e.id for a in declarations.articles for e in a.entities)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     source_id = next((a.source.id for a in declarations.articles if _claim(a.source.claims, "sha256") == digest), None)
-    return suggest(text, registry, class_ancestors(ontology), source_id)
+    return suggest(text, registry, ancestors, source_id, taken)
 
 
 def _claim(claims: object, name: str) -> object:
@@ -147,18 +162,39 @@ def _credits(text: str, body: int, gazetteer: Gazetteer) -> list[Mention]:
     return result
 
 
-def _venues(text: str, parts: list[Sentence], found: list[Mention]) -> list[Suggestion]:
-    """A venue "in <Ort>" or "<Ort>er Kreishaus": containedInPlace."""
+def _containment(
+    text: str, found: list[Mention], towns: dict[str, EntityRef], gazetteer: Gazetteer
+) -> list[Suggestion]:
+    """containedInPlace: a venue "in <Ort>" or "<Ort>er Kreishaus", a part of a town "Ennepetal-Hasperbach"."""
     result = []
+    by_name = {e.name: e for e, _ in gazetteer.by_id.values() if e.type in _PLACE_TYPES}
+    by_name.update({m.entity.name: m.entity for m in found if m.entity.type in _PLACE_TYPES})
     for mention in found:
+        town = towns.get(mention.entity.id)
+        if town is not None:
+            claims: tuple[tuple[str, Value], ...] = (("containedInPlace", town.id),)
+            result.append(
+                Suggestion("places", mention.entity, claims, mention.surface, mention.start, mention.end, objects=(town,))
+            )
+            continue
         if mention.entity.type != "Venue":
             continue
+        adjective = re.match(r"([A-ZÄÖÜ][a-zäöüß]+)er ", mention.entity.name)
+        if adjective:
+            stem = adjective.group(1)
+            town = next((by_name[n] for n in (stem, stem + "en", stem + "e") if n in by_name), None)
+            if town is not None:
+                claims = (("containedInPlace", town.id),)
+                result.append(
+                    Suggestion("places", mention.entity, claims, mention.surface, mention.start, mention.end, objects=(town,))
+                )
+                continue
         place = next(
             (
                 m
                 for m in found
                 if m.entity.type in _PLACE_TYPES
-                and (m.start == mention.start or re.fullmatch(r",? in ", text[mention.end : m.start]))
+                and re.fullmatch(r",? in |, ", text[mention.end : m.start])
             ),
             None,
         )
@@ -307,7 +343,7 @@ def _dates(
             claims.append((prop, date.value))
             if date.end_value:
                 claims.append(("endDate", date.end_value))
-            if date.words.strip() != date.value and not re.fullmatch(r"(?:am |vom )?[\d. ]+\w+ \d{4}", date.words):
+            if re.search(rf"\b(?:{lex.alternation('seasons')})\b", date.words):  # "im Frühjahr 2013"
                 target = qualifiers if prop == "foundingDate" else claims
                 target.append(("dateDescription", date.words))
         if subject is None:
@@ -361,34 +397,35 @@ def _quotes(
     return result
 
 
-def _unique_ids(items: list[Suggestion]) -> list[Suggestion]:
-    """Drop repeats (same subject, claims and quote); make proposed ids unique (-2, -3, ...)."""
-    seen: dict[str, int] = {}
-    result = []
+def _unique_ids(items: list[Suggestion], taken: frozenset[str] | set[str]) -> list[Suggestion]:
+    """Drop repeats (same subject, claims and quote); make proposed ids unique (-2, -3, ...).
+
+    Every suggestion that refers to a renamed entity (a date of a funding commitment)
+    follows the new id.
+    """
+    used = set(taken)
+    kept: list[Suggestion] = []
     repeated: set[tuple[str, tuple[tuple[str, Value], ...], str]] = set()
+    renamed: dict[EntityRef, EntityRef] = {}
     for item in sorted(items, key=lambda s: (s.start, s.end, s.kind)):
         key = (item.subject.id if not item.declares else "", item.claims, item.quote)
         if key in repeated:
             continue
         repeated.add(key)
-        if item.declares:
-            entity = item.declares[0]
-            count = seen.get(entity.id, 0) + 1
-            seen[entity.id] = count
-            if count > 1:
-                entity = EntityRef(f"{entity.id}-{count}", entity.type, entity.name, False)
-                item = Suggestion(
-                    item.kind,
-                    entity,
-                    item.claims,
-                    item.quote,
-                    item.start,
-                    item.end,
-                    item.qualifiers,
-                    item.note,
-                    item.complete,
-                    item.objects,
-                    (entity,),
-                )
-        result.append(item)
-    return result
+        for entity in item.declares:
+            candidate, count = entity.id, 1
+            while candidate in used:
+                count += 1
+                candidate = f"{entity.id}-{count}"
+            used.add(candidate)
+            renamed.setdefault(entity, EntityRef(candidate, entity.type, entity.name, False))
+        kept.append(item)
+    return [
+        replace(
+            item,
+            subject=renamed.get(item.subject, item.subject),
+            objects=tuple(renamed.get(e, e) for e in item.objects),
+            declares=tuple(renamed.get(e, e) for e in item.declares),
+        )
+        for item in kept
+    ]

@@ -784,4 +784,6 @@ def push(
     )
     where = f"graph <{result.graph}>" if result.graph else "the default graph"
     click.echo(f"pushed {result.triples:,} triples to {where} at {result.url} ({result.mode}, HTTP {result.status})")
+
+
 from graph import cli_suggest  # noqa: E402,F401  registers commands

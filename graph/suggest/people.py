@@ -48,8 +48,10 @@ def _clean_name(name: str) -> tuple[str, str | None]:
 
 
 def _valid_name(name: str) -> bool:
+    lex = lexicon()
     words = re.split(r"[ -]", _clean_name(name)[0])
-    return all(w not in lexicon().not_names and lexicon().title_class(w) is None for w in words)
+    stop = lex.not_names | frozenset(lex.words("unit_words"))
+    return all(w not in stop and lex.title_class(w) is None for w in words)
 
 
 def person_candidates(text: str, start: int, gazetteer: Gazetteer) -> list[Mention]:
@@ -70,6 +72,15 @@ def person_candidates(text: str, start: int, gazetteer: Gazetteer) -> list[Menti
         cls = lex.title_class(match.group(2))
         if cls is not None and _valid_name(match.group(1)):
             found.append(_person(match.group(1), cls, match.start(1), match.end(1), known))
+    bracketed = re.compile(rf"(?<![\w-])({NAME}) \((?:[A-ZÄÖÜ][\wäöüß]*-)?([A-ZÄÖÜ][a-zäöüß]+)[ ,)]")
+    for match in bracketed.finditer(text, start):  # "Dr. Klaus Drathen (Kreisdirektor HSK)"
+        cls = lex.title_class(match.group(2))
+        if cls is not None and _valid_name(match.group(1)):
+            found.append(_person(match.group(1), cls, match.start(1), match.end(1), known))
+    honoured = re.compile(rf"(?<![\w-])({HONORIFIC}{CAPN}(?: (?:von |van |de |zu )?{CAPN}){{1,2}})(?![\w-])")
+    for match in honoured.finditer(text, start):  # "Dr. Anna Feld"
+        if _valid_name(match.group(1)):
+            found.append(_person(match.group(1), "Person", match.start(1), match.end(1), known))
     return found
 
 
@@ -155,6 +166,10 @@ def office_suggestions(
         context = [m for m in mentions if sentence.start <= m.start < sentence.end and m.entity != person.entity]
         for item in titled(text, person, sentence):
             result.extend(_office(text, item, sentence, context, posts, local))
+        honorific = re.match(HONORIFIC, person.surface)
+        if honorific:
+            claims = (("honorificPrefix", honorific.group().strip()),)
+            result.append(Suggestion("people", person.entity, claims, person.surface, person.start, person.end))
         parties = parties_of(text, person, gazetteer)
         if parties:
             start = min([t.start for t in titled(text, person, sentence)] + [person.start])
@@ -244,7 +259,9 @@ def find_people(text: str, start: int, mentions: list[Mention], gazetteer: Gazet
     return select(merged + short_forms(text, start, people))
 
 
-_DEFINITE = re.compile(r"(?<![\w-])(?:[Dd]er|[Dd]ie|[Dd]es|[Dd]em|[Dd]en) ((?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]+)(?![\w-])")
+_DEFINITE = re.compile(
+    r"(?<![\w-])(?:[Dd]er|[Dd]ie|[Dd]es|[Dd]em|[Dd]en) ((?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]+)(?![\w-])"
+)
 
 
 def _gender_free(title: str) -> str:
@@ -255,7 +272,7 @@ def _gender_free(title: str) -> str:
 def title_references(
     text: str, sentences: list[Sentence], mentions: list[Mention], gazetteer: Gazetteer
 ) -> tuple[list[Mention], list[Suggestion]]:
-    """"Der Staatssekretär forderte …": a title with an article and no name refers to a person.
+    """ "Der Staatssekretär forderte …": a title with an article and no name refers to a person.
 
     It is the last person named before with that title, else the last person named in
     the sentence before. When the title and the words after it begin a registry post's

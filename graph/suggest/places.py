@@ -70,7 +70,7 @@ def place_mentions(text: str, start: int, gazetteer: Gazetteer) -> list[Mention]
 
 
 def locality_mentions(text: str, places: list[Mention]) -> tuple[list[Mention], dict[str, EntityRef]]:
-    """"Ennepetal-Hasperbach": a part of a town, written with the town's name and a hyphen."""
+    """ "Ennepetal-Hasperbach": a part of a town, written with the town's name and a hyphen."""
     found: list[Mention] = []
     towns: dict[str, EntityRef] = {}
     for place in places:
@@ -100,7 +100,7 @@ def organisation_mentions(text: str, start: int, places: list[Mention]) -> list[
         add(match, re.sub(r"ums$", "um", match.group()), "Ministry")
     for match in re.finditer(rf"Bezirksregierung {CAP}", body):
         add(match, match.group(), "RegionalBody")
-    endings = sorted(
+    endings: list[tuple[str, str]] = sorted(
         ((e, cls) for cls, words in lex.data["org_endings"].items() for e in words), key=lambda p: -len(p[0])
     )
     ending_re = "|".join(e for e, _ in endings)
@@ -125,7 +125,9 @@ def organisation_mentions(text: str, start: int, places: list[Mention]) -> list[
     for pattern in named:
         for match in re.finditer(pattern, body):
             add(match, match.group()[0].upper() + match.group()[1:], cls_of(match.group(1)))
-    abbreviated = rf"(?<![\w-])((?:{CAP}(?:-{CAP})* ){{0,3}}{CAP}(?:{ending_re})(?:es|s)?(?: {CAP})?) \(([A-ZÄÖÜ]{{2,6}})\)"
+    abbreviated = (
+        rf"(?<![\w-])((?:{CAP}(?:-{CAP})* ){{0,3}}{CAP}(?:{ending_re})(?:es|s)?(?: {CAP})?) \(([A-ZÄÖÜ]{{2,6}})\)"
+    )
     for match in re.finditer(abbreviated, body):
         name = re.sub(r"(?<=[a-zäöü])es(?= |$)", "", match.group(1))
         add(match, name, "Organization", 1)
@@ -186,7 +188,7 @@ def local_short_forms(text: str, start: int, local: EntityRef, gazetteer: Gazett
 
 
 def centre_mentions(text: str, start: int, local: EntityRef, gazetteer: Gazetteer) -> list[Mention]:
-    """"das KI", "dem Kommunalen Integrationszentrum": the local centre (proposed when not registered)."""
+    """ "das KI", "dem Kommunalen Integrationszentrum": the local centre (proposed when not registered)."""
     centres = [e for e, _ in gazetteer.by_id.values() if e.type == "IntegrationCentre"]
     centre = next((e for e in centres if local.name.casefold() in e.name.casefold()), None)
     if centre is None:

@@ -94,7 +94,9 @@ def suggest(
         if date:
             source_claims.append(("datePublished", date[0], f"Date: {header['Date']}"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    ordered = sorted(_unique_ids(result, taken | {e.id for e, _ in registry}), key=lambda s: (s.start, s.end, s.kind, s.claims))
+    ordered = sorted(
+        _unique_ids(result, taken | {e.id for e, _ in registry}), key=lambda s: (s.start, s.end, s.kind, s.claims)
+    )
     return Suggestions(text, digest, source_id, tuple(found), tuple(ordered), tuple(source_claims))
 
 
@@ -174,7 +176,9 @@ def _containment(
         if town is not None:
             claims: tuple[tuple[str, Value], ...] = (("containedInPlace", town.id),)
             result.append(
-                Suggestion("places", mention.entity, claims, mention.surface, mention.start, mention.end, objects=(town,))
+                Suggestion(
+                    "places", mention.entity, claims, mention.surface, mention.start, mention.end, objects=(town,)
+                )
             )
             continue
         if mention.entity.type != "Venue":
@@ -186,15 +190,16 @@ def _containment(
             if town is not None:
                 claims = (("containedInPlace", town.id),)
                 result.append(
-                    Suggestion("places", mention.entity, claims, mention.surface, mention.start, mention.end, objects=(town,))
+                    Suggestion(
+                        "places", mention.entity, claims, mention.surface, mention.start, mention.end, objects=(town,)
+                    )
                 )
                 continue
         place = next(
             (
                 m
                 for m in found
-                if m.entity.type in _PLACE_TYPES
-                and re.fullmatch(r",? in |, ", text[mention.end : m.start])
+                if m.entity.type in _PLACE_TYPES and re.fullmatch(r",? in |, ", text[mention.end : m.start])
             ),
             None,
         )

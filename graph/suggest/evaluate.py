@@ -32,9 +32,10 @@ from typing import TypeVar
 
 from graph.dataset import Dataset, Entity, Fact
 from graph.quotes import load_texts, normalize
+from graph.suggest.gazetteer import category_of
 from graph.suggest.lexicon import lexicon
 from graph.suggest.model import KINDS, EntityRef, Suggestion, Suggestions
-from graph.suggest.run import category_of, class_ancestors, suggest
+from graph.suggest.run import class_ancestors, suggest
 
 DATE_PROPERTIES = frozenset(
     {"startDate", "endDate", "foundingDate", "asOf", "datePublished", "plannedPresentationDate", "dateDescription"}

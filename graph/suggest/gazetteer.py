@@ -14,6 +14,24 @@ from dataclasses import dataclass
 from graph.suggest.model import EntityRef, Mention
 
 _ENDINGS = "(?:e|en|es|er|em|ern|ens|s|n)?"
+# The category of a class is its first ancestor here (a City is a place, not an organisation).
+_CATEGORY_ROOTS = (
+    ("person", "Person"),
+    ("party", "PoliticalParty"),
+    ("post", "Post"),
+    ("place", "Place"),
+    ("organisation", "Organization"),
+    ("event", "Event"),
+    ("programme", "Programme"),
+)
+
+
+def category_of(type_name: str, ancestors: dict[str, frozenset[str]]) -> str:
+    """person, party, post, place, organisation, event, programme or other, from the ontology."""
+    names = ancestors.get(type_name, frozenset({type_name}))
+    return next((category for category, root in _CATEGORY_ROOTS if root in names), "other")
+
+
 _INFLECTED = re.compile(r"^(.{3,}?)(?:es|en|er|em|e)$")
 
 
@@ -49,22 +67,23 @@ def compile_form(form: str, person: bool) -> re.Pattern[str]:
 
 
 class Gazetteer:
-    """Names and aliases of known entities, by category."""
+    """Names and aliases of known entities, and the class tree to tell their categories."""
 
-    def __init__(self, entities: list[tuple[EntityRef, str, tuple[str, ...]]]) -> None:
-        """Index ``(entity, category, aliases)`` triples."""
+    def __init__(self, entities: list[tuple[EntityRef, tuple[str, ...]]], ancestors: dict[str, frozenset[str]]) -> None:
+        """Index known entities with their aliases; ``ancestors`` maps a class to its superclasses."""
+        self.ancestors = ancestors
         self.entries: list[Entry] = []
         self.by_id: dict[str, tuple[EntityRef, str]] = {}
-        for entity, category, aliases in entities:
+        for entity, aliases in entities:
+            category = category_of(entity.type, ancestors)
             self.by_id[entity.id] = (entity, category)
             for form in dict.fromkeys((entity.name, *aliases)):
                 pattern = compile_form(form, category == "person")
                 self.entries.append(Entry(entity, category, form, pattern))
 
-    def category(self, entity_id: str) -> str | None:
-        """The category of a known entity."""
-        found = self.by_id.get(entity_id)
-        return found[1] if found else None
+    def category(self, entity: EntityRef) -> str:
+        """The category of a known or proposed entity (see :func:`category_of`)."""
+        return category_of(entity.type, self.ancestors)
 
     def find(self, text: str, start: int = 0, skip: frozenset[str] = frozenset({"post"})) -> list[Mention]:
         """Every mention in ``text[start:]``: longest first, no overlaps, in text order."""

@@ -1,18 +1,21 @@
 """Dates, amounts of money, percentages and counts.
 
 Dates keep the precision the text states: "am 27. November 2019" is 2019-11-27,
-"im Frühjahr 2013" is 2013 (with its words as ``dateDescription``), "am 27. November"
-without a year and weekdays or relative dates ("am Dienstag", "vor einigen Tagen")
-are only a ``dateDescription``.
+"im Frühjahr 2013" is 2013 (with its words as ``dateDescription``), "27. November
+2019, 12 bis 16.30 Uhr" a start and an end time; "am 27. November" without a year,
+weekdays and relative dates ("am Dienstag", "vor einigen Tagen") are only words.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from graph.suggest.lexicon import lexicon
+
+DASH = "\u2013"
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,8 @@ class DateFound:
     end: int
     words: str
     value: str | None
-    end_value: str | None  # for "12 bis 16.30 Uhr"
-    bound: str  # "start", "end" (bis), or "founding"
+    end_value: str | None  # the end of "12 bis 16.30 Uhr"
+    bound: str  # "start", or "end" for "bis 2020"
 
 
 @dataclass(frozen=True)
@@ -40,92 +43,70 @@ class NumberFound:
     noun: str | None
 
 
-def _months() -> dict[str, int]:
-    return {m: i + 1 for i, m in enumerate(lexicon().words("months"))}
-
-
-def find_dates(text: str, start: int) -> list[DateFound]:
-    """Every date expression in ``text[start:]``, longest first, without overlaps."""
-    lex = lexicon()
-    months = _months()
-    month_re = "|".join(months)
-    season_re = lex.alternation("seasons")
-    weekday_re = lex.alternation("weekdays")
-    found: list[DateFound] = []
-
-    def add(m: re.Match[str], value: str | None, bound: str = "start", end_value: str | None = None) -> None:
-        found.append(DateFound(m.start(), m.end(), m.group(), value, end_value, bound))
-
-    time = r"(\d{1,2})(?:[.:](\d{2}))?"
-    full = rf"(?:am |vom |ab |bis |zum )?(\d{{1,2}})\.\s?({month_re}) (\d{{4}})"
-    for m in re.finditer(rf"{full}(?:,? {time} (?:bis|-|–) {time} Uhr)?", text[start:]):
-        day = f"{int(m.group(3)):04d}-{months[m.group(2)]:02d}-{int(m.group(1)):02d}"
-        if m.group(4):
-            begin = f"{day}T{int(m.group(4)):02d}:{m.group(5) or '00'}"
-            finish = f"{day}T{int(m.group(6)):02d}:{m.group(7) or '00'}"
-            _shifted(add, m, start, begin, "start", finish)
-        else:
-            _shifted(add, m, start, day, "end" if m.group().startswith("bis") else "start")
-    for m in re.finditer(r"(?:am |vom |bis )?(\d{1,2})\.(\d{1,2})\.(\d{4})", text[start:]):
-        _shifted(add, m, start, f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}")
-    for m in re.finditer(rf"(?:[Ii]m |[Ss]eit |[Aa]b |[Bb]is )?({month_re}) (\d{{4}})", text[start:]):
-        _shifted(add, m, start, f"{m.group(2)}-{months[m.group(1)]:02d}", _bound(m.group()))
-    for m in re.finditer(rf"(?:[Ii]m |[Ss]eit |[Aa]b |[Bb]is )?(?:{season_re}) (\d{{4}})", text[start:]):
-        _shifted(add, m, start, m.group(1), _bound(m.group()))
-    for m in re.finditer(
-        r"(?<![\w.,-])(?:(?:[Ii]m Jahr|[Ss]eit|[Aa]b|[Bb]is|[Ii]n|[Vv]on) )?((?:19|20)\d{2})(?![\w.,-]|\.\d|er\b)",
-        text[start:],
-    ):
-        _shifted(add, m, start, m.group(1), _bound(m.group()))
-    for m in re.finditer(rf"(?<![\w-])(?:am )?(\d{{1,2}})\.\s?({month_re})(?! \d{{4}})(?![\w-])", text[start:]):
-        _shifted(add, m, start, None)
-    for m in re.finditer(
-        rf"(?<![\w-])(?:[Aa]m |[Ii]m |[Bb]is |[Ss]eit |[Aa]b )({month_re})(?! \d)(?![\w-])", text[start:]
-    ):
-        _shifted(add, m, start, None)
-    for m in re.finditer(
-        rf"(?<![\w-])(?:[Aa]m |[Ss]eit |[Bb]is )?(?:vergangenen |kommenden |nächsten |letzten )?(?:{weekday_re})(?:abend|morgen|nachmittag|vormittag)?(?![\w-])",
-        text[start:],
-    ):
-        if m.group().split()[0] in ("am", "Am", "seit", "Seit", "bis", "Bis") or len(m.group().split()) > 1:
-            _shifted(add, m, start, None)
-    for pattern in lex.words("relative_dates"):
-        pattern = pattern.replace("MONTH", month_re)
-        regex = rf"(?<![\w-]){pattern}(?![\w-])"
-        for m in re.finditer(regex, text[start:], re.IGNORECASE):
-            _shifted(add, m, start, None)
-    return _longest(found)
+def _either_case(words: list[str]) -> str:
+    """An alternation that takes each word with a capital or small first letter."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(f"[{w[0].upper()}{w[0].lower()}]{re.escape(w[1:])}" for w in ordered)
 
 
 def _bound(words: str) -> str:
     return "end" if words.casefold().startswith("bis") else "start"
 
 
-def _shifted(
-    add: object, m: re.Match[str], offset: int, value: str | None, bound: str = "start", end_value: str | None = None
-) -> None:
-    shifted = _Shift(m, offset)
-    add(shifted, value, bound, end_value)  # type: ignore[operator]
+DateRule = Callable[[re.Match[str]], tuple[str | None, str | None, str]]
 
 
-class _Shift:
-    """A match whose offsets are moved by ``offset`` (patterns run on a slice)."""
+def _date_rules() -> Iterator[tuple[str, DateRule]]:
+    """(pattern, how to read a match) for every kind of date expression."""
+    lex = lexicon()
+    months = {m: i + 1 for i, m in enumerate(lex.words("months"))}
+    month = "|".join(months)
+    time = r"(\d{1,2})(?:[.:](\d{2}))?"
+    prefix = "(?:[Aa]m |[Vv]om |[Aa]b |[Bb]is |[Zz]um )?"
 
-    def __init__(self, match: re.Match[str], offset: int) -> None:
-        self.match = match
-        self.offset = offset
+    def day(m: re.Match[str]) -> str:
+        return f"{int(m.group(3)):04d}-{months[m.group(2)]:02d}-{int(m.group(1)):02d}"
 
-    def start(self) -> int:
-        return self.match.start() + self.offset
+    def full(m: re.Match[str]) -> tuple[str | None, str | None, str]:
+        if m.group(4):
+            begin = f"{day(m)}T{int(m.group(4)):02d}:{m.group(5) or '00'}"
+            return begin, f"{day(m)}T{int(m.group(6)):02d}:{m.group(7) or '00'}", "start"
+        return day(m), None, _bound(m.group())
 
-    def end(self) -> int:
-        return self.match.end() + self.offset
+    yield rf"{prefix}(\d{{1,2}})\.\s?({month}) (\d{{4}})(?:,? {time} (?:bis|-|{DASH}) {time} Uhr)?", full
+    yield (
+        rf"{prefix}(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}})",
+        lambda m: (f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}", None, _bound(m.group())),
+    )
+    lead = "(?:[Ii]m |[Ss]eit |[Aa]b |[Bb]is |[Vv]on )?"
+    yield rf"{lead}({month}) (\d{{4}})", lambda m: (f"{m.group(2)}-{months[m.group(1)]:02d}", None, _bound(m.group()))
+    yield rf"{lead}(?:{lex.alternation('seasons')}) (\d{{4}})", lambda m: (m.group(1), None, _bound(m.group()))
+    year = r"(?<![\w.,-])(?:(?:[Ii]m Jahr|[Ss]eit|[Aa]b|[Bb]is|[Ii]n|[Vv]on) )?((?:19|20)\d{2})(?![\w.,-]|\.\d|er\b)"
+    yield year, lambda m: (m.group(1), None, _bound(m.group()))
 
-    def group(self) -> str:
-        return self.match.group()
+    def words_only(m: re.Match[str]) -> tuple[str | None, str | None, str]:
+        return None, None, "start"
+
+    yield rf"(?<![\w-])(?:am )?\d{{1,2}}\.\s?(?:{month})(?! \d{{4}})(?![\w-])", words_only
+    yield rf"(?<![\w-])(?:[Aa]m |[Ii]m |[Bb]is |[Ss]eit |[Aa]b )(?:{month})(?! \d)(?![\w-])", words_only
+    weekday = lex.alternation("weekdays")
+    relative = "(?:vergangenen |kommenden |nächsten |letzten )"
+    yield (
+        rf"(?<![\w-])(?:(?:[Aa]m |[Ss]eit |[Bb]is ){relative}?|{relative})(?:{weekday})"
+        r"(?:abend|morgen|nachmittag|vormittag)?(?![\w-])",
+        words_only,
+    )
+    for pattern in lex.words("relative_dates"):
+        yield rf"(?i:(?<![\w-]){pattern.replace('MONTH', month)}(?![\w-]))", words_only
 
 
-def _longest(found: list[DateFound]) -> list[DateFound]:
+def find_dates(text: str, start: int) -> list[DateFound]:
+    """Every date expression in ``text[start:]``, the longest of overlapping ones, in order."""
+    found: list[DateFound] = []
+    for pattern, read in _date_rules():
+        for match in re.compile(pattern).finditer(text, start):
+            value, end_value, bound = read(match)
+            found.append(DateFound(match.start(), match.end(), match.group(), value, end_value, bound))
     chosen: list[DateFound] = []
     for item in sorted(found, key=lambda d: (-(d.end - d.start), d.start)):
         if all(item.end <= c.start or item.start >= c.end for c in chosen):
@@ -133,62 +114,57 @@ def _longest(found: list[DateFound]) -> list[DateFound]:
     return sorted(chosen, key=lambda d: d.start)
 
 
-_DIGITS = r"\d{1,3}(?:[  .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_DIGITS = r"\d{1,3}(?:[ \u00a0.]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+
+
+def _number_pattern() -> re.Pattern[str]:
+    lex = lexicon()
+    number = rf"(?:{_DIGITS}|{'|'.join(lex.data['number_words'])})"
+    multiplier = "|".join(re.escape(m) for m in sorted(lex.data["multipliers"], key=len, reverse=True))
+    currency = "|".join(re.escape(c) for c in lex.data["currencies"])
+    percent = "|".join(re.escape(p) for p in lex.words("percent_words"))
+    noun = r"(?:[a-zäöüß]+ ){0,2}[A-ZÄÖÜ][\wäöüß-]*"
+    return re.compile(
+        rf"(?<![\w.,+-])(?:(?P<approx>{_either_case(lex.words('approximations'))}) )?"
+        rf"(?P<first>{number})(?:(?: und | bis |, )(?P<second>{number}))?(?: (?P<multiplier>{multiplier}))?"
+        rf"(?: (?P<currency>{currency})| ?(?P<percent>{percent})| (?P<noun>{noun}))?"
+    )
 
 
 def find_numbers(text: str, start: int) -> list[NumberFound]:
-    """Money ("25 Millionen Euro", "50 und 70 Millionen"), percentages, counts."""
+    """Money ("25 Millionen Euro", "50 und 70 Millionen" after a sum in Euro), percentages, counts."""
     lex = lexicon()
     words = lex.data["number_words"]
-    multipliers = lex.data["multipliers"]
-    currencies = lex.data["currencies"]
-    approx = "|".join(
-        f"[{a[0].upper()}{a[0]}]{re.escape(a[1:])}" for a in sorted(lex.words("approximations"), key=len, reverse=True)
-    )
-    number = rf"(?:{_DIGITS}|{'|'.join(words)})"
-    mult = "|".join(re.escape(m) for m in sorted(multipliers, key=len, reverse=True))
-    curr = "|".join(re.escape(c) for c in currencies)
-    pattern = re.compile(
-        rf"(?<![\w.,+-])(?:({approx}) )?({number})(?:( und | bis |, )({number}))?(?: ({mult}))?(?:(?: ({curr}))|( (?:Prozent|%))| ((?:[a-zäöüß]+ ){{0,2}}[A-ZÄÖÜ][\wäöüß-]*))?",
-    )
+    not_counted = set(lex.words("not_counted")) | lex.not_names | set(lex.words("months"))
     found: list[NumberFound] = []
-    body = text[start:]
-    for m in pattern.finditer(body):
-        raw = [m.group(2)] + ([m.group(4)] if m.group(4) else [])
-        factor = Decimal(multipliers[m.group(5)]) if m.group(5) else Decimal(1)
-        values = [_value(r, words) * factor for r in raw]
-        if m.group(6):
-            kind, currency, noun = "money", currencies[m.group(6)], None
-        elif m.group(7):
-            kind, currency, noun = "percent", None, None
-        elif m.group(5) and _money_context(body, m.end()):
-            kind, currency, noun = (
-                "money",
-                "EUR" if re.search(r"Euro|€", body[max(0, m.start() - 200) : m.start()]) else None,
-                None,
-            )
-        elif m.group(8):
-            noun = m.group(8).strip()
-            head = noun.split()[-1]
-            if head in lex.words("not_counted") or head in lex.not_names or head in lex.words("months"):
+    for m in _number_pattern().finditer(text, start):
+        factor = Decimal(lex.data["multipliers"][m["multiplier"]]) if m["multiplier"] else Decimal(1)
+        values = [_value(raw, words) * factor for raw in (m["first"], m["second"]) if raw]
+        currency: str | None = None
+        noun: str | None = None
+        if m["currency"]:
+            kind, currency = "money", lex.data["currencies"][m["currency"]]
+        elif m["percent"]:
+            kind = "percent"
+        elif m["multiplier"]:  # "50 und 70 Millionen": money when the sentence spoke of Euro before
+            kind = "money"
+            before = text[max(start, m.start() - 200) : m.start()]
+            currency = next((code for word, code in lex.data["currencies"].items() if word in before), None)
+            if currency is None:
                 continue
-            if re.fullmatch(r"(?:19|20)\d{2}", m.group(2)) or m.group(2) in ("eine", "ein"):
+        elif m["noun"]:
+            noun = m["noun"].strip()
+            if noun.split()[-1] in not_counted or re.fullmatch(r"(?:19|20)\d{2}", m["first"]):
                 continue
-            kind, currency = "count", None
+            kind = "count"
         else:
             continue
-        if kind == "money" and currency is None:
-            continue
         for value in values:
-            found.append(NumberFound(start + m.start(), start + m.end(), value, kind, currency, m.group(1), noun))
+            found.append(NumberFound(m.start(), m.end(), value, kind, currency, m["approx"], noun))
     return found
-
-
-def _money_context(body: str, end: int) -> bool:
-    return not re.match(r"\s*[A-ZÄÖÜ]", body[end : end + 3]) or True
 
 
 def _value(raw: str, words: dict[str, int]) -> Decimal:
     if raw in words:
         return Decimal(words[raw])
-    return Decimal(re.sub(r"[  .]", "", raw).replace(",", "."))
+    return Decimal(re.sub(r"[ \u00a0.]", "", raw).replace(",", "."))

@@ -156,7 +156,7 @@ def office_suggestions(
     local: EntityRef | None,
 ) -> list[Suggestion]:
     """holds / jobTitle / headOf and memberOf for every titled person mention."""
-    people = [m for m in mentions if gazetteer_category(m.entity, gazetteer) == "person"]
+    people = [m for m in mentions if gazetteer.category(m.entity) == "person"]
     posts = [(p, {m.entity.id for m in gazetteer.find(p.name)}) for p in gazetteer.posts()]
     result: list[Suggestion] = []
     for person in people:
@@ -187,14 +187,6 @@ def office_suggestions(
                 )
             )
     return result
-
-
-def gazetteer_category(entity: EntityRef, gazetteer: Gazetteer) -> str:
-    """The category of a known or proposed entity."""
-    category = gazetteer.category(entity.id) if entity.known else None
-    if category:
-        return category
-    return {"Politician": "person", "Journalist": "person", "Person": "person"}.get(entity.type, "other")
 
 
 def _office(
@@ -255,7 +247,7 @@ def find_people(text: str, start: int, mentions: list[Mention], gazetteer: Gazet
     """All person mentions (known and new, with short forms), merged into ``mentions``."""
     candidates = person_candidates(text, start, gazetteer)
     merged = select(mentions + candidates)
-    people = list(dict.fromkeys(m.entity for m in merged if gazetteer_category(m.entity, gazetteer) == "person"))
+    people = list(dict.fromkeys(m.entity for m in merged if gazetteer.category(m.entity) == "person"))
     return select(merged + short_forms(text, start, people))
 
 
@@ -279,7 +271,7 @@ def title_references(
     name ("Die Staatssekretärin für Integration"), the person holds that post.
     """
     lex = lexicon()
-    people = [m for m in mentions if gazetteer_category(m.entity, gazetteer) == "person"]
+    people = [m for m in mentions if gazetteer.category(m.entity) == "person"]
     titles: list[tuple[Mention, str]] = []
     for person in people:
         sentence = next((s for s in sentences if s.start <= person.start < s.end), None)

@@ -76,7 +76,7 @@ def locality_mentions(text: str, places: list[Mention]) -> tuple[list[Mention], 
     for place in places:
         if place.entity.type not in ("City", "Municipality"):
             continue
-        match = re.compile(rf"-([A-ZÄÖÜ][a-zäöüß]+)(?![\w-])").match(text, place.end)
+        match = re.compile(r"-([A-ZÄÖÜ][a-zäöüß]+)(?![\w-])").match(text, place.end)
         if match and place.surface == place.entity.name:
             entity = _new(f"{place.entity.name}-{match.group(1)}", "Locality")
             found.append(Mention(entity, place.start, match.end(), text[place.start : match.end()]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from graph.quotes import normalize
-from graph.suggest.model import EntityRef, Suggestion, Suggestions, Value
+from graph.suggest.model import Suggestion, Suggestions, Value
 
 _PLAIN = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*|\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2})?)?)?|-?\d+(?:\.\d+)?)$")
 _IDS = frozenset({"subject", "id", "type"})

@@ -9,30 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from graph.suggest import numbers, people, places, speech
-from graph.suggest.gazetteer import Gazetteer, select
+from graph.suggest.gazetteer import Gazetteer, category_of, select
 from graph.suggest.lexicon import lexicon
 from graph.suggest.model import EntityRef, Mention, Suggestion, Suggestions, Value
 from graph.suggest.text import Sentence, clip, sentences, slug, split_header
 
 _PLACE_TYPES = ("City", "District", "State", "Locality", "Region", "Country", "Municipality")
-_CATEGORY_ROOTS = (
-    ("person", "Person"),
-    ("party", "PoliticalParty"),
-    ("post", "Post"),
-    ("place", "Place"),
-    ("organisation", "Organization"),
-    ("event", "Event"),
-    ("programme", "Programme"),
-)
-
-
-def category_of(type_name: str, ancestors: dict[str, frozenset[str]]) -> str:
-    """people, party, post, place, organisation, event, programme or other, from the ontology."""
-    names = ancestors.get(type_name, frozenset({type_name}))
-    for category, root in _CATEGORY_ROOTS:
-        if root in names:
-            return category
-    return "other"
 
 
 def suggest(
@@ -55,7 +37,7 @@ def suggest(
         Mentions and candidate fact entries, in text order.
     """
     header, body = split_header(text)
-    gazetteer = Gazetteer([(e, category_of(e.type, ancestors), a) for e, a in registry])
+    gazetteer = Gazetteer(registry, ancestors)
     parts = sentences(text, body)
     entities = places.find_entities(text, body, gazetteer)
     found = people.find_people(text, body, entities.mentions, gazetteer)
@@ -74,7 +56,7 @@ def suggest(
     source_claims: list[tuple[str, Value, str]] = []
     for match in re.finditer(r"(?m)^(?:Foto|Fotos|Bild): (.+?)\s*$", text):
         person = next((m for m in found if m.start == match.start(1)), None)
-        if person and people.gazetteer_category(person.entity, gazetteer) == "person":
+        if person and gazetteer.category(person.entity) == "person":
             subject = EntityRef(source_id or "SOURCE", "SourceDocument", "", known=True)
             result.append(
                 Suggestion(
@@ -372,7 +354,7 @@ def _dates(
 def _quotes(
     text: str, body: int, parts: list[Sentence], found: list[Mention], gazetteer: Gazetteer
 ) -> list[Suggestion]:
-    speakers = [m for m in found if people.gazetteer_category(m.entity, gazetteer) == "person"]
+    speakers = [m for m in found if gazetteer.category(m.entity) == "person"]
     result = []
     for quote in speech.find_quotes(text, body, parts, speakers):
         speaker = quote.speaker.entity

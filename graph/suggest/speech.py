@@ -2,8 +2,8 @@
 
 A quote is text in „…“, "…", “…” or »…« of at least four words (shorter ones are
 names or scare quotes). Its speaker is, in this order: the first person named after
-it in the same sentence ("…“, sagte Güler"; "…“ – mit dieser Frage machte Landrat
-Olaf Schade …"), the last person named before it in the same sentence ("Brux betonte:
+it in the same sentence ("…“, sagte Güler"; "…“ followed by a dash and "mit dieser
+Frage machte Landrat Olaf Schade …"), the last person named before it in the same sentence ("Brux betonte:
 „…“"), or the last person named before it in the text (a quote that continues a
 speaker's paragraph; the entry says so in its note).
 """
@@ -45,7 +45,7 @@ def find_quotes(text: str, start: int, sentences: list[Sentence], people: list[M
         after = [p for p in people if match.end() <= p.start < last.end]
         before = [p for p in people if first.start <= p.start and p.end <= match.start()]
         tail = text[match.end() : last.end]
-        if after and re.match(r"\s*[,–-]", tail):
+        if after and re.match(r"\s*[,\u2013-]", tail):
             speaker = after[0]
             span = (match.start(), speaker.end)
             inferred = False

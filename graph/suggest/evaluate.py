@@ -81,7 +81,7 @@ class _Office:
     words: frozenset[str]  # words of the post's name or the job title, casefolded
 
 
-def evaluate(project: Path | str, texts: Path, leave_out: bool = True) -> dict[str, dict[str, Score]]:
+def evaluate(project: Path | str, texts: Path | str, leave_out: bool = True) -> dict[str, dict[str, Score]]:
     """Score suggestions for every article of ``project`` whose text is in ``texts``.
 
     Args:
@@ -96,7 +96,7 @@ def evaluate(project: Path | str, texts: Path, leave_out: bool = True) -> dict[s
 
     dataset = load(project)
     ancestors = class_ancestors(dataset.ontology)
-    texts_found = {digest: path.read_bytes().decode("utf-8") for digest, (path, _) in load_texts(texts).items()}
+    texts_found = {digest: path.read_bytes().decode("utf-8") for digest, (path, _) in load_texts(Path(texts)).items()}
     by_iri: dict[object, Entity] = {e.iri: e for e in dataset.entities.values()}
     used_by: dict[str, set[str]] = {}
     for fact in dataset.facts:

@@ -50,6 +50,11 @@ class Suggestion:
     complete: bool = True
     objects: tuple[EntityRef, ...] = ()  # entities among the claims' values
     declares: tuple[EntityRef, ...] = ()  # a new entity this entry introduces (id, type, name)
+    at: int = -1  # where what was found starts, when the quote is a longer sentence
+
+    def position(self) -> tuple[int, int]:
+        """Sort key: text order of the quote, then of what was found in it."""
+        return (self.start, self.at if self.at >= 0 else self.start)
 
 
 @dataclass(frozen=True)

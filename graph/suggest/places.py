@@ -52,6 +52,11 @@ def _at(entity: EntityRef, offset: int, match: re.Match[str], group: int = 0) ->
     return Mention(entity, offset + match.start(group), offset + match.end(group), match.group(group))
 
 
+def lexicon_places() -> list[EntityRef]:
+    """The places of the lexicon, as proposed entities."""
+    return [_new(name, type_) for type_, names in lexicon().data["places"].items() for name in names]
+
+
 def place_mentions(text: str, start: int, gazetteer: Gazetteer) -> list[Mention]:
     """Places of the lexicon and Kreis names that the registry does not have."""
     known_names = {e.name.casefold() for e, _ in gazetteer.by_id.values()}

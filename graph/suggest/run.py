@@ -76,9 +76,7 @@ def suggest(
         if date:
             source_claims.append(("datePublished", date[0], f"Date: {header['Date']}"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    ordered = sorted(
-        _unique_ids(result, taken | {e.id for e, _ in registry}), key=lambda s: (s.start, s.end, s.kind, s.claims)
-    )
+    ordered = sorted(_unique_ids(result, taken | {e.id for e, _ in registry}), key=lambda s: (*s.position(), s.kind))
     return Suggestions(text, digest, source_id, tuple(found), tuple(ordered), tuple(source_claims))
 
 
@@ -151,7 +149,8 @@ def _containment(
 ) -> list[Suggestion]:
     """containedInPlace: a venue "in <Ort>" or "<Ort>er Kreishaus", a part of a town "Ennepetal-Hasperbach"."""
     result = []
-    by_name = {e.name: e for e, _ in gazetteer.by_id.values() if e.type in _PLACE_TYPES}
+    by_name = {e.name: e for e in places.lexicon_places()}
+    by_name.update({e.name: e for e, _ in gazetteer.by_id.values() if e.type in _PLACE_TYPES})
     by_name.update({m.entity.name: m.entity for m in found if m.entity.type in _PLACE_TYPES})
     for mention in found:
         town = towns.get(mention.entity.id)
@@ -228,7 +227,17 @@ def _amounts(
             )
             claims: tuple[tuple[str, Value], ...] = (("amount", value), ("currency", number.currency))
             result.append(
-                Suggestion("amounts", entity, claims, text[start:end], start, end, qualifiers, declares=(entity,))
+                Suggestion(
+                    "amounts",
+                    entity,
+                    claims,
+                    text[start:end],
+                    start,
+                    end,
+                    qualifiers,
+                    declares=(entity,),
+                    at=number.start,
+                )
             )
             continue
         about = next(
@@ -260,6 +269,7 @@ def _amounts(
                 end,
                 qualifiers,
                 note=None if about is not None else "observationAbout: what does the number describe?",
+                at=number.start,
                 complete=about is not None,
                 objects=objects,
                 declares=(entity,),
@@ -346,6 +356,7 @@ def _dates(
                 tuple(qualifiers),
                 note=None if subject.id != "SUBJECT" else "what is dated here? put its id as subject",
                 complete=subject.id != "SUBJECT",
+                at=date.start,
             )
         )
     return result
@@ -394,7 +405,7 @@ def _unique_ids(items: list[Suggestion], taken: frozenset[str] | set[str]) -> li
     kept: list[Suggestion] = []
     repeated: set[tuple[str, tuple[tuple[str, Value], ...], str]] = set()
     renamed: dict[EntityRef, EntityRef] = {}
-    for item in sorted(items, key=lambda s: (s.start, s.end, s.kind)):
+    for item in sorted(items, key=lambda s: (*s.position(), s.kind)):
         key = (item.subject.id if not item.declares else "", item.claims, item.quote)
         if key in repeated:
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graph.suggest.lexicon import lexicon
 from graph.suggest.model import Mention
 from graph.suggest.text import Sentence
 
@@ -30,13 +31,25 @@ class QuoteFound:
     inferred: bool  # the speaker comes from an earlier sentence
 
 
+def _is_speech(words: str, after: str, before: str) -> bool:
+    """Words in quotation marks are speech when they are attributed ("…“, sagte X"; "X betonte: „…“")
+    or read like a sentence (four words or more, two of them in small letters); else they are a
+    name or a scare quote ("„Integrationsmanager“")."""
+    verbs = "|".join(lexicon().words("speech_verbs"))
+    if re.match(rf"\s*,\s*(?:{verbs})\b", after) or re.search(r":\s*$", before):
+        return True
+    lower = [w for w in words.split() if w[:1].islower() and w not in ("und", "oder")]
+    return len(words.split()) >= 4 and len(lower) >= 2
+
+
 def find_quotes(text: str, start: int, sentences: list[Sentence], people: list[Mention]) -> list[QuoteFound]:
     """Every direct quote with a speaker."""
     found: list[QuoteFound] = []
     for match in _QUOTES.finditer(text, start):
         words = next(g for g in match.groups() if g is not None).strip()
-        lower = [w for w in words.split() if w[:1].islower() and w not in ("und", "oder")]
-        if len(words.split()) < 4 or len(lower) < 2:
+        if not _is_speech(
+            words, text[match.end() : match.end() + 30], text[max(0, match.start() - 30) : match.start()]
+        ):
             continue
         first = next((s for s in sentences if s.start <= match.start() < s.end), None)
         last = next((s for s in sentences if s.start < match.end() <= s.end), None)

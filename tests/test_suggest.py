@@ -205,14 +205,16 @@ def test_dates_at_the_precision_stated(ancestors: dict[str, frozenset[str]]) -> 
         "Die Tagung fand am 09. März 2018 statt. Im Frühjahr 2013 begann es. Am Mittwoch ging es weiter. "
         "Termin: 27. November 2019, 12 bis 16.30 Uhr. Bis 2020 gilt das, ab Juli nächsten Jahres nicht mehr."
     )
-    assert [(claims, complete) for _, _, claims, _, complete in rows(text, ancestors)] == [
-        ((("startDate", "2018-03-09"),), False),
-        ((("startDate", "2013"), ("dateDescription", "Im Frühjahr 2013")), False),
-        ((("dateDescription", "Am Mittwoch"),), False),
-        ((("startDate", "2019-11-27T12:00"), ("endDate", "2019-11-27T16:30")), False),
-        ((("endDate", "2020"),), False),
-        ((("dateDescription", "ab Juli nächsten Jahres"),), False),
+    assert [(subject, claims) for _, subject, claims, _, _ in rows(text, ancestors)] == [
+        ("tagung-am-09-maerz-2018", (("startDate", "2018-03-09"),)),  # an event noun: a new event
+        ("SUBJECT", (("startDate", "2013"), ("dateDescription", "Im Frühjahr 2013"))),  # the curator decides
+        ("SUBJECT", (("dateDescription", "Am Mittwoch"),)),
+        ("SUBJECT", (("startDate", "2019-11-27T12:00"), ("endDate", "2019-11-27T16:30"))),
+        ("SUBJECT", (("endDate", "2020"),)),
+        ("SUBJECT", (("dateDescription", "ab Juli nächsten Jahres"),)),
     ]
+    event = found(text, ancestors).suggestions[0].subject
+    assert (event.type, event.name) == ("Conference", "Tagung am 09. März 2018")
 
 
 def test_a_date_belongs_to_the_event_or_body_of_its_sentence(ancestors: dict[str, frozenset[str]]) -> None:
@@ -300,8 +302,8 @@ def test_cli_prints_and_appends_commented(mini: Path) -> None:
     shown = run("suggest", TEXT, "--project", mini)
     assert shown.exit_code == 0
     assert (
-        "  - id: hans-muster\n    type: Politician\n    name: 'Hans Muster'\n"
-        "    quote: 'Landrat Hans Muster (SPD)'\n    jobTitle: 'Landrat'\n"
+        "  - id: hans-muster\n    type: Politician\n    name: Hans Muster\n"
+        "    quote: 'Landrat Hans Muster (SPD)'\n    jobTitle: Landrat\n"
     ) in shown.output
     assert "  # For the source block: datePublished: 2018-03-10   (from 'Date: 2018-03-10')" in shown.output
     assert "    # observationAbout: ki-musterstadt" not in shown.output

@@ -14,15 +14,19 @@ from graph.quotes import normalize
 from graph.suggest.model import Suggestion, Suggestions, Value
 
 _PLAIN = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*|\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2})?)?)?|-?\d+(?:\.\d+)?)$")
-_IDS = frozenset({"subject", "id", "type"})
+_TEXT = re.compile(r"^[A-Za-zÄÖÜäöüß][^:#'\"\n\[\]{},&*!|>%@`]*$")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 
 
 def scalar(value: Value, key: str = "") -> str:
-    """A YAML scalar: ids, dates and numbers plain, text single-quoted."""
+    """A YAML scalar as curators write it: ids, dates, numbers and plain words bare; quotes
+    and anything YAML could misread single-quoted."""
     text = str(value)
-    if isinstance(value, int | float) or (_PLAIN.match(text) and key not in ("name", "quote", "text", "jobTitle")):
+    if key == "quote":
+        return "'" + text.replace("'", "''") + "'"
+    if isinstance(value, int | float) or _PLAIN.match(text):
         return text
-    if key in _IDS:
+    if _TEXT.match(text) and text.casefold() not in _YAML_WORDS and text == text.strip():
         return text
     return "'" + text.replace("'", "''") + "'"
 

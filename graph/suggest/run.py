@@ -51,7 +51,7 @@ def suggest(
     result += _containment(text, found, entities.towns, gazetteer)
     amounts = _amounts(text, body, parts, found, local)
     result += amounts
-    result += _dates(text, body, parts, found, amounts, ancestors)
+    result += _dates(text, body, parts, found, amounts, gazetteer)
     result += _quotes(text, body, parts, found, gazetteer)
     source_claims: list[tuple[str, Value, str]] = []
     for match in re.finditer(r"(?m)^(?:Foto|Fotos|Bild): (.+?)\s*$", text):
@@ -298,10 +298,12 @@ def _dates(
     parts: list[Sentence],
     found: list[Mention],
     amounts: list[Suggestion],
-    ancestors: dict[str, frozenset[str]],
+    gazetteer: Gazetteer,
 ) -> list[Suggestion]:
     """Each date with the event, programme, organisation or commitment of its sentence."""
     lex = lexicon()
+    ancestors = gazetteer.ancestors
+    editions = {e.name.casefold(): e for e, c in gazetteer.by_id.values() if c == "event"}
     result = []
     inside = [(m.start, m.end) for m in found]
     for date in numbers.find_dates(text, body):
@@ -330,6 +332,10 @@ def _dates(
             subject, prop = programmes[0], "startDate"
         else:
             subject, prop = None, "foundingDate" if founding else "startDate"
+        if subject is not None and subject.type == "EventSeries" and date.value:
+            # "die Sozialkonferenz Ruhr am 27. November 2019": the edition of that year, when known
+            edition = editions.get(f"{subject.name} {date.value[:4]}".casefold())
+            subject = edition or subject
         if date.bound == "end":
             prop = "endDate"
         claims: list[tuple[str, Value]] = []
@@ -343,6 +349,15 @@ def _dates(
             if re.search(rf"\b(?:{lex.alternation('seasons')})\b", date.words):  # "im Frühjahr 2013"
                 target = qualifiers if prop == "foundingDate" else claims
                 target.append(("dateDescription", date.words))
+        declares: tuple[EntityRef, ...] = ()
+        if subject is None and (event := _event_noun(sentence)) is not None:
+            noun, type_ = event
+            subject = EntityRef(slug(f"{noun} {date.words}"), type_, f"{noun} {date.words}", False)
+            declares = (subject,)
+            if prop == "foundingDate":
+                claims = [(p if p != "foundingDate" else "startDate", v) for p, v in claims]
+                claims += qualifiers
+                qualifiers = []
         if subject is None:
             subject = EntityRef("SUBJECT", "Entity", "", known=True)
         result.append(
@@ -356,10 +371,23 @@ def _dates(
                 tuple(qualifiers),
                 note=None if subject.id != "SUBJECT" else "what is dated here? put its id as subject",
                 complete=subject.id != "SUBJECT",
+                declares=declares,
                 at=date.start,
             )
         )
     return result
+
+
+def _event_noun(sentence: Sentence) -> tuple[str, str] | None:
+    """The first event noun of a sentence ("Integrationskonferenz") and the class it gives."""
+    groups: dict[str, list[str]] = lexicon().data["event_words"]
+    endings = sorted(((e, cls) for cls, words in groups.items() for e in words), key=lambda p: -len(p[0]))
+    for word in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*", sentence.text):
+        stem = re.sub(r"(?:es|s)$", "", word) if not word.endswith(("ss", "us")) else word
+        for ending, cls in endings:
+            if stem.casefold().endswith(ending):
+                return stem, cls
+    return None
 
 
 def _quotes(

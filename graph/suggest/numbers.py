@@ -70,10 +70,12 @@ def _date_rules() -> Iterator[tuple[str, DateRule]]:
     def full(m: re.Match[str]) -> tuple[str | None, str | None, str]:
         if m.group(4):
             begin = f"{day(m)}T{int(m.group(4)):02d}:{m.group(5) or '00'}"
-            return begin, f"{day(m)}T{int(m.group(6)):02d}:{m.group(7) or '00'}", "start"
+            finish = f"{day(m)}T{int(m.group(6)):02d}:{m.group(7) or '00'}" if m.group(6) else None
+            return begin, finish, "start"
         return day(m), None, _bound(m.group())
 
-    yield rf"{prefix}(\d{{1,2}})\.\s?({month}) (\d{{4}})(?:,? {time} (?:bis|-|{DASH}) {time} Uhr)?", full
+    span = rf"(?:,? (?:um |von )?{time}(?: (?:bis|-|{DASH}) {time})? Uhr)?"
+    yield rf"{prefix}(\d{{1,2}})\.\s?({month}) (\d{{4}}){span}", full
     yield (
         rf"{prefix}(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}})",
         lambda m: (f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}", None, _bound(m.group())),

@@ -27,6 +27,10 @@ TITLE_WORD = re.compile(r"(?<![\w-])((?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a
 _BRACKET = re.compile(r"\s*\(([^()\n]{1,60})\)")
 _NAME_AFTER = re.compile(rf"\s+({NAME}|{CAPN})(?![\w-])")
 _PLACE_TYPES = ("City", "District", "State", "Locality", "Region", "Country")
+_TITLE = r"(?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]+"
+# "Seine Leiterin, Maria Schulz," / "der Vorsitzende des Integrationsrates, Ahmet Yilmaz,"
+_OF = r"(?: (?:des|der|im|vom|von der|beim) [^,.;:„“\"]{1,60})?"
+_TITLE_COMMA_NAME = re.compile(rf"(?<![\w-])({_TITLE})({_OF}), ({NAME})(?=[,.;:]| und | sagte| sagt| so\b)")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,10 @@ def person_candidates(text: str, start: int, gazetteer: Gazetteer) -> list[Menti
         cls = lex.title_class(match.group(2))
         if cls is not None and _valid_name(match.group(1)):
             found.append(_person(match.group(1), cls, match.start(1), match.end(1), known))
+    for match in _TITLE_COMMA_NAME.finditer(text, start):
+        cls = lex.title_class(match.group(1))
+        if cls is not None and _valid_name(match.group(3)):
+            found.append(_person(match.group(3), cls, match.start(3), match.end(3), known))
     bracketed = re.compile(rf"(?<![\w-])({NAME}) \((?:[A-ZÄÖÜ][\wäöüß]*-)?([A-ZÄÖÜ][a-zäöüß]+)[ ,)]")
     for match in bracketed.finditer(text, start):  # "Dr. Klaus Drathen (Kreisdirektor HSK)"
         cls = lex.title_class(match.group(2))
@@ -114,7 +122,11 @@ def titled(text: str, mention: Mention, sentence: Sentence) -> list[_Titled]:
     bracket = _BRACKET.match(text, end)
     if bracket:
         end = bracket.end()
-    if match and lex.title_class(match.group(2)):
+    comma = re.search(rf"(?<![\w-])({_TITLE})({_OF}), $", before)
+    if comma and lex.title_class(comma.group(1)):
+        title_start = sentence.start + comma.start(1)
+        result.append(_Titled(mention, comma.group(1), title_start, end, title_start + len(comma.group(1))))
+    elif match and lex.title_class(match.group(2)):
         possessive = match.group(1) and match.group(1) not in lex.not_names
         phrase_start = sentence.start + (match.start(1) if possessive else match.start(2))
         result.append(_Titled(mention, match.group(2), phrase_start, end, sentence.start + match.end(2)))

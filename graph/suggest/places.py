@@ -108,34 +108,37 @@ def organisation_mentions(text: str, start: int, places: list[Mention]) -> list[
     endings: list[tuple[str, str]] = sorted(
         ((e, cls) for cls, words in lex.data["org_endings"].items() for e in words), key=lambda p: -len(p[0])
     )
-    ending_re = "|".join(e for e, _ in endings)
 
-    def cls_of(word: str) -> str:
-        return next(c for e, c in endings if re.search(rf"{e}(?:es|s|en)?$", word))
+    def cls_of(word: str) -> str | None:
+        """The class an organisation word gives ("Integrationsrat", "Jobcenter"), if it is one."""
+        folded = word.casefold()
+        return next((c for e, c in endings if re.search(rf"{e}(?:es|s|en)?$", folded)), None)
 
     def base(word: str) -> str:
         return word if word.endswith("agenturen") else re.sub(r"(?<=[a-zäöü])(?:es|s)$", "", word)
 
+    word = r"[A-ZÄÖÜ][\wäöüß]*"
     place_names = "|".join(sorted({re.escape(m.surface) for m in places}, key=len, reverse=True))
-    if place_names:
-        tied = rf"(?<![\w-])({CAP}(?:{ending_re})(?:es|s|en)?){_CONNECTORS}({place_names})(?![\w-])"
-        for match in re.finditer(tied, body):
-            word = match.group(1)
-            add(match, match.group().replace(word, base(word), 1), cls_of(word))
+    if place_names:  # "Integrationsrat der Stadt Hattingen", "Jobcenter Kreis Unna"
+        for match in re.finditer(rf"(?<![\w-])({word}){_CONNECTORS}({place_names})(?![\w-])", body):
+            cls = cls_of(match.group(1))
+            if cls is not None and match.group(1) not in lex.not_names:
+                add(match, match.group().replace(match.group(1), base(match.group(1)), 1), cls)
     named = [
-        rf"(?<![\w-])({CAP}(?:{ending_re})) für {CAP}(?: und {CAP})?(?![\w-])",  # Bundesagentur für Arbeit
-        rf"(?<![\w-]){CAP}- und ({CAP}(?:{ending_re}))(?![\w-])",  # Industrie- und Handelskammer
-        rf"(?<![\w-])(?:{CAP}-)+({CAP}(?:{ending_re}))(?![\w-])",  # Kreis-Handwerkskammer
+        rf"(?<![\w-])({word}) für {CAP}(?: und {CAP})?(?![\w-])",  # Bundesagentur für Arbeit
+        rf"(?<![\w-]){CAP}- und ({word})(?![\w-])",  # Industrie- und Handelskammer
+        rf"(?<![\w-])(?:{CAP}-)+({word})(?![\w-])",  # Kreis-Handwerkskammer
     ]
     for pattern in named:
         for match in re.finditer(pattern, body):
-            add(match, match.group()[0].upper() + match.group()[1:], cls_of(match.group(1)))
-    abbreviated = (
-        rf"(?<![\w-])((?:{CAP}(?:-{CAP})* ){{0,3}}{CAP}(?:{ending_re})(?:es|s)?(?: {CAP})?) \(([A-ZÄÖÜ]{{2,6}})\)"
-    )
-    for match in re.finditer(abbreviated, body):
-        name = re.sub(r"(?<=[a-zäöü])es(?= |$)", "", match.group(1))
-        add(match, name, "Organization", 1)
+            cls = cls_of(match.group(1))
+            if cls is not None:
+                add(match, match.group()[0].upper() + match.group()[1:], cls)
+    abbreviated = rf"(?<![\w-])((?:{CAP}(?:-{CAP})* ){{0,3}}({word})(?: {CAP})?) \(([A-ZÄÖÜ]{{2,6}})\)"
+    for match in re.finditer(abbreviated, body):  # "Regionalverband Ruhr (RVR)"
+        if cls_of(match.group(2)) is not None:
+            name = re.sub(r"(?<=[a-zäöü])es(?= |$)", "", match.group(1))
+            add(match, name, "Organization", 1)
     for type_, names in lex.data["organisations"].items():
         for name in names:
             entity = _new(name, type_)
@@ -147,19 +150,21 @@ def organisation_mentions(text: str, start: int, places: list[Mention]) -> list[
     return found
 
 
-def venue_mentions(text: str, start: int) -> list[Mention]:
-    """Named halls, houses, museums: hyphenated names, "Haus der X", "<Ort>er Kreishaus"."""
+def venue_mentions(text: str, start: int, places: list[Mention]) -> list[Mention]:
+    """Named halls, houses, museums: hyphenated names, "Haus der X", "<Ort>er Kreishaus", "Stadthalle <Ort>"."""
     body = text[start:]
+    towns = "|".join(sorted({re.escape(m.surface) for m in places if m.entity.type == "City"}, key=len, reverse=True))
     endings = "|".join(f"[{e[0].upper()}{e[0]}]{re.escape(e[1:])}" for e in lexicon().words("venue_endings"))
-    town_building = r"(?:Kreishaus|Rathaus|Stadthalle|Bürgerhaus)"
+    town_building = r"(?:Kreishaus|Rathaus|Stadthalle|Bürgerhaus|Stadtbibliothek|Kulturzentrum)"
     patterns = [
         rf"(?<![\w-])(?:{CAP}-)+(?:[A-ZÄÖÜ][a-zäöüß]*?)?(?:{endings})(?: {CAP})?(?![\w-])",
         rf"(?<![\w-])Haus (?:der|des) {CAP}(?![\w-])",
         rf"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+er {town_building}(?![\w-])",
+        rf"(?<![\w-]){town_building} (?:{towns})(?![\w-])" if towns else None,
         rf"(?<![\w-])(?:ehemaligen? )?(?:Schule|Halle|Kirche) an der {CAP}(?:straße|platz|weg|allee)(?![\w-])",
     ]
     found: list[Mention] = []
-    for pattern in patterns:
+    for pattern in filter(None, patterns):
         for match in re.finditer(pattern, body):
             name = match.group()[0].upper() + match.group()[1:]
             name = re.sub(r"^Ehemaligen ", "Ehemalige ", name)
@@ -207,7 +212,7 @@ def find_entities(text: str, start: int, gazetteer: Gazetteer) -> Found:
     localities, towns = locality_mentions(text, places)
     places = select(places + localities)
     place_like = [m for m in places if m.entity.type in PLACE_TYPES]
-    merged = select(places + organisation_mentions(text, start, place_like) + venue_mentions(text, start))
+    merged = select(places + organisation_mentions(text, start, place_like) + venue_mentions(text, start, place_like))
     merged = _reuse_known(merged, gazetteer)
     local = local_place(merged)
     if local is not None:

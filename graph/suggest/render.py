@@ -104,7 +104,8 @@ def render(result: Suggestions, label: str) -> str:
         label: How the text is named in the header comment.
     """
     planned = plan(result)
-    new = {e.id: e for item, _, _ in planned for e in (item.subject, *item.objects) if not e.known}
+    named = [m.entity for m in result.mentions] + [e for i, _, _ in planned for e in (i.subject, *i.objects)]
+    new = {e.id: e for e in named if not e.known and e.id != "SUBJECT"}
     declared = frozenset(i.subject.id for i, d, _ in planned if d)
     undeclared = sorted(e for e in new if e not in declared)
     known = sorted({m.entity.id for m in result.mentions if m.entity.known})
@@ -117,7 +118,9 @@ def render(result: Suggestions, label: str) -> str:
     if known:
         out.append("  # Registry entities named: " + ", ".join(known))
     if undeclared:
-        out.append("  # New entities used below but declared by no entry (add them to sources/entities.yaml):")
+        out.append(
+            "  # New entities the text names that no entry declares (add those you keep to sources/entities.yaml):"
+        )
         for entity_id in undeclared:
             entity = new[entity_id]
             out.append(f"  #   - {{id: {entity.id}, type: {entity.type}, name: {scalar(entity.name, 'name')}}}")

@@ -164,10 +164,12 @@ def _containment(
             continue
         if mention.entity.type != "Venue":
             continue
-        adjective = re.match(r"([A-ZÄÖÜ][a-zäöüß]+)er ", mention.entity.name)
-        if adjective:
-            stem = adjective.group(1)
-            town = next((by_name[n] for n in (stem, stem + "en", stem + "e") if n in by_name), None)
+        adjective = re.match(r"([A-ZÄÖÜ][a-zäöüß]+)er ", mention.entity.name)  # "Schwelmer Kreishaus"
+        trailing = re.search(r" ([A-ZÄÖÜ][\w-]+)$", mention.entity.name)  # "Stadthalle Unna"
+        if adjective or trailing:
+            stem = adjective.group(1) if adjective else ""
+            names = (stem, stem + "en", stem + "e") if adjective else (trailing.group(1),) if trailing else ()
+            town = next((by_name[n] for n in names if n in by_name), None)
             if town is not None:
                 claims = (("containedInPlace", town.id),)
                 result.append(

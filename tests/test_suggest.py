@@ -376,3 +376,39 @@ def test_suggested_quotes_are_verbatim_in_the_corpus_texts() -> None:
             assert normalize(item.quote) in text, (path.name, item.quote)
             checked += 1
     assert checked > 0
+
+
+def test_a_new_article_of_another_district(ancestors: dict[str, frozenset[str]]) -> None:
+    text = (
+        "Kreis Beispiel. Ihre Leiterin, Maria Rosenbaum, sagte, man habe mehr als 120 Projekte begleitet. "
+        "„Die Nachfrage nach Beratung steigt jedes Jahr“, so Rosenbaum. Das Jobcenter Kreis Beispiel hilft. "
+        "Die Auftaktveranstaltung findet am 15. April 2021 um 18 Uhr in der Stadthalle Unna statt."
+    )
+    result = found(text, ancestors)
+    assert [(m.entity.id, m.surface) for m in result.mentions] == [
+        ("kreis-beispiel", "Kreis Beispiel"),
+        ("maria-rosenbaum", "Maria Rosenbaum"),
+        ("maria-rosenbaum", "Rosenbaum"),
+        ("jobcenter-kreis-beispiel", "Jobcenter Kreis Beispiel"),
+        ("stadthalle-unna", "Stadthalle Unna"),
+    ]
+    assert [(s.kind, s.subject.id, s.claims) for s in result.suggestions] == [
+        ("offices", "maria-rosenbaum", (("jobTitle", "Leiterin"),)),
+        (
+            "amounts",
+            "projekte-120",
+            (
+                ("value", 120),
+                ("unitText", "projects"),
+                ("variableMeasured", "Projekte"),
+                ("observationAbout", "kreis-beispiel"),
+            ),
+        ),
+        (
+            "quotes",
+            "rosenbaum-die-nachfrage-nach-beratung",
+            (("spokenBy", "maria-rosenbaum"), ("text", "Die Nachfrage nach Beratung steigt jedes Jahr")),
+        ),
+        ("dates", "auftaktveranstaltung-am-15-april-2021-um-18-uhr", (("startDate", "2021-04-15T18:00"),)),
+        ("places", "stadthalle-unna", (("containedInPlace", "unna"),)),
+    ]

@@ -53,8 +53,8 @@ class Suggestion:
     at: int = -1  # where what was found starts, when the quote is a longer sentence
 
     def position(self) -> tuple[int, int]:
-        """Sort key: text order of the quote, then of what was found in it."""
-        return (self.start, self.at if self.at >= 0 else self.start)
+        """Sort key: text order of what was found, then of its quote."""
+        return (self.at if self.at >= 0 else self.start, self.start)
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,4 @@ class Suggestions:
     mentions: tuple[Mention, ...]
     suggestions: tuple[Suggestion, ...]
     source_claims: tuple[tuple[str, Value, str], ...] = field(default=())  # property, value, quote
+    already_stated: int = 0  # suggestions left out because the article states them already

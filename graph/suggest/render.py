@@ -113,6 +113,8 @@ def render(result: Suggestions, label: str) -> str:
         f"  # kg suggest {label} (sha256 {result.sha256[:12]}…): {sum(ok for _, _, ok in planned)} entries,",
         f"  # {sum(not ok for _, _, ok in planned)} more commented out. Check each against the text before keeping it.",
     ]
+    if result.already_stated:
+        out.append(f"  # {result.already_stated} more left out: the article states them already.")
     if result.source_id is None:
         out.append("  # No article in sources/articles has this text's SHA-256: run kg add-source first.")
     if known:

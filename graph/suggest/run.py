@@ -7,12 +7,16 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph.suggest import numbers, people, places, speech
 from graph.suggest.gazetteer import Gazetteer, category_of, select
 from graph.suggest.lexicon import lexicon
 from graph.suggest.model import EntityRef, Mention, Suggestion, Suggestions, Value
 from graph.suggest.text import Sentence, clip, sentences, slug, split_header
+
+if TYPE_CHECKING:
+    from graph.sources import Claim, EntityDecl, FactDecl
 
 _PLACE_TYPES = ("City", "District", "State", "Locality", "Region", "Country", "Municipality")
 
@@ -102,20 +106,44 @@ def suggest_file(path: Path, project: Path | str = ".") -> Suggestions:
     registry = [(EntityRef(e.id, e.type, e.name, True), e.aliases) for e in declarations.registry]
     shared = ("person", "party", "organisation", "place", "event", "programme")
     ancestors = class_ancestors(ontology)
-    for article in declarations.articles:  # entities declared in articles may be named again
+    for declared in declarations.articles:  # entities declared in articles may be named again
         registry += [
             (EntityRef(e.id, e.type, e.name, True), e.aliases)
-            for e in article.entities
+            for e in declared.entities
             if category_of(e.type, ancestors) in shared
         ]
     taken = frozenset(e.id for a in declarations.articles for e in a.entities)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    source_id = next((a.source.id for a in declarations.articles if _claim(a.source.claims, "sha256") == digest), None)
-    return suggest(text, registry, ancestors, source_id, taken)
+    article = next((a for a in declarations.articles if _claim(a.source.claims, "sha256") == digest), None)
+    result = suggest(text, registry, ancestors, article.source.id if article else None, taken)
+    return without_stated(result, article.facts, article.entities) if article else result
 
 
-def _claim(claims: object, name: str) -> object:
-    return next((c.value for c in claims if c.property == name), None)  # type: ignore[attr-defined]
+def _claim(claims: tuple[Claim, ...], name: str) -> object:
+    return next((c.value for c in claims if c.property == name), None)
+
+
+def without_stated(
+    result: Suggestions, facts: tuple[FactDecl, ...], entities: tuple[EntityDecl, ...] = ()
+) -> Suggestions:
+    """Leave out what an article already states: claims about the same subject, and new
+    entities (a quote, a statistic) when one of the same class has all their claims."""
+    stated = {(f.subject, c.property, str(c.value)) for f in facts for c in f.claims}
+    by_entity: dict[str, set[tuple[str, str]]] = {}
+    for fact in facts:
+        by_entity.setdefault(fact.subject, set()).update((c.property, str(c.value)) for c in fact.claims)
+    declared = [(e.type, by_entity.get(e.id, set())) for e in entities]
+    kept: list[Suggestion] = []
+    for item in result.suggestions:
+        if item.declares:
+            wanted = {(p, str(v)) for p, v in item.claims}
+            if any(t == item.subject.type and wanted <= claims for t, claims in declared):
+                continue
+        claims = tuple(c for c in item.claims if (item.subject.id, c[0], str(c[1])) not in stated)
+        if not claims:
+            continue
+        kept.append(item if claims == item.claims else replace(item, claims=claims))
+    return replace(result, suggestions=tuple(kept), already_stated=len(result.suggestions) - len(kept))
 
 
 def class_ancestors(ontology: object) -> dict[str, frozenset[str]]:

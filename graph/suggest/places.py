@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from graph.suggest.gazetteer import Gazetteer, compile_form, select
 from graph.suggest.lexicon import lexicon
-from graph.suggest.model import EntityRef, Mention
+from graph.suggest.model import EntityRef, Mention, Suggestion, Value
 from graph.suggest.text import slug
 
 CAP = r"[A-ZÄÖÜ][\wäöüß]*"
@@ -228,4 +228,62 @@ def _reuse_known(mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]
         if not mention.entity.known and mention.entity.id in gazetteer.by_id:
             mention = Mention(gazetteer.by_id[mention.entity.id][0], mention.start, mention.end, mention.surface)
         result.append(mention)
+    return result
+
+
+def containment_suggestions(
+    text: str, found: list[Mention], towns: dict[str, EntityRef], gazetteer: Gazetteer
+) -> list[Suggestion]:
+    """containedInPlace: a venue "in <Ort>" or "<Ort>er Kreishaus", a part of a town "Ennepetal-Hasperbach"."""
+    result = []
+    by_name = {e.name: e for e in lexicon_places()}
+    by_name.update({e.name: e for e, _ in gazetteer.by_id.values() if e.type in PLACE_TYPES})
+    by_name.update({m.entity.name: m.entity for m in found if m.entity.type in PLACE_TYPES})
+    for mention in found:
+        town = towns.get(mention.entity.id)
+        if town is not None:
+            claims: tuple[tuple[str, Value], ...] = (("containedInPlace", town.id),)
+            result.append(
+                Suggestion(
+                    "places", mention.entity, claims, mention.surface, mention.start, mention.end, objects=(town,)
+                )
+            )
+            continue
+        if mention.entity.type != "Venue":
+            continue
+        adjective = re.match(r"([A-ZÄÖÜ][a-zäöüß]+)er ", mention.entity.name)  # "Schwelmer Kreishaus"
+        trailing = re.search(r" ([A-ZÄÖÜ][\w-]+)$", mention.entity.name)  # "Stadthalle Unna"
+        if adjective or trailing:
+            stem = adjective.group(1) if adjective else ""
+            names = (stem, stem + "en", stem + "e") if adjective else (trailing.group(1),) if trailing else ()
+            town = next((by_name[n] for n in names if n in by_name), None)
+            if town is not None:
+                claims = (("containedInPlace", town.id),)
+                result.append(
+                    Suggestion(
+                        "places", mention.entity, claims, mention.surface, mention.start, mention.end, objects=(town,)
+                    )
+                )
+                continue
+        place = next(
+            (
+                m
+                for m in found
+                if m.entity.type in PLACE_TYPES and re.fullmatch(r",? in |, ", text[mention.end : m.start])
+            ),
+            None,
+        )
+        if place is not None:
+            start, end = mention.start, max(mention.end, place.end)
+            result.append(
+                Suggestion(
+                    "places",
+                    mention.entity,
+                    (("containedInPlace", place.entity.id),),
+                    text[start:end],
+                    start,
+                    end,
+                    objects=(place.entity,),
+                )
+            )
     return result

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graph.suggest.gazetteer import Gazetteer
 from graph.suggest.lexicon import lexicon
-from graph.suggest.model import Mention
-from graph.suggest.text import Sentence
+from graph.suggest.model import EntityRef, Mention, Suggestion, Value
+from graph.suggest.text import Sentence, clip, slug
 
 _QUOTES = re.compile(r"„([^“„\n]+)“|\"([^\"\n]+)\"|“([^”“\n]+)”|»([^«\n]+)«")
 
@@ -75,3 +76,36 @@ def find_quotes(text: str, start: int, sentences: list[Sentence], people: list[M
             inferred = True
         found.append(QuoteFound(words, speaker, span[0], span[1], inferred))
     return found
+
+
+def quote_suggestions(
+    text: str, body: int, parts: list[Sentence], found: list[Mention], gazetteer: Gazetteer
+) -> list[Suggestion]:
+    speakers = [m for m in found if gazetteer.category(m.entity) == "person"]
+    result = []
+    for quote in find_quotes(text, body, parts, speakers):
+        speaker = quote.speaker.entity
+        surname = speaker.name.split()[-1]
+        opening = " ".join(quote.text.split()[:6])
+        entity = EntityRef(
+            slug(f"{surname} {' '.join(quote.text.split()[:4])}"),
+            "DirectQuote",
+            f"{surname}: „{opening}{' …' if len(quote.text.split()) > 6 else ''}“",
+            False,
+        )
+        start, end = clip(text, quote.start, quote.end)
+        claims: tuple[tuple[str, Value], ...] = (("spokenBy", speaker.id), ("text", quote.text))
+        result.append(
+            Suggestion(
+                "quotes",
+                entity,
+                claims,
+                text[start:end],
+                start,
+                end,
+                note="speaker read from an earlier sentence" if quote.inferred else None,
+                objects=(speaker,),
+                declares=(entity,),
+            )
+        )
+    return result

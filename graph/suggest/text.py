@@ -86,3 +86,8 @@ def clip(text: str, start: int, end: int, limit: int = 400) -> tuple[int, int]:
         return start, end
     cut = text.rfind(" ", start, start + limit)
     return start, (cut if cut > start else start + limit)
+
+
+def sentence_at(parts: list[Sentence], offset: int) -> Sentence | None:
+    """The sentence that holds ``offset``."""
+    return next((s for s in parts if s.start <= offset < s.end), None)

@@ -417,3 +417,16 @@ def test_a_new_article_of_another_district(ancestors: dict[str, frozenset[str]])
         ("dates", "auftaktveranstaltung-am-15-april-2021-um-18-uhr", (("startDate", "2021-04-15T18:00"),)),
         ("places", "stadthalle-unna", (("containedInPlace", "unna"),)),
     ]
+
+
+def test_towns_by_their_ending_and_by_stadt(ancestors: dict[str, frozenset[str]]) -> None:
+    text = (
+        "Gäste aus Neuhausen und Lindenberg kamen. Die Stadt Rosental lud ein, und Rosental zahlte. "
+        "Dort bietet die Stadt Vereinen Räume an."
+    )
+    result = found(text, ancestors)
+    assert [(m.entity.id, m.entity.type, m.surface) for m in result.mentions] == [
+        ("neuhausen", "City", "Neuhausen"),
+        ("rosental", "City", "Rosental"),
+        ("rosental", "City", "Rosental"),
+    ]

@@ -71,6 +71,26 @@ def place_mentions(text: str, start: int, gazetteer: Gazetteer) -> list[Mention]
         name = re.sub(r"Kreises\b", "Kreis", match.group())
         if name.casefold() not in known_names:
             found.append(_at(_new(name, "District"), start, match))
+    found += town_mentions(text, start, known_names)
+    return found
+
+
+def town_mentions(text: str, start: int, known_names: set[str]) -> list[Mention]:
+    """Towns not in any list: "in Musterhausen" (a town name's ending after in/aus/nach/von/bei),
+    "Stadt Beispiel" when "Beispiel" is named again; then every mention of them."""
+    lex = lexicon()
+    endings = "|".join(lex.words("town_endings"))
+    body = text[start:]
+    names = re.findall(rf"(?<![\w-])(?:in|aus|nach|von|bei) ([A-ZÄÖÜ][a-zäöüß]+(?:{endings}))(?![\w-])", body)
+    for name in re.findall(rf"(?<![\w-])Stadt ({CAP})(?![\w-])", body):
+        if len(re.findall(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", body)) > 1:
+            names.append(name)
+    found: list[Mention] = []
+    for name in dict.fromkeys(names):
+        if name.casefold() in known_names or name in lex.not_names:
+            continue
+        entity = _new(name, "City")
+        found += [_at(entity, 0, m) for m in compile_form(name, person=False).finditer(text, start)]
     return found
 
 

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from graph.suggest import numbers
+from graph.suggest.gazetteer import Spans
 from graph.suggest.lexicon import lexicon
 from graph.suggest.model import EntityRef, Mention, Suggestion, Value
 from graph.suggest.places import PLACE_TYPES
@@ -17,9 +18,9 @@ def amount_suggestions(
 ) -> list[Suggestion]:
     """Money as FundingCommitment, percentages and counts as Statistic."""
     result = []
-    inside = [(m.start, m.end) for m in found]
+    spans = Spans(found)
     for number in numbers.find_numbers(text, body):
-        if any(s <= number.start < e for s, e in inside):
+        if spans.at(number.start) is not None:
             continue
         sentence = sentence_at(parts, number.start)
         if sentence is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from graph.suggest import numbers
-from graph.suggest.gazetteer import Gazetteer, category_of
+from graph.suggest.gazetteer import Gazetteer, Spans, category_of
 from graph.suggest.lexicon import lexicon
 from graph.suggest.model import EntityRef, Mention, Suggestion, Value
 from graph.suggest.text import Sentence, clip, sentence_at, slug
@@ -24,9 +24,9 @@ def date_suggestions(
     ancestors = gazetteer.ancestors
     editions = {e.name.casefold(): e for e, c in gazetteer.by_id.values() if c == "event"}
     result = []
-    inside = [(m.start, m.end) for m in found]
+    spans = Spans(found)
     for date in numbers.find_dates(text, body):
-        if any(s <= date.start < e for s, e in inside):
+        if spans.at(date.start) is not None:
             continue
         sentence = sentence_at(parts, date.start)
         if sentence is None:
@@ -34,7 +34,7 @@ def date_suggestions(
         start, end = clip(text, sentence.start, sentence.end)
         if not start <= date.start < end:
             start, end = clip(text, date.start, sentence.end)
-        in_sentence = [m for m in found if sentence.start <= m.start < sentence.end]
+        in_sentence = spans.between(sentence.start, sentence.end)
         founding = any(w in sentence.text for w in lex.words("founding_words"))
         events = [m.entity for m in in_sentence if category_of(m.entity.type, ancestors) == "event"]
         programmes = [m.entity for m in in_sentence if category_of(m.entity.type, ancestors) == "programme"]

@@ -8,6 +8,7 @@ at most a genitive ``s``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -106,8 +107,32 @@ class Gazetteer:
 
 def select(mentions: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping mentions (the earlier one on a tie), in text order."""
+    starts: list[int] = []  # the chosen spans, sorted by start (they never overlap)
     chosen: list[Mention] = []
     for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start, not m.entity.known)):
-        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
-            chosen.append(mention)
-    return sorted(chosen, key=lambda m: m.start)
+        at = bisect.bisect_right(starts, mention.start)
+        before_ok = at == 0 or chosen[at - 1].end <= mention.start
+        after_ok = at == len(chosen) or mention.end <= chosen[at].start
+        if before_ok and after_ok:
+            starts.insert(at, mention.start)
+            chosen.insert(at, mention)
+    return chosen
+
+
+class Spans:
+    """Mentions sorted and without overlaps (as :func:`select` returns them), searchable by offset."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.mentions = mentions
+        self.starts = [m.start for m in mentions]
+
+    def at(self, offset: int) -> Mention | None:
+        """The mention that covers ``offset``."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        if index >= 0 and self.mentions[index].end > offset:
+            return self.mentions[index]
+        return None
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """The mentions that start in ``start:end``."""
+        return self.mentions[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.suggest.gazetteer import Gazetteer
+from graph.suggest.gazetteer import Gazetteer, Spans
 from graph.suggest.lexicon import lexicon
 from graph.suggest.model import EntityRef, Mention, Suggestion
 from graph.suggest.people import HONORIFIC, OF, TITLE
@@ -93,13 +93,14 @@ def office_suggestions(
 ) -> list[Suggestion]:
     """holds / jobTitle / headOf and memberOf for every titled person mention."""
     people = [m for m in mentions if gazetteer.category(m.entity) == "person"]
+    spans = Spans(mentions)
     posts = [(p, {m.entity.id for m in gazetteer.find(p.name)}) for p in gazetteer.posts()]
     result: list[Suggestion] = []
     for person in people:
         sentence = next((s for s in sentences if s.start <= person.start < s.end), None)
         if sentence is None:
             continue
-        context = [m for m in mentions if sentence.start <= m.start < sentence.end and m.entity != person.entity]
+        context = [m for m in spans.between(sentence.start, sentence.end) if m.entity != person.entity]
         for item in titled(text, person, sentence):
             result.extend(_office(text, item, sentence, context, posts, local))
         honorific = re.match(HONORIFIC, person.surface)

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from graph.suggest.gazetteer import Gazetteer, compile_form, select
+from graph.suggest.gazetteer import Gazetteer, Spans, compile_form, select
 from graph.suggest.lexicon import lexicon
 from graph.suggest.model import EntityRef, Mention, Suggestion, Value
 from graph.suggest.text import slug
@@ -256,6 +256,7 @@ def containment_suggestions(
 ) -> list[Suggestion]:
     """containedInPlace: a venue "in <Ort>" or "<Ort>er Kreishaus", a part of a town "Ennepetal-Hasperbach"."""
     result = []
+    spans = Spans(found)
     by_name = {e.name: e for e in lexicon_places()}
     by_name.update({e.name: e for e, _ in gazetteer.by_id.values() if e.type in PLACE_TYPES})
     by_name.update({m.entity.name: m.entity for m in found if m.entity.type in PLACE_TYPES})
@@ -285,10 +286,10 @@ def containment_suggestions(
                     )
                 )
                 continue
-        place = next(
+        place = next(  # "Luise-Albertz-Halle in Oberhausen", "Luise-Albertz-Halle, Oberhausen"
             (
                 m
-                for m in found
+                for m in spans.between(mention.end, mention.end + 6)
                 if m.entity.type in PLACE_TYPES and re.fullmatch(r",? in |, ", text[mention.end : m.start])
             ),
             None,

@@ -16,7 +16,7 @@ from graph.suggest.gazetteer import compile_form
 from graph.suggest.model import EntityRef, Suggestions
 from graph.suggest.run import class_ancestors
 from graph.suggest.text import sentences, slug, split_header
-from tests.conftest import DATA, ROOT, find_texts, run
+from tests.conftest import DATA, ROOT, run
 
 TEXT = DATA / "suggest" / "besuch.txt"
 REGISTRY = [
@@ -366,11 +366,8 @@ def test_evaluation_on_the_mini_project(mini: Path) -> None:
     assert Score(1, 1, 2, 1, (), ("x",)) + Score(1, 0, 0, 0, ("y",)) == Score(2, 1, 2, 1, ("y",), ("x",))
 
 
-def test_suggested_quotes_are_verbatim_in_the_corpus_texts() -> None:
+def test_suggested_quotes_are_verbatim_in_the_corpus_texts(texts: Path) -> None:
     """On the project's own articles (any correct corpus): every suggested quote is in its text."""
-    texts = find_texts()
-    if texts is None:
-        pytest.skip("corpus texts not found: set KG_TEXTS to the folder with the source texts")
     from graph.suggest import suggest_file
 
     checked = 0

@@ -427,3 +427,12 @@ def test_towns_by_their_ending_and_by_stadt(ancestors: dict[str, frozenset[str]]
         ("rosental", "City", "Rosental"),
         ("rosental", "City", "Rosental"),
     ]
+
+
+def test_a_definite_event_noun_refers_to_the_event_named_before(ancestors: dict[str, frozenset[str]]) -> None:
+    registry = [*REGISTRY, (EntityRef("fachtag-beispiel", "Conference", "Fachtagung Beispiel", True), ())]
+    text = (
+        "Die Fachtagung Beispiel war gut besucht. Die Tagung findet seit 2018 jährlich statt. Drei Kisten standen da."
+    )
+    result = suggest(text, registry, ancestors)
+    assert [(s.subject.id, s.claims) for s in result.suggestions] == [("fachtag-beispiel", (("startDate", "2018"),))]

@@ -69,10 +69,20 @@ def date_suggestions(
                 target = qualifiers if prop == "foundingDate" else claims
                 target.append(("dateDescription", date.words))
         declares: tuple[EntityRef, ...] = ()
-        if subject is None and (event := _event_noun(sentence)) is not None:
-            noun, type_ = event
-            subject = EntityRef(slug(f"{noun} {date.words}"), type_, f"{noun} {date.words}", False)
-            declares = (subject,)
+        event = _event_noun(sentence)
+        if subject is None and event is not None:
+            noun, type_, definite = event
+            named = [
+                m.entity
+                for m in spans.between(body, sentence.start)
+                if category_of(m.entity.type, ancestors) == "event"
+            ]
+            earlier = [e for e in named if noun.casefold() in e.name.casefold()]
+            if definite and earlier:  # "Die Konferenz fördert seit 2018 …": the conference named before
+                subject = earlier[-1]
+            else:
+                subject = EntityRef(slug(f"{noun} {date.words}"), type_, f"{noun} {date.words}", False)
+                declares = (subject,)
             if prop == "foundingDate":
                 claims = [(p if p != "foundingDate" else "startDate", v) for p, v in claims]
                 claims += qualifiers
@@ -97,13 +107,15 @@ def date_suggestions(
     return result
 
 
-def _event_noun(sentence: Sentence) -> tuple[str, str] | None:
-    """The first event noun of a sentence ("Integrationskonferenz") and the class it gives."""
+def _event_noun(sentence: Sentence) -> tuple[str, str, bool] | None:
+    """The first event noun of a sentence ("Integrationskonferenz"), the class it gives, and
+    whether it is a bare noun with a definite article ("Die Konferenz"), which refers back."""
     groups: dict[str, list[str]] = lexicon().data["event_words"]
     endings = sorted(((e, cls) for cls, words in groups.items() for e in words), key=lambda p: -len(p[0]))
-    for word in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]*", sentence.text):
+    for match in re.finditer(r"(?:\b([Dd](?:er|ie|as|em|en|es)) )?(?<![\w-])([A-ZÄÖÜ][\wäöüß-]*)", sentence.text):
+        word = match.group(2)
         stem = re.sub(r"(?:es|s)$", "", word) if not word.endswith(("ss", "us")) else word
         for ending, cls in endings:
             if stem.casefold().endswith(ending):
-                return stem, cls
+                return stem, cls, bool(match.group(1)) and stem.casefold() == ending
     return None

@@ -138,6 +138,7 @@ def find_numbers(text: str, start: int) -> list[NumberFound]:
     lex = lexicon()
     words = lex.data["number_words"]
     not_counted = set(lex.words("not_counted")) | lex.not_names | set(lex.words("months"))
+    units = {noun for nouns in lex.data["units"].values() for noun in nouns}
     found: list[NumberFound] = []
     for m in _number_pattern().finditer(text, start):
         factor = Decimal(lex.data["multipliers"][m["multiplier"]]) if m["multiplier"] else Decimal(1)
@@ -157,6 +158,8 @@ def find_numbers(text: str, start: int) -> list[NumberFound]:
         elif m["noun"]:
             noun = m["noun"].strip()
             if noun.split()[-1] in not_counted or re.fullmatch(r"(?:19|20)\d{2}", m["first"]):
+                continue
+            if m["first"] in words and noun.split()[-1] not in units:  # "drei Kontaktboxen": not a figure
                 continue
             kind = "count"
         else:

@@ -254,6 +254,8 @@ def test_header_block_and_sentences(ancestors: dict[str, frozenset[str]]) -> Non
     assert header == {"Title": "T", "Date": "2018-03-10"}
     assert body == len("Title: T\nDate: 2018-03-10\n---\n")
     assert split_header("Kein Kopf\n---\n") == ({}, 0)
+    with_bom = "\ufeffURL: https://example.org/a\r\n---\r\n"
+    assert split_header(with_bom + "Text") == ({"URL": "https://example.org/a"}, len(with_bom))
     text = "Am 27. November kam Dr. Roth. Er sagte: „Gut.“ Dann ging er.\nÜberschrift ohne Punkt"
     assert [s.text for s in sentences(text)] == [
         "Am 27. November kam Dr. Roth.",

@@ -30,8 +30,8 @@ def split_header(text: str) -> tuple[dict[str, str], int]:
         The header values and the offset where the body starts (0 without a header).
     """
     header: dict[str, str] = {}
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    offset = 1 if text.startswith("\ufeff") else 0  # a byte order mark before the header
+    for line in text[offset:].splitlines(keepends=True):
         stripped = line.strip()
         if stripped == "---" and header:
             return header, offset + len(line)

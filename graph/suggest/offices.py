@@ -19,7 +19,6 @@ from graph.suggest.gazetteer import Gazetteer, Spans
 from graph.suggest.lexicon import lexicon
 from graph.suggest.model import EntityRef, Mention, Suggestion
 from graph.suggest.people import HONORIFIC, OF, TITLE
-from graph.suggest.places import PLACE_TYPES
 from graph.suggest.text import Sentence
 
 _BRACKET = re.compile(r"\s*\(([^()\n]{1,60})\)")
@@ -102,7 +101,7 @@ def office_suggestions(
             continue
         context = [m for m in spans.between(sentence.start, sentence.end) if m.entity != person.entity]
         for item in titled(text, person, sentence):
-            result.extend(_office(text, item, sentence, context, posts, local))
+            result.extend(_office(text, item, sentence, context, posts, local, gazetteer))
         honorific = re.match(HONORIFIC, person.surface)
         if honorific:
             claims = (("honorificPrefix", honorific.group().strip()),)
@@ -133,6 +132,7 @@ def _office(
     context: list[Mention],
     posts: list[tuple[EntityRef, set[str]]],
     local: EntityRef | None,
+    gazetteer: Gazetteer,
 ) -> list[Suggestion]:
     title = item.title
     base = title.rsplit("-", 1)[-1].casefold()
@@ -162,14 +162,11 @@ def _office(
     else:
         claims.append(("jobTitle", title))
     if lexicon().is_head(title):
-        following = [
+        organisations = [  # "Leiterin des Kommunalen Integrationszentrums" (not a place, a person, an event)
             m
             for m in context
-            if item.title_end <= m.start <= item.end + 5
-            and m.entity.type not in PLACE_TYPES
-            and m.entity.type != "Venue"
+            if item.title_end <= m.start <= item.end + 5 and gazetteer.category(m.entity) == "organisation"
         ]
-        organisations = [m for m in following if m.entity.type not in ("Politician", "Person", "Journalist")]
         if organisations:
             claims.append(("headOf", organisations[0].entity.id))
             objects.append(organisations[0].entity)

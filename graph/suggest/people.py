@@ -22,7 +22,7 @@ from graph.suggest.text import slug
 
 CAPN = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
 HONORIFIC = r"(?:(?:Prof\. )?Dr\. (?:med\. )?|Prof\. )"
-NAME = rf"(?:{HONORIFIC})?{CAPN}(?: (?:von |van |de |zu )?{CAPN}){{1,2}}"
+NAME = rf"(?:{HONORIFIC})?{CAPN} (?:(?:von der|von|van|de|zu) )?{CAPN}"  # given name and surname
 TITLE_WORD = re.compile(r"(?<![\w-])((?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]+)(?![\w-])")
 _NAME_AFTER = re.compile(rf"\s+({NAME}|{CAPN})(?![\w-])")
 TITLE = r"(?:[A-ZÄÖÜ][\wäöüß]*-)?[A-ZÄÖÜ][a-zäöüß]+"
@@ -72,7 +72,7 @@ def person_candidates(text: str, start: int, gazetteer: Gazetteer) -> list[Menti
         cls = lex.title_class(match.group(2))
         if cls is not None and _valid_name(match.group(1)):
             found.append(_person(match.group(1), cls, match.start(1), match.end(1), known))
-    honoured = re.compile(rf"(?<![\w-])({HONORIFIC}{CAPN}(?: (?:von |van |de |zu )?{CAPN}){{1,2}})(?![\w-])")
+    honoured = re.compile(rf"(?<![\w-])({HONORIFIC}{CAPN} (?:(?:von der|von|van|de|zu) )?{CAPN})(?![\w-])")
     for match in honoured.finditer(text, start):  # "Dr. Anna Feld"
         if _valid_name(match.group(1)):
             found.append(_person(match.group(1), "Person", match.start(1), match.end(1), known))

@@ -438,3 +438,11 @@ def test_a_definite_event_noun_refers_to_the_event_named_before(ancestors: dict[
     )
     result = suggest(text, registry, ancestors)
     assert [(s.subject.id, s.claims) for s in result.suggestions] == [("fachtag-beispiel", (("startDate", "2018"),))]
+
+
+def test_a_new_name_is_given_name_and_surname(ancestors: dict[str, frozenset[str]]) -> None:
+    text = "Das sagte Landrat Olaf Meier Journalisten. Dr. Hans von der Heide (Leiter XY) kam."
+    assert [(m.entity.id, m.surface) for m in found(text, ancestors).mentions] == [
+        ("olaf-meier", "Olaf Meier"),
+        ("hans-von-der-heide", "Dr. Hans von der Heide"),
+    ]

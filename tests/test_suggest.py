@@ -446,3 +446,9 @@ def test_a_new_name_is_given_name_and_surname(ancestors: dict[str, frozenset[str
         ("olaf-meier", "Olaf Meier"),
         ("hans-von-der-heide", "Dr. Hans von der Heide"),
     ]
+
+
+def test_a_registry_alias_with_a_title(ancestors: dict[str, frozenset[str]]) -> None:
+    assert rows("Auch Ministerin Beispiel war in Musterstadt.", ancestors) == [
+        ("offices", "erika-beispiel", (("jobTitle", "Ministerin"),), "Ministerin Beispiel", True)
+    ]

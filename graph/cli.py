@@ -837,3 +837,4 @@ def push(
 
 
 from graph import cli_curate  # noqa: E402,F401  registers commands
+from graph import cli_suggest  # noqa: E402,F401  registers commands

@@ -836,5 +836,4 @@ def push(
     click.echo(f"pushed {result.triples:,} triples to {where} at {result.url} ({result.mode}, HTTP {result.status})")
 
 
-from graph import cli_curate  # noqa: E402,F401  registers commands
-from graph import cli_suggest  # noqa: E402,F401  registers commands
+from graph import cli_curate, cli_suggest  # noqa: E402,F401  registers commands

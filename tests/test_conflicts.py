@@ -36,7 +36,7 @@ def test_sources_disagreeing_on_a_single_valued_property_warn_and_keep_both_fact
     append(mini / "sources" / "articles" / "b.yaml", DIFFERENT_DATE)
     result = run("validate", "--quiet")
     assert result.exit_code == 0
-    assert result.stdout == "valid: 2 sources, 6 entities, 13 facts, 121 triples\n"
+    assert result.stdout == "valid: 2 sources, 6 entities, 13 facts, 165 triples\n"
     assert result.stderr == (
         "sources/articles/b.yaml:16: warning: conflict: sources disagree on startDate of 'besuch-beispiel', "
         "which takes one value (sh:maxCount 1 in the shapes): 2021-03-03 (zeitung-a, sources/articles/a.yaml:19); "

@@ -193,7 +193,12 @@ def test_rdfs_adds_property_triples_only_through_reviewed_entailments(
         if p in SCHEMA_LEVEL or s in terms:
             continue
         assert not isinstance(s, Literal)
-        sources = [q for q in merged.predicates(s, o) if (q.n3(names), p.n3(names)) in listed]  # type: ignore[arg-type]
+        # owlrl merges literals of equal value ("1"^^xsd:integer and a restriction's
+        # "1"^^xsd:nonNegativeInteger), so a stated value may come back in another datatype
+        given = [q for q, v in merged.predicate_objects(s) if v == o or (isinstance(v, Literal) and v.eq(o))]
+        if p in given:
+            continue  # the stated triple itself, its literal in another datatype
+        sources = [q for q in given if (q.n3(names), p.n3(names)) in listed]  # type: ignore[union-attr]
         assert sources, f"inferred {s.n3(names)} {p.n3(names)} {o.n3(names)} follows from no reviewed entailment"  # type: ignore[union-attr]
         checked += 1
     assert checked > 500  # the closure did add the aligned triples
@@ -213,18 +218,21 @@ def test_rdfs_gives_data_nodes_only_superclasses_of_their_classes(
             continue
         given = set(merged.objects(node, RDF.type))
         allowed = {a for c in given for a in ancestors(ontology, c)}  # type: ignore[arg-type]
-        members = union_members(ontology, cls) if isinstance(cls, BNode) else [cls]
+        members = union_members(ontology, cls) if isinstance(cls, BNode) and cls not in allowed else [cls]
         assert allowed & set(members), f"{node.n3(names)} inferred to be {cls.n3(names)}, given {sorted(given)}"
         checked += 1
     assert checked > 1000
 
 
 def ancestors(ontology: Graph, cls: URIRef) -> set[URIRef]:
+    """``cls`` and its named superclasses, and the restrictions (owl:Restriction) it is declared under."""
     seen = {cls}
     todo = [cls]
     while todo:
         for parent in ontology.objects(todo.pop(), RDFS.subClassOf):
-            if isinstance(parent, URIRef) and parent not in seen:
+            if isinstance(parent, BNode) and (parent, RDF.type, OWL.Restriction) in ontology:
+                seen.add(parent)  # type: ignore[arg-type]
+            elif isinstance(parent, URIRef) and parent not in seen:
                 seen.add(parent)
                 todo.append(parent)
     return seen

@@ -105,9 +105,11 @@ def force_layout(
         placed.append((component, coords))
         lengths.extend(float(np.linalg.norm(coords[a] - coords[b])) for a, b in inner)
     unit = spacing / (float(np.median(lengths)) if lengths else 1.0)
-    # pack the components in rows as wide as the largest one
+    # pack the components in rows about as wide as the packing is high (or the largest is wide)
     gap = 1.5 * spacing
-    width = max(float(np.ptp(placed[0][1][:, 0])) * unit, spacing)
+    extents = [np.ptp(coords, axis=0) * unit + gap for _, coords in placed]
+    area = sum(float(w * h) for w, h in extents)
+    width = max(float(extents[0][0]) - gap, math.sqrt(area), spacing)
     x = y = row_height = 0.0
     first = True
     for component, coords in placed:

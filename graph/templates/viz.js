@@ -152,7 +152,8 @@
     });
     var won = results[0];
     if ((results[1].held && !won.held) || (results[1].held === won.held && results[1].scale > won.scale)) won = results[1];
-    ids.forEach(function (i) { pos[i] = won.pos[i]; });
+    // whole canvas units: vis-network keeps initial positions as integers
+    ids.forEach(function (i) { pos[i] = { x: Math.round(won.pos[i].x), y: Math.round(won.pos[i].y) }; });
   }
   function settle(ids, pos) {
     // Spreading only pushes outwards. An arrangement "holds" when it fits the canvas at
@@ -286,7 +287,7 @@
         grid.add(rect);
         var dim = near && !near[i];
         drawText(ctx, box, rect[0], rect[1], LABEL_PX, dim ? "#9a9a9a" : "#1d1d1d", bold);
-        placed.push({ node: i, text: box.lines.join(" "), left: rect[0], top: rect[1], width: box.w, height: box.h, px: LABEL_PX, bold: bold });
+        placed.push({ node: i, lines: box.lines, left: rect[0], top: rect[1], width: box.w, height: box.h, px: LABEL_PX, bold: bold });
         return;
       }
     }
@@ -301,7 +302,7 @@
         if (!inside(rect) || grid.hits(rect, -1)) continue;
         grid.add(rect);
         drawText(ctx, box, rect[0], rect[1], EDGE_PX, "#4a4a4a", false);
-        placedEdges.push({ edge: ei, text: box.lines[0], left: rect[0], top: rect[1], width: box.w, height: box.h, px: EDGE_PX });
+        placedEdges.push({ edge: ei, lines: box.lines, left: rect[0], top: rect[1], width: box.w, height: box.h, px: EDGE_PX });
         return;
       }
     }
@@ -322,7 +323,8 @@
     }
     ctx.restore();
     var missing = Object.keys(shown).length - placed.length;
-    window.kgLabels = placed;
+    window.kgLabels = placed;  // what was drawn, for the browser tests
+    window.kgLabelFace = FACE;
     window.kgEdgeLabels = placedEdges;
     window.kgLabelsMissing = missing;
     var note = missing > 0 ? UI.labels_hidden.replace("{count}", missing) : "";
@@ -630,7 +632,8 @@
     focusNode = i;
     withNetwork(function (network) {
       network.selectNodes([i]);
-      network.focus(i, { scale: Math.max(network.getScale(), 1), animation: false });
+      // the node with its neighbours, as large as fits (at most zoom 1.5)
+      fitTo(Object.keys(neighbours(i)).map(Number).filter(function (j) { return !nodes.get(j).hidden; }));
     });
     nodePanel(i);
     apply();

@@ -28,7 +28,7 @@ GRID_FROM = 400
 
 def _component_layout(count: int, pairs: list[tuple[int, int]], seed: int, iterations: int) -> np.ndarray:
     """Fruchterman-Reingold positions of one connected component (unit ideal edge length)."""
-    import igraph
+    import igraph  # type: ignore[import-untyped]
 
     if count == 1:
         return np.zeros((1, 2))

@@ -300,8 +300,7 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
         look = style.look(looks, c)
         legend.append([c, projection.term_label(c, lang), look.color, look.shape, counts[c], look.family])
     families = [
-        [style.family_label(ontology, i, lang), family.color, family.shape]
-        for i, family in enumerate(style.families)
+        [style.family_label(ontology, i, lang), family.color, family.shape] for i, family in enumerate(style.families)
     ]
     degree = dict(network.degree())
     nodes = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import shutil
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -99,3 +100,15 @@ def test_every_view_gets_positions(tmp_path: Path) -> None:
     assert all(len(node) == 8 for node in data["nodes"])  # every node has x and y
     small = page_data(project(build_graph(pipeline.load(ROOT)).graph, pipeline.load(ROOT).ontology))
     assert small["large"] is False and all(len(node) == 8 for node in small["nodes"])
+
+
+def test_layout_is_the_same_in_a_fresh_process() -> None:
+    # igraph's random numbers and numpy's are seeded per call: another process, another
+    # import order, and the positions are still the same
+    script = "from graph.layout import force_layout; print(force_layout(60, [(i, (i * 7) % 60) for i in range(60)]))"
+    runs = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    }
+    edges = [(i, (i * 7) % 60) for i in range(60)]
+    assert runs == {f"{force_layout(60, edges)}\n"}

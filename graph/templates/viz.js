@@ -39,7 +39,7 @@
   var large = D.large;
   var container = document.getElementById("kg-network");
   var FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
-  var LABEL_PX = 12, LINE_PX = 14, EDGE_PX = 11, WRAP = 24;
+  var LABEL_PX = 12, EDGE_PX = 11, WRAP = 24;
   var minD = Infinity, maxD = 0;
   D.nodes.forEach(function (n) { minD = Math.min(minD, n[NODE.degree]); maxD = Math.max(maxD, n[NODE.degree]); });
   function nodeSize(n) { return 6 + 16 * Math.sqrt(maxD > minD ? (n[NODE.degree] - minD) / (maxD - minD) : 0); }
@@ -243,7 +243,7 @@
     return hit;
   };
   function drawText(ctx, box, x, y, px, color, bold) {
-    ctx.font = (bold ? "bold " : "") + px + "px " + FACE;
+    ctx.font = measurer.font = (bold ? "bold " : "") + px + "px " + FACE;
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
     ctx.lineWidth = 3;
@@ -694,7 +694,7 @@
   var other = { family: [UI.other, "#8c8c8c", "dot"], members: [] };
   D.classes.forEach(function (c, ci) { (c[5] === null ? other : groups[c[5]]).members.push(ci); });
   groups.push(other);
-  var classBoxes = [];
+  function breakable(text) { return text.replace(/\//g, "/\u200b"); }  // "Gebäude/Veranstaltungsort" wraps at the slash
   groups.forEach(function (g) {
     if (!g.members.length) return;
     var details = el("details", null, "kg-family");
@@ -705,7 +705,7 @@
     all.type = "checkbox"; all.checked = true; all.dataset.family = g.family[0];
     var total = g.members.reduce(function (sum, ci) { return sum + D.classes[ci][4]; }, 0);
     label.appendChild(all); label.appendChild(swatch(g.family[2], g.family[1]));
-    label.appendChild(el("span", g.family[0], "kg-name")); label.appendChild(el("span", total, "kg-count"));
+    label.appendChild(el("span", breakable(g.family[0]), "kg-name")); label.appendChild(el("span", total, "kg-count"));
     summary.appendChild(label);
     details.appendChild(summary);
     var ul = el("ul");
@@ -722,17 +722,15 @@
       box.type = "checkbox"; box.checked = true; box.dataset.cls = c[0];
       box.addEventListener("change", function () { hiddenClasses[ci] = !box.checked; sync(); apply(); });
       row.appendChild(box); row.appendChild(swatch(c[3], c[2]));
-      row.appendChild(el("span", c[1], "kg-name")); row.appendChild(el("span", c[4], "kg-count"));
+      row.appendChild(el("span", breakable(c[1]), "kg-name")); row.appendChild(el("span", c[4], "kg-count"));
       li.appendChild(row);
       ul.appendChild(li);
       boxes.push(box);
-      classBoxes.push(box);
     });
     all.addEventListener("change", function () {
       boxes.forEach(function (b) { b.checked = all.checked; hiddenClasses[g.members[boxes.indexOf(b)]] = !all.checked; });
       sync(); apply();
     });
-    g.sync = sync;
     details.appendChild(ul);
     list.appendChild(details);
   });

@@ -6,10 +6,11 @@ where their labels would overlap, see ``templates/viz.js``).
 
 The layout is igraph's Fruchterman-Reingold (python-igraph, a kept C library): exact
 repulsion below 400 nodes, its grid variant from there on. It replaced a hand-written numpy
-version that took 6x longer for a tenth of the iterations (``benchmarks/bench_viz.py``
-runs both side by side). The start positions come from a seeded numpy generator and
-igraph's own random numbers (used when two nodes coincide) from a seeded
-:class:`random.Random`, so the same network gives byte-identical positions.
+version that took 2.5 to 6.6 times longer for an eighth of the iterations, with a picture
+of about the same quality (``benchmarks/bench_viz.py`` runs both side by side). The start
+positions come from a seeded numpy generator and igraph's own random numbers (used when
+two nodes coincide) from a seeded :class:`random.Random`, so the same network gives
+byte-identical positions.
 Components are laid out one by one and packed in rows, largest first: Fruchterman-Reingold
 has no gravity, so a lone node would otherwise drift far away and shrink the picture.
 """

@@ -290,7 +290,10 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     ontology = projection.ontology
     network = projection.network
     tables = _Tables(projection, lang)
-    order = {node: i for i, node in enumerate(network.nodes)}
+    # by id: a networkx subgraph (a focused view) iterates its nodes in set order, which
+    # changes from process to process with string hashing
+    ids = sorted(network.nodes)
+    order = {node: i for i, node in enumerate(ids)}
     counts = Counter(cls for _, cls in network.nodes(data="cls"))
     looks = style.looks(ontology)
     classes = sorted(counts, key=lambda c: projection.term_label(c, lang).casefold())
@@ -304,14 +307,18 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     ]
     degree = dict(network.degree())
     nodes = []
-    for node, data in network.nodes(data=True):
+    # the tables number terms and evidence in order of first use: nodes first, then edges
+    for node in ids:
+        data = network.nodes[node]
         attributes = [
             [tables.term(a.predicate), _display(a, projection), int(a.inverse), [tables.claim(c) for c in a.claims]]
             for a in data["attributes"]
         ]
         nodes.append([node, data["label"], class_index[data["cls"]], list(data["aliases"]), degree[node], attributes])
     merged: dict[tuple[int, int], list[Any]] = defaultdict(list)
-    for u, v, key, claims in network.edges(keys=True, data="claims"):
+    for u, v, key, claims in sorted(
+        network.edges(keys=True, data="claims"), key=lambda e: (order[e[0]], order[e[1]], e[2])
+    ):
         merged[(order[u], order[v])].append([tables.term(key), [tables.claim(c) for c in claims]])
     edges: list[list[Any]] = [[u, v, parts] for (u, v), parts in sorted(merged.items())]
     pairs = sorted(merged)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import colorsys
 import itertools
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -467,3 +470,18 @@ def test_a_focused_view_has_its_subtitle_in_the_pages_language(project: Path) ->
     assert b'<p id="kg-subtitle">within 1 of Serap G\xc3\xbcler</p>' in english
     whole = run("viz", "--project", project, "-o", "-").stdout_bytes
     assert b'<p id="kg-subtitle"></p>' in whole
+
+
+def test_a_focused_view_is_the_same_in_every_process(committed: dict[str, Any]) -> None:
+    # a networkx subgraph iterates in set order, which string hashing changes per process
+    hub = max(committed["nodes"], key=lambda n: (n[4], n[0]))[0]
+    pages = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "graph", "viz", "--project", ROOT, "--focus", hub, "-o", "-"],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        pages.add(done.stdout)
+    assert len(pages) == 1

@@ -625,6 +625,7 @@
         D.nodes.forEach(function (n, j) { network.moveNode(j, home[j].x, home[j].y); });
       }
       if (large && i === null) network.fit(); else fitTo(ids);
+      network.redraw();  // at once: the labels (and window.kgLabels) follow the new layout
     });
   }
 
@@ -634,6 +635,7 @@
       network.selectNodes([i]);
       // the node with its neighbours, as large as fits (at most zoom 1.5)
       fitTo(Object.keys(neighbours(i)).map(Number).filter(function (j) { return !nodes.get(j).hidden; }));
+      network.redraw();
     });
     nodePanel(i);
     apply();

@@ -223,6 +223,7 @@
   var byDegree = D.nodes.map(function (n, i) { return i; })
     .sort(function (a, b) { return D.nodes[b][NODE.degree] - D.nodes[a][NODE.degree] || a - b; });
   var hoveredEdge = null;
+  var LENIENT = 12;  // this many best connected entities are labelled even over a node
   var hiddenNote = document.getElementById("kg-hidden");
   function Grid() { this.cells = {}; }
   Grid.prototype.keys = function (r, f) {
@@ -230,13 +231,13 @@
       for (var y = Math.floor(r[1] / 64); y <= Math.floor(r[3] / 64); y++) f(x + "," + y);
   };
   Grid.prototype.add = function (r) { var c = this.cells; this.keys(r, function (k) { (c[k] = c[k] || []).push(r); }); };
-  Grid.prototype.hits = function (r, own) {
+  Grid.prototype.hits = function (r, own, labelsOnly) {
     var c = this.cells, hit = false;
     this.keys(r, function (k) {
       if (hit || !c[k]) return;
       for (var i = 0; i < c[k].length; i++) {
         var o = c[k][i];
-        if (o.own !== undefined && o.own === own) continue;
+        if ((o.own !== undefined && o.own === own) || (labelsOnly && o.shape)) continue;
         if (r[0] < o[2] && o[0] < r[2] && r[1] < o[3] && o[1] < r[3]) { hit = true; return; }
       }
     });
@@ -269,25 +270,30 @@
       var p = dom(network.body.nodes[n.id]), r = sizes[n.id] * s;
       if (p.x < -r || p.y < -r || p.x > W + r || p.y > H + r) return;
       shown[n.id] = true; screen[n.id] = p;
-      var shape = [p.x - r, p.y - r, p.x + r, p.y + r]; shape.own = n.id;
+      var shape = [p.x - r, p.y - r, p.x + r, p.y + r]; shape.own = n.id; shape.shape = true;
       grid.add(shape);
     });
     function inside(r) { return r[0] >= 1 && r[1] >= 1 && r[2] <= W - 1 && r[3] <= H - 1; }
-    function placeNode(i) {
+    // a label avoids other labels and nodes; the selected node, its neighbours and the best
+    // connected (``lenient``) may cover a node rather than go unlabelled, never a label
+    function placeNode(i, lenient) {
       var p = screen[i], r = sizes[i] * s, bold = i === focusNode;
       var box = bold ? textBox(labelBoxes[i].lines, LABEL_PX, true) : labelBoxes[i];
       var spots = [
         [p.x - box.w / 2, p.y + r + 2], [p.x + r + 3, p.y - box.h / 2],
         [p.x - box.w / 2, p.y - r - 2 - box.h], [p.x - r - 3 - box.w, p.y - box.h / 2]
       ];
-      for (var k = 0; k < spots.length; k++) {
-        var rect = [spots[k][0], spots[k][1], spots[k][0] + box.w, spots[k][1] + box.h];
+      for (var k = 0; k < 2 * spots.length; k++) {
+        var over = k >= spots.length, spot = spots[k % spots.length];
+        if (over && !lenient) return;
+        var rect = [spot[0], spot[1], spot[0] + box.w, spot[1] + box.h];
         rect.own = i;
-        if (!inside(rect) || grid.hits(rect, i)) continue;
+        if (!inside(rect) || grid.hits(rect, i, over)) continue;
         grid.add(rect);
         var dim = near && !near[i];
         drawText(ctx, box, rect[0], rect[1], LABEL_PX, dim ? "#9a9a9a" : "#1d1d1d", bold);
-        placed.push({ node: i, lines: box.lines, left: rect[0], top: rect[1], width: box.w, height: box.h, px: LABEL_PX, bold: bold });
+        placed.push({ node: i, lines: box.lines, left: rect[0], top: rect[1], width: box.w, height: box.h,
+                      px: LABEL_PX, bold: bold, overNode: over });
         return;
       }
     }
@@ -308,10 +314,10 @@
     }
     if (hoveredEdge !== null) placeEdge(hoveredEdge);
     if (focusNode !== null && shown[focusNode]) {
-      placeNode(focusNode);
+      placeNode(focusNode, true);
       var around = Object.keys(near).map(Number).filter(function (i) { return i !== focusNode && shown[i]; })
         .sort(function (a, b) { return D.nodes[b][NODE.degree] - D.nodes[a][NODE.degree] || a - b; });
-      around.forEach(placeNode);
+      around.forEach(function (i) { placeNode(i, true); });
       incident[focusNode].forEach(function (ei) { if (ei !== hoveredEdge) placeEdge(ei); });
     }
     var tried = 0;
@@ -319,7 +325,7 @@
       var i = byDegree[k];
       if (!shown[i] || i === focusNode || (near && near[i])) continue;
       tried++;
-      placeNode(i);
+      placeNode(i, k < LENIENT);
     }
     ctx.restore();
     var missing = Object.keys(shown).length - placed.length;

@@ -702,7 +702,8 @@
   var other = { family: [UI.other, "#8c8c8c", "dot"], members: [] };
   D.classes.forEach(function (c, ci) { (c[5] === null ? other : groups[c[5]]).members.push(ci); });
   groups.push(other);
-  function breakable(text) { return text.replace(/\//g, "/\u200b"); }  // "Gebäude/Veranstaltungsort" wraps at the slash
+  // a legend entry starts with a capital ("politician" in English) and wraps at slashes
+  function breakable(text) { return (text.charAt(0).toUpperCase() + text.slice(1)).replace(/\//g, "/\u200b"); }
   groups.forEach(function (g) {
     if (!g.members.length) return;
     var details = el("details", null, "kg-family");

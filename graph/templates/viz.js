@@ -223,6 +223,7 @@
   var byDegree = D.nodes.map(function (n, i) { return i; })
     .sort(function (a, b) { return D.nodes[b][NODE.degree] - D.nodes[a][NODE.degree] || a - b; });
   var hoveredEdge = null;
+  var ready = false;
   var LENIENT = 12;  // this many best connected entities are labelled even over a node
   var hiddenNote = document.getElementById("kg-hidden");
   function Grid() { this.cells = {}; }
@@ -333,6 +334,7 @@
     window.kgLabelFace = FACE;
     window.kgEdgeLabels = placedEdges;
     window.kgLabelsMissing = missing;
+    if (ready) window.kgSettled = true;
     var note = missing > 0 ? UI.labels_hidden.replace("{count}", missing) : "";
     if (hiddenNote.textContent !== note) hiddenNote.textContent = note;
   }
@@ -350,8 +352,8 @@
       preview = null;
     });
     if (!large) fitTo(everyVisible());
+    ready = true;  // the next frame is the first of the finished view
     network.redraw();
-    window.kgSettled = true;
     waiting.forEach(function (f) { f(network); });
     waiting = [];
   }

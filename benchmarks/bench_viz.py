@@ -10,8 +10,15 @@ to about the number of entities asked for. For each: the time to load and projec
 graph, to render the page (with the layout computed in Python above the physics limit),
 the page's size, and the time from navigation to the first drawn frame (the canvas preview
 of a large view) and to vis-network's first, interactive frame, in headless Chromium
-(Debian's ``chromium``, offline), median of three loads. Prints a
-Markdown table for the README; progress goes to stderr.
+(Debian's ``chromium``, offline), median of three loads.
+
+Also, on the same networks in the same run, the layout: graph/layout.py (igraph's
+Fruchterman-Reingold, 500 iterations) against the numpy implementation it replaced
+(benchmarks/layout_numpy.py, 60 iterations), with the time of each and two measures of the
+picture: the mean edge length over the mean distance of random node pairs (lower: linked
+nodes sit closer together than unlinked ones), and the share of nodes closer to another
+node than a tenth of the median edge length (lower: fewer nodes drawn on top of each other).
+Prints Markdown tables for the README; progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -30,11 +37,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_build import generate  # noqa: E402
+from layout_numpy import _close_pairs as close_pairs  # noqa: E402
+from layout_numpy import force_layout as numpy_layout  # noqa: E402
 
 from graph import pipeline  # noqa: E402
 from graph.build import build_graph  # noqa: E402
+from graph.layout import force_layout  # noqa: E402
 from graph.projection import project  # noqa: E402
-from graph.viz import PHYSICS_LIMIT, render_html  # noqa: E402
+from graph.viz import LARGE_VIEW, render_html  # noqa: E402
 
 ENTITIES_PER_FACT = 0.37  # what generate() makes, measured
 
@@ -66,6 +76,35 @@ def first_draw(html: Path, executable: str, runs: int = 3) -> tuple[float, float
     return statistics.median(times), statistics.median(interactive), drawn
 
 
+def layout_quality(positions: list[tuple[int, int]], pairs: list[tuple[int, int]]) -> tuple[float, float]:
+    """Mean edge length over mean random-pair distance, and the share of nodes nearly on another."""
+    import numpy as np
+
+    pos = np.array(positions, dtype=np.float64)
+    edges = np.array(pairs, dtype=np.intp).reshape(-1, 2)
+    lengths = np.linalg.norm(pos[edges[:, 0]] - pos[edges[:, 1]], axis=1)
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, len(pos), 20_000), rng.integers(0, len(pos), 20_000)
+    ratio = float(lengths.mean() / np.linalg.norm(pos[a] - pos[b], axis=1).mean())
+    threshold = 0.1 * float(np.median(lengths))
+    i, j = close_pairs(pos, threshold)  # every pair in the same or neighbouring grid cells
+    close = np.linalg.norm(pos[i] - pos[j], axis=1) < threshold
+    stacked = np.zeros(len(pos), dtype=bool)
+    stacked[i[close]] = stacked[j[close]] = True
+    return ratio, float(stacked.mean())
+
+
+def compare_layouts(count: int, pairs: list[tuple[int, int]]) -> dict[str, float]:
+    """Both layouts of the same network, timed and measured."""
+    row: dict[str, float] = {}
+    for name, function in (("numpy", numpy_layout), ("igraph", force_layout)):
+        start = time.perf_counter()
+        positions = function(count, pairs)
+        row[f"{name}_s"] = time.perf_counter() - start
+        row[f"{name}_ratio"], row[f"{name}_stacked"] = layout_quality(positions, pairs)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entities", type=int, action="append", help="about this many entities (repeatable)")
@@ -95,6 +134,9 @@ def main() -> None:
         page.write_bytes(html)
         draw, ready, drawn = first_draw(page, executable)
         nodes, edges = view.network.number_of_nodes(), view.network.number_of_edges()
+        order = {node: i for i, node in enumerate(view.network.nodes)}
+        pairs = sorted({(order[u], order[v]) for u, v in view.network.edges() if u != v})
+        layouts = compare_layouts(nodes, pairs)
         assert drawn == nodes, f"drew {drawn} of {nodes} nodes"
         row = {
             "entities": nodes,
@@ -105,7 +147,8 @@ def main() -> None:
             "mb": len(html) / 1e6,
             "draw": draw / 1000,
             "interactive": ready / 1000,
-            "layout": "browser physics" if nodes <= PHYSICS_LIMIT else "precomputed",
+            "large": nodes > LARGE_VIEW,
+            **layouts,
         }
         rows.append(row)
         print({k: round(v, 2) if isinstance(v, float) else v for k, v in row.items()}, file=sys.stderr, flush=True)
@@ -118,6 +161,18 @@ def main() -> None:
         print(
             f"| {r['entities']:,} | {r['relations']:,} | {r['load']:.1f} | {r['project']:.1f} | {r['render']:.1f} "
             f"| {r['mb']:.1f} | {r['draw']:.2f} | {r['interactive']:.2f} |"
+        )
+    print()
+    print(
+        "| entities | layout numpy FR, 60 it. (s) | igraph FR, 500 it. (s) | ratio "
+        "| edge/pair distance numpy | igraph | nodes stacked numpy | igraph |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['entities']:,} | {r['numpy_s']:.2f} | {r['igraph_s']:.2f} | {r['numpy_s'] / r['igraph_s']:.1f}x "
+            f"| {r['numpy_ratio']:.3f} | {r['igraph_ratio']:.3f} "
+            f"| {r['numpy_stacked']:.1%} | {r['igraph_stacked']:.1%} |"
         )
     if not args.keep:
         shutil.rmtree(workdir)

@@ -19,7 +19,7 @@ from graph.build import build_graph
 from graph.fsutil import write_atomically
 from graph.project import load_project
 from graph.projection import Projection, SelectionError, project, select
-from graph.viz import render_html
+from graph.viz import Filters, render_html
 
 Progress = Callable[[str], None]
 HTML_NAME = "kg.html"
@@ -104,7 +104,8 @@ def viz(
             "a focused view (--focus, --type, --source, --as-of) needs --output FILE; exports/kg.html shows everything"
         )
     view = load_view(project, focus, depth, types, sources, as_of, undated, progress)
-    html = render_html(view, lang=lang, title=title)
+    filters = Filters(tuple(focus), depth, tuple(types), tuple(sources), as_of, undated) if focused else None
+    html = render_html(view, lang=lang, title=title, filters=filters)
     if output is not None and str(output) == "-":
         return VizResult(None, html, view.network.number_of_nodes(), view.network.number_of_edges(), True)
     target = Path(output) if output is not None else load_project(project).exports_dir / HTML_NAME

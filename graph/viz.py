@@ -9,13 +9,17 @@ The graph's content travels as one JSON document in a ``<script type="applicatio
 element, with ``<``, ``>`` and ``&`` escaped, and the page's script writes every text with
 ``textContent``: a name or quote containing markup shows as text and runs nothing.
 
-Small views (up to :data:`PHYSICS_LIMIT` nodes) are laid out in the browser with a seeded,
-capped physics simulation that freezes once settled; larger ones get positions from
-:mod:`graph.layout` and no physics, so they draw at once.
+Every view gets positions from :mod:`graph.layout` (seeded, so the page is byte-identical
+for the same input) and no physics. In the browser the page draws the labels itself, at a
+constant 12 px whatever the zoom, most connected entities first, leaving out any label that
+would overlap one already drawn or be cut by the canvas edge; zooming in shows the rest.
+Views up to :data:`LARGE_VIEW` nodes are first spread apart in the browser just enough that
+no two labels overlap at zoom 1 (the browser knows the text widths, Python does not).
 """
 
 from __future__ import annotations
 
+import colorsys
 import functools
 import json
 from collections import Counter, defaultdict
@@ -33,10 +37,13 @@ from graph.errors import ConfigError
 from graph.layout import force_layout
 from graph.namespace import NIK, ONTOLOGY_IRI
 from graph.ontology import Ontology
-from graph.projection import Attribute, Claim, Projection
+from graph.projection import Attribute, Claim, Projection, SelectionError, resolve_entity
 
-#: Views with more nodes than this get positions computed in Python and no physics.
-PHYSICS_LIMIT = 400
+#: Views with more nodes than this are "large": no label-aware spacing, straight edges, a preview.
+LARGE_VIEW = 400
+#: Median edge length of the layout in pixels (at zoom 1), small and large views.
+SPACING = 110.0
+LARGE_SPACING = 60.0
 #: Node labels longer than this are cut (the full name is in the tooltip and panel).
 LABEL_LENGTH = 42
 LANGUAGES = ("de", "en")
@@ -44,28 +51,125 @@ VIS_NETWORK = "templates/lib/vis-9.1.2/vis-network.min.js"
 
 
 @dataclass(frozen=True)
+class Family:
+    """A colour family: the classes below ``roots``, in shades of ``color``."""
+
+    roots: tuple[str, ...]
+    color: str
+    shape: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Look:
+    """How one class is drawn: colour, shape and the family (index) it belongs to."""
+
+    color: str
+    shape: str
+    family: int | None
+
+
+@dataclass(frozen=True)
 class Style:
-    """Colours and shapes per class, and the page's words per language."""
+    """Colour families, subclass shapes, and the page's words per language."""
 
     default: dict[str, str]
-    classes: dict[str, dict[str, str]]
+    families: tuple[Family, ...]
+    shapes: dict[str, str]
     ui: dict[str, dict[str, str]]
 
-    def of(self, ontology: Ontology, cls: str) -> dict[str, str]:
-        """The style of ``cls``: its own entry, else its nearest styled ancestor's, else the default."""
-        level = [URIRef(str(NIK) + cls)]
-        seen: set[URIRef] = set()
-        graph = ontology.graph
-        while level:
-            for iri in sorted(level):
-                name = str(iri)[len(str(NIK)) :] if str(iri).startswith(str(NIK)) else None
-                if name in self.classes:
-                    return self.classes[name]
-            seen.update(level)
-            level = [
-                p for c in level for p in graph.objects(c, RDFS.subClassOf) if isinstance(p, URIRef) and p not in seen
-            ]
-        return self.default
+    def family_of(self, ontology: Ontology, cls: str) -> int | None:
+        """The index of the first family with a root among ``cls`` and its ancestors."""
+        info = ontology.classes.get(cls)
+        ancestors = {str(a) for a in info.ancestors} if info else set()
+        ancestors.add(str(NIK) + cls)
+        for index, family in enumerate(self.families):
+            if any(str(NIK) + root in ancestors for root in family.roots):
+                return index
+        return None
+
+    def family_label(self, ontology: Ontology, index: int, lang: str) -> str:
+        """The family's own label, else its one root class's ``rdfs:label``."""
+        family = self.families[index]
+        if lang in family.label:
+            return family.label[lang]
+        return ontology.label(URIRef(str(NIK) + family.roots[0]), lang)
+
+    def looks(self, ontology: Ontology) -> dict[str, Look]:
+        """Colour, shape and family of every class in a family (see ``templates/viz-style.yaml``)."""
+        return _looks(self, ontology)
+
+    def look(self, looks: dict[str, Look], cls: str) -> Look:
+        """The look of ``cls`` from ``looks``, or the default one."""
+        return looks.get(cls, Look(self.default["color"], self.default["shape"], None))
+
+
+def _parents(ontology: Ontology, cls: str) -> list[str]:
+    own = str(NIK)
+    return sorted(
+        str(p)[len(own) :]
+        for p in ontology.graph.objects(URIRef(own + cls), RDFS.subClassOf)
+        if str(p).startswith(own) and str(p)[len(own) :] != cls
+    )
+
+
+def _looks(style: Style, ontology: Ontology) -> dict[str, Look]:
+    """The look of every class in a family: roots in the family colour, the rest in shades.
+
+    The classes of a family are put in the order of a walk down its class tree (children
+    by name); the i-th non-root class gets the shade at ``i * golden ratio mod 1`` along a
+    dark-to-light scale, so neighbours in the tree get clearly different shades.
+    """
+    children: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(ontology.classes):
+        for parent in _parents(ontology, name):
+            children[parent].append(name)
+    looks: dict[str, Look] = {}
+    for index, family in enumerate(style.families):
+        order: list[str] = []
+        stack = list(reversed(family.roots))
+        while stack:
+            name = stack.pop()
+            if name in order or name not in ontology.classes or style.family_of(ontology, name) != index:
+                continue
+            order.append(name)
+            stack.extend(reversed(children[name]))
+        hue, light, saturation = colorsys.rgb_to_hls(*_rgb(family.color))
+        step = 0
+        for name in order:
+            shape = _nearest(ontology, name, style.shapes) or family.shape
+            if name in family.roots:
+                looks[name] = Look(family.color, shape, index)
+                continue
+            step += 1
+            t = (step * 0.618034) % 1.0
+            shade = colorsys.hls_to_rgb(
+                (hue + (t - 0.5) * 0.06) % 1.0,
+                min(0.72, max(0.22, light - 0.17 + 0.36 * t)),
+                saturation * (0.95 - 0.3 * t),
+            )
+            looks[name] = Look(_hex(shade), shape, index)
+    return looks
+
+
+def _nearest(ontology: Ontology, cls: str, table: dict[str, str]) -> str | None:
+    """The entry of ``cls`` or of its nearest ancestor in ``table`` (breadth first, by name)."""
+    level, seen = [cls], set()
+    while level:
+        for name in level:
+            if name in table:
+                return table[name]
+        seen.update(level)
+        level = sorted({p for c in level for p in _parents(ontology, c) if p not in seen})
+    return None
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    return (int(color[1:3], 16) / 255, int(color[3:5], 16) / 255, int(color[5:7], 16) / 255)
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
 
 
 @functools.cache
@@ -78,8 +182,12 @@ def load_style() -> Style:
     try:
         text = resources.files("graph").joinpath("templates/viz-style.yaml").read_text(encoding="utf-8")
         data = yaml.safe_load(text)
-        return Style(dict(data["default"]), {k: dict(v) for k, v in data["classes"].items()}, dict(data["ui"]))
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+        families = tuple(
+            Family(tuple(f["roots"]), str(f["color"]), str(f["shape"]), dict(f.get("label", {})))
+            for f in data["families"]
+        )
+        return Style(dict(data["default"]), families, dict(data.get("shapes", {})), dict(data["ui"]))
+    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read the style table graph/templates/viz-style.yaml: {exc}") from exc
 
 
@@ -135,6 +243,41 @@ class _Tables:
         return [qualifiers, refs]
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a focused view was asked for (the options of ``kg viz``), for the page's subtitle."""
+
+    focus: tuple[str, ...] = ()
+    depth: int = 1
+    types: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    as_of: str | None = None
+    undated: bool = False
+
+
+def describe(projection: Projection, filters: Filters, lang: str) -> str:
+    """The subtitle of a view in ``lang``: entity and source names, class labels, dates."""
+    words = load_style().ui[lang]
+    network = projection.network
+    parts = []
+    if filters.as_of is not None:
+        parts.append(words["view_as_of_undated" if filters.undated else "view_as_of"].format(date=filters.as_of))
+    if filters.sources:
+        names = [projection.sources[s].label if s in projection.sources else s for s in filters.sources]
+        parts.append(words["view_sources"].format(names=", ".join(names)))
+    if filters.types:
+        parts.append(words["view_types"].format(names=", ".join(projection.term_label(t, lang) for t in filters.types)))
+    if filters.focus:
+        names = []
+        for text in filters.focus:
+            try:
+                names.append(network.nodes[resolve_entity(projection, text)]["label"])
+            except SelectionError:
+                names.append(text)
+        parts.append(words["view_within"].format(names=", ".join(names), depth=filters.depth))
+    return "; ".join(parts)
+
+
 def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict[str, Any]:
     """Everything the page shows, as plain JSON-ready data (sorted, so the page is reproducible).
 
@@ -147,33 +290,43 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     ontology = projection.ontology
     network = projection.network
     tables = _Tables(projection, lang)
-    order = {node: i for i, node in enumerate(network.nodes)}
+    # by id: a networkx subgraph (a focused view) iterates its nodes in set order, which
+    # changes from process to process with string hashing
+    ids = sorted(network.nodes)
+    order = {node: i for i, node in enumerate(ids)}
     counts = Counter(cls for _, cls in network.nodes(data="cls"))
+    looks = style.looks(ontology)
     classes = sorted(counts, key=lambda c: projection.term_label(c, lang).casefold())
     class_index = {c: i for i, c in enumerate(classes)}
-    legend = [
-        [c, projection.term_label(c, lang), style.of(ontology, c)["color"], style.of(ontology, c)["shape"], counts[c]]
-        for c in classes
+    legend = []
+    for c in classes:
+        look = style.look(looks, c)
+        legend.append([c, projection.term_label(c, lang), look.color, look.shape, counts[c], look.family])
+    families = [
+        [style.family_label(ontology, i, lang), family.color, family.shape] for i, family in enumerate(style.families)
     ]
     degree = dict(network.degree())
     nodes = []
-    for node, data in network.nodes(data=True):
+    # the tables number terms and evidence in order of first use: nodes first, then edges
+    for node in ids:
+        data = network.nodes[node]
         attributes = [
             [tables.term(a.predicate), _display(a, projection), int(a.inverse), [tables.claim(c) for c in a.claims]]
             for a in data["attributes"]
         ]
         nodes.append([node, data["label"], class_index[data["cls"]], list(data["aliases"]), degree[node], attributes])
     merged: dict[tuple[int, int], list[Any]] = defaultdict(list)
-    for u, v, key, claims in network.edges(keys=True, data="claims"):
+    for u, v, key, claims in sorted(
+        network.edges(keys=True, data="claims"), key=lambda e: (order[e[0]], order[e[1]], e[2])
+    ):
         merged[(order[u], order[v])].append([tables.term(key), [tables.claim(c) for c in claims]])
     edges: list[list[Any]] = [[u, v, parts] for (u, v), parts in sorted(merged.items())]
     pairs = sorted(merged)
 
-    physics = len(nodes) <= PHYSICS_LIMIT
-    if not physics:
-        positions = force_layout(len(nodes), pairs)
-        for record, (x, y) in zip(nodes, positions, strict=True):
-            record.extend([x, y])
+    large = len(nodes) > LARGE_VIEW
+    positions = force_layout(len(nodes), pairs, spacing=LARGE_SPACING if large else SPACING)
+    for record, (x, y) in zip(nodes, positions, strict=True):
+        record.extend([x, y])
     sources = [[s.id, s.label, s.title or "", projection.term_label(s.cls, lang)] for s in projection.sources.values()]
     evidence = [
         [src, list(quotes), note or ""]
@@ -187,8 +340,9 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
         "description": list(projection.description),
         "lang": lang,
         "ui": style.ui[lang],
-        "physics": physics,
+        "large": large,
         "classes": legend,
+        "families": families,
         "terms": terms,
         "sources": sources,
         "evidence": evidence,
@@ -203,13 +357,16 @@ def _json_for_html(data: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def render_html(projection: Projection, lang: str = "de", title: str | None = None) -> bytes:
+def render_html(
+    projection: Projection, lang: str = "de", title: str | None = None, filters: Filters | None = None
+) -> bytes:
     """The page for ``projection``, as UTF-8 bytes.
 
     Args:
         projection: The view to draw.
-        lang: ``de`` (default) or ``en``: language of the legend, edge labels and controls.
+        lang: ``de`` (default) or ``en``: language of the legend, edge labels, controls and subtitle.
         title: Heading of the page (default: the ontology's title).
+        filters: What the view was selected by, for its subtitle (default: none, the whole graph).
 
     Raises:
         ConfigError: For an unsupported language or missing assets.
@@ -223,7 +380,7 @@ def render_html(projection: Projection, lang: str = "de", title: str | None = No
     html = environment.from_string(template).render(
         lang=lang,
         title=heading,
-        subtitle="; ".join(projection.description),
+        subtitle=describe(projection, filters, lang) if filters else "",
         data=Markup(_json_for_html(data)),
         script=Markup(script),
         css=Markup(css),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import shutil
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,10 +15,10 @@ import pytest
 
 from graph import pipeline
 from graph.build import build_graph
-from graph.layout import _close_pairs, force_layout
+from graph.layout import force_layout
 from graph.projection import project
 from graph.temporal import DateProblem, Span, parse_span, period_of
-from graph.viz import PHYSICS_LIMIT, page_data
+from graph.viz import LARGE_VIEW, page_data
 from tests.conftest import ROOT
 
 # ------------------------------------------------------------------ dates
@@ -57,16 +58,6 @@ def test_periods_have_open_bounds_and_points() -> None:
 # ------------------------------------------------------------------ layout
 
 
-def test_close_pairs_finds_every_pair_within_a_cell_once() -> None:
-    rng = np.random.default_rng(3)
-    pos = rng.uniform(0, 10, size=(400, 2))
-    i, j = _close_pairs(pos, 1.0)
-    found = {(min(a, b), max(a, b)) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
-    assert len(found) == len(i)  # no pair twice
-    near = {(a, b) for a in range(400) for b in range(a + 1, 400) if math.dist(pos[a].tolist(), pos[b].tolist()) < 1.0}
-    assert near <= found
-
-
 def test_layout_is_deterministic_spread_out_and_keeps_neighbours_close() -> None:
     rng = random.Random(5)
     # two dense clusters of 150 nodes joined by one edge
@@ -82,7 +73,19 @@ def test_layout_is_deterministic_spread_out_and_keeps_neighbours_close() -> None
     assert math.dist(centre_a, centre_b) > spread_a  # the clusters stay apart
 
 
-def test_large_views_get_positions_and_no_physics(tmp_path: Path, musterland_built: Path) -> None:
+def test_layout_packs_components_close_and_keeps_the_median_edge_at_the_spacing() -> None:
+    # a triangle, a pair and three lone nodes
+    edges = [(0, 1), (1, 2), (2, 0), (3, 4)]
+    positions = force_layout(8, edges, spacing=100)
+    assert positions == force_layout(8, edges, spacing=100)
+    lengths = sorted(math.dist(positions[a], positions[b]) for a, b in edges)
+    assert 90 <= lengths[2] <= 110  # the median edge
+    xs, ys = [p[0] for p in positions], [p[1] for p in positions]
+    assert max(xs) - min(xs) < 600 and max(ys) - min(ys) < 600  # lone nodes did not drift away
+    assert len(set(positions)) == 8
+
+
+def test_every_view_gets_positions(tmp_path: Path, musterland_built: Path) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_build import generate
 
@@ -91,10 +94,22 @@ def test_large_views_get_positions_and_no_physics(tmp_path: Path, musterland_bui
     shutil.copytree(ROOT / "ontology", tmp_path / "big" / "ontology")
     dataset = pipeline.load(tmp_path / "big")
     view = project(build_graph(dataset).graph, dataset.ontology)
-    assert view.network.number_of_nodes() > PHYSICS_LIMIT
+    assert view.network.number_of_nodes() > LARGE_VIEW
     data = page_data(view)
-    assert data["physics"] is False
+    assert data["large"] is True
     assert all(len(node) == 8 for node in data["nodes"])  # every node has x and y
-    small_dataset = pipeline.load(musterland_built)  # 69 entities, far below the limit
+    small_dataset = pipeline.load(musterland_built)  # far below the limit
     small = page_data(project(build_graph(small_dataset).graph, small_dataset.ontology))
-    assert small["physics"] is True and all(len(node) == 6 for node in small["nodes"])
+    assert small["large"] is False and all(len(node) == 8 for node in small["nodes"])
+
+
+def test_layout_is_the_same_in_a_fresh_process() -> None:
+    # igraph's random numbers and numpy's are seeded per call: another process, another
+    # import order, and the positions are still the same
+    script = "from graph.layout import force_layout; print(force_layout(60, [(i, (i * 7) % 60) for i in range(60)]))"
+    runs = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    }
+    edges = [(i, (i * 7) % 60) for i in range(60)]
+    assert runs == {f"{force_layout(60, edges)}\n"}

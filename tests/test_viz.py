@@ -8,9 +8,14 @@ draws every entity and fact is checked on the real corpus too.
 
 from __future__ import annotations
 
+import colorsys
+import itertools
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,8 @@ from rdflib import Graph
 
 from graph import pipeline
 from graph.build import build_graph
+from graph.namespace import NIK as OURS
+from graph.viz import load_style
 from tests.conftest import DATA, ROOT, run, snapshot
 
 NIK = "https://w3id.org/nrw-integration-kg/ontology#"
@@ -181,14 +188,15 @@ nik:Mayor a owl:Class ;
     entities = project / "sources" / "entities.yaml"
     entities.write_text(entities.read_text("utf-8").replace("type: Politician", "type: Mayor", 1), "utf-8")
     data = page(run("viz", "--project", project, "-o", "-").stdout_bytes)
-    legend = {c[0]: c[1:4] for c in data["classes"]}
-    # its label from the ontology, its colour and shape from its nearest styled ancestor
-    styles = yaml.safe_load((ROOT / "graph" / "templates" / "viz-style.yaml").read_text("utf-8"))["classes"]
-    assert legend["Mayor"] == [
-        "Bürgermeisterin/Bürgermeister",
-        styles["Politician"]["color"],
-        styles["Politician"]["shape"],
-    ]
+    legend = {c[0]: c[1:] for c in data["classes"]}
+    # its label from the ontology, its family from its ancestors, its shape from Politician's
+    style = yaml.safe_load((ROOT / "graph" / "templates" / "viz-style.yaml").read_text("utf-8"))
+    people = next(i for i, f in enumerate(style["families"]) if "Person" in f["roots"])
+    label, colour, shape, _, family = legend["Mayor"]
+    assert (label, family) == ("Bürgermeisterin/Bürgermeister", people)
+    assert data["families"][family][0] == "Person"
+    assert shape == load_style().looks(pipeline.load(ROOT).ontology)["Politician"].shape
+    assert colour not in {f[1] for f in data["families"]}  # a shade of its own
     assert "Politician" not in legend
 
 
@@ -442,3 +450,57 @@ def test_network_formats_share_one_projection(musterland_built: Path) -> None:
     assert sorted(p.name for p in rendered) == ["kg.gexf", "kg.graphml", "kg.html", "kg.ttl"]
     assert "projection" in vars(source)  # computed once, cached for every network format
     assert rendered[exports / "kg.graphml"] == (exports / "kg.graphml").read_bytes()
+
+
+def _hue(colour: str) -> float:
+    return colorsys.rgb_to_hls(*(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)))[0]
+
+
+def test_every_entity_class_has_a_family_and_looks_like_it() -> None:
+    ontology = pipeline.load(ROOT).ontology
+    style = load_style()
+    looks = style.looks(ontology)
+    entity_classes = {c.name for c in ontology.classes.values() if OURS.Entity in c.ancestors and c.name != "Entity"}
+    entity_classes -= {"Agent"}  # abstract: people and organisations are its families
+    assert sorted(entity_classes - set(looks)) == []
+    hues = [_hue(f.color) for f in style.families if f.color != "#8a8a8a"]
+    assert min(abs(a - b) for a, b in itertools.combinations(hues, 2)) > 0.1  # clearly distinct family hues
+    for name, look in looks.items():
+        family = style.families[look.family]
+        if family.color == "#8a8a8a":  # the grey family: shades of grey
+            assert len({look.color[1:3], look.color[3:5], look.color[5:7]}) == 1
+            continue
+        # a shade stays nearer its own family's hue than any other family's
+        distance = {
+            i: min(abs(_hue(look.color) - _hue(f.color)), 1 - abs(_hue(look.color) - _hue(f.color)))
+            for i, f in enumerate(style.families)
+            if f.color != "#8a8a8a"
+        }
+        assert min(distance, key=lambda i: distance[i]) == look.family, name
+    colours = [look.color for look in looks.values()]
+    shaded = [c for c in colours if c not in {f.color for f in style.families}]
+    assert len(set(shaded)) == len(shaded)  # every subclass a shade of its own
+
+
+def test_a_focused_view_has_its_subtitle_in_the_pages_language(musterland: Path) -> None:
+    german = run("viz", "--project", musterland, "--focus", "erika-beispiel", "--depth", "1", "-o", "-").stdout_bytes
+    assert b'<p id="kg-subtitle">Umgebung von Erika Beispiel, Tiefe 1</p>' in german
+    english = run("viz", "--project", musterland, "--focus", "erika-beispiel", "--lang", "en", "-o", "-").stdout_bytes
+    assert b'<p id="kg-subtitle">within 1 of Erika Beispiel</p>' in english
+    whole = run("viz", "--project", musterland, "-o", "-").stdout_bytes
+    assert b'<p id="kg-subtitle"></p>' in whole
+
+
+def test_a_focused_view_is_the_same_in_every_process(committed: dict[str, Any]) -> None:
+    # a networkx subgraph iterates in set order, which string hashing changes per process
+    hub = max(committed["nodes"], key=lambda n: (n[4], n[0]))[0]
+    pages = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "graph", "viz", "--project", ROOT, "--focus", hub, "-o", "-"],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        pages.add(done.stdout)
+    assert len(pages) == 1

@@ -36,55 +36,313 @@
   D.edges.forEach(function (e, i) { incident[e[0]].push(i); if (e[1] !== e[0]) incident[e[1]].push(i); });
 
   // ------------------------------------------------------------ the network
+  var large = D.large;
+  var container = document.getElementById("kg-network");
+  var FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+  var LABEL_PX = 12, EDGE_PX = 11, WRAP = 24;
+  var minD = Infinity, maxD = 0;
+  D.nodes.forEach(function (n) { minD = Math.min(minD, n[NODE.degree]); maxD = Math.max(maxD, n[NODE.degree]); });
+  function nodeSize(n) { return 6 + 16 * Math.sqrt(maxD > minD ? (n[NODE.degree] - minD) / (maxD - minD) : 0); }
+  var sizes = D.nodes.map(nodeSize);
+
+  // Labels are drawn by the page itself, not by vis-network: always 12 px on screen, in at
+  // most two lines, and only where they overlap no other label, no node and no canvas edge.
+  var measurer = document.createElement("canvas").getContext("2d");
+  function wrap(text) {
+    text = short(text);
+    if (text.length <= WRAP) return [text];
+    var words = text.split(" "), first = "";
+    while (words.length && (first + " " + words[0]).trim().length <= WRAP) first = (first + " " + words.shift()).trim();
+    if (!first) return [text];  // one long word
+    var rest = words.join(" ");
+    if (rest.length > WRAP + 6) rest = rest.slice(0, WRAP + 5) + "\u2026";
+    return [first, rest];
+  }
+  function textBox(lines, px, bold) {
+    measurer.font = (bold ? "bold " : "") + px + "px " + FACE;
+    var w = 0;
+    lines.forEach(function (l) { w = Math.max(w, measurer.measureText(l).width); });
+    return { lines: lines, w: Math.ceil(w) + 2, h: lines.length * (px + 2) + 1 };
+  }
+  var labelBoxes = D.nodes.map(function (n) { return textBox(wrap(n[NODE.label]), LABEL_PX, false); });
+
   var visNodes = D.nodes.map(function (n, i) {
     var c = D.classes[n[NODE.cls]];
-    var node = { id: i, label: short(n[NODE.label]), shape: c[3], color: c[2], value: n[NODE.degree] };
-    if (!D.physics) { node.x = n[NODE.x]; node.y = n[NODE.y]; }
-    return node;
+    return { id: i, shape: c[3], color: c[2], size: sizes[i], x: n[NODE.x], y: n[NODE.y] };
   });
-  // Large views draw edges without labels (they would be unreadably small anyway and cost a
-  // quarter of the first draw at 20 k nodes); tooltips and the panel still name each relation.
-  var visEdges = D.edges.map(function (e, i) {
-    var edge = { id: i, from: e[0], to: e[1] };
-    if (D.physics) edge.label = e[2].map(function (p) { return term(p[0]); }).join(" / ");
-    return edge;
-  });
+  var visEdges = D.edges.map(function (e, i) { return { id: i, from: e[0], to: e[1] }; });
+  function edgeText(i) { return short(D.edges[i][2].map(function (p) { return term(p[0]); }).join(" / ")); }
+
+  // Spread the nodes just enough that no two boxes (shape and label below it, at zoom 1)
+  // overlap: the boxes are pushed apart along the axis of least overlap until none does.
+  var PAD = 8;
+  function spread(ids, pos, scale) {  // labels at 12 px on screen are 12 / scale canvas units
+    function box(i) {
+      var p = pos[i], r = sizes[i], half = Math.max(r, (labelBoxes[i].w + PAD) / 2 / scale);
+      return [p.x - half, p.y - r, p.x + half, p.y + r + (3 + labelBoxes[i].h + PAD) / scale];
+    }
+    for (var round = 0; round < 300; round++) {
+      var boxes = {};
+      ids.forEach(function (i) { boxes[i] = box(i); });
+      var order = ids.slice().sort(function (a, b) { return boxes[a][0] - boxes[b][0] || a - b; });
+      var moved = false;
+      for (var x = 0; x < order.length; x++) {
+        var a = order[x];
+        for (var y = x + 1; y < order.length; y++) {
+          var b = order[y], A = boxes[a], B = boxes[b];
+          if (B[0] >= A[2]) break;
+          var ox = Math.min(A[2], B[2]) - Math.max(A[0], B[0]);
+          var oy = Math.min(A[3], B[3]) - Math.max(A[1], B[1]);
+          if (ox <= 0 || oy <= 0) continue;
+          // push both apart along the axis of least overlap, just far enough
+          var axis = ox < oy ? "x" : "y", push = (axis === "x" ? ox : oy) / 2 + 0.5;
+          var ca = axis === "x" ? A[0] + A[2] : A[1] + A[3], cb = axis === "x" ? B[0] + B[2] : B[1] + B[3];
+          var sign = ca < cb || (ca === cb && a < b) ? -1 : 1;
+          pos[a][axis] += sign * push; pos[b][axis] -= sign * push;
+          boxes[a] = box(a); boxes[b] = box(b);
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+  }
+  var home = {};
+  D.nodes.forEach(function (n, i) { home[i] = { x: n[NODE.x], y: n[NODE.y] }; });
+
+  // The view and the scale at which ``ids`` at ``pos`` fit the canvas with their 12 px labels
+  // (vis-network's own fit knows nothing of labels it does not draw, and would cut them).
+  var MARGIN = 12, MAX_SCALE = 1.5, FLOOR = 0.5, SQUEEZE = 0.8;
+  function fitting(ids, pos) {
+    var W = container.clientWidth, H = container.clientHeight, scale = 1, bounds = null;
+    for (var round = 0; round < 8; round++) {
+      var l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+      ids.forEach(function (i) {
+        var p = pos[i], half = Math.max(sizes[i], labelBoxes[i].w / 2 / scale);
+        l = Math.min(l, p.x - half); r = Math.max(r, p.x + half);
+        t = Math.min(t, p.y - sizes[i]); b = Math.max(b, p.y + sizes[i] + (3 + labelBoxes[i].h) / scale);
+      });
+      bounds = [l, t, r, b];
+      var next = Math.min(MAX_SCALE, (W - 2 * MARGIN) / Math.max(1, r - l), (H - 2 * MARGIN) / Math.max(1, b - t));
+      if (Math.abs(next - scale) < 1e-3) { scale = next; break; }
+      scale = next;
+    }
+    return { position: { x: (bounds[0] + bounds[2]) / 2, y: (bounds[1] + bounds[3]) / 2 }, scale: scale };
+  }
+  // Lay ``ids`` out for reading: stretch their positions to the canvas's shape, then spread
+  // them until the labels fit at the scale the whole will be shown at (a few rounds, as
+  // spreading shrinks that scale). Too many labels for the canvas stay partly hidden.
+  function arrange(ids, pos) {
+    var W = container.clientWidth, H = container.clientHeight;
+    var original = {};
+    ids.forEach(function (i) { original[i] = { x: pos[i].x, y: pos[i].y }; });
+    // two starts: the layout squeezed or stretched to the canvas's shape, and the layout at
+    // its own spacing, only stretched (a dense start can spread into columns)
+    var results = [true, false].map(function (squeezeToCanvas) {
+      var start = {};
+      ids.forEach(function (i) { start[i] = { x: original[i].x, y: original[i].y }; });
+      if (ids.length > 2) {
+        var l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+        ids.forEach(function (i) { l = Math.min(l, start[i].x); r = Math.max(r, start[i].x); t = Math.min(t, start[i].y); b = Math.max(b, start[i].y); });
+        var sx = (W - 160) / Math.max(1, r - l), sy = (H - 80) / Math.max(1, b - t), k = Math.min(sx, sy);
+        sx = Math.min(sx, 1.6 * k); sy = Math.min(sy, 1.6 * k);
+        if (!squeezeToCanvas) { sx /= Math.min(k, 1); sy /= Math.min(k, 1); }
+        ids.forEach(function (i) { start[i] = { x: (start[i].x - (l + r) / 2) * sx, y: (start[i].y - (t + b) / 2) * sy }; });
+      }
+      return settle(ids, start);
+    });
+    var won = results[0];
+    if ((results[1].held && !won.held) || (results[1].held === won.held && results[1].scale > won.scale)) won = results[1];
+    // whole canvas units: vis-network keeps initial positions as integers
+    ids.forEach(function (i) { pos[i] = { x: Math.round(won.pos[i].x), y: Math.round(won.pos[i].y) }; });
+  }
+  function settle(ids, pos) {
+    // Spreading only pushes outwards. An arrangement "holds" when it fits the canvas at
+    // the scale its labels were spread for; a held one is squeezed and spread again to pack
+    // tighter, one that does not hold is spread again for its smaller scale (down to
+    // FLOOR: a view with too many labels for the canvas then hides some). The held
+    // arrangement with the largest scale wins, else the last.
+    var scale = 1, best = null, loose = null;
+    function copy(fit, held) {
+      var c = { scale: fit.scale, held: held, pos: {} };
+      ids.forEach(function (i) { c.pos[i] = { x: pos[i].x, y: pos[i].y }; });
+      return c;
+    }
+    for (var round = 0; round < 10; round++) {
+      spread(ids, pos, scale);
+      var fit = fitting(ids, pos);
+      if (fit.scale >= scale * 0.98) {
+        if (best === null || fit.scale > best.scale) best = copy(fit, true);
+        scale = Math.min(fit.scale, 1);
+        ids.forEach(function (i) { pos[i].x *= SQUEEZE; pos[i].y *= SQUEEZE; });
+      } else {
+        if (loose === null || fit.scale > loose.scale) loose = copy(fit, false);
+        if (best !== null || scale <= FLOOR) break;
+        scale = Math.max(fit.scale, FLOOR);
+      }
+    }
+    return best || loose;
+  }
+  if (!large) {
+    arrange(D.nodes.map(function (n, i) { return i; }), home);
+    visNodes.forEach(function (v, i) { v.x = home[i].x; v.y = home[i].y; });
+  }
+
   var nodes = new vis.DataSet(visNodes);
   var edges = new vis.DataSet(visEdges);
-  var large = !D.physics;
   var options = {
     autoResize: true,
-    layout: { randomSeed: 7, improvedLayout: D.nodes.length <= 200 },
-    nodes: {
-      borderWidth: 1,
-      scaling: { min: 8, max: 34, label: { enabled: true, min: 11, max: 20, drawThreshold: 6 } },
-      font: { size: 12, face: "system-ui, Arial, sans-serif" }
-    },
+    layout: { improvedLayout: false },
+    nodes: { borderWidth: 1, font: { size: LABEL_PX, face: FACE } },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.5 } },
       color: { color: "#9aa3ad", highlight: "#2b2b2b", hover: "#555" },
-      font: { size: 9, color: "#555", strokeWidth: 2, align: "middle" },
-      scaling: { label: { drawThreshold: 7 } },
-      smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.3 },
+      smooth: false,
       width: 1
     },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: large, hideEdgesOnZoom: large },
-    physics: large ? false : {
-      solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -60, springLength: 90, avoidOverlap: 0.4 },
-      stabilization: { enabled: true, iterations: 400, updateInterval: 50, fit: true }
-    }
+    physics: false
   };
-  var container = document.getElementById("kg-network");
   var network = null;
   var waiting = [];  // what needs the network, run as soon as it exists
   function withNetwork(f) { if (network) f(network); else waiting.push(f); }
   window.kgNodeCount = D.nodes.length;
   window.kgEdgeCount = D.edges.length;
 
+  function fitTo(ids) {
+    if (!ids.length || !network) return;
+    var pos = {};
+    ids.forEach(function (i) { pos[i] = network.body.nodes[i]; });
+    var fit = fitting(ids, pos);
+    network.moveTo({ position: fit.position, scale: fit.scale, animation: false });
+  }
+  function everyVisible() {
+    return D.nodes.map(function (n, i) { return i; }).filter(function (i) { return !nodes.get(i).hidden; });
+  }
+
+  // ------------------------------------------------------------ drawing the labels
+  var byDegree = D.nodes.map(function (n, i) { return i; })
+    .sort(function (a, b) { return D.nodes[b][NODE.degree] - D.nodes[a][NODE.degree] || a - b; });
+  var hoveredEdge = null;
+  var ready = false;
+  var LENIENT = 12;  // this many best connected entities are labelled even over a node
+  var hiddenNote = document.getElementById("kg-hidden");
+  function Grid() { this.cells = {}; }
+  Grid.prototype.keys = function (r, f) {
+    for (var x = Math.floor(r[0] / 64); x <= Math.floor(r[2] / 64); x++)
+      for (var y = Math.floor(r[1] / 64); y <= Math.floor(r[3] / 64); y++) f(x + "," + y);
+  };
+  Grid.prototype.add = function (r) { var c = this.cells; this.keys(r, function (k) { (c[k] = c[k] || []).push(r); }); };
+  Grid.prototype.hits = function (r, own, labelsOnly) {
+    var c = this.cells, hit = false;
+    this.keys(r, function (k) {
+      if (hit || !c[k]) return;
+      for (var i = 0; i < c[k].length; i++) {
+        var o = c[k][i];
+        if ((o.own !== undefined && o.own === own) || (labelsOnly && o.shape)) continue;
+        if (r[0] < o[2] && o[0] < r[2] && r[1] < o[3] && o[1] < r[3]) { hit = true; return; }
+      }
+    });
+    return hit;
+  };
+  function drawText(ctx, box, x, y, px, color, bold) {
+    ctx.font = measurer.font = (bold ? "bold " : "") + px + "px " + FACE;
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.92)";
+    ctx.fillStyle = color;
+    box.lines.forEach(function (line, k) {
+      var lx = x + (box.w - measurer.measureText(line).width) / 2, ly = y + 1 + k * (px + 2);
+      ctx.strokeText(line, lx, ly);
+      ctx.fillText(line, lx, ly);
+    });
+  }
+  function drawLabels(ctx) {
+    var W = container.clientWidth, H = container.clientHeight;
+    var s = network.getScale(), view = network.getViewPosition();
+    function dom(p) { return { x: (p.x - view.x) * s + W / 2, y: (p.y - view.y) * s + H / 2 }; }
+    var ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    var grid = new Grid(), placed = [], placedEdges = [];
+    var shown = {}, screen = {};
+    var near = focusNode === null ? null : neighbours(focusNode);
+    nodes.get({ filter: function (n) { return !n.hidden; }, fields: ["id"] }).forEach(function (n) {
+      var p = dom(network.body.nodes[n.id]), r = sizes[n.id] * s;
+      if (p.x < -r || p.y < -r || p.x > W + r || p.y > H + r) return;
+      shown[n.id] = true; screen[n.id] = p;
+      var shape = [p.x - r, p.y - r, p.x + r, p.y + r]; shape.own = n.id; shape.shape = true;
+      grid.add(shape);
+    });
+    function inside(r) { return r[0] >= 1 && r[1] >= 1 && r[2] <= W - 1 && r[3] <= H - 1; }
+    // a label avoids other labels and nodes; the selected node, its neighbours and the best
+    // connected (``lenient``) may cover a node rather than go unlabelled, never a label
+    function placeNode(i, lenient) {
+      var p = screen[i], r = sizes[i] * s, bold = i === focusNode;
+      var box = bold ? textBox(labelBoxes[i].lines, LABEL_PX, true) : labelBoxes[i];
+      var spots = [
+        [p.x - box.w / 2, p.y + r + 2], [p.x + r + 3, p.y - box.h / 2],
+        [p.x - box.w / 2, p.y - r - 2 - box.h], [p.x - r - 3 - box.w, p.y - box.h / 2]
+      ];
+      for (var k = 0; k < 2 * spots.length; k++) {
+        var over = k >= spots.length, spot = spots[k % spots.length];
+        if (over && !lenient) return;
+        var rect = [spot[0], spot[1], spot[0] + box.w, spot[1] + box.h];
+        rect.own = i;
+        if (!inside(rect) || grid.hits(rect, i, over)) continue;
+        grid.add(rect);
+        var dim = near && !near[i];
+        drawText(ctx, box, rect[0], rect[1], LABEL_PX, dim ? "#9a9a9a" : "#1d1d1d", bold);
+        placed.push({ node: i, lines: box.lines, left: rect[0], top: rect[1], width: box.w, height: box.h,
+                      px: LABEL_PX, bold: bold, overNode: over });
+        return;
+      }
+    }
+    function placeEdge(ei) {
+      var e = D.edges[ei];
+      if (!shown[e[0]] || !shown[e[1]] || edges.get(ei).hidden) return;
+      var a = screen[e[0]], b = screen[e[1]], box = textBox([edgeText(ei)], EDGE_PX, false);
+      var steps = [0.5, 0.38, 0.62, 0.28, 0.72];
+      for (var k = 0; k < steps.length; k++) {
+        var cx = a.x + (b.x - a.x) * steps[k], cy = a.y + (b.y - a.y) * steps[k];
+        var rect = [cx - box.w / 2, cy - box.h / 2, cx + box.w / 2, cy + box.h / 2];
+        if (!inside(rect) || grid.hits(rect, -1)) continue;
+        grid.add(rect);
+        drawText(ctx, box, rect[0], rect[1], EDGE_PX, "#4a4a4a", false);
+        placedEdges.push({ edge: ei, lines: box.lines, left: rect[0], top: rect[1], width: box.w, height: box.h, px: EDGE_PX });
+        return;
+      }
+    }
+    if (hoveredEdge !== null) placeEdge(hoveredEdge);
+    if (focusNode !== null && shown[focusNode]) {
+      placeNode(focusNode, true);
+      var around = Object.keys(near).map(Number).filter(function (i) { return i !== focusNode && shown[i]; })
+        .sort(function (a, b) { return D.nodes[b][NODE.degree] - D.nodes[a][NODE.degree] || a - b; });
+      around.forEach(function (i) { placeNode(i, true); });
+      incident[focusNode].forEach(function (ei) { if (ei !== hoveredEdge) placeEdge(ei); });
+    }
+    var tried = 0;
+    for (var k = 0; k < byDegree.length && tried < 5000 && placed.length < 800; k++) {
+      var i = byDegree[k];
+      if (!shown[i] || i === focusNode || (near && near[i])) continue;
+      tried++;
+      placeNode(i, k < LENIENT);
+    }
+    ctx.restore();
+    var missing = Object.keys(shown).length - placed.length;
+    window.kgLabels = placed;  // what was drawn, for the browser tests
+    window.kgLabelFace = FACE;
+    window.kgEdgeLabels = placedEdges;
+    window.kgLabelsMissing = missing;
+    if (ready) window.kgSettled = true;
+    var note = missing > 0 ? UI.labels_hidden.replace("{count}", missing) : "";
+    if (hiddenNote.textContent !== note) hiddenNote.textContent = note;
+  }
+
   function start() {
     network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
     window.kgNetwork = network;
+    network.on("afterDrawing", drawLabels);
     network.once("afterDrawing", function () {
       var now = performance.now();
       if (window.kgFirstDraw === undefined) window.kgFirstDraw = now;
@@ -93,14 +351,9 @@
       if (preview && preview.parentNode) preview.parentNode.removeChild(preview);
       preview = null;
     });
-    if (large) {
-      window.kgSettled = true;
-    } else {
-      network.once("stabilizationIterationsDone", function () {
-        network.setOptions({ physics: false });  // settled: freeze, so nodes stay where they are
-        window.kgSettled = true;
-      });
-    }
+    if (!large) fitTo(everyVisible());
+    ready = true;  // the next frame is the first of the finished view
+    network.redraw();
     waiting.forEach(function (f) { f(network); });
     waiting = [];
   }
@@ -118,11 +371,10 @@
     canvas.style.cssText = "position:absolute;left:0;top:0;pointer-events:none;width:" + w + "px;height:" + h + "px";
     var ctx = canvas.getContext("2d");
     ctx.scale(ratio, ratio);
-    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, minD = Infinity, maxD = 0;
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
     D.nodes.forEach(function (n) {
       minX = Math.min(minX, n[NODE.x]); maxX = Math.max(maxX, n[NODE.x]);
       minY = Math.min(minY, n[NODE.y]); maxY = Math.max(maxY, n[NODE.y]);
-      minD = Math.min(minD, n[NODE.degree]); maxD = Math.max(maxD, n[NODE.degree]);
     });
     var pad = 20;
     var scale = Math.min((w - 2 * pad) / Math.max(1, maxX - minX), (h - 2 * pad) / Math.max(1, maxY - minY));
@@ -144,8 +396,7 @@
       ctx.fillStyle = D.classes[ci][2];
       ctx.beginPath();
       members.forEach(function (n) {
-        var size = 8 + (maxD > minD ? (n[NODE.degree] - minD) / (maxD - minD) : 0) * 26;
-        var r = Math.max(1.5, size * scale), x = px(n), y = py(n);
+        var r = Math.max(1.5, nodeSize(n) * scale), x = px(n), y = py(n);
         ctx.moveTo(x + r, y);
         ctx.arc(x, y, r, 0, 2 * Math.PI);
       });
@@ -185,15 +436,6 @@
     b.type = "button";
     b.addEventListener("click", function () { show(index); });
     return b;
-  }
-  function classLine(n) {
-    var c = D.classes[n[NODE.cls]];
-    var p = el("p", null, "kg-meta");
-    var sw = el("span", null, "kg-swatch " + c[3]);
-    sw.style.background = c[2];
-    p.appendChild(sw);
-    p.appendChild(document.createTextNode(" " + c[1] + " \u00b7 " + n[NODE.id]));
-    return p;
   }
 
   var panel = document.getElementById("kg-panel");
@@ -300,6 +542,7 @@
     });
     network.on("hoverEdge", function (p) {
       var e = D.edges[p.edge];
+      hoveredEdge = p.edge;
       showTip(function (t) {
         t.appendChild(el("strong", D.nodes[e[0]][NODE.label] + " \u2192 " + D.nodes[e[1]][NODE.label]));
         e[2].forEach(function (part) {
@@ -309,14 +552,15 @@
       });
     });
     network.on("blurNode", function () { tooltip.hidden = true; });
-    network.on("blurEdge", function () { tooltip.hidden = true; });
+    network.on("blurEdge", function () { tooltip.hidden = true; hoveredEdge = null; network.redraw(); });
     network.on("dragStart", function () { tooltip.hidden = true; });
   });
 
   // ------------------------------------------------------------ filters and highlight
   var hiddenClasses = {};
   var sourceFilter = "";
-  var focusNode = null;
+  var focusNode = null;  // the selected node: its neighbourhood is highlighted and labelled first
+  var hood = null;       // the centre of "neighbourhood only", laid out afresh around it
   var onlyNeighbourhood = document.getElementById("kg-neighbourhood");
 
   function visibleNode(i) {
@@ -331,9 +575,10 @@
   }
   function apply() {
     var near = focusNode === null ? null : neighbours(focusNode);
+    var inHood = hood === null ? null : neighbours(hood);
     var shown = 0;
     var nodeUpdates = D.nodes.map(function (n, i) {
-      var visible = visibleNode(i) && !(onlyNeighbourhood.checked && near && !near[i]);
+      var visible = visibleNode(i) && !(inHood && !inHood[i]);
       if (visible) shown++;
       return { id: i, hidden: !visible, opacity: near && !near[i] ? 0.2 : 1 };
     });
@@ -353,11 +598,52 @@
     document.getElementById("kg-counts").textContent = n + " " + UI.entities + ", " + e + " " + UI.relations_count;
   }
 
+  // "Neighbourhood only" lays the neighbourhood out afresh: the centre in the middle, its
+  // neighbours on a circle in the order of their angles in the whole network, then spread
+  // so that no labels overlap, and fitted to the canvas. Leaving it restores the whole.
+  function setHood(i) {
+    hood = i;
+    onlyNeighbourhood.checked = i !== null;
+    apply();
+    withNetwork(function (network) {
+      var ids = everyVisible();
+      var pos = {};
+      if (i !== null) {
+        var c = home[i], others = ids.filter(function (j) { return j !== i; });
+        others.sort(function (a, b) {
+          return Math.atan2(home[a].y - c.y, home[a].x - c.x) - Math.atan2(home[b].y - c.y, home[b].x - c.x) || a - b;
+        });
+        var around = 0;
+        others.forEach(function (j) { around += Math.max(2 * sizes[j], labelBoxes[j].h + sizes[j] * 2 + PAD, labelBoxes[j].w * 0.6); });
+        var radius = Math.max(120, around / (2 * Math.PI));
+        pos[i] = { x: 0, y: 0 };
+        others.forEach(function (j, k) {
+          var angle = 2 * Math.PI * k / others.length - Math.PI / 2;
+          pos[j] = { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+        });
+        arrange(ids, pos);
+      } else {
+        ids.forEach(function (j) { pos[j] = home[j]; });
+      }
+      ids.forEach(function (j) { network.moveNode(j, pos[j].x, pos[j].y); });
+      if (i !== null) {
+        // the rest goes back home, hidden, so that leaving the neighbourhood restores it
+        D.nodes.forEach(function (n, j) { if (pos[j] === undefined) network.moveNode(j, home[j].x, home[j].y); });
+      } else {
+        D.nodes.forEach(function (n, j) { network.moveNode(j, home[j].x, home[j].y); });
+      }
+      if (large && i === null) network.fit(); else fitTo(ids);
+      network.redraw();  // at once: the labels (and window.kgLabels) follow the new layout
+    });
+  }
+
   function show(i) {
     focusNode = i;
     withNetwork(function (network) {
       network.selectNodes([i]);
-      network.focus(i, { scale: Math.max(network.getScale(), 0.8), animation: false });
+      // the node with its neighbours, as large as fits (at most zoom 1.5)
+      fitTo(Object.keys(neighbours(i)).map(Number).filter(function (j) { return !nodes.get(j).hidden; }));
+      network.redraw();
     });
     nodePanel(i);
     apply();
@@ -369,26 +655,101 @@
       else if (focusNode !== null) { focusNode = null; apply(); }
     });
     network.on("doubleClick", function (p) {
-      if (p.nodes.length) { onlyNeighbourhood.checked = true; focusNode = p.nodes[0]; apply(); }
+      if (p.nodes.length) { focusNode = p.nodes[0]; nodePanel(focusNode); setHood(p.nodes[0]); }
+    });
+    network.on("dragEnd", function (p) {  // a dragged node stays where it was put
+      p.nodes.forEach(function (i) { if (hood === null) home[i] = network.getPositions([i])[i]; });
     });
   });
-  onlyNeighbourhood.addEventListener("change", apply);
+  onlyNeighbourhood.addEventListener("change", function () {
+    if (onlyNeighbourhood.checked && focusNode === null) { onlyNeighbourhood.checked = false; return; }
+    setHood(onlyNeighbourhood.checked ? focusNode : null);
+  });
+  window.kgNeighbourhood = setHood;
 
-  // legend with class filters
+  // ------------------------------------------------------------ legend: class families
+  var SVG = "http://www.w3.org/2000/svg";
+  var SHAPES = {
+    dot: "M7 1.5a5.5 5.5 0 1 0 0.001 0Z",
+    square: "M2 2h10v10H2Z",
+    diamond: "M7 0.8 13.2 7 7 13.2 0.8 7Z",
+    triangle: "M7 1 13 12.5H1Z",
+    triangleDown: "M1 1.5h12L7 13Z",
+    star: "M7 0.6l1.9 4.1 4.5.5-3.3 3.1.9 4.5L7 10.6l-4 2.2.9-4.5L.6 5.2l4.5-.5Z",
+    hexagon: "M3.8 1.5h6.4L13.4 7l-3.2 5.5H3.8L.6 7Z"
+  };
+  function swatch(shape, color) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 14 14");
+    svg.setAttribute("class", "kg-swatch");
+    svg.setAttribute("data-shape", shape);
+    var path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", SHAPES[shape] || SHAPES.dot);
+    path.setAttribute("fill", color);
+    path.setAttribute("stroke", "rgba(0,0,0,.45)");
+    path.setAttribute("stroke-width", "0.8");
+    svg.appendChild(path);
+    return svg;
+  }
+  function classLine(n) {
+    var c = D.classes[n[NODE.cls]];
+    var p = el("p", null, "kg-meta");
+    p.appendChild(swatch(c[3], c[2]));
+    p.appendChild(document.createTextNode(" " + c[1] + " \u00b7 " + n[NODE.id]));
+    return p;
+  }
   document.querySelector("#kg-legend h2").textContent = UI.classes;
   var list = document.getElementById("kg-classes");
-  D.classes.forEach(function (c, ci) {
-    var li = el("li");
+  var groups = D.families.map(function (f) { return { family: f, members: [] }; });
+  var other = { family: [UI.other, "#8c8c8c", "dot"], members: [] };
+  D.classes.forEach(function (c, ci) { (c[5] === null ? other : groups[c[5]]).members.push(ci); });
+  groups.push(other);
+  // a legend entry starts with a capital ("politician" in English) and wraps at slashes
+  function breakable(text) { return (text.charAt(0).toUpperCase() + text.slice(1)).replace(/\//g, "/\u200b"); }
+  groups.forEach(function (g) {
+    if (!g.members.length) return;
+    var details = el("details", null, "kg-family");
+    details.open = true;
+    var summary = el("summary");
     var label = el("label");
-    var box = el("input");
-    box.type = "checkbox"; box.checked = true; box.dataset.cls = c[0];
-    box.addEventListener("change", function () { hiddenClasses[ci] = !box.checked; apply(); });
-    var sw = el("span", null, "kg-swatch " + c[3]);
-    sw.style.background = c[2];
-    label.appendChild(box); label.appendChild(sw); label.appendChild(el("span", c[1])); label.appendChild(el("span", c[4], "kg-count"));
-    li.appendChild(label);
-    list.appendChild(li);
+    var all = el("input");
+    all.type = "checkbox"; all.checked = true; all.dataset.family = g.family[0];
+    var total = g.members.reduce(function (sum, ci) { return sum + D.classes[ci][4]; }, 0);
+    label.appendChild(all); label.appendChild(swatch(g.family[2], g.family[1]));
+    label.appendChild(el("span", breakable(g.family[0]), "kg-name")); label.appendChild(el("span", total, "kg-count"));
+    summary.appendChild(label);
+    details.appendChild(summary);
+    var ul = el("ul");
+    var boxes = [];
+    function sync() {
+      var on = boxes.filter(function (b) { return b.checked; }).length;
+      all.checked = on === boxes.length; all.indeterminate = on > 0 && on < boxes.length;
+    }
+    g.members.forEach(function (ci) {
+      var c = D.classes[ci];
+      var li = el("li");
+      var row = el("label");
+      var box = el("input");
+      box.type = "checkbox"; box.checked = true; box.dataset.cls = c[0];
+      box.addEventListener("change", function () { hiddenClasses[ci] = !box.checked; sync(); apply(); });
+      row.appendChild(box); row.appendChild(swatch(c[3], c[2]));
+      row.appendChild(el("span", breakable(c[1]), "kg-name")); row.appendChild(el("span", c[4], "kg-count"));
+      li.appendChild(row);
+      ul.appendChild(li);
+      boxes.push(box);
+    });
+    all.addEventListener("change", function () {
+      boxes.forEach(function (b) { b.checked = all.checked; hiddenClasses[g.members[boxes.indexOf(b)]] = !all.checked; });
+      sync(); apply();
+    });
+    details.appendChild(ul);
+    list.appendChild(details);
   });
+  // a legend taller than its column folds its largest families until it fits
+  var legend = document.getElementById("kg-legend");
+  var families = Array.prototype.slice.call(list.querySelectorAll("details"))
+    .sort(function (a, b) { return b.querySelectorAll("li").length - a.querySelectorAll("li").length; });
+  for (var f = 0; f < families.length && legend.scrollHeight > legend.clientHeight; f++) families[f].open = false;
 
   // source filter
   var select = document.getElementById("kg-source");
@@ -402,10 +763,10 @@
   var reset = document.getElementById("kg-reset");
   reset.textContent = UI.reset;
   reset.addEventListener("click", function () {
-    hiddenClasses = {}; sourceFilter = ""; select.value = ""; focusNode = null; onlyNeighbourhood.checked = false;
-    Array.prototype.forEach.call(list.querySelectorAll("input"), function (b) { b.checked = true; });
-    apply();
-    withNetwork(function (network) { network.unselectAll(); network.fit(); });
+    hiddenClasses = {}; sourceFilter = ""; select.value = ""; focusNode = null;
+    Array.prototype.forEach.call(list.querySelectorAll("input"), function (b) { b.checked = true; b.indeterminate = false; });
+    withNetwork(function (network) { network.unselectAll(); });
+    setHood(null);
   });
 
   // search by name or alias

@@ -491,13 +491,13 @@ def test_a_focused_view_has_its_subtitle_in_the_pages_language(musterland: Path)
     assert b'<p id="kg-subtitle"></p>' in whole
 
 
-def test_a_focused_view_is_the_same_in_every_process(committed: dict[str, Any]) -> None:
+def test_a_focused_view_is_the_same_in_every_process(committed: dict[str, Any], musterland_built: Path) -> None:
     # a networkx subgraph iterates in set order, which string hashing changes per process
     hub = max(committed["nodes"], key=lambda n: (n[4], n[0]))[0]
     pages = set()
     for seed in ("1", "2"):
         done = subprocess.run(
-            [sys.executable, "-m", "graph", "viz", "--project", ROOT, "--focus", hub, "-o", "-"],
+            [sys.executable, "-m", "graph", "viz", "--project", musterland_built, "--focus", hub, "-o", "-"],
             capture_output=True,
             check=True,
             env={**os.environ, "PYTHONHASHSEED": seed},

@@ -104,13 +104,20 @@ def _year(value: object, lang: str) -> Literal:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(text, str) or not _YEAR.match(text):
         raise ValueProblem("expected a year YYYY")
+    _not_year_zero(text)
     return Literal(text, datatype=XSD.gYear)
+
+
+def _not_year_zero(text: str) -> None:
+    if text.startswith("0000"):
+        raise ImpossibleValue("year 0000 does not exist (1 BC is followed by AD 1)")
 
 
 def _year_month(value: object, lang: str) -> Literal:
     match = _YEAR_MONTH.match(value) if isinstance(value, str) else None
     if match is None:
         raise ValueProblem("expected a month YYYY-MM")
+    _not_year_zero(match.group(1))
     if not 1 <= int(match.group(2)) <= 12:
         raise ImpossibleValue(f"month {match.group(2)} does not exist")
     return Literal(value, datatype=XSD.gYearMonth)
@@ -119,6 +126,7 @@ def _year_month(value: object, lang: str) -> Literal:
 def _date(value: object, lang: str) -> Literal:
     if not isinstance(value, str) or not _DATE.match(value):
         raise ValueProblem("expected a date YYYY-MM-DD")
+    _not_year_zero(value)
     try:
         date.fromisoformat(value)
     except ValueError as exc:
@@ -129,6 +137,7 @@ def _date(value: object, lang: str) -> Literal:
 def _datetime(value: object, lang: str) -> Literal:
     if not isinstance(value, str) or not _DATETIME.match(value):
         raise ValueProblem("expected a date and time YYYY-MM-DDThh:mm")
+    _not_year_zero(value)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:

@@ -106,7 +106,7 @@ def test_shacl_violation_is_located_in_the_sources(project: Path) -> None:
         .read_text(encoding="utf-8")
         .split("facts:")[0]
         .replace("# expect", "# no expect")
-        + "facts:\n  - subject: sozialkonferenz-ruhr-2019\n    quote: '2020'\n    startDate: 2020\n",
+        + "facts:\n  - subject: sozialkonferenz-ruhr-2019\n    quote: '2019'\n    startDate: 2019\n",
         "utf-8",
     )
     before = snapshot(project / "exports")

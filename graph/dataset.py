@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -169,7 +170,7 @@ class _Resolver:
         if info.is_object:
             target = claim.value
             if not isinstance(target, str):
-                self.fail(claim.location, f"'{claim.property}' expects an entity id, got {target!r}")
+                self.fail(claim.location, f"'{claim.property}' expects an entity id, got {shown_value(target)}")
                 return None
             if target not in self.classes:
                 if target not in self.invalid and not self.declarations.unreadable:
@@ -188,7 +189,7 @@ class _Resolver:
         try:
             return parse_literal(info.range, claim.value, lang)
         except ValueProblem as exc:
-            self.fail(claim.location, f"bad value {claim.value!r} for '{claim.property}': {exc}")
+            self.fail(claim.location, f"bad value {shown_value(claim.value)} for '{claim.property}': {exc}")
             return None
 
     # -- declarations ----------------------------------------------------
@@ -315,6 +316,15 @@ class _Resolver:
                 )
             )
         return facts
+
+
+def shown_value(value: object) -> str:
+    """A value as the curator wrote it: text in quotes, numbers and booleans bare."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return repr(value)
 
 
 def _referenced_ids(declarations: Declarations) -> set[str]:

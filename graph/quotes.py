@@ -98,6 +98,8 @@ SHOWN = 80
 """Quotes and passages up to this length are shown whole; longer ones around the difference."""
 
 _CONTEXT = 30
+SIMILAR = 0.6
+"""How alike (difflib ratio) a passage must be to be shown as the closest."""
 
 
 def closest_passage(quote: str, text: str) -> tuple[int, str] | None:
@@ -121,6 +123,8 @@ def closest_passage(quote: str, text: str) -> tuple[int, str] | None:
     first, last = blocks[0], blocks[-1]
     start = max(0, low + first.a - first.b)
     end = min(len(text), low + last.a + last.size + len(quote) - last.b - last.size)
+    if difflib.SequenceMatcher(None, text[start:end], quote, autojunk=False).ratio() < SIMILAR:
+        return None
     return start, text[start:end]
 
 

@@ -299,11 +299,13 @@ def _misspelt_keys(reader: _Reader, item: LMap) -> set[str]:
     else:
         required = ("quote", "subject")
     missing = [k for k in required if k not in item]
+    # no property takes a mapping, so a mapping's key is compared with every key left
+    nested = [k for k in FACT_KEYS + ENTITY_KEYS if k not in item]
     found: set[str] = set()
     for key in item:
         if key in FACT_KEYS + ENTITY_KEYS:
             continue
-        hint = suggest(key, missing)
+        hint = suggest(key, nested if isinstance(item[key], LMap) else missing)
         if hint:
             reader.fail(item.key_lines[key], f"unknown key '{key}'{hint}")
             found.add(key)

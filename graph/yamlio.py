@@ -86,7 +86,7 @@ class _Refused(Exception):
 def describe_character(char: str) -> str:
     """``U+0007 (BEL)`` for a control character, ``U+201C`` for any other."""
     code = ord(char)
-    name = _C0_NAMES[code] if code < 32 else "DEL" if code == 0x7F else ""
+    name = _C0_NAMES[code] if code < 32 else {0x7F: "DEL", 0x85: "NEL"}.get(code, "")
     return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
 
 
@@ -253,11 +253,11 @@ class _Builder:
 
     def _key(self, value: Any, line: int, event: Any) -> Any:
         if isinstance(event, yaml.ScalarEvent) and event.style == "" and event.value == "<<":
-            self.problems.append(Problem(Location(self.path, line), "merge keys ('<<') are not supported"))
+            self.fail(line, "merge keys ('<<') are not supported; write the keys out")
             return _SKIP
         if not isinstance(value, str):
             shown = event.value if isinstance(event, yaml.ScalarEvent) else value
-            self.problems.append(Problem(Location(self.path, line), f"keys must be text, not {shown!r}"))
+            self.fail(line, f"keys must be text, not {shown!r}")
             return _SKIP
         return value
 
@@ -269,9 +269,17 @@ class _Builder:
 
     def _scalar(self, event: Any, line: int) -> Any:
         raw: str = event.value
-        bad = forbidden_character(raw)
-        if bad is not None:
-            self.fail(line, f"control character {bad} in a value; only tab and line breaks are allowed (remove it)")
+        match = _FORBIDDEN.search(raw)
+        if match is not None:
+            char = match.group()
+            if char in "\ufffe\uffff":
+                self.fail(line, f"{describe_character(char)} in a value is not a character; remove it")
+            else:
+                self.fail(
+                    line,
+                    f"control character {describe_character(char)} in a value; "
+                    "only tab and line breaks are allowed (remove it)",
+                )
             return raw
         if event.style != "" or event.tag is not None:
             return raw
@@ -333,11 +341,14 @@ def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str
         closer = "]" if opener == "[" else "}"
         start = exc.context_mark
         return start.line + 1, f"'{opener}' at column {start.column + 1} is never closed with '{closer}'"
-    if "escape" in problem and exc.context_mark is not None:
-        return line, (
-            f"unknown escape at column {column} in a \"...\" value; write \\\\ for a backslash, or use '...' quotes"
-        )
     current = lines[line - 1] if line <= len(lines) else ""
+    if "escape" in problem:
+        backslash = current.rfind("\\", 0, column) + 1 or column
+        if "invalid Unicode" in problem:
+            return line, f"the escape at column {backslash} names no Unicode character; remove it"
+        return line, (
+            f"unknown escape at column {backslash} in a \"...\" value; write \\\\ for a backslash, or use '...' quotes"
+        )
     if "mapping values are not allowed" in problem:
         over = _over_indented(lines, line)
         if over is not None:
@@ -347,6 +358,14 @@ def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str
         indent = len(current) - len(current.lstrip(" "))
         if column - 1 == indent:
             return line, _out_of_line(lines, line)
+        before = current[: column - 1].rstrip()
+        if before.endswith("'"):
+            return line, (
+                f"text after the closing ' at column {len(before)}; "
+                "to put ' inside '...', write it twice ('') or use \"...\""
+            )
+        if before.endswith('"'):
+            return line, f'text after the closing " at column {len(before)}; inside "...", write \\" for a "'
         return line, f"unexpected text at column {column} after a value (put the whole value in quotes)"
     return line, f"malformed YAML: {problem}"
 

@@ -35,7 +35,9 @@ from tests.conftest import DATA, ROOT
 FIXTURE = DATA / "invalid" / "project"
 BASE = "https://example.org/kg/"
 FRAGMENTS = [
-    *['"', "'", "`", "„", "“", "”", "‚", "‘", "’", "«", "»", "‹", "›", "''", '"""', "'''"],
+    # every quotation mark: ASCII, German, English, French (escapes for those that look like , ` < >)
+    *['"', "'", "`", "„", "“", "”", "\u201a", "\u2018", "\u2019", "«", "»", "\u2039", "\u203a"],
+    *["''", '"""', "'''"],
     *["\\", "\\\\", "\\n", "\\u0041", '\\"', "\\'"],
     *['"@en', '"^^<http://www.w3.org/2001/XMLSchema#int>', "<http://example.org/x>", "_:b0", " .\n", " ;", "#"],
     *["SELECT * WHERE { ?s ?p ?o }", "} UNION { SERVICE <http://127.0.0.1/> {", "%0D", "\\r"],

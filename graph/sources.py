@@ -220,13 +220,18 @@ def _read_registry(path: Path, problems: list[Problem]) -> list[EntityDecl] | No
         if not isinstance(item, LMap):
             reader.fail(line, "each entity must be a mapping with id, type, name")
             continue
+        misspelt = False
         for key in item:
             if key not in ENTITY_KEYS:
+                hint = suggest(key, [k for k in ENTITY_KEYS if k not in item])
+                misspelt = misspelt or bool(hint)
                 reader.fail(
                     item.key_lines[key],
-                    f"unknown key '{key}' in the registry; entities take {', '.join(ENTITY_KEYS)} "
+                    f"unknown key '{key}'{hint} in the registry; entities take {', '.join(ENTITY_KEYS)} "
                     "(facts go into an article file, with a quote)",
                 )
+        if misspelt:
+            continue  # what it lacks is reported as the misspelling, not once more as missing
         if (entity := reader.entity(item, None)) is not None:
             result.append(entity)
     return result

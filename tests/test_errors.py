@@ -236,3 +236,33 @@ def test_not_a_project_is_a_setup_error(tmp_path: Path) -> None:
         f"Error: not a knowledge-graph project: {tmp_path.resolve()}/sources/project.yaml is missing "
         "(run kg inside the project or pass --project)"
     )
+
+
+def test_a_misspelt_registry_key_is_named_once(fixture_project: Path) -> None:
+    registry = fixture_project / "sources" / "entities" / "zz-case.yaml"
+    registry.parent.mkdir()
+    registry.write_text("- id: max-mustermann\n  type: Person\n  nmae: Max Mustermann\n", "utf-8")
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:-1] == [
+        "sources/entities/zz-case.yaml:3: unknown key 'nmae' (did you mean 'name'?) in the registry; entities take "
+        "id, type, name, aliases (facts go into an article file, with a quote)"
+    ]
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "check-quotes"])
+def test_require_texts_without_any_texts_folder_is_a_setup_error(fixture_project: Path, command: str) -> None:
+    before = snapshot(fixture_project / "exports")
+    result = run(command, "--require-texts")
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: cannot check quotes: no texts folder configured; pass --texts DIR"
+    )
+    assert snapshot(fixture_project / "exports") == before
+
+
+def test_without_require_texts_a_fresh_clone_builds(fixture_project: Path) -> None:
+    # No texts configured and none given (a fresh clone): the build goes on and says so.
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "quotes not checked: no texts folder configured (pass --texts DIR to check them)" in result.stderr

@@ -63,6 +63,8 @@ _C0_NAMES = (
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 # In the raw text a carriage return is a line break (CR LF files are fine).
 _FORBIDDEN_RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# YAML reads these as line breaks, editors mostly do not: every line number after them would be off.
+_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
 
 
 class LMap(dict[str, Any]):
@@ -113,7 +115,7 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         problems.append(Problem(Location(path, line), "file is not valid UTF-8"))
         return None
-    match = _FORBIDDEN_RAW.search(text)
+    match = _FORBIDDEN_RAW.search(text) or _LINE_SEPARATORS.search(text)
     if match is not None:
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
@@ -133,6 +135,12 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
 
 
 def _raw_character_message(char: str, column: int) -> str:
+    if char in "\u2028\u2029":
+        escape = "\\L" if char == "\u2028" else "\\P"
+        return (
+            f"{describe_character(char)} ({'line' if char == chr(0x2028) else 'paragraph'} separator) at column "
+            f'{column}, which YAML reads as a line break; remove it, or write it as {escape} inside "..."'
+        )
     if char in "\ufffe\uffff":
         return (
             f"{describe_character(char)} at column {column} is not a character "
@@ -342,6 +350,12 @@ def explain_syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str
         start = exc.context_mark
         return start.line + 1, f"'{opener}' at column {start.column + 1} is never closed with '{closer}'"
     current = lines[line - 1] if line <= len(lines) else ""
+    if "cannot start any token" in problem and line <= len(lines) and column <= len(current):
+        return line, f"a value cannot start with {current[column - 1]!r} (column {column}); put the value in quotes"
+    if "block sequence entries are not allowed" in problem:
+        return line, f"a list item ('- ') cannot follow a key on its line (column {column}); start it on the next line"
+    if current.lstrip(" ").startswith(": ") or current.strip() == ":":
+        return line, "a line starts with ':' but has no key before it"
     if "escape" in problem:
         backslash = current.rfind("\\", 0, column) + 1 or column
         if "invalid Unicode" in problem:
@@ -432,6 +446,10 @@ def _indentation(text: str) -> int:
     return match.end() if match else 0
 
 
+def _raw_indentation(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
 def _key_of(text: str) -> str:
     stripped = text.strip().lstrip("- ").strip()
     return stripped.split(":", 1)[0].strip() if ":" in stripped else stripped[:40]
@@ -465,10 +483,20 @@ def _out_of_line(lines: list[str], line: int) -> str:
     key = _key_of(current)
     previous = _previous_content(lines, line)
     if previous is not None:
+        above = lines[previous - 1]
+        item_here, item_above = current.lstrip().startswith("- "), above.lstrip().startswith("- ")
+        if item_here != item_above and _raw_indentation(current) == _raw_indentation(above):
+            if item_here:
+                return (
+                    f"list item '{current.strip()[:40]}' among the keys of a mapping ('{_key_of(above)}' on line "
+                    f"{previous}); indent it under a key, or make every entry a list item"
+                )
+            return f"'{key}' is out of line: the lines above are list items ('- ...'); start it with '- ' or indent it"
         theirs = _indentation(lines[previous - 1])
         if own != theirs:
+            what = f"list item '{current.strip()[:40]}'" if item_here else f"key '{key}'"
             return (
-                f"key '{key}' is out of line: indented {_spaces(own)}, but "
+                f"{what} is out of line: indented {_spaces(own)}, but "
                 f"'{_key_of(lines[previous - 1])}' on line {previous} is indented {theirs}; "
                 "keys of one entry start in the same column"
             )

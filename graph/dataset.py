@@ -27,6 +27,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 MAX_QUOTE_LENGTH = 400
+_LONGEST_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -322,9 +323,10 @@ def shown_value(value: object) -> str:
     """A value as the curator wrote it: text in quotes, numbers and booleans bare."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    return repr(value)
+    text = str(value) if isinstance(value, int | Decimal) else repr(value)
+    if len(text) > _LONGEST_SHOWN:
+        return f"{text[: _LONGEST_SHOWN // 2]}… ({len(text)} characters)"
+    return text
 
 
 def _referenced_ids(declarations: Declarations) -> set[str]:

@@ -38,6 +38,9 @@ class Datatype:
     parse: Callable[[object, str], Literal]
 
 
+MAX_EXPONENT = 30
+"""Largest power of ten a number may have (and smallest, negated)."""
+
 _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -75,6 +78,9 @@ def _decimal(value: object, lang: str) -> Literal:
         raise ValueProblem("expected a number such as 25000000 or 30.6")
     if not number.is_finite():
         raise ValueProblem("expected a finite number")
+    if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        # 1e999999999 would be written out as a billion digits in every export
+        raise ImpossibleValue(f"a number beyond 10^±{MAX_EXPONENT} is no figure a source gives")
     return Literal(canonical_decimal(number), datatype=XSD.decimal)
 
 

@@ -46,6 +46,7 @@ MAX_DEPTH = 32
 MAX_EXPANSION = 10_000
 """Most values all aliases of one file may stand for together."""
 
+_MAX_DIGITS = 100  # Python refuses to read integers of more than 4300 digits
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*(_[0-9]+)*)$")
@@ -110,11 +111,17 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
         ``None`` when the file cannot be read at all (a problem is appended then).
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+    except OSError as exc:  # a folder named *.yaml, no permission, ...
+        problems.append(Problem(Location(path, 1), f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         problems.append(Problem(Location(path, line), "file is not valid UTF-8"))
         return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
     match = _FORBIDDEN_RAW.search(text) or _LINE_SEPARATORS.search(text)
     if match is not None:
         line = text.count("\n", 0, match.start()) + 1
@@ -303,9 +310,9 @@ def plain_scalar(raw: str) -> Any:
         return None
     if raw in _BOOL:
         return _BOOL[raw]
-    if _INT.match(raw):
+    if _INT.match(raw) and len(raw) <= _MAX_DIGITS:
         return int(raw.replace("_", ""))
-    if _FLOAT.match(raw):
+    if _FLOAT.match(raw) or _INT.match(raw):  # longer integers are exact as decimals
         return Decimal(raw.replace("_", ""))
     return raw
 

@@ -89,3 +89,10 @@ def test_a_number_with_a_leading_zero_is_read_in_base_ten() -> None:
 
 def test_years_before_1000_are_written_with_four_digits() -> None:
     assert str(parse_literal(TEMPORAL, "0800", "de")) == "0800"
+
+
+@pytest.mark.parametrize("value", [Decimal("1e999999999"), Decimal("1e-31"), "1" * 40])
+def test_numbers_no_source_gives_are_refused(value: object) -> None:
+    # written out, 1e999999999 would be a billion digits in every export
+    with pytest.raises(ValueProblem, match=r"a number beyond 10\^±30 is no figure a source gives"):
+        parse_literal([ns.XSD.decimal], value, "de")

@@ -158,3 +158,17 @@ def test_characters_are_named_by_code_point() -> None:
     assert describe_character("\x00") == "U+0000 (NUL)"
     assert describe_character("\x1b") == "U+001B (ESC)"
     assert describe_character("\u201c") == "U+201C"
+
+
+def test_a_folder_named_like_a_yaml_file_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "x.yaml"
+    folder.mkdir()
+    problems: list[Problem] = []
+    assert load_yaml(folder, problems) is None
+    assert [p.message for p in problems] == ["cannot read the file: Is a directory"]
+
+
+def test_very_long_numbers_stay_exact(tmp_path: Path) -> None:
+    digits = "1" * 5000  # past Python's limit for reading integers
+    data, problems = load(tmp_path, f"a: {digits}\nb: 1e999999999\n")
+    assert problems == [] and data == {"a": Decimal(digits), "b": Decimal("1e999999999")}

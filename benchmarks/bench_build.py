@@ -56,7 +56,7 @@ def generate(target: Path, facts: int, seed: int = 7) -> None:
         entries.append(f"  - {{subject: p{i}, quote: 'Person {i} (Partei)', memberOf: party{i % 5}}}")
     for i in range(orgs):
         entries.append(f"  - {{subject: o{i}, quote: 'Behörde {i} in Stadt', areaServed: c{i % places}}}")
-    for i in range(places):
+    for i in range(1, places):  # c0 itself lies in no other place (a self-loop is refused)
         entries.append(f"  - {{subject: c{i}, quote: 'Stadt {i} liegt in Stadt 0', containedInPlace: c0}}")
     for i in range(events):
         entries.append(

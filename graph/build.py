@@ -44,6 +44,8 @@ class BuiltGraph:
     origins: dict[Node, Location]
     statements: int
     references: int
+    metadata: frozenset[tuple[Node, Node, Node]] = frozenset()
+    """Triples from source blocks (title, publisher, ...): the source describes itself."""
 
 
 def new_graph(base: str, segments: set[str]) -> Graph:
@@ -142,6 +144,10 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         nodes = [fact.subject, fact.object, *(value for _, value in fact.qualifiers)]
         mentions[source.iri].update(n for n in nodes if isinstance(n, URIRef) and n in entity_iris)
 
+    metadata = frozenset((s.iri, p, v) for s in dataset.sources.values() for p, v in s.metadata)
+    for source_iri, _, value in metadata:  # a source names its publisher, say
+        if isinstance(value, URIRef) and value in entity_iris:
+            mentions[source_iri].add(value)
     for source_iri, entities in mentions.items():
         for entity_iri in entities:
             add((source_iri, NIK.mentions, entity_iri))
@@ -149,7 +155,7 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         add(triple)
     for triple in class_hierarchy(ontology.graph):
         add(triple)
-    return BuiltGraph(graph, origins, len(made_statements), len(made_references))
+    return BuiltGraph(graph, origins, len(made_statements), len(made_references), metadata)
 
 
 def _statement_key(fact: Fact, hasher: _Hasher) -> str:

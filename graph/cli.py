@@ -81,6 +81,14 @@ def texts_option(command: F) -> F:
     )(command)
 
 
+def require_texts_option(command: F) -> F:
+    return click.option(
+        "--require-texts",
+        is_flag=True,
+        help="Fail (exit 3) when no texts folder exists, instead of warning that quotes were not checked.",
+    )(command)
+
+
 def quiet_option(command: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="Print no progress, only errors.")(command)
 
@@ -131,9 +139,12 @@ def main() -> None:
     help="Export only these formats (repeatable)  [default: all of turtle, ntriples, jsonld, html, graphml, gexf].",
 )
 @texts_option
+@require_texts_option
 @quiet_option
 @reports_errors
-def build(project: Path, out: Path | None, formats: tuple[str, ...], texts: Path | None, quiet: bool) -> None:
+def build(
+    project: Path, out: Path | None, formats: tuple[str, ...], texts: Path | None, require_texts: bool, quiet: bool
+) -> None:
     """Check sources/ and write the graph to exports/.
 
     Loads every file in sources/ (all mistakes are reported at once, as
@@ -146,6 +157,7 @@ def build(project: Path, out: Path | None, formats: tuple[str, ...], texts: Path
     Examples:
       kg build
       kg build --texts ../shared/seeds
+      kg build --require-texts     # no texts folder: exit 3, not a warning
       kg build --format turtle --out /tmp/kg
     """
     say = progress_printer(quiet)
@@ -155,6 +167,7 @@ def build(project: Path, out: Path | None, formats: tuple[str, ...], texts: Path
         texts=texts,
         formats=list(formats) or list(pipeline.DEFAULT_FORMATS),
         progress=say,
+        require_texts=require_texts,
     )
     for warning in result.warnings:
         click.echo(warning_line(warning), err=True)
@@ -164,9 +177,10 @@ def build(project: Path, out: Path | None, formats: tuple[str, ...], texts: Path
 @main.command()
 @project_option
 @texts_option
+@require_texts_option
 @quiet_option
 @reports_errors
-def validate(project: Path, texts: Path | None, quiet: bool) -> None:
+def validate(project: Path, texts: Path | None, require_texts: bool, quiet: bool) -> None:
     """Check sources/ and the SHACL shapes without writing anything.
 
     Runs every check of 'kg build': sources against the ontology, quotes
@@ -176,8 +190,11 @@ def validate(project: Path, texts: Path | None, quiet: bool) -> None:
     \b
     Example:
       kg validate --texts ../shared/seeds
+      kg validate --require-texts
     """
-    result = pipeline.validate(project=project, texts=texts, progress=progress_printer(quiet))
+    result = pipeline.validate(
+        project=project, texts=texts, progress=progress_printer(quiet), require_texts=require_texts
+    )
     for warning in result.warnings:
         click.echo(warning_line(warning), err=True)
     click.echo(
@@ -189,8 +206,11 @@ def validate(project: Path, texts: Path | None, quiet: bool) -> None:
 @main.command("check-quotes")
 @project_option
 @texts_option
+@click.option(
+    "--require-texts", is_flag=True, help="Accepted like in build and validate; check-quotes always requires texts."
+)
 @reports_errors
-def check_quotes(project: Path, texts: Path | None) -> None:
+def check_quotes(project: Path, texts: Path | None, require_texts: bool) -> None:
     """Check that every quote and title appears verbatim in its source's text.
 
     Each source records the SHA-256 of its text; the text is looked up by that
@@ -201,7 +221,7 @@ def check_quotes(project: Path, texts: Path | None) -> None:
     Example:
       kg check-quotes --texts ../shared/seeds
     """
-    report = pipeline.check_quotes(project=project, texts=texts)
+    report = pipeline.check_quotes(project=project, texts=texts)  # always requires texts
     click.echo(f"all {report.quotes} quotes and titles of {report.sources} sources found verbatim")
 
 

@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import Location, Problem, SourceError, suggest
+from graph.consistency import check_facts
+from graph.errors import Location, Problem, SourceError, a_or_an, closest, suggest
 from graph.namespace import NIK
 from graph.ontology import Ontology, PropertyInfo
 from graph.project import Project
-from graph.sources import ArticleDecl, Claim, Declarations, EntityDecl, FactDecl, SourceDecl
+from graph.sources import ENTITY_KEYS, FACT_KEYS, ArticleDecl, Claim, Declarations, EntityDecl, FactDecl, SourceDecl
 from graph.values import ValueProblem, parse_literal
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 MAX_QUOTE_LENGTH = 400
+_LONGEST_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class _Resolver:
         self.iris: dict[str, URIRef] = {}
         self.invalid: set[str] = set()  # declared, but with a problem already reported
         self._first_location: dict[str, Location] = {}
+        self.sources_ids = {a.source.id for a in declarations.articles}
 
     def fail(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -139,9 +143,12 @@ class _Resolver:
         info = self.ontology.properties.get(claim.property)
         if info is None:
             kind = "qualifier" if qualifier else "property"
-            self.fail(
-                claim.location, f"unknown {kind} '{claim.property}'{suggest(claim.property, self.ontology.properties)}"
-            )
+            keys = () if qualifier or subject_id is None or subject_id in self.sources_ids else FACT_KEYS + ENTITY_KEYS
+            best = closest(claim.property, [*self.ontology.properties, *keys])
+            if best in keys:
+                kind = "key"
+            hint = f" (did you mean '{best}'?)" if best else ""
+            self.fail(claim.location, f"unknown {kind} '{claim.property}'{hint}")
             return None
         if qualifier and not info.qualifier:
             names = ", ".join(sorted(p.name for p in self.ontology.properties.values() if p.qualifier))
@@ -150,11 +157,12 @@ class _Resolver:
         if not qualifier and subject_id is not None and info.domain is not None:
             cls = self.classes.get(subject_id)
             if cls is not None and not self.ontology.fits(cls, info.domain):
-                allowed = " or ".join(sorted(self.ontology.class_of(d).name for d in info.domain if d != NIK.Statement))
+                domains = sorted(self.ontology.class_of(d).name for d in info.domain if d != NIK.Statement)
+                allowed = " or ".join(a_or_an(n) for n in domains)
                 self.fail(
                     claim.location,
-                    f"'{claim.property}' cannot describe '{subject_id}' (a {self.ontology.class_of(cls).name}); "
-                    f"its subject must be a {allowed}",
+                    f"'{claim.property}' cannot describe '{subject_id}' ({a_or_an(self.ontology.class_of(cls).name)}); "
+                    f"its subject must be {allowed}",
                 )
                 return None
         return info
@@ -163,25 +171,26 @@ class _Resolver:
         if info.is_object:
             target = claim.value
             if not isinstance(target, str):
-                self.fail(claim.location, f"'{claim.property}' expects an entity id, got {target!r}")
+                self.fail(claim.location, f"'{claim.property}' expects an entity id, got {shown_value(target)}")
                 return None
             if target not in self.classes:
-                if target not in self.invalid:
+                if target not in self.invalid and not self.declarations.unreadable:
                     self.fail(claim.location, f"unknown entity '{target}'{suggest(target, self.classes)}")
                 return None
             cls = self.classes[target]
             if not self.ontology.fits(cls, info.range):
-                expected = " or ".join(self.ontology.class_of(r).name for r in info.range)
+                expected = " or ".join(a_or_an(self.ontology.class_of(r).name) for r in info.range)
                 self.fail(
                     claim.location,
-                    f"'{claim.property}' expects a {expected}, but '{target}' is a {self.ontology.class_of(cls).name}",
+                    f"'{claim.property}' expects {expected}, "
+                    f"but '{target}' is {a_or_an(self.ontology.class_of(cls).name)}",
                 )
                 return None
             return self.iris[target]
         try:
             return parse_literal(info.range, claim.value, lang)
         except ValueProblem as exc:
-            self.fail(claim.location, f"bad value {claim.value!r} for '{claim.property}': {exc}")
+            self.fail(claim.location, f"bad value {shown_value(claim.value)} for '{claim.property}': {exc}")
             return None
 
     # -- declarations ----------------------------------------------------
@@ -213,12 +222,15 @@ class _Resolver:
         ]
         used = _referenced_ids(self.declarations)
         for decl, _ in declared:
-            if decl.id in entities and decl.id not in used:
+            # A file that could not be read may be the one that uses it: say nothing yet.
+            if decl.id in entities and decl.id not in used and not self.declarations.unreadable:
                 self.fail(
                     decl.location,
                     f"entity '{decl.id}' is not used by any fact; every entity needs a sourced fact "
                     "(add one in an article file, or remove the entity)",
                 )
+        ids = {e.iri: e.id for e in entities.values()}
+        self.problems.extend(check_facts(self.ontology, ids, facts))
         if self.problems:
             count = len(self.problems)
             raise SourceError(self.problems, f"{count} problem{'s' if count != 1 else ''} in sources/")
@@ -274,7 +286,7 @@ class _Resolver:
                     "and split it over several facts",
                 )
         if decl.subject not in self.classes:
-            if decl.subject not in self.invalid:
+            if decl.subject not in self.invalid and not self.declarations.unreadable:
                 self.fail(
                     decl.subject_location, f"unknown entity '{decl.subject}'{suggest(decl.subject, self.classes)}"
                 )
@@ -307,10 +319,22 @@ class _Resolver:
         return facts
 
 
+def shown_value(value: object) -> str:
+    """A value as the curator wrote it: text in quotes, numbers and booleans bare."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value) if isinstance(value, int | Decimal) else repr(value)
+    if len(text) > _LONGEST_SHOWN:
+        return f"{text[: _LONGEST_SHOWN // 2]}… ({len(text)} characters)"
+    return text
+
+
 def _referenced_ids(declarations: Declarations) -> set[str]:
     """Every id a fact entry refers to, as written (whether or not it resolves)."""
     used: set[str] = set()
     for article in declarations.articles:
+        # a source's metadata (publisher, photographer, ...) uses entities like a fact does
+        used.update(c.value for c in article.source.claims if isinstance(c.value, str))
         for fact in article.facts:
             used.add(fact.subject)
             used.update(c.value for c in (*fact.claims, *fact.qualifiers) if isinstance(c.value, str))

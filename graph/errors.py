@@ -47,17 +47,28 @@ def display_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or an empty string.
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``name`` was most likely meant to be, or ``None``.
 
     A candidate that differs only in case wins; otherwise the closest by difflib.
     """
     pool = list(candidates)
     folded = {c.casefold(): c for c in pool}
     if name.casefold() in folded:
-        return f" (did you mean '{folded[name.casefold()]}'?)"
+        return folded[name.casefold()]
     close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate (see :func:`closest`), or an empty string."""
+    best = closest(name, candidates)
+    return f" (did you mean '{best}'?)" if best is not None else ""
+
+
+def a_or_an(name: str) -> str:
+    """``name`` with its English indefinite article: ``a Person``, ``an Organization``."""
+    return f"an {name}" if name[:1].lower() in "aeiou" and name else f"a {name}"
 
 
 class KGError(Exception):

@@ -102,17 +102,42 @@ def texts_folder(settings: Project, texts: Path | str | None, progress: Progress
         return Path(texts)
     if settings.texts is not None and settings.texts.is_dir():
         return settings.texts
-    where = f"configured folder {settings.texts} does not exist" if settings.texts else "no texts folder configured"
     if required:
-        raise ConfigError(f"cannot check quotes: {where}; pass --texts DIR")
-    progress(f"quotes not checked: {where} (pass --texts DIR to check them)")
+        raise ConfigError(f"cannot check quotes: {_no_texts(settings)}")
+    if settings.texts is None:
+        progress("quotes not checked: no texts folder configured (pass --texts DIR to check them)")
     return None
 
 
-def check_quotes(project: Path | str = ".", texts: Path | str | None = None) -> QuoteReport:
+def _no_texts(settings: Project) -> str:
+    if settings.texts is None:
+        return "no texts folder configured; pass --texts DIR"
+    return (
+        f"texts folder {settings.texts} does not exist (set by 'texts:' at {settings.texts_location}); "
+        "fix it or pass --texts DIR"
+    )
+
+
+def missing_texts_warning(settings: Project, texts: Path | str | None) -> Problem | None:
+    """A warning when the configured texts folder does not exist and none was given."""
+    if texts is not None or settings.texts is None or settings.texts.is_dir():
+        return None
+    return Problem(
+        settings.texts_location,
+        f"texts folder {settings.texts} does not exist, so no quote was checked "
+        "(fix 'texts:', pass --texts DIR or set KG_TEXTS; --require-texts makes this an error)",
+    )
+
+
+def check_quotes(project: Path | str = ".", texts: Path | str | None = None, require_texts: bool = True) -> QuoteReport:
     """Check every quote and title against the texts (see :mod:`graph.quotes`).
 
+    Args:
+        project: The project folder.
+        texts: Folder with the source texts (default: configured); without one this fails.
+
     Raises:
+        ConfigError: When no texts folder exists.
         QuoteError: When a text, quote or title is not found.
     """
     dataset = load(project)
@@ -129,11 +154,19 @@ def validate(
     project: Path | str = ".",
     texts: Path | str | None = None,
     progress: Progress | None = None,
+    require_texts: bool = False,
 ) -> CheckResult:
     """Load, check quotes (when texts are available), build and run SHACL; write nothing.
 
+    Args:
+        project: The project folder.
+        texts: Folder with the source texts (default: configured).
+        progress: Called with one line per step.
+        require_texts: Fail when no texts folder exists, instead of warning and going on.
+
     Raises:
         SourceError, QuoteError, ShapeError: With one problem per line.
+        ConfigError: When ``require_texts`` and no texts folder exists.
     """
     say = progress or _silent
     timings = Timings()
@@ -141,7 +174,8 @@ def validate(
         dataset = load(project)
     say(f"loaded {len(dataset.sources)} sources, {len(dataset.entities)} entities, {len(dataset.facts)} facts")
     quotes = None
-    folder = texts_folder(dataset.project, texts, say, required=False)
+    folder = texts_folder(dataset.project, texts, say, required=require_texts)
+    missing = missing_texts_warning(dataset.project, texts)
     if folder is not None:
         with timings.step("quotes"):
             quotes = _check_quotes(dataset, folder)
@@ -160,7 +194,8 @@ def validate(
         count = len(report.violations)
         raise ShapeError(list(report.violations), f"{count} SHACL violation{'s' if count != 1 else ''}")
     say(f"SHACL: conforms ({len(report.warnings)} warnings)")
-    return CheckResult(dataset, built, quotes, (*notices, *report.warnings), timings)
+    warnings = ((missing,) if missing else ()) + (*notices, *report.warnings)
+    return CheckResult(dataset, built, quotes, warnings, timings)
 
 
 def build(
@@ -169,6 +204,7 @@ def build(
     texts: Path | str | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
+    require_texts: bool = False,
 ) -> CheckResult:
     """Validate, then write the exports; nothing is written unless everything passes.
 
@@ -178,6 +214,7 @@ def build(
         texts: Folder with the source texts for the quote check (default: configured).
         formats: Export format names (see :func:`graph.export.formats`).
         progress: Called with one line per step.
+        require_texts: Fail when no texts folder exists, instead of warning and going on.
 
     Returns:
         The check result with the files written.
@@ -187,7 +224,7 @@ def build(
         ConfigError: The set-up is broken (exports untouched).
     """
     say = progress or _silent
-    result = validate(project, texts=texts, progress=say)
+    result = validate(project, texts=texts, progress=say, require_texts=require_texts)
     out_dir = Path(out) if out is not None else result.dataset.project.exports_dir
     with result.timings.step("serialise"):
         rendered = render_exports(ExportInput(result.built.graph, result.dataset.ontology), list(formats), out_dir)

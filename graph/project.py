@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from graph.yamlio import LMap, load_yaml
 
 CONFIG_FILE = "project.yaml"
 _KEYS = {"base", "language", "texts"}
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+# RFC 3987 leaves these out of an IRI; Turtle and N-Triples cannot write them in <...>.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f]')
 
 
 @dataclass(frozen=True)
@@ -21,12 +25,14 @@ class Project:
         base: Base IRI of entity IRIs (``<base><segment>/<id>``).
         language: Language tag of names in the entity registry.
         texts: Folder with the full texts of the sources, if configured.
+        texts_location: Where ``texts:`` is set, for messages about the folder.
     """
 
     root: Path
     base: str
     language: str
     texts: Path | None
+    texts_location: Location | None = None
 
     @property
     def sources_dir(self) -> Path:
@@ -71,13 +77,24 @@ def load_project(root: Path | str = ".") -> Project:
             Problem(Location(config, data.key_lines[key]), f"unknown setting '{key}'; known: base, language, texts")
         )
     base = data.get("base")
+    base_line = data.key_lines.get("base", data.line)
     if not isinstance(base, str) or not base.startswith(("http://", "https://")) or not base.endswith(("/", "#")):
-        line = data.key_lines.get("base", data.line)
-        problems.append(Problem(Location(config, line), "base must be an http(s) IRI ending in '/' or '#'"))
-    language = data.get("language", "de")
-    if not isinstance(language, str) or not language.isalpha():
+        problems.append(Problem(Location(config, base_line), "base must be an http(s) IRI ending in '/' or '#'"))
+    elif (bad := _NOT_IN_IRI.search(base)) is not None:
+        shown = repr(bad.group()) if bad.group().isprintable() else f"U+{ord(bad.group()):04X}"
         problems.append(
-            Problem(Location(config, data.key_lines.get("language", data.line)), "language must be a tag such as de")
+            Problem(
+                Location(config, base_line),
+                f"base must not contain {shown} (not allowed in an IRI; percent-encode it or leave it out)",
+            )
+        )
+    language = data.get("language", "de")
+    if not isinstance(language, str) or not _LANGUAGE.match(language):
+        problems.append(
+            Problem(
+                Location(config, data.key_lines.get("language", data.line)),
+                f"language must be a tag such as de or en, not {language!r}",
+            )
         )
     texts = data.get("texts")
     if texts is not None and not isinstance(texts, str):
@@ -89,4 +106,5 @@ def load_project(root: Path | str = ".") -> Project:
         base=str(base),
         language=str(language),
         texts=(root / texts).resolve() if isinstance(texts, str) else None,
+        texts_location=Location(config, data.key_lines["texts"]) if "texts" in data else None,
     )

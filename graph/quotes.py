@@ -8,6 +8,7 @@ everything else exactly, after Unicode NFC normalisation.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -82,9 +83,85 @@ def check_quotes(dataset: Dataset, texts_dir: Path) -> QuoteReport:
             items.append(source.title)
         for quote, location in items:
             checked += 1
-            if normalize(quote) not in text:
-                shown = quote if len(quote) <= 60 else quote[:57] + "..."
+            wanted_text = normalize(quote)
+            if wanted_text not in text:
                 problems.append(
-                    Problem(location, f"not found verbatim in {path.name} (source '{source.id}'): {shown!r}")
+                    Problem(
+                        location,
+                        f"not found verbatim in {path.name} (source '{source.id}'): {explain_miss(wanted_text, text)}",
+                    )
                 )
     return QuoteReport(len(dataset.sources), checked, tuple(problems))
+
+
+SHOWN = 80
+"""Quotes and passages up to this length are shown whole; longer ones around the difference."""
+
+_CONTEXT = 30
+SIMILAR = 0.6
+"""How alike (difflib ratio) a passage must be to be shown as the closest."""
+
+
+def closest_passage(quote: str, text: str) -> tuple[int, str] | None:
+    """The passage of ``text`` most like ``quote``: (start, passage), or ``None`` when nothing is alike.
+
+    The passage is found around the longest stretch the two share, and runs from the
+    first to the last stretch of three or more characters they share there, stretched
+    by what the quote has before and after them.
+    """
+    if not quote or not text:
+        return None
+    longest = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(0, len(text), 0, len(quote))
+    if longest.size < min(8, len(quote)) and longest.size * 3 < len(quote):
+        return None
+    low = max(0, longest.a - longest.b - len(quote))
+    high = min(len(text), longest.a + len(quote) * 2)
+    region = text[low:high]
+    blocks = [
+        b for b in difflib.SequenceMatcher(None, region, quote, autojunk=False).get_matching_blocks() if b.size >= 3
+    ]
+    first, last = blocks[0], blocks[-1]
+    start = max(0, low + first.a - first.b)
+    end = min(len(text), low + last.a + last.size + len(quote) - last.b - last.size)
+    if difflib.SequenceMatcher(None, text[start:end], quote, autojunk=False).ratio() < SIMILAR:
+        return None
+    return start, text[start:end]
+
+
+def explain_miss(quote: str, text: str) -> str:
+    """Say how a quote differs from the closest passage of the text, difference included.
+
+    Args:
+        quote: The normalised quote.
+        text: The normalised text it was not found in.
+
+    Returns:
+        The quote, the closest passage, and the first character where they differ with its
+        code point (``'"' U+0022 where the text has '“' U+201C``).
+    """
+    found = closest_passage(quote, text)
+    if found is None:
+        return f"{_shown(quote, 0)!r}; no similar passage in the text"
+    _, passage = found
+    index = next((i for i, (a, b) in enumerate(zip(quote, passage, strict=False)) if a != b), len(passage))
+    if index >= len(passage):
+        difference = f"the text ends after {passage[-1:]!r}" if passage else "the text is empty"
+    else:
+        difference = f"{_char(quote[index])} where the text has {_char(passage[index])}"
+    return (
+        f"{_shown(quote, index)!r}; closest passage {_shown(passage, index)!r}; "
+        f"first difference at character {index + 1}: {difference}"
+    )
+
+
+def _char(char: str) -> str:
+    return f"{char!r} U+{ord(char):04X}"
+
+
+def _shown(text: str, index: int) -> str:
+    """``text`` whole when short, else the stretch around ``index`` with ``…`` where cut."""
+    if len(text) <= SHOWN:
+        return text
+    start = max(0, index - _CONTEXT)
+    end = min(len(text), index + _CONTEXT)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")

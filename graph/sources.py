@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import Location, Problem
+from graph.errors import Location, Problem, suggest
 from graph.yamlio import LMap, LSeq, load_yaml
 
 ENTITY_KEYS = ("id", "type", "name", "aliases")
@@ -89,6 +89,9 @@ class Declarations:
 
     registry: tuple[EntityDecl, ...]
     articles: tuple[ArticleDecl, ...]
+    unreadable: tuple[Path, ...] = ()
+    """Files that could not be read as a whole (not YAML, or no usable source block):
+    what they declare and use is unknown, so resolution does not guess about it."""
 
 
 def registry_files(sources_dir: Path) -> list[Path]:
@@ -113,10 +116,21 @@ def read_sources(sources_dir: Path, problems: list[Problem]) -> Declarations:
         What could be read; entries with problems are left out.
     """
     registry: list[EntityDecl] = []
+    unreadable: list[Path] = []
     for path in registry_files(sources_dir):
-        registry.extend(_read_registry(path, problems))
-    articles = [a for path in article_files(sources_dir) if (a := _read_article(path, problems))]
-    return Declarations(tuple(registry), tuple(articles))
+        entities = _read_registry(path, problems)
+        if entities is None:
+            unreadable.append(path)
+        else:
+            registry.extend(entities)
+    articles: list[ArticleDecl] = []
+    for path in article_files(sources_dir):
+        article = _read_article(path, problems)
+        if article is None:
+            unreadable.append(path)
+        else:
+            articles.append(article)
+    return Declarations(tuple(registry), tuple(articles), tuple(unreadable))
 
 
 class _Reader:
@@ -192,11 +206,12 @@ class _Reader:
         )
 
 
-def _read_registry(path: Path, problems: list[Problem]) -> list[EntityDecl]:
+def _read_registry(path: Path, problems: list[Problem]) -> list[EntityDecl] | None:
+    before = len(problems)
     data = load_yaml(path, problems)
     reader = _Reader(path, problems)
     if data is None:
-        return []
+        return None if len(problems) > before else []
     if not isinstance(data, LSeq):
         reader.fail(getattr(data, "line", 1), "the entity registry must be a list of entities (- id: ...)")
         return []
@@ -205,13 +220,18 @@ def _read_registry(path: Path, problems: list[Problem]) -> list[EntityDecl]:
         if not isinstance(item, LMap):
             reader.fail(line, "each entity must be a mapping with id, type, name")
             continue
+        misspelt = False
         for key in item:
             if key not in ENTITY_KEYS:
+                hint = suggest(key, [k for k in ENTITY_KEYS if k not in item])
+                misspelt = misspelt or bool(hint)
                 reader.fail(
                     item.key_lines[key],
-                    f"unknown key '{key}' in the registry; entities take {', '.join(ENTITY_KEYS)} "
+                    f"unknown key '{key}'{hint} in the registry; entities take {', '.join(ENTITY_KEYS)} "
                     "(facts go into an article file, with a quote)",
                 )
+        if misspelt:
+            continue  # what it lacks is reported as the misspelling, not once more as missing
         if (entity := reader.entity(item, None)) is not None:
             result.append(entity)
     return result
@@ -270,8 +290,38 @@ def _read_source(reader: _Reader, mapping: LMap) -> SourceDecl | None:
     )
 
 
+def _misspelt_keys(reader: _Reader, item: LMap) -> set[str]:
+    """Keys that look like a misspelt required key ('qoute' for a missing 'quote'); reported here.
+
+    Only a key the entry needs and lacks is suggested, so a property whose name happens
+    to be close to an optional one (``nickname`` beside ``name``) is left alone; phase 2
+    suggests the optional keys among the properties.
+    """
+    if "id" in item:
+        required: tuple[str, ...] = ("quote", "type", "name")
+    elif "subject" in item:
+        required = ("quote",)
+    else:
+        required = ("quote", "subject")
+    missing = [k for k in required if k not in item]
+    # no property takes a mapping, so a mapping's key is compared with every key left
+    nested = [k for k in FACT_KEYS + ENTITY_KEYS if k not in item]
+    found: set[str] = set()
+    for key in item:
+        if key in FACT_KEYS + ENTITY_KEYS:
+            continue
+        hint = suggest(key, nested if isinstance(item[key], LMap) else missing)
+        if hint:
+            reader.fail(item.key_lines[key], f"unknown key '{key}'{hint}")
+            found.add(key)
+    return found
+
+
 def _read_fact(reader: _Reader, item: LMap, source_id: str) -> tuple[FactDecl | None, EntityDecl | None]:
     entity: EntityDecl | None = None
+    misspelt = _misspelt_keys(reader, item)
+    if misspelt:
+        return None, None
     declares = "id" in item
     if declares and "subject" in item:
         reader.fail(

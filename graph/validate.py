@@ -19,7 +19,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from graph.build import BuiltGraph, inverses
-from graph.errors import ConfigError, Problem
+from graph.errors import ConfigError, Location, Problem
 from graph.namespace import NIK
 from graph.ontology import Ontology
 
@@ -130,7 +130,20 @@ def _problem(built: BuiltGraph, results: Graph, result: Node) -> Problem:
     text = ": ".join(parts) + f": {message}"
     if value is not None and value != focus:
         text += f" (value {value.n3(names)})"
-    return Problem(built.origins.get(focus) if focus is not None else None, f"SHACL: {text}")
+    return Problem(_origin(built, focus, path, value), f"SHACL: {text}")
+
+
+def _origin(built: BuiltGraph, focus: Node | None, path: Node | None, value: Node | None) -> Location | None:
+    """Where the offending value was written (its statement), else where the focus node was declared."""
+    if focus is None:
+        return None
+    if path is not None and value is not None:
+        graph = built.graph
+        for statement in graph.subjects(RDF.object, value):
+            written = (statement, RDF.subject, focus) in graph and (statement, RDF.predicate, path) in graph
+            if written and statement in built.origins:
+                return built.origins[statement]
+    return built.origins.get(focus)
 
 
 def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
@@ -171,6 +184,8 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     for s, p, o in graph:
         if p in UNSOURCED_PREDICATES or p == NIK.mentions:
             continue
+        if (s, p, o) in built.metadata:
+            continue  # written in the source block: the source describes itself
         is_fact = s in entities or (s in sources and (o in entities or o in sources))
         if is_fact and (s, p, o) not in sourced and (o, inverse.get(p), s) not in sourced:
             names = graph.namespace_manager

@@ -38,6 +38,9 @@ class Datatype:
     parse: Callable[[object, str], Literal]
 
 
+MAX_EXPONENT = 30
+"""Largest power of ten a number may have (and smallest, negated)."""
+
 _YEAR = re.compile(r"^\d{4}$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -75,6 +78,9 @@ def _decimal(value: object, lang: str) -> Literal:
         raise ValueProblem("expected a number such as 25000000 or 30.6")
     if not number.is_finite():
         raise ValueProblem("expected a finite number")
+    if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        # 1e999999999 would be written out as a billion digits in every export
+        raise ImpossibleValue(f"a number beyond 10^±{MAX_EXPONENT} is no figure a source gives")
     return Literal(canonical_decimal(number), datatype=XSD.decimal)
 
 
@@ -104,13 +110,20 @@ def _year(value: object, lang: str) -> Literal:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(text, str) or not _YEAR.match(text):
         raise ValueProblem("expected a year YYYY")
+    _not_year_zero(text)
     return Literal(text, datatype=XSD.gYear)
+
+
+def _not_year_zero(text: str) -> None:
+    if text.startswith("0000"):
+        raise ImpossibleValue("year 0000 does not exist (1 BC is followed by AD 1)")
 
 
 def _year_month(value: object, lang: str) -> Literal:
     match = _YEAR_MONTH.match(value) if isinstance(value, str) else None
     if match is None:
         raise ValueProblem("expected a month YYYY-MM")
+    _not_year_zero(match.group(1))
     if not 1 <= int(match.group(2)) <= 12:
         raise ImpossibleValue(f"month {match.group(2)} does not exist")
     return Literal(value, datatype=XSD.gYearMonth)
@@ -119,6 +132,7 @@ def _year_month(value: object, lang: str) -> Literal:
 def _date(value: object, lang: str) -> Literal:
     if not isinstance(value, str) or not _DATE.match(value):
         raise ValueProblem("expected a date YYYY-MM-DD")
+    _not_year_zero(value)
     try:
         date.fromisoformat(value)
     except ValueError as exc:
@@ -129,6 +143,7 @@ def _date(value: object, lang: str) -> Literal:
 def _datetime(value: object, lang: str) -> Literal:
     if not isinstance(value, str) or not _DATETIME.match(value):
         raise ValueProblem("expected a date and time YYYY-MM-DDThh:mm")
+    _not_year_zero(value)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:

@@ -32,6 +32,10 @@ def test_dates_keep_the_precision_the_text_gives(value: object, expected: Litera
     [
         ("2019-02-30", "no such date (day is out of range for month)"),
         ("2019-13", "month 13 does not exist"),
+        ("0000", "year 0000 does not exist (1 BC is followed by AD 1)"),
+        ("0000-05", "year 0000 does not exist"),
+        ("0000-05-01", "year 0000 does not exist"),
+        ("0000-05-01T10:00", "year 0000 does not exist"),
         ("Frühjahr 2013", "expected one of: a year (YYYY), a month (YYYY-MM)"),
         (True, "expected one of"),
     ],
@@ -76,3 +80,19 @@ def test_other_datatypes() -> None:
     ):
         with pytest.raises(ValueProblem):
             parse_literal([datatype], bad, "de")
+
+
+def test_a_number_with_a_leading_zero_is_read_in_base_ten() -> None:
+    # The loader keeps '012' as text (YAML 1.1 would make it 10); as a number it is twelve.
+    assert str(parse_literal([ns.XSD.decimal], "012", "de")) == "12.0"
+
+
+def test_years_before_1000_are_written_with_four_digits() -> None:
+    assert str(parse_literal(TEMPORAL, "0800", "de")) == "0800"
+
+
+@pytest.mark.parametrize("value", [Decimal("1e999999999"), Decimal("1e-31"), "1" * 40])
+def test_numbers_no_source_gives_are_refused(value: object) -> None:
+    # written out, 1e999999999 would be a billion digits in every export
+    with pytest.raises(ValueProblem, match=r"a number beyond 10\^±30 is no figure a source gives"):
+        parse_literal([ns.XSD.decimal], value, "de")

@@ -216,7 +216,7 @@ def test_a_missing_texts_folder_warns_and_builds(fixture_project: Path) -> None:
     result = run("build", "--quiet")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        f"warning: sources/project.yaml:5: texts folder {fixture_project / 'textz'} does not exist, so no quote "
+        f"sources/project.yaml:5: warning: texts folder {fixture_project / 'textz'} does not exist, so no quote "
         "was checked (fix 'texts:', pass --texts DIR or set KG_TEXTS; --require-texts makes this an error)"
     ]
 

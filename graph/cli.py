@@ -114,7 +114,7 @@ def main() -> None:
 @project_option
 @click.option(
     "--out",
-    type=DIRECTORY,
+    type=click.Path(path_type=Path),
     default=None,
     help="Folder for the exports  [default: PROJECT/exports].",
 )

@@ -16,7 +16,7 @@ from rdflib import Graph
 
 from graph import writers
 from graph.errors import ConfigError
-from graph.fsutil import write_atomically
+from graph.fsutil import replace_export_set
 from graph.namespace import NIK
 from graph.ontology import Ontology
 
@@ -87,12 +87,13 @@ def render_exports(source: ExportInput, names: list[str], out_dir: Path) -> dict
 
 
 def write_exports(source: ExportInput, names: list[str], out_dir: Path) -> list[Path]:
-    """Render every format first, then write all files atomically.
+    """Render every format first, then replace the export set in ``out_dir`` as one unit.
 
     Returns:
         The files whose content changed.
     """
-    return write_atomically(render_exports(source, names, out_dir))
+    rendered = render_exports(source, names, out_dir)
+    return replace_export_set(out_dir, {path.name: content for path, content in rendered.items()})
 
 
 def _turtle(source: ExportInput) -> bytes:

@@ -17,8 +17,8 @@ from pathlib import Path
 from graph.build import BuiltGraph, build_graph
 from graph.dataset import Dataset, resolve
 from graph.errors import ConfigError, Problem, QuoteError, ShapeError
-from graph.export import ExportInput, exporter, render_exports
-from graph.fsutil import write_atomically
+from graph.export import ExportInput, exporter
+from graph.fsutil import debug_point, replace_export_set, write_atomically
 from graph.ontology import load_ontology
 from graph.project import Project, load_project
 from graph.quotes import QuoteReport
@@ -184,12 +184,18 @@ def build(
         ConfigError: The set-up is broken (exports untouched).
     """
     say = progress or _silent
+    chosen = [exporter(name) for name in formats]
     result = validate(project, texts=texts, progress=say)
+    debug_point("build:validated")
     out_dir = Path(out) if out is not None else result.dataset.project.exports_dir
+    source = ExportInput(result.built.graph, result.dataset.ontology)
+    rendered: dict[str, bytes] = {}
     with result.timings.step("serialise"):
-        rendered = render_exports(ExportInput(result.built.graph, result.dataset.ontology), list(formats), out_dir)
+        for chosen_exporter in chosen:
+            rendered[chosen_exporter.filename] = chosen_exporter.render(source)
+            debug_point(f"build:rendered {chosen_exporter.name}")
     with result.timings.step("write"):
-        written = write_atomically(rendered)
+        written = replace_export_set(out_dir, rendered)
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
     return CheckResult(
         result.dataset,
@@ -198,7 +204,7 @@ def build(
         result.warnings,
         result.timings,
         tuple(written),
-        tuple(sorted(rendered)),
+        tuple(sorted(out_dir / name for name in rendered)),
     )
 
 

@@ -13,20 +13,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from graph.build import BuiltGraph, build_graph
-from graph.dataset import Dataset, resolve
+from graph import buildcache
 from graph.errors import ConfigError, Problem, QuoteError, ShapeError
-from graph.export import ExportInput, exporter
+from graph.export import DEFAULT_FORMATS, ExportInput, exporter
 from graph.fsutil import debug_point, replace_export_set, write_atomically
-from graph.ontology import load_ontology
 from graph.project import Project, load_project
-from graph.quotes import QuoteReport
-from graph.quotes import check_quotes as _check_quotes
-from graph.sources import read_sources
-from graph.validate import validate_graph
 
-DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
+if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a step runs
+    from graph.build import BuiltGraph
+    from graph.dataset import Dataset
+    from graph.quotes import QuoteReport
+
+__all__ = ["DEFAULT_FORMATS", "build", "build_if_changed", "check_quotes", "export", "load", "validate"]
 Progress = Callable[[str], None]
 
 
@@ -84,6 +84,10 @@ def load(project: Path | str = ".") -> Dataset:
         SourceError: With one problem per line when the sources have mistakes.
         ConfigError: When the project or its ontology is missing or broken.
     """
+    from graph.dataset import resolve
+    from graph.ontology import load_ontology
+    from graph.sources import read_sources
+
     settings = load_project(project)
     ontology = load_ontology(settings.ontology_dir)
     problems: list[Problem] = []
@@ -114,6 +118,8 @@ def check_quotes(project: Path | str = ".", texts: Path | str | None = None) -> 
     Raises:
         QuoteError: When a text, quote or title is not found.
     """
+    from graph.quotes import check_quotes as _check_quotes
+
     dataset = load(project)
     folder = texts_folder(dataset.project, texts, _silent, required=True)
     assert folder is not None
@@ -134,6 +140,10 @@ def validate(
     Raises:
         SourceError, QuoteError, ShapeError: With one problem per line.
     """
+    from graph.build import build_graph
+    from graph.quotes import check_quotes as _check_quotes
+    from graph.validate import validate_graph
+
     say = progress or _silent
     timings = Timings()
     with timings.step("load"):
@@ -160,6 +170,67 @@ def validate(
     return CheckResult(dataset, built, quotes, report.warnings, timings)
 
 
+@dataclass(frozen=True)
+class UpToDate:
+    """What :func:`build_if_changed` returns when nothing changed since the last build.
+
+    Attributes:
+        out: The export folder.
+        outputs: Its exports, as the last build wrote them.
+        warnings: The last build's SHACL warnings, to show again.
+        seconds: Time to find out.
+    """
+
+    out: Path
+    outputs: tuple[Path, ...]
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def build_key(
+    project: Path | str = ".",
+    out: Path | str | None = None,
+    texts: Path | str | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+) -> tuple[str, Path]:
+    """The content key of a build (see :mod:`graph.buildcache`) and its export folder.
+
+    Raises:
+        ConfigError: For an unknown format or a missing project.
+    """
+    for name in formats:
+        exporter(name)
+    settings = load_project(project)
+    out_dir = Path(out) if out is not None else settings.exports_dir
+    folder = texts_folder(settings, texts, _silent, required=False)
+    key = buildcache.content_key(settings.sources_dir, settings.ontology_dir, folder, formats, out_dir)
+    return key, out_dir
+
+
+def build_if_changed(
+    project: Path | str = ".",
+    out: Path | str | None = None,
+    texts: Path | str | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    progress: Progress | None = None,
+) -> CheckResult | UpToDate:
+    """Like :func:`build`, but do nothing when the last build had the same content key.
+
+    The key covers sources, ontology, shapes, texts, formats and the tool's version and
+    code; the exports must also be as that build left them (size, time, inode).
+
+    Raises:
+        SourceError, QuoteError, ShapeError, ConfigError: As :func:`build`.
+    """
+    start = time.perf_counter()
+    key, out_dir = build_key(project, out, texts, formats)
+    found = buildcache.up_to_date(key, out_dir)
+    if found is not None:
+        outputs = tuple(out_dir / name for name in sorted(found.files))
+        return UpToDate(out_dir, outputs, found.warnings, time.perf_counter() - start)
+    return _build(project, key, out_dir, texts, formats, progress)
+
+
 def build(
     project: Path | str = ".",
     out: Path | str | None = None,
@@ -183,11 +254,24 @@ def build(
         SourceError, QuoteError, ShapeError: The data has problems (exports untouched).
         ConfigError: The set-up is broken (exports untouched).
     """
+    key, out_dir = build_key(project, out, texts, formats)
+    return _build(project, key, out_dir, texts, formats, progress)
+
+
+def _build(
+    project: Path | str,
+    key: str,
+    out_dir: Path,
+    texts: Path | str | None,
+    formats: Sequence[str],
+    progress: Progress | None,
+) -> CheckResult:
+    # The key is computed before anything is read: a source edited during the build
+    # makes the next build's key differ, never a stale "up to date".
     say = progress or _silent
     chosen = [exporter(name) for name in formats]
     result = validate(project, texts=texts, progress=say)
     debug_point("build:validated")
-    out_dir = Path(out) if out is not None else result.dataset.project.exports_dir
     source = ExportInput(result.built.graph, result.dataset.ontology)
     rendered: dict[str, bytes] = {}
     with result.timings.step("serialise"):
@@ -197,6 +281,8 @@ def build(
     with result.timings.step("write"):
         written = replace_export_set(out_dir, rendered)
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
+    outputs = tuple(sorted(out_dir / name for name in rendered))
+    buildcache.record(key, out_dir, outputs, [str(w) for w in result.warnings])
     return CheckResult(
         result.dataset,
         result.built,
@@ -204,7 +290,7 @@ def build(
         result.warnings,
         result.timings,
         tuple(written),
-        tuple(sorted(out_dir / name for name in rendered)),
+        outputs,
     )
 
 

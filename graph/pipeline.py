@@ -274,10 +274,10 @@ def _build(
     debug_point("build:validated")
     source = ExportInput(result.built.graph, result.dataset.ontology)
     rendered: dict[str, bytes] = {}
-    with result.timings.step("serialise"):
-        for chosen_exporter in chosen:
+    for chosen_exporter in chosen:
+        with result.timings.step(f"export {chosen_exporter.name}"):
             rendered[chosen_exporter.filename] = chosen_exporter.render(source)
-            debug_point(f"build:rendered {chosen_exporter.name}")
+        debug_point(f"build:rendered {chosen_exporter.name}")
     with result.timings.step("write"):
         written = replace_export_set(out_dir, rendered)
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")

@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -84,7 +85,7 @@ class _Shape:
     node: Node
     path: Node | tuple[str, Node] | None = None
     targets: list[tuple[Node, Node]] = field(default_factory=list)
-    checks: list[tuple[Node, object]] = field(default_factory=list)
+    checks: list[tuple[str, object]] = field(default_factory=list)  # (constraint's local name, argument)
     properties: list[_Shape] = field(default_factory=list)
     message: str | None = None
     severity: URIRef = SH.Violation
@@ -126,20 +127,26 @@ class _Compiler:
             elif key == SH.deactivated:
                 shape.deactivated = bool(value.toPython()) if isinstance(value, Literal) else False
             elif key in (SH.node,):
-                shape.checks.append((key, self.shape(value)))
+                shape.checks.append(("node", self.shape(value)))
             elif key == SH["or"]:
-                shape.checks.append((key, [self.shape(member) for member in Collection(self.graph, value)]))
+                shape.checks.append(("or", [self.shape(member) for member in Collection(self.graph, value)]))
             elif key == SH["in"]:
-                shape.checks.append((key, frozenset(Collection(self.graph, value))))
+                shape.checks.append(("in", frozenset(Collection(self.graph, value))))
             elif key == SH.pattern:
                 flags = self.graph.value(node, SH.flags)
-                shape.checks.append((key, _regex(str(value), str(flags) if flags is not None else "")))
+                shape.checks.append(("pattern", _regex(str(value), str(flags) if flags is not None else "")))
             elif key in (SH.minCount, SH.maxCount):
                 assert isinstance(value, Literal)
-                shape.checks.append((key, int(value.toPython())))
-            elif key in (SH["class"], SH.datatype, SH.nodeKind, SH.hasValue, *_COMPARISONS):
-                shape.checks.append((key, value))
-        if (SH.minCount in dict(shape.checks) or SH.maxCount in dict(shape.checks)) and shape.path is None:
+                shape.checks.append((_local(key), int(value.toPython())))
+            elif key == SH.nodeKind:
+                if value not in _KINDS:
+                    raise Unsupported(f"node kind {value} on {node}")
+                shape.checks.append(("nodeKind", _KINDS[value]))  # type: ignore[index]
+            elif key in _COMPARISONS:
+                shape.checks.append(("compare", (*_COMPARISONS[key], value)))  # type: ignore[index]
+            elif key in (SH["class"], SH.datatype, SH.hasValue):
+                shape.checks.append((_local(key), value))
+        if shape.path is None and any(op in ("minCount", "maxCount", "hasValue") for op, _ in shape.checks):
             raise Unsupported(f"a count constraint without a path on {node}")
         return shape
 
@@ -150,6 +157,10 @@ class _Compiler:
         if isinstance(inverse, URIRef) and len(list(self.graph.predicate_objects(value))) == 1:
             return ("inverse", inverse)
         raise Unsupported(f"property path {value}")
+
+
+def _local(term: Node) -> str:
+    return str(term).removeprefix(str(SH))
 
 
 def _regex(pattern: str, flags: str) -> re.Pattern[str]:
@@ -168,36 +179,48 @@ def compile_shapes(shapes: Graph) -> list[_Shape]:
     return _Compiler(shapes).shapes()
 
 
+def store_indexes(graph: Graph, predicates: Iterable[Node]) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """Subject → predicate → objects and predicate → object → subjects tables of ``graph``.
+
+    rdflib's default in-memory store keeps exactly these two tables (``Memory``'s private
+    ``__spo`` and ``__pos``); they are used as they are, read-only, which costs nothing
+    and spares a million calls through ``Graph.triples``. For any other store the two
+    tables are built for ``predicates`` (and ``rdf:type``, ``rdfs:subClassOf``) through
+    the public API.
+    """
+    spo = getattr(graph.store, "_Memory__spo", None)
+    pos = getattr(graph.store, "_Memory__pos", None)
+    if type(graph) is Graph and isinstance(spo, dict) and isinstance(pos, dict):
+        return spo, pos
+    spo, pos = {}, {}
+    for p in {*predicates, RDF.type, RDFS.subClassOf}:
+        for s, o in graph.subject_objects(p):
+            spo.setdefault(s, {}).setdefault(p, {})[o] = 1
+            pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+    return spo, pos
+
+
 class _Data:
-    """Indexes of the data graph: values per (predicate, subject), types, the class hierarchy."""
+    """Look-ups in the data graph: values along a path, types, the class hierarchy."""
 
     def __init__(self, graph: Graph, hierarchy: Iterable[tuple[Node, Node]], predicates: set[Node]) -> None:
-        self.graph = graph
-        self.forward: dict[Node, dict[Node, list[Node]]] = {p: defaultdict(list) for p in predicates}
-        self.backward: dict[Node, dict[Node, list[Node]]] = {p: defaultdict(list) for p in predicates}
-        for p in predicates:
-            forward, backward = self.forward[p], self.backward[p]
-            for s, o in graph.subject_objects(p):
-                forward[s].append(o)
-                backward[o].append(s)
-        self.types: dict[Node, list[Node]] = defaultdict(list)
-        for s, o in graph.subject_objects(RDF.type):
-            self.types[s].append(o)
+        self.spo, self.pos = store_indexes(graph, predicates)
         parents: dict[Node, set[Node]] = defaultdict(set)
-        for child, parent in [*graph.subject_objects(RDFS.subClassOf), *hierarchy]:
+        for parent, children in self.pos.get(RDFS.subClassOf, {}).items():
+            for child in children:
+                parents[child].add(parent)
+        for child, parent in hierarchy:
             parents[child].add(parent)
-        self.ancestors: dict[Node, frozenset[Node]] = {}
         self._parents = parents
-        self._instances: dict[Node, list[Node]] | None = None
+        self.ancestors: dict[Node, frozenset[Node]] = {}
 
     def instances(self, cls: Node) -> list[Node]:
         """Nodes whose type is ``cls`` or a subclass of it (``rdf:type/rdfs:subClassOf*``)."""
-        if self._instances is None:
-            self._instances = defaultdict(list)
-            for node, types in self.types.items():
-                for cls_ in {c for t in types for c in self.supers(t)}:
-                    self._instances[cls_].append(node)
-        return self._instances.get(cls, [])
+        found: dict[Node, int] = {}
+        for type_, nodes in self.pos.get(RDF.type, {}).items():
+            if cls in self.supers(type_):
+                found.update(nodes)
+        return list(found)
 
     def supers(self, cls: Node) -> frozenset[Node]:
         found = self.ancestors.get(cls)
@@ -213,13 +236,12 @@ class _Data:
         return found
 
     def has_class(self, node: Node, cls: Node) -> bool:
-        return any(cls in self.supers(t) for t in self.types.get(node, ()))
+        return any(cls in self.supers(t) for t in self.spo.get(node, {}).get(RDF.type, ()))
 
     def values(self, focus: Node, path: Node | tuple[str, Node]) -> list[Node]:
-        # A graph holds each triple once, so no value is listed twice.
         if isinstance(path, tuple):
-            return self.backward[path[1]].get(focus, [])
-        return self.forward[path].get(focus, [])
+            return list(self.pos.get(path[1], {}).get(focus, ()))
+        return list(self.spo.get(focus, {}).get(path, ()))
 
     def targets(self, shape: _Shape) -> Iterator[Node]:
         seen: set[Node] = set()
@@ -229,9 +251,9 @@ class _Data:
             elif kind == SH.targetClass:
                 found = self.instances(value)
             elif kind == SH.targetSubjectsOf:
-                found = self.forward[value].keys()
+                found = {s: 1 for subjects in self.pos.get(value, {}).values() for s in subjects}
             else:
-                found = self.backward[value].keys()
+                found = self.pos.get(value, {}).keys()
             for node in found:
                 if node not in seen:
                     seen.add(node)
@@ -283,8 +305,8 @@ class Validator:
             return []
         found: list[Result] = []
         values = [focus] if shape.path is None else self.data.values(focus, shape.path)
-        for kind, check in shape.checks:
-            found += self._check(shape, focus, values, kind, check)
+        for op, check in shape.checks:
+            found += self._check(shape, focus, values, op, check)
         for prop in shape.properties:
             found += self.validate(prop, focus)
         return found
@@ -299,52 +321,52 @@ class Validator:
     def _result(self, shape: _Shape, focus: Node, value: Node | None, component: str, default: str) -> Result:
         return Result(focus, shape.path, value, component, shape.severity, shape.message or default, shape.node)
 
-    def _check(self, shape: _Shape, focus: Node, values: list[Node], kind: Node, check: object) -> list[Result]:
+    def _check(self, shape: _Shape, focus: Node, values: list[Node], op: str, check: Any) -> list[Result]:
         out: list[Result] = []
-        if kind == SH.minCount:
-            if len(values) < check:  # type: ignore[operator]
+        if op == "minCount":
+            if len(values) < check:
                 out.append(
                     self._result(shape, focus, None, "MinCountConstraintComponent", f"fewer than {check} values")
                 )
-        elif kind == SH.maxCount:
-            if len(values) > check:  # type: ignore[operator]
+        elif op == "maxCount":
+            if len(values) > check:
                 out.append(self._result(shape, focus, None, "MaxCountConstraintComponent", f"more than {check} values"))
-        elif kind == SH.hasValue:
+        elif op == "hasValue":
             if check not in values:
                 out.append(self._result(shape, focus, None, "HasValueConstraintComponent", f"no value {check}"))
         else:
             for value in values:
-                problem = self._value_problem(kind, check, value)
+                problem = self._value_problem(op, check, value)
                 if problem is not None:
                     out.append(self._result(shape, focus, value, *problem))
         return out
 
-    def _value_problem(self, kind: Node, check: object, value: Node) -> tuple[str, str] | None:
-        if kind == SH["class"]:
-            if isinstance(value, Literal) or not self.data.has_class(value, check):  # type: ignore[arg-type]
+    def _value_problem(self, op: str, check: Any, value: Node) -> tuple[str, str] | None:
+        if op == "class":
+            if isinstance(value, Literal) or not self.data.has_class(value, check):
                 return "ClassConstraintComponent", f"value does not have class {check}"
-        elif kind == SH.datatype:
-            if not _has_datatype(value, check):  # type: ignore[arg-type]
+        elif op == "datatype":
+            if not _has_datatype(value, check):
                 return "DatatypeConstraintComponent", f"value is not a literal of datatype {check}"
-        elif kind == SH.nodeKind:
-            if not isinstance(value, _KINDS[check]):  # type: ignore[index]
-                return "NodeKindConstraintComponent", f"value is not of node kind {check}"
-        elif kind == SH.pattern:
-            if isinstance(value, BNode) or not check.search(str(value)):  # type: ignore[attr-defined]
-                return "PatternConstraintComponent", f"value does not match the pattern {check.pattern!r}"  # type: ignore[attr-defined]
-        elif kind == SH.node:
-            if not self.conforms(check, value):  # type: ignore[arg-type]
-                return "NodeConstraintComponent", f"value does not conform to {check.node}"  # type: ignore[attr-defined]
-        elif kind == SH["or"]:
-            if not any(self.conforms(member, value) for member in check):  # type: ignore[attr-defined]
+        elif op == "nodeKind":
+            if not isinstance(value, check):
+                return "NodeKindConstraintComponent", "value is not of the required node kind"
+        elif op == "pattern":
+            if isinstance(value, BNode) or not check.search(str(value)):
+                return "PatternConstraintComponent", f"value does not match the pattern {check.pattern!r}"
+        elif op == "node":
+            if not self.conforms(check, value):
+                return "NodeConstraintComponent", f"value does not conform to {check.node}"
+        elif op == "or":
+            if not any(self.conforms(member, value) for member in check):
                 return "OrConstraintComponent", "value conforms to none of the alternatives"
-        elif kind == SH["in"]:
-            if value not in check:  # type: ignore[operator]
+        elif op == "in":
+            if value not in check:
                 return "InConstraintComponent", "value is not one of the allowed ones"
-        elif kind in _COMPARISONS:
-            component, test, sign = _COMPARISONS[kind]  # type: ignore[index]
-            if not _compare(value, check, test):  # type: ignore[arg-type]
-                return component, f"value is not {sign} {check}"
+        elif op == "compare":
+            component, test, sign, bound = check
+            if not _compare(value, bound, test):
+                return component, f"value is not {sign} {bound}"
         return None
 
 

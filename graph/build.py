@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
@@ -29,12 +29,25 @@ from graph.namespace import NIK, PREFIXES
 
 @dataclass(frozen=True)
 class BuiltGraph:
-    """The graph plus where each of its nodes was declared, for error messages."""
+    """The graph plus where each of its nodes was declared, for error messages.
+
+    Attributes:
+        graph: The graph.
+        origins: Where each entity, source, statement and reference was curated.
+        statements: How many statement nodes it has.
+        references: How many reference nodes it has.
+        facts: Each statement node's fact (subject, predicate, object), as the builder made it.
+        sourced: The facts the builder backed with a statement whose reference has a
+            source and a quote (``None`` for a graph from elsewhere: then the provenance
+            check reads it from the graph).
+    """
 
     graph: Graph
     origins: dict[Node, Location]
     statements: int
     references: int
+    facts: dict[Node, tuple[Node, Node, Node]] = field(default_factory=dict)
+    sourced: frozenset[tuple[Node, Node, Node]] | None = None
 
 
 def new_graph(base: str, segments: set[str]) -> Graph:
@@ -105,6 +118,8 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     mentions: dict[URIRef, set[URIRef]] = defaultdict(set)
     made_references: set[URIRef] = set()
     made_statements: set[URIRef] = set()
+    facts: dict[Node, tuple[Node, Node, Node]] = {}
+    sourced: set[tuple[Node, Node, Node]] = set()
 
     for fact in dataset.facts:
         source = dataset.sources[fact.source]
@@ -119,10 +134,14 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
             if fact.note:
                 add((reference, NIK.curatorNote, Literal(fact.note)))
         statement = statements.iri(_statement_key(fact, statements))
+        truthy = (fact.subject, fact.predicate, fact.object)
+        if fact.quotes:  # the reference above has its source (statedIn) and a quote
+            sourced.add(truthy)
         if statement not in made_statements:
             made_statements.add(statement)
             origins[statement] = fact.location
-            add((fact.subject, fact.predicate, fact.object))
+            facts[statement] = truthy
+            add(truthy)
             add((statement, RDF.type, NIK.Statement))
             add((statement, RDF.subject, fact.subject))
             add((statement, RDF.predicate, fact.predicate))
@@ -136,7 +155,7 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     for source_iri, entities in mentions.items():
         for entity_iri in entities:
             add((source_iri, NIK.mentions, entity_iri))
-    return BuiltGraph(graph, origins, len(made_statements), len(made_references))
+    return BuiltGraph(graph, origins, len(made_statements), len(made_references), facts, frozenset(sourced))
 
 
 def _statement_key(fact: Fact, hasher: _Hasher) -> str:

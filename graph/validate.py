@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS
@@ -160,41 +161,65 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     and any triple from a source to an entity or source (the photographer, say) except
     the derived ``nik:mentions``. Source metadata (title, hash) describes the source
     itself and needs no statement.
+
+    The builder records which facts it backed with a statement, a source and a quote
+    (:attr:`BuiltGraph.sourced`), so only the triples of entities and sources are read
+    here, not every statement node; a graph from elsewhere is checked from its triples.
     """
+    from graph.shacl import store_indexes
+
     graph = built.graph
+    spo, pos = store_indexes(graph, (PROV.wasDerivedFrom, NIK.statedIn, NIK.quote, *_REIFICATION))
     ours = frozenset(c.iri for c in ontology.classes.values())
     entities: set[Node] = set()
     sources: set[Node] = set()
-    for subject, cls in graph.subject_objects(RDF.type):
+    for cls, members in pos.get(RDF.type, {}).items():
         if isinstance(cls, URIRef) and cls in ours:
             if ontology.is_a(cls, NIK.Entity):
-                entities.add(subject)
+                entities.update(members)
             elif ontology.is_a(cls, NIK.SourceDocument):
-                sources.add(subject)
-    sourced: set[tuple[Node, Node, Node]] = set()
+                sources.update(members)
     problems: list[Problem] = []
-    for statement in graph.subjects(RDF.type, NIK.Statement):
-        fact = (
-            graph.value(statement, RDF.subject),
-            graph.value(statement, RDF.predicate),
-            graph.value(statement, RDF.object),
-        )
-        if None in fact or fact not in graph:
+    if built.sourced is not None:
+        facts: dict[Node, tuple[Node | None, ...]] = dict(built.facts)
+        sourced: frozenset[tuple[Node, ...]] | set[tuple[Node, ...]] = built.sourced
+    else:
+        facts, sourced = _facts_from_graph(spo, pos)
+    for statement, fact in facts.items():
+        s, p, o = fact
+        if s is None or p is None or o is None or o not in spo.get(s, {}).get(p, ()):
             problems.append(_located(built, statement, "statement has no fact (truthy triple) in the graph"))
-        if any(
-            graph.value(reference, NIK.statedIn) is not None and graph.value(reference, NIK.quote) is not None
-            for reference in graph.objects(statement, PROV.wasDerivedFrom)
-        ):
-            sourced.add(fact)  # type: ignore[arg-type]
-    for s, p, o in graph:
-        if p in UNSOURCED_PREDICATES or p == NIK.mentions:
-            continue
-        is_fact = s in entities or (s in sources and (o in entities or o in sources))
-        if is_fact and (s, p, o) not in sourced:
-            names = graph.namespace_manager
-            what = f"{p.n3(names)} {o.n3(names)}"
-            problems.append(_located(built, s, f"fact {what} has no statement with a source and a quote"))
+    names = graph.namespace_manager
+    for s in entities | sources:
+        for p, objects in spo.get(s, {}).items():
+            if p in UNSOURCED_PREDICATES or p == NIK.mentions:
+                continue
+            for o in objects:
+                is_fact = s in entities or o in entities or o in sources
+                if is_fact and (s, p, o) not in sourced:
+                    what = f"{p.n3(names)} {o.n3(names)}"
+                    problems.append(_located(built, s, f"fact {what} has no statement with a source and a quote"))
     return problems
+
+
+_REIFICATION = (RDF.subject, RDF.predicate, RDF.object)
+
+
+def _facts_from_graph(
+    spo: dict[Any, Any], pos: dict[Any, Any]
+) -> tuple[dict[Node, tuple[Node | None, ...]], set[tuple[Node, ...]]]:
+    """Statement nodes with their facts, and the facts with a source and a quote, read from the triples."""
+    facts: dict[Node, tuple[Node | None, ...]] = {}
+    sourced: set[tuple[Node, ...]] = set()
+    for statement in pos.get(RDF.type, {}).get(NIK.Statement, {}):
+        about = spo.get(statement, {})
+        fact = tuple(next(iter(about.get(term, ())), None) for term in _REIFICATION)
+        facts[statement] = fact
+        for reference in about.get(PROV.wasDerivedFrom, ()):
+            evidence = spo.get(reference, {})
+            if evidence.get(NIK.statedIn) and evidence.get(NIK.quote) and None not in fact:
+                sourced.add(fact)  # type: ignore[arg-type]
+    return facts, sourced
 
 
 def _located(built: BuiltGraph, node: Node, message: str) -> Problem:

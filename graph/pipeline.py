@@ -22,12 +22,16 @@ from graph.fsutil import debug_point, replace_export_set, write_atomically
 from graph.project import Project, load_project
 
 if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a step runs
+    from rdflib import Graph
+
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
+    from graph.ontology import Ontology
     from graph.quotes import QuoteReport
 
 __all__ = ["DEFAULT_FORMATS", "build", "build_if_changed", "check_quotes", "export", "load", "validate"]
 Progress = Callable[[str], None]
+NTRIPLES_FILE = "kg.nt"
 
 
 def _silent(message: str) -> None:
@@ -93,6 +97,34 @@ def load(project: Path | str = ".") -> Dataset:
     problems: list[Problem] = []
     declarations = read_sources(settings.sources_dir, problems)
     return resolve(settings, ontology, declarations, problems)
+
+
+def built_graph(project: Path | str = ".", progress: Progress | None = None) -> tuple[Graph, Ontology]:
+    """The project's graph and ontology: read from ``exports/kg.nt`` when the last ``kg build``
+    is up to date (see :func:`build_if_changed`), else loaded and built from ``sources/``.
+
+    Reading the export skips parsing, resolving and building (the build checked it all);
+    a stale or missing export is never used.
+
+    Raises:
+        SourceError, ConfigError: When the graph has to be built and the sources do not load.
+    """
+    from graph.build import build_graph, new_graph
+    from graph.ontology import load_ontology
+    from graph.store import read_ntriples
+
+    say = progress or _silent
+    settings = load_project(project)
+    key, out_dir = build_key(project)
+    record = buildcache.up_to_date(key, out_dir)
+    if record is not None and NTRIPLES_FILE in record.files:
+        ontology = load_ontology(settings.ontology_dir)
+        graph = new_graph(settings.base, {c.segment for c in ontology.classes.values() if c.segment})
+        read_ntriples(out_dir / NTRIPLES_FILE, graph)
+        say(f"read {len(graph):,} triples from {out_dir / NTRIPLES_FILE} (up to date with sources/)")
+        return graph, ontology
+    dataset = load(project)
+    return build_graph(dataset).graph, dataset.ontology
 
 
 def texts_folder(settings: Project, texts: Path | str | None, progress: Progress, required: bool) -> Path | None:

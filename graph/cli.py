@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from graph import __version__, engine, export
+from graph import __version__, export
 from graph.errors import DataError, KGError
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # Start-up time: the heavy modules (rdflib, pySHACL, networkx, the SPARQL checker, the
 # server) are imported inside the commands that use them. The option defaults below are
 # the libraries' own (tests/test_startup.py checks that they stay equal).
-QUERY_FORMATS = ("table", *engine.RESULT_FORMATS, *engine.GRAPH_FORMATS)  # graph.query.FORMATS
+QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "rdfxml", "jsonld")  # graph.query.FORMATS
 QUERY_MAX_WIDTH = 60  # graph.query.DEFAULT_MAX_WIDTH
 SERVE_DEFAULTS = {"host": "127.0.0.1", "port": 8765, "timeout": 30.0, "max_result_mb": 50}  # graph.serve.DEFAULT_*
 PUSH_MODES = ("replace", "merge")  # graph.push.MODES

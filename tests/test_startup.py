@@ -17,7 +17,7 @@ import pytest
 from graph import cli, push, query, serve
 from tests.conftest import DATA, ROOT
 
-HEAVY = ("rdflib", "pyshacl", "networkx", "pyparsing", "igraph", "jinja2")
+HEAVY = ("rdflib", "pyshacl", "networkx", "pyparsing", "igraph", "jinja2", "pyoxigraph")
 REPORT = (
     "import sys, runpy\n"
     "sys.argv = ['kg', *sys.argv[1:]]\n"

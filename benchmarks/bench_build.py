@@ -42,7 +42,14 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from corpus import PARAMS, generate  # noqa: E402
+import corpus  # noqa: E402
+from corpus import PARAMS  # noqa: E402
+
+
+def generate(target: Path, facts: int, seed: int = 7) -> Path:
+    """For older callers (tests, bench_viz): a corpus about as large as ``facts`` facts of the old generator."""
+    return corpus.generate(target, facts * 20, seed)
+
 
 EXPORT_NAMES = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
 
@@ -179,7 +186,7 @@ def change_one_article(project: Path) -> Path:
 def run_size(workdir: Path, triples: int, seed: int, runs: int, skip_rdflib: bool) -> dict[str, Any]:
     project = workdir / f"corpus-{triples}"
     start = time.perf_counter()
-    generate(project, triples, seed)
+    corpus.generate(project, triples, seed)
     articles = len(list((project / "sources" / "articles").glob("*.yaml")))
     say(f"generated ~{triples:,} triples ({articles:,} articles) in {time.perf_counter() - start:.1f} s")
     row: dict[str, Any] = {"target": triples, "articles": articles}

@@ -126,12 +126,14 @@ def child_queries(project: Path, runs: int) -> dict[str, Any]:
 
     base = load_project(project).base
     found: dict[str, list[float]] = {}
+    first: dict[str, float] = {}
     with open_store(graph_files(project)) as store:
         for name, named in sorted(library().items()):
             param = [f"{PARAMS[name][0]}={PARAMS[name][1]}"] if name in PARAMS else []
-            run_on_store(store, named.text, named, base, param, "json")  # the checked text is cached once
+            # The first run on a new store computes the answer (and keeps it); later ones read it.
+            first[name] = run_on_store(store, named.text, named, base, param, "json").seconds
             found[name] = [run_on_store(store, named.text, named, base, param, "json").seconds for _ in range(runs)]
-    return {"queries": found}
+    return {"queries": found, "first": first}
 
 
 CHILDREN = {"build": child_build, "rdflib": child_rdflib, "oxigraph": child_oxigraph}
@@ -211,6 +213,7 @@ def run_size(workdir: Path, triples: int, seed: int, runs: int, skip_rdflib: boo
 
     queries, _, _ = child_json("queries", project, str(runs))
     row["warm"] = queries["queries"]
+    row["first"] = queries["first"]
     row["process"] = {}
     for name in sorted(row["warm"]):
         param = ["--param", f"{PARAMS[name][0]}={PARAMS[name][1]}"] if name in PARAMS else []
@@ -282,12 +285,16 @@ def report(rows: list[dict[str, Any]]) -> None:
             f"`kg viz --focus p7`: {row['viz']:.2f} s ({row['viz_rss']:.0f} MiB). pyoxigraph floor (load + Turtle "
             f"+ N-Triples): {ox_floor:.2f} s.\n"
         )
-        print("| question | warm median (ms) | warm p95 (ms) | `kg query` process median (s) | p95 (s) |")
-        print("|---|---|---|---|---|")
+        print(
+            "| question | first run, computed (ms) | warm median (ms) | warm p95 (ms) "
+            "| `kg query` process median (s) | p95 (s) |"
+        )
+        print("|---|---|---|---|---|---|")
         for name, warm in row["warm"].items():
             proc = row["process"][name]
             print(
-                f"| `{name}` | {statistics.median(warm) * 1000:.1f} | {percentile(warm, 0.95) * 1000:.1f} | "
+                f"| `{name}` | {row['first'][name] * 1000:.0f} | {statistics.median(warm) * 1000:.1f} | "
+                f"{percentile(warm, 0.95) * 1000:.1f} | "
                 f"{statistics.median(proc):.2f} | {percentile(proc, 0.95):.2f} |"
             )
         print()

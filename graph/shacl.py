@@ -182,15 +182,16 @@ def compile_shapes(shapes: Graph) -> list[_Shape]:
 def store_indexes(graph: Graph, predicates: Iterable[Node]) -> tuple[dict[Any, Any], dict[Any, Any]]:
     """Subject → predicate → objects and predicate → object → subjects tables of ``graph``.
 
-    rdflib's default in-memory store keeps exactly these two tables (``Memory``'s private
-    ``__spo`` and ``__pos``); they are used as they are, read-only, which costs nothing
+    rdflib's in-memory stores keep exactly these two tables (the private ``__spo`` and
+    ``__pos`` of ``Memory`` and ``SimpleMemory``); they are used as they are, read-only, which costs nothing
     and spares a million calls through ``Graph.triples``. For any other store the two
     tables are built for ``predicates`` (and ``rdf:type``, ``rdfs:subClassOf``) through
     the public API.
     """
-    spo = getattr(graph.store, "_Memory__spo", None)
-    pos = getattr(graph.store, "_Memory__pos", None)
-    if type(graph) is Graph and isinstance(spo, dict) and isinstance(pos, dict):
+    from graph.writers import store_table
+
+    spo, pos = store_table(graph, "spo"), store_table(graph, "pos")
+    if spo is not None and pos is not None:
         return spo, pos
     spo, pos = {}, {}
     for p in {*predicates, RDF.type, RDFS.subClassOf}:

@@ -105,6 +105,11 @@ def _pyshacl_results(
     import pyshacl  # slow to import (0.2 s); only the reference engine needs it
 
     graph = built.graph
+    if not graph.store.context_aware:  # pySHACL validates in place only in a store with named graphs
+        copy = Graph(bind_namespaces="none")
+        for triple in graph:
+            copy.add(triple)
+        graph = copy
     # SHACL needs rdfs:subClassOf in the data graph for sh:targetClass and sh:class to see
     # subclasses. pySHACL's ont_graph would copy the whole data graph to add them; adding
     # the few subclass triples in place (and removing them after) is 20 % faster.

@@ -62,16 +62,27 @@ class Prefixes:
         return cls((prefix, str(namespace)) for prefix, namespace in graph.namespaces())
 
 
+def store_table(graph: Graph, name: str) -> dict[Node, dict[Node, dict[Node, int]]] | None:
+    """rdflib's own ``spo`` or ``pos`` index of a plain graph in its ``Memory`` or ``SimpleMemory`` store."""
+    if type(graph) is not Graph or len(graph.store) != len(graph):
+        return None
+    for store in ("Memory", "SimpleMemory"):
+        table = getattr(graph.store, f"_{store}__{name}", None)
+        if type(graph.store).__name__ == store and isinstance(table, dict):
+            return table
+    return None
+
+
 def _table(graph: Graph) -> Table:
     """Subject → predicate → objects of ``graph``, refusing blank nodes.
 
-    On rdflib's default in-memory store this is the store's own index (read-only), which
+    On rdflib's in-memory stores this is the store's own index (read-only), which
     spares the per-triple generator layers of ``Graph.triples`` (a third of the time of a
     writer on large graphs); any other store is read through the public API.
     """
-    spo = getattr(graph.store, "_Memory__spo", None)
+    spo = store_table(graph, "spo")
     table: Table
-    if type(graph) is Graph and isinstance(spo, dict) and len(graph.store) == len(graph):
+    if spo is not None:
         table = spo
     else:
         built: dict[Node, dict[Node, dict[Node, int]]] = defaultdict(lambda: defaultdict(dict))

@@ -15,6 +15,10 @@ from tests.conftest import ROOT
 TRICKY = ["", 'a\nb\r"c"\\', "\u2028\u2029", "</script>", "é\u0301", "\x00\x01\x1f", "😀", '"""']
 
 
+class _OtherGraph(Graph):
+    """A graph type the fast paths do not know, so they go through rdflib's public API."""
+
+
 @pytest.mark.parametrize("text", TRICKY)
 def test_indented_json_is_the_standard_librarys(text: str) -> None:
     document = {"@context": {"nik": text}, "@graph": [{"@id": text, "k": [text, {"@value": text}], "e": {}, "l": []}]}
@@ -23,7 +27,7 @@ def test_indented_json_is_the_standard_librarys(text: str) -> None:
 
 def test_every_writer_gives_the_same_bytes_on_another_store() -> None:
     graph = build_graph(pipeline.load(ROOT)).graph
-    other = Graph(store="SimpleMemory", bind_namespaces="none")
+    other = _OtherGraph(bind_namespaces="none")  # not a plain in-memory graph: read through the public API
     for prefix, namespace in graph.namespaces():
         other.bind(prefix, namespace)
     for triple in graph:
@@ -35,9 +39,9 @@ def test_every_writer_gives_the_same_bytes_on_another_store() -> None:
     assert writers.jsonld(other) == writers.jsonld(graph)
 
 
-@pytest.mark.parametrize("store", ["default", "SimpleMemory"])
-def test_blank_nodes_are_refused(store: str) -> None:
-    graph = Graph() if store == "default" else Graph(store="SimpleMemory")
+@pytest.mark.parametrize("kind", [Graph, _OtherGraph])
+def test_blank_nodes_are_refused(kind: type[Graph]) -> None:
+    graph = kind()
     graph.add((URIRef("https://example.org/a"), URIRef("https://example.org/p"), BNode()))
     graph.add((URIRef("https://example.org/a"), URIRef("https://example.org/q"), Literal("x")))
     with pytest.raises(ValueError, match="blank nodes are not supported"):

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.plugins.stores.memory import Memory, SimpleMemory
 from rdflib.term import Node
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
@@ -64,13 +65,16 @@ class Prefixes:
 
 def store_table(graph: Graph, name: str) -> dict[Node, dict[Node, dict[Node, int]]] | None:
     """rdflib's own ``spo`` or ``pos`` index of a plain graph in its ``Memory`` or ``SimpleMemory`` store."""
-    if type(graph) is not Graph or len(graph.store) != len(graph):
+    if type(graph) is not Graph:
         return None
-    for store in ("Memory", "SimpleMemory"):
-        table = getattr(graph.store, f"_{store}__{name}", None)
-        if type(graph.store).__name__ == store and isinstance(table, dict):
-            return table
-    return None
+    store = graph.store
+    if isinstance(store, SimpleMemory):  # one graph per store: its index is the graph's
+        table = getattr(store, f"_SimpleMemory__{name}", None)
+    elif isinstance(store, Memory) and len(store) == len(graph):  # no other named graph in it
+        table = getattr(store, f"_Memory__{name}", None)
+    else:
+        return None
+    return table if isinstance(table, dict) else None
 
 
 def _table(graph: Graph) -> Table:

@@ -1,136 +1,341 @@
-"""Benchmark `kg build` step by step on synthetic projects of growing size.
+"""The benchmark harness: every stage of kg on synthetic corpora, with baselines from the same run.
 
 Usage:
-    python benchmarks/bench_build.py                       # 1k, 10k, 100k facts
-    python benchmarks/bench_build.py --facts 1000 --facts 150000
-    python benchmarks/bench_build.py --keep /tmp/bench     # keep the generated projects
+    python benchmarks/bench_build.py                              # 10 k and 100 k triples
+    python benchmarks/bench_build.py --triples 1000000 --runs 3    # the million (minutes)
+    python benchmarks/bench_build.py --triples 10000 --keep /tmp/kg-bench --skip-rdflib
 
-Each synthetic project uses this repository's ontology and shapes, one registry of
-entities (people, parties, organisations, cities, events) and article files of 1000
-facts each, shaped like the curated ones (object facts, literals, qualifiers, new
-local entities). Times are wall-clock seconds per step of `graph.pipeline.build`,
-measured in one process; the table is Markdown for the README.
+For each size a corpus is generated (``benchmarks/corpus.py``, deterministic from
+--seed) into a temporary folder and measured, each measurement in a fresh process so
+that its peak RSS is its own:
+
+- ``kg build --force`` step by step (load, quotes, build, validate, each export, write);
+- an unchanged ``kg build`` (up to date) and one after changing one article;
+- every named question, warm in one process (``graph.query.run_on_store``) and as a
+  ``kg query NAME`` process, median and p95 of --runs;
+- ``kg viz`` of a focused view (``--focus p7``);
+- the baselines, on the same triples (``exports/kg.nt``): rdflib (parse into a
+  ``Graph``, its Turtle, N-Triples and JSON-LD serialisers, pySHACL on the whole graph
+  with the same shapes) and pyoxigraph (bulk load into a store, its serialisers).
+
+Every kg figure comes with its ratio to the baselines. Tables are Markdown for the
+README; progress goes to stderr. The machine is shared: compare ratios, not seconds.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import random
+import json
+import os
+import platform
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
 
-from graph import pipeline  # noqa: E402
-
-FACTS_PER_FILE = 1000
-
-
-def generate(target: Path, facts: int, seed: int = 7) -> None:
-    """Write a synthetic project with about ``facts`` facts into ``target``."""
-    rng = random.Random(seed)
-    shutil.copytree(ROOT / "ontology", target / "ontology")
-    sources = target / "sources"
-    (sources / "articles").mkdir(parents=True)
-    (sources / "project.yaml").write_text("base: https://example.org/bench/\nlanguage: de\n", "utf-8")
-    people = max(10, facts // 20)
-    orgs = max(5, facts // 50)
-    places = max(5, facts // 100)
-    events = max(5, facts // 40)
-    registry = []
-    registry += [f"- {{id: p{i}, type: Politician, name: Person {i}}}" for i in range(people)]
-    registry += [f"- {{id: party{i}, type: PoliticalParty, name: Partei {i}}}" for i in range(5)]
-    registry += [f"- {{id: o{i}, type: GovernmentBody, name: Behörde {i}}}" for i in range(orgs)]
-    registry += [f"- {{id: c{i}, type: City, name: Stadt {i}}}" for i in range(places)]
-    registry += [f"- {{id: e{i}, type: Conference, name: Konferenz {i}}}" for i in range(events)]
-    (sources / "entities.yaml").write_text("\n".join(registry) + "\n", "utf-8")
-
-    # Every registry entity is used at least once, then facts are drawn at random.
-    entries: list[str] = []
-    for i in range(people):
-        entries.append(f"  - {{subject: p{i}, quote: 'Person {i} (Partei)', memberOf: party{i % 5}}}")
-    for i in range(orgs):
-        entries.append(f"  - {{subject: o{i}, quote: 'Behörde {i} in Stadt', areaServed: c{i % places}}}")
-    for i in range(1, places):  # c0 itself lies in no other place (a self-loop is refused)
-        entries.append(f"  - {{subject: c{i}, quote: 'Stadt {i} liegt in Stadt 0', containedInPlace: c0}}")
-    for i in range(events):
-        entries.append(
-            f"  - {{subject: e{i}, quote: 'Konferenz {i} am Tag', location: c{i % places}, "
-            f"organizer: o{i % orgs}, startDate: '20{10 + i % 15}-0{1 + i % 9}-1{i % 10}'}}"
-        )
-    while len(entries) < facts:
-        k = len(entries)
-        kind = rng.random()
-        if kind < 0.5:
-            entries.append(
-                f"  - {{subject: e{rng.randrange(events)}, quote: 'Satz {k} nennt Teilnehmende', "
-                f"participant: p{rng.randrange(people)}}}"
-            )
-        elif kind < 0.7:
-            entries.append(
-                f"  - {{subject: p{rng.randrange(people)}, quote: 'Satz {k} nennt ein Amt', "
-                f"memberOf: o{rng.randrange(orgs)}, qualifiers: {{asOf: {2000 + k % 25}}}}}"
-            )
-        else:
-            entries.append(
-                f"  - {{id: s{k}, type: Statistic, name: Zahl {k}, quote: 'Satz {k}: {k % 97} Prozent', "
-                f"value: {k % 97}.{k % 10}, unitText: percent, variableMeasured: Anteil, "
-                f"observationAbout: c{rng.randrange(places)}}}"
-            )
-    for n, start in enumerate(range(0, len(entries), FACTS_PER_FILE)):
-        chunk = entries[start : start + FACTS_PER_FILE]
-        digest = hashlib.sha256(f"text {n}".encode()).hexdigest()
-        header = (
-            f"source: {{id: quelle{n}, type: NewsArticle, name: Quelle {n}, language: de, sha256: {digest}}}\nfacts:\n"
-        )
-        (sources / "articles" / f"{n:05d}.yaml").write_text(header + "\n".join(chunk) + "\n", "utf-8")
+import corpus  # noqa: E402
+from corpus import PARAMS  # noqa: E402
 
 
-def measure(project: Path) -> dict[str, float]:
+def generate(target: Path, facts: int, seed: int = 7) -> Path:
+    """For older callers (tests, bench_viz): a corpus about as large as ``facts`` facts of the old generator."""
+    return corpus.generate(target, facts * 20, seed)
+
+
+EXPORT_NAMES = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------- measurements, each in its own process
+
+
+def child_build(project: Path) -> dict[str, Any]:
+    from graph import pipeline
+
     start = time.perf_counter()
-    result = pipeline.build(project=project, out=project / "exports")
-    total = time.perf_counter() - start
-    sizes = {p.name: p.stat().st_size for p in result.outputs}
-    return {
-        "facts": len(result.dataset.facts),
-        "triples": result.triples,
-        **result.timings.steps,
-        "total": total,
-        "ttl_mb": sizes["kg.ttl"] / 1e6,
-    }
+    result = pipeline.build(project=project)
+    return {"steps": result.timings.steps, "total": time.perf_counter() - start, "triples": result.triples}
+
+
+def child_rdflib(project: Path) -> dict[str, Any]:
+    import pyshacl
+    from rdflib import Graph
+    from rdflib.namespace import RDFS
+
+    steps: dict[str, float] = {}
+    start = time.perf_counter()
+    graph = Graph()
+    graph.parse(project / "exports" / "kg.nt", format="nt")
+    steps["load"] = time.perf_counter() - start
+    for name, fmt in (("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")):
+        start = time.perf_counter()
+        graph.serialize(format=fmt, encoding="utf-8")
+        steps[name] = time.perf_counter() - start
+    ontology = Graph().parse(project / "ontology" / "ontology.ttl")
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):
+        graph.add(triple)
+    shapes = Graph().parse(project / "ontology" / "shapes.ttl")
+    start = time.perf_counter()
+    conforms, _, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True, inplace=True)
+    steps["validate"] = time.perf_counter() - start
+    return {"steps": steps, "conforms": bool(conforms)}
+
+
+def child_oxigraph(project: Path) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    from graph.namespace import PREFIXES
+
+    steps: dict[str, float] = {}
+    start = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(path=str(project / "exports" / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)
+    steps["load"] = time.perf_counter() - start
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    formats = (("turtle", ox.RdfFormat.TURTLE), ("ntriples", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD))
+    for name, fmt in formats:
+        start = time.perf_counter()
+        triples = (quad.triple for quad in store)
+        ox.serialize(triples, format=fmt, prefixes=prefixes if fmt != ox.RdfFormat.N_TRIPLES else None)
+        steps[name] = time.perf_counter() - start
+    return {"steps": steps}
+
+
+def child_queries(project: Path, runs: int) -> dict[str, Any]:
+    from graph.library import library
+    from graph.project import load_project
+    from graph.query import run_on_store
+    from graph.store import graph_files, open_store
+
+    base = load_project(project).base
+    found: dict[str, list[float]] = {}
+    first: dict[str, float] = {}
+    with open_store(graph_files(project)) as store:
+        for name, named in sorted(library().items()):
+            param = [f"{PARAMS[name][0]}={PARAMS[name][1]}"] if name in PARAMS else []
+            # The first run on a new store computes the answer (and keeps it); later ones read it.
+            first[name] = run_on_store(store, named.text, named, base, param, "json").seconds
+            found[name] = [run_on_store(store, named.text, named, base, param, "json").seconds for _ in range(runs)]
+    return {"queries": found, "first": first}
+
+
+CHILDREN = {"build": child_build, "rdflib": child_rdflib, "oxigraph": child_oxigraph}
+
+
+def measure_rss(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one process, via wait4."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode() if process.stderr else ''}")
+    if process.stderr:
+        process.stderr.close()
+    return wall, usage.ru_maxrss / 1024
+
+
+def child_json(kind: str, project: Path, *extra: str) -> tuple[dict[str, Any], float, float]:
+    """Run a measurement in its own process: its JSON answer, wall seconds and peak RSS (MiB)."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        answer = Path(handle.name)
+    try:
+        wall, rss = measure_rss([sys.executable, __file__, "--child", kind, str(project), str(answer), *extra])
+        return json.loads(answer.read_text("utf-8")), wall, rss
+    finally:
+        answer.unlink(missing_ok=True)
+
+
+def kg(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "graph", *map(str, args)]
+
+
+def change_one_article(project: Path) -> Path:
+    """Change one statistic's value in the middle article (a realistic, valid edit)."""
+    articles = sorted((project / "sources" / "articles").glob("*.yaml"))
+    for path in articles[len(articles) // 2 :] + articles:
+        text = path.read_text("utf-8")
+        marker = "value: "
+        at = text.find(marker)
+        if at >= 0:
+            end = text.index(",", at)
+            path.write_text(text[: at + len(marker)] + "123.4" + text[end:], "utf-8")
+            return path
+    raise SystemExit("no statistic to change")
+
+
+# ---------------------------------------------------------------- one size
+
+
+def run_size(workdir: Path, triples: int, seed: int, runs: int, skip_rdflib: bool) -> dict[str, Any]:
+    project = workdir / f"corpus-{triples}"
+    start = time.perf_counter()
+    corpus.generate(project, triples, seed)
+    articles = len(list((project / "sources" / "articles").glob("*.yaml")))
+    say(f"generated ~{triples:,} triples ({articles:,} articles) in {time.perf_counter() - start:.1f} s")
+    row: dict[str, Any] = {"target": triples, "articles": articles}
+
+    build, wall, rss = child_json("build", project)
+    row.update(build=build, build_wall=wall, build_rss=rss)
+    say(f"kg build: {build['triples']:,} triples, {wall:.1f} s, {rss:.0f} MiB; {_rounded(build['steps'])}")
+
+    up = [measure_rss(kg("build", "-q", "--project", project)) for _ in range(runs)]
+    row["unchanged"] = statistics.median(t for t, _ in up)
+    change_one_article(project)
+    row["one_changed"], row["one_changed_rss"] = measure_rss(kg("build", "-q", "--project", project))
+    say(f"unchanged kg build {row['unchanged']:.2f} s; one changed article {row['one_changed']:.2f} s")
+
+    ox_, ox_wall, ox_rss = child_json("oxigraph", project)
+    row.update(oxigraph=ox_["steps"], oxigraph_wall=ox_wall, oxigraph_rss=ox_rss)
+    say(f"pyoxigraph: {_rounded(ox_['steps'])}, {ox_rss:.0f} MiB")
+    if not skip_rdflib:
+        rdf, rdf_wall, rdf_rss = child_json("rdflib", project)
+        row.update(rdflib=rdf["steps"], rdflib_wall=rdf_wall, rdflib_rss=rdf_rss, pyshacl_conforms=rdf["conforms"])
+        say(f"rdflib: {_rounded(rdf['steps'])}, {rdf_rss:.0f} MiB")
+
+    queries, _, _ = child_json("queries", project, str(runs))
+    row["warm"] = queries["queries"]
+    row["first"] = queries["first"]
+    row["process"] = {}
+    for name in sorted(row["warm"]):
+        param = ["--param", f"{PARAMS[name][0]}={PARAMS[name][1]}"] if name in PARAMS else []
+        command = kg("query", name, "--project", project, "--format", "json", "--quiet", *param)
+        row["process"][name] = [measure_rss(command)[0] for _ in range(runs)]
+    say("queries: " + ", ".join(f"{n} {statistics.median(t) * 1000:.0f} ms" for n, t in row["warm"].items()))
+
+    viz = kg("viz", "--project", project, "--focus", "p7", "--depth", "1", "-o", workdir / "focus.html", "-q")
+    row["viz"], row["viz_rss"] = measure_rss(viz)
+    say(f"kg viz --focus p7: {row['viz']:.2f} s, {row['viz_rss']:.0f} MiB")
+    return row
+
+
+def _rounded(steps: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 2) for k, v in steps.items()}
+
+
+# ---------------------------------------------------------------- the tables
+
+
+def _ratio(ours: float, theirs: float | None) -> str:
+    if not theirs:
+        return "-"
+    return f"{ours / theirs:.2f}x"
+
+
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def report(rows: list[dict[str, Any]]) -> None:
+    load = os.getloadavg()
+    print(
+        f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, load average {load[0]:.1f} at the end\n"
+    )
+    for row in rows:
+        steps = row["build"]["steps"]
+        ox_ = row["oxigraph"]
+        rdf = row.get("rdflib", {})
+        kg_load = steps.get("load", 0) + steps.get("build", 0)
+        print(f"### ~{row['target']:,} triples: {row['build']['triples']:,} triples, {row['articles']:,} articles\n")
+        print("| stage | kg (s) | rdflib (s) | kg ÷ rdflib | pyoxigraph (s) | kg ÷ pyoxigraph |")
+        print("|---|---|---|---|---|---|")
+        lines = [
+            ("load + build (rdflib: parse kg.nt; pyoxigraph: bulk load)", kg_load, rdf.get("load"), ox_["load"]),
+            ("quotes", steps.get("quotes", 0.0), None, None),
+            ("validate (SHACL + provenance; rdflib: pySHACL)", steps.get("shacl", 0.0), rdf.get("validate"), None),
+        ]
+        for name in EXPORT_NAMES:
+            key = f"export {name}"
+            lines.append((f"export {name}", steps.get(key, 0.0), rdf.get(name), ox_.get(name)))
+        lines.append(("write (swap the export set)", steps.get("write", 0.0), None, None))
+        rdf_total = sum(rdf.get(k, 0) for k in ("load", "validate", "turtle", "ntriples", "jsonld")) or None
+        ox_floor = ox_["load"] + ox_["turtle"] + ox_["ntriples"]
+        lines.append(("**kg build, whole process**", row["build_wall"], rdf_total, ox_floor))
+        for label, ours, theirs, fast in lines:
+            print(
+                f"| {label} | {_s(ours)} | {_s(theirs)} | {_ratio(ours, theirs)} | {_s(fast)} | {_ratio(ours, fast)} |"
+            )
+        rdf_rss = row.get("rdflib_rss")
+        print(
+            f"| peak RSS (MiB) | {row['build_rss']:.0f} | {rdf_rss or 0:.0f} | {_ratio(row['build_rss'], rdf_rss)} "
+            f"| {row['oxigraph_rss']:.0f} | {_ratio(row['build_rss'], row['oxigraph_rss'])} |"
+        )
+        print(
+            f"\nUnchanged `kg build` (up to date, whole process): {row['unchanged']:.2f} s; after changing one article "
+            f"of {row['articles']:,}: {row['one_changed']:.2f} s ({row['one_changed_rss']:.0f} MiB); "
+            f"`kg viz --focus p7`: {row['viz']:.2f} s ({row['viz_rss']:.0f} MiB). pyoxigraph floor (load + Turtle "
+            f"+ N-Triples): {ox_floor:.2f} s.\n"
+        )
+        print(
+            "| question | first run, computed (ms) | warm median (ms) | warm p95 (ms) "
+            "| `kg query` process median (s) | p95 (s) |"
+        )
+        print("|---|---|---|---|---|---|")
+        for name, warm in row["warm"].items():
+            proc = row["process"][name]
+            print(
+                f"| `{name}` | {row['first'][name] * 1000:.0f} | {statistics.median(warm) * 1000:.1f} | "
+                f"{percentile(warm, 0.95) * 1000:.1f} | "
+                f"{statistics.median(proc):.2f} | {percentile(proc, 0.95):.2f} |"
+            )
+        print()
+    print("| triples | kg build (s) | peak RSS (MiB) | MiB per 100 k triples | ÷ pyoxigraph floor |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        ox_ = row["oxigraph"]
+        floor = ox_["load"] + ox_["turtle"] + ox_["ntriples"]
+        triples = row["build"]["triples"]
+        print(
+            f"| {triples:,} | {row['build_wall']:.2f} | {row['build_rss']:.0f} | "
+            f"{row['build_rss'] / triples * 1e5:.0f} | {_ratio(row['build_wall'], floor)} |"
+        )
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        kind, project, answer, *extra = sys.argv[2:]
+        path = Path(project)
+        found = child_queries(path, int(extra[0])) if kind == "queries" else CHILDREN[kind](path)
+        Path(answer).write_text(json.dumps(found), "utf-8")
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--facts", type=int, action="append", help="number of facts (repeatable)")
-    parser.add_argument("--keep", type=Path, help="keep generated projects in this folder")
+    parser.add_argument("--triples", type=int, action="append", help="corpus size in triples (repeatable)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the corpus generator (default 7)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per query and per unchanged build (default 5)")
+    parser.add_argument("--skip-rdflib", action="store_true", help="leave out the (slow) rdflib baselines")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args()
-    sizes = args.facts or [1_000, 10_000, 100_000]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    rows = []
-    for facts in sizes:
-        project = workdir / f"facts-{facts}"
-        if project.exists():
-            shutil.rmtree(project)
-        t = time.perf_counter()
-        generate(project, facts)
-        print(f"generated {facts} facts in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
-        row = measure(project)
-        rows.append(row)
-        print({k: round(v, 2) for k, v in row.items()}, file=sys.stderr, flush=True)
-    steps = ["load", "build", "shacl", "serialise", "write", "total"]
-    print("| facts | triples | " + " | ".join(f"{s} (s)" for s in steps) + " | kg.ttl (MB) |")
-    print("|" + "---|" * (len(steps) + 3))
-    for row in rows:
-        cells = [f"{row.get(s, 0.0):.2f}" for s in steps]
-        print(f"| {int(row['facts']):,} | {int(row['triples']):,} | " + " | ".join(cells) + f" | {row['ttl_mb']:.1f} |")
-    if not args.keep:
-        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ["KG_CACHE_DIR"] = str(workdir / "cache")
+    try:
+        rows = [run_size(workdir, n, args.seed, args.runs, args.skip_rdflib) for n in args.triples or [10_000, 100_000]]
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), "utf-8")
+    report(rows)
 
 
 if __name__ == "__main__":

@@ -3,14 +3,12 @@
 Usage:
     python benchmarks/bench_query.py --keep /tmp/kg-bench-query     # build once, keep, measure
     python benchmarks/bench_query.py --keep /tmp/kg-bench-query --runs 10 --seconds 30
-    python benchmarks/bench_query.py --facts 5000 --extra 2000       # a quick, small run
+    python benchmarks/bench_query.py --triples 50000                 # a quick, small run
 
-The synthetic project is bench_build's (politicians, parties, bodies, cities, conferences,
-statistics) plus article files with what the questions ask about: integration centres and
-visits to them, offices and their holders, programmes and funding commitments (some with a
-calendar year, some only worded), quotations at events, speakers. With the defaults it has
-about 1.1 million triples; it is built with `graph.pipeline.build` (minutes, SHACL
-included) and reused from --keep.
+The synthetic project is benchmarks/corpus.py's (politicians, parties, bodies, cities,
+conferences, statistics, integration centres and visits to them, offices and their holders,
+programmes and funding commitments, quotations at events, speakers), a million triples by
+default; it is built with `graph.pipeline.build` and reused from --keep.
 
 Measured, on this machine, with the query store already built (its one-off build is
 reported too):
@@ -27,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import socket
 import statistics
@@ -45,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_build import FACTS_PER_FILE, generate  # noqa: E402
+from corpus import PARAMS, generate  # noqa: E402
 
 from graph import pipeline  # noqa: E402
 from graph.library import library  # noqa: E402
@@ -53,117 +50,15 @@ from graph.project import load_project  # noqa: E402
 from graph.query import run_on_store  # noqa: E402
 from graph.store import graph_files, open_store  # noqa: E402
 
-#: Parameters of the questions on the synthetic graph (ids that exist there).
-PARAMS = {
-    "curator-notes": ("source", "quelle1"),
-    "event-participants": ("event", "e3"),
-    "event-speakers": ("event", "e3"),
-    "evidence": ("entity", "p7"),
-    "integration-centre-visits": ("centre", "ki3"),
-    "offices": ("post", "post3"),
-    "organisations-by-place": ("place", "c3"),
-    "participation": ("entity", "p7"),
-    "party-members": ("party", "party1"),
-    "people-who-met": ("person", "p7"),
-    "places": ("place", "v3"),
-    "politicians": ("person", "p7"),
-    "programmes": ("programme", "prog3"),
-    "quotes-by-person": ("person", "p7"),
-    "statistics": ("area", "c3"),
-}
-WEEKDAYS = ("am Montag", "am Dienstag", "am Mittwoch", "vor einigen Tagen", "im Januar")
 
-
-def add_extras(project: Path, extra: int, people: int, orgs: int, places: int, events: int, seed: int = 11) -> None:
-    """Article files with the kinds of facts the competency questions ask about."""
-    rng = random.Random(seed)
-    centres, venues, posts, programmes = (
-        max(5, extra // 100),
-        max(5, extra // 100),
-        max(5, extra // 50),
-        max(5, extra // 200),
-    )
-    entries: list[str] = []
-    p = lambda: f"p{rng.randrange(people)}"  # noqa: E731
-    for j in range(venues):
-        entries.append(
-            f"  - {{id: v{j}, type: Venue, name: Halle {j}, quote: 'Halle {j} in Stadt', "
-            f"containedInPlace: c{j % places}}}"
-        )
-    for j in range(centres):
-        entries.append(
-            f"  - {{id: ki{j}, type: IntegrationCentre, name: KI {j}, quote: 'KI {j} im Haus', "
-            f"areaServed: c{j % places}, location: v{j % venues}, foundingDate: {2005 + j % 15}, "
-            f"partner: o{rng.randrange(orgs)}}}"
-        )
-        entries.append(f"  - {{subject: {p()}, quote: 'Leiterin des KI {j}', headOf: ki{j}}}")
-    for j in range(posts):
-        entries.append(
-            f"  - {{id: post{j}, type: Post, name: Amt {j}, quote: 'Amt {j} bei Behörde', postIn: o{j % orgs}}}"
-        )
-    for j in range(programmes):
-        entries.append(
-            f"  - {{id: prog{j}, type: Programme, name: Programm {j}, quote: 'Programm {j} des Landes', "
-            f"responsibleBody: o{j % orgs}, participant: c{j % places}, startDate: {2010 + j % 12}}}"
-        )
-    while len(entries) < extra:
-        k = len(entries)
-        kind = rng.random()
-        if kind < 0.15:
-            entries.append(
-                f"  - {{subject: {p()}, quote: 'Satz {k} nennt das Amt', holds: post{rng.randrange(posts)}, "
-                f"qualifiers: {{asOf: {2010 + k % 12}-0{1 + k % 9}-1{k % 10}}}}}"
-            )
-        elif kind < 0.25:
-            when = f"startDate: {2015 + k % 8}" if k % 3 == 0 else f"dateDescription: {rng.choice(WEEKDAYS)}"
-            entries.append(
-                f"  - {{id: visit{k}, type: Visit, name: Besuch {k}, quote: 'Satz {k}: Besuch im KI', visitor: {p()}, "
-                f"visited: ki{rng.randrange(centres)}, host: {p()}, participant: {p()}, "
-                f"location: v{rng.randrange(venues)}, {when}}}"
-            )
-        elif kind < 0.35:
-            when = f"startDate: {2016 + k % 6}" if k % 2 == 0 else "dateDescription: in den beiden Folgejahren"
-            entries.append(
-                f"  - {{id: fund{k}, type: FundingCommitment, name: Mittel {k}, quote: 'Satz {k}: {k} Euro', "
-                f"fundedProgramme: prog{rng.randrange(programmes)}, amount: {1000 * (1 + k % 500)}, currency: EUR, "
-                f"announcedBy: {p()}, funder: o{rng.randrange(orgs)}, {when}}}"
-            )
-        elif kind < 0.45:
-            entries.append(f"  - {{subject: e{rng.randrange(events)}, quote: 'Satz {k} nennt Redner', speaker: {p()}}}")
-        else:
-            cls = "DirectQuote" if k % 2 else "ReportedSpeech"
-            entries.append(
-                f"  - {{id: q{k}, type: {cls}, name: Äußerung {k}, quote: 'Satz {k}: gesagt', spokenBy: {p()}, "
-                f"occasion: e{rng.randrange(events)}, about: c{rng.randrange(places)}, text: Gesagt wurde {k}}}"
-            )
-    articles = project / "sources" / "articles"
-    first = len(list(articles.glob("*.yaml")))
-    for n, start in enumerate(range(0, len(entries), FACTS_PER_FILE)):
-        number = first + n
-        header = f"source: {{id: quelle{number}, type: NewsArticle, name: Quelle {number}, language: de, "
-        header += f"sha256: '{number:064x}'}}\nfacts:\n"
-        chunk = entries[start : start + FACTS_PER_FILE]
-        (articles / f"{number:05d}.yaml").write_text(header + "\n".join(chunk) + "\n", "utf-8")
-
-
-def make_project(folder: Path, facts: int, extra: int) -> Path:
-    project = folder / f"query-{facts}-{extra}"
+def make_project(folder: Path, triples: int) -> Path:
+    project = folder / f"query-{triples}"
     if (project / "exports" / "kg.nt").is_file():
         say(f"reusing {project}")
         return project
-    if project.exists():
-        shutil.rmtree(project)
-    generate(project, facts)
-    add_extras(
-        project,
-        extra,
-        people=max(10, facts // 20),
-        orgs=max(5, facts // 50),
-        places=max(5, facts // 100),
-        events=max(5, facts // 40),
-    )
-    say(f"building {project} (SHACL included; minutes for a million triples)")
-    result = pipeline.build(project=project, out=project / "exports", progress=say)
+    generate(project, triples)
+    say(f"building {project}")
+    result = pipeline.build(project=project, progress=say)
     say(f"built {result.triples:,} triples in {result.timings.total:.0f} s")
     return project
 
@@ -193,8 +88,7 @@ def fetch(url: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--facts", type=int, default=50_000, help="facts of bench_build's generator (default 50000)")
-    parser.add_argument("--extra", type=int, default=20_000, help="facts about centres, visits, money, quotes (20000)")
+    parser.add_argument("--triples", type=int, default=1_000_000, help="corpus size (benchmarks/corpus.py; 1000000)")
     parser.add_argument("--runs", type=int, default=7, help="runs per question and way (default 7)")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the 8-client load test (default 20)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the load test (default 8)")
@@ -204,7 +98,7 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ["KG_CACHE_DIR"] = str(workdir / "cache")
     load_before = os.getloadavg()
-    project = make_project(workdir, args.facts, args.extra)
+    project = make_project(workdir, args.triples)
     base = load_project(project).base
     names = sorted(library())
 

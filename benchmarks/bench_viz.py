@@ -4,7 +4,7 @@ Usage:
     python benchmarks/bench_viz.py                          # 1k, 5k and 20k entities
     python benchmarks/bench_viz.py --entities 2000 --keep /tmp/bench-viz
 
-The synthetic projects come from benchmarks/bench_build.py's ``generate()`` (people,
+The synthetic projects come from benchmarks/corpus.py's ``generate()`` (people,
 parties, bodies, cities, conferences and statistics, with quotes and qualifiers), sized
 to about the number of entities asked for. For each: the time to load and project the
 graph, to render the page (with the layout computed in Python above the physics limit),
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_build import generate  # noqa: E402
+from corpus import generate  # noqa: E402
 from layout_numpy import _close_pairs as close_pairs  # noqa: E402
 from layout_numpy import force_layout as numpy_layout  # noqa: E402
 
@@ -46,7 +46,7 @@ from graph.layout import force_layout  # noqa: E402
 from graph.projection import project  # noqa: E402
 from graph.viz import LARGE_VIEW, render_html  # noqa: E402
 
-ENTITIES_PER_FACT = 0.37  # what generate() makes, measured
+ENTITIES_PER_TRIPLE = 0.025  # what generate() makes, measured
 
 
 def first_draw(html: Path, executable: str, runs: int = 3) -> tuple[float, float, int]:
@@ -119,7 +119,7 @@ def main() -> None:
         folder = workdir / f"entities-{wanted}"
         if folder.exists():
             shutil.rmtree(folder)
-        generate(folder, int(wanted / ENTITIES_PER_FACT))
+        generate(folder, int(wanted / ENTITIES_PER_TRIPLE))
         start = time.perf_counter()
         dataset = pipeline.load(folder)
         graph = build_graph(dataset).graph

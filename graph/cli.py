@@ -12,15 +12,25 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from graph import __version__, export, pipeline
-from graph import push as push_lib
-from graph import query as query_lib
-from graph import serve as serve_lib
-from graph.errors import DataError, KGError, Problem
+from graph import __version__, export
+from graph.errors import DataError, KGError, warning_line
+
+if TYPE_CHECKING:
+    from graph.pipeline import Progress
+
+# Start-up time: the heavy modules (rdflib, pySHACL, networkx, the SPARQL checker, the
+# server) are imported inside the commands that use them. The option defaults below are
+# the libraries' own (tests/test_startup.py checks that they stay equal).
+QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "rdfxml", "jsonld")  # graph.query.FORMATS
+QUERY_MAX_WIDTH = 60  # graph.query.DEFAULT_MAX_WIDTH
+SERVE_DEFAULTS = {"host": "127.0.0.1", "port": 8765, "timeout": 10.0, "max_result_mb": 50}  # graph.serve.DEFAULT_*
+PUSH_MODES = ("replace", "merge")  # graph.push.MODES
+PUSH_TIMEOUT = 120.0  # graph.push.DEFAULT_TIMEOUT
+PUSH_PASSWORD_VARIABLE = "KG_PUSH_PASSWORD"  # graph.push.PASSWORD_VARIABLE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,12 +103,7 @@ def quiet_option(command: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="Print no progress, only errors.")(command)
 
 
-def warning_line(problem: Problem) -> str:
-    """A warning as ``file:line: warning: what`` (warnings never change the exit code)."""
-    return f"{problem.location}: warning: {problem.message}" if problem.location else f"warning: {problem.message}"
-
-
-def progress_printer(quiet: bool) -> pipeline.Progress:
+def progress_printer(quiet: bool) -> Progress:
     def say(message: str) -> None:
         if not quiet:
             click.echo(message, err=True)
@@ -127,7 +132,7 @@ def main() -> None:
 @project_option
 @click.option(
     "--out",
-    type=DIRECTORY,
+    type=click.Path(path_type=Path),
     default=None,
     help="Folder for the exports  [default: PROJECT/exports].",
 )
@@ -138,20 +143,30 @@ def main() -> None:
     multiple=True,
     help="Export only these formats (repeatable)  [default: all of turtle, ntriples, jsonld, html, graphml, gexf].",
 )
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build.")
 @texts_option
 @require_texts_option
 @quiet_option
 @reports_errors
 def build(
-    project: Path, out: Path | None, formats: tuple[str, ...], texts: Path | None, require_texts: bool, quiet: bool
+    project: Path,
+    out: Path | None,
+    formats: tuple[str, ...],
+    force: bool,
+    texts: Path | None,
+    require_texts: bool,
+    quiet: bool,
 ) -> None:
     """Check sources/ and write the graph to exports/.
 
     Loads every file in sources/ (all mistakes are reported at once, as
     file:line), checks the quotes when the texts are available, builds the
     graph, validates it with SHACL and only then writes kg.ttl, kg.nt,
-    kg.jsonld, kg.html (see 'kg viz'), kg.graphml and kg.gexf. Same input,
-    byte-identical output; on any error the existing exports are left untouched.
+    kg.jsonld, kg.html (see 'kg viz'), kg.graphml and kg.gexf, replacing the
+    whole set at once. Same input, byte-identical output; on any error the
+    existing exports are left untouched. When sources, ontology, shapes, texts
+    and kg itself are unchanged since the last build (and the exports are as it
+    left them), it says 'up to date' and does nothing.
 
     \b
     Examples:
@@ -159,19 +174,29 @@ def build(
       kg build --texts ../shared/seeds
       kg build --require-texts     # no texts folder: exit 3, not a warning
       kg build --format turtle --out /tmp/kg
+      kg build --force                  # rebuild even if nothing changed
     """
+    from graph import pipeline
+
     say = progress_printer(quiet)
-    result = pipeline.build(
-        project=project,
-        out=out,
-        texts=texts,
-        formats=list(formats) or list(pipeline.DEFAULT_FORMATS),
-        progress=say,
-        require_texts=require_texts,
-    )
-    for warning in result.warnings:
-        click.echo(warning_line(warning), err=True)
-    say(f"done in {result.timings.total:.2f} s")
+    chosen = list(formats) or list(export.DEFAULT_FORMATS)
+    options: dict[str, Any] = {
+        "project": project,
+        "out": out,
+        "texts": texts,
+        "formats": chosen,
+        "progress": say,
+        "require_texts": require_texts,
+    }
+    result = pipeline.build(**options) if force else pipeline.build_if_changed(**options)
+    if isinstance(result, pipeline.UpToDate):
+        for line in result.warnings:  # as the last build printed them
+            click.echo(line, err=True)
+        say(f"up to date: {len(result.outputs)} files in {result.out} (nothing changed since the last build)")
+    else:
+        for warning in result.warnings:
+            click.echo(warning_line(warning), err=True)
+        say(f"done in {result.timings.total:.2f} s")
 
 
 @main.command()
@@ -192,6 +217,8 @@ def validate(project: Path, texts: Path | None, require_texts: bool, quiet: bool
       kg validate --texts ../shared/seeds
       kg validate --require-texts
     """
+    from graph import pipeline
+
     result = pipeline.validate(
         project=project, texts=texts, progress=progress_printer(quiet), require_texts=require_texts
     )
@@ -221,6 +248,8 @@ def check_quotes(project: Path, texts: Path | None, require_texts: bool) -> None
     Example:
       kg check-quotes --texts ../shared/seeds
     """
+    from graph import pipeline
+
     report = pipeline.check_quotes(project=project, texts=texts)  # always requires texts
     click.echo(f"all {report.quotes} quotes and titles of {report.sources} sources found verbatim")
 
@@ -528,6 +557,8 @@ def export_command(project: Path, format_name: str, output: Path, texts: Path | 
       kg export gexf -o network.gexf
       kg export turtle | head
     """
+    from graph import pipeline
+
     content = pipeline.export(
         project=project, format=format_name, output=output, texts=texts, progress=progress_printer(quiet)
     )
@@ -600,13 +631,13 @@ def data_option(command: F) -> F:
 @click.option(
     "--format",
     "-f",
-    type=click.Choice(query_lib.FORMATS),
+    type=click.Choice(QUERY_FORMATS),
     help="Output format  [default: table for SELECT and ASK, turtle for CONSTRUCT and DESCRIBE].",
 )
 @click.option(
     "--max-width",
     type=click.IntRange(min=0),
-    default=query_lib.DEFAULT_MAX_WIDTH,
+    default=QUERY_MAX_WIDTH,
     show_default=True,
     help="Shorten table cells longer than this with '…' (0: never). Other formats are never shortened.",
 )
@@ -655,6 +686,8 @@ def query(
     # at once instead (the store is opened read-only: nothing to clean up).
     previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
+        from graph import query as query_lib
+
         result = query_lib.run_query(
             project=project,
             query=query,
@@ -689,6 +722,8 @@ def queries(lang: str) -> None:
       kg queries
       kg queries --lang de
     """
+    from graph import query as query_lib
+
     for named in query_lib.queries():
         question = named.question_de if lang == "de" else named.question_en
         params = " ".join(f"[{p.name}]" for p in named.parameters)
@@ -696,11 +731,11 @@ def queries(lang: str) -> None:
 
 
 @main.command("serve")
-@click.option("--host", default=serve_lib.DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--host", default=SERVE_DEFAULTS["host"], show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=serve_lib.DEFAULT_PORT,
+    default=SERVE_DEFAULTS["port"],
     show_default=True,
     help="Port (0: any free one).",
 )
@@ -712,14 +747,14 @@ def queries(lang: str) -> None:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=serve_lib.DEFAULT_TIMEOUT,
+    default=SERVE_DEFAULTS["timeout"],
     show_default=True,
     help="Seconds a query may run; a slower one is stopped and gets HTTP 503.",
 )
 @click.option(
     "--max-result-mb",
     type=click.IntRange(min=1),
-    default=serve_lib.DEFAULT_MAX_RESULT_MB,
+    default=SERVE_DEFAULTS["max_result_mb"],
     show_default=True,
     help="Largest result in MB; a larger one is stopped and gets HTTP 422.",
 )
@@ -768,6 +803,8 @@ def serve(
     # A service manager stops the server with SIGTERM: shut down as on Ctrl-C (workers included).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        from graph import serve as serve_lib
+
         serve_lib.serve(
             project=project,
             data=data,
@@ -797,7 +834,7 @@ def serve(
 @click.option("--default-graph", is_flag=True, help="Write the store's default graph instead of a named graph.")
 @click.option(
     "--mode",
-    type=click.Choice(list(push_lib.MODES)),
+    type=click.Choice(PUSH_MODES),
     default="replace",
     show_default=True,
     help="replace: the graph holds exactly this upload afterwards (HTTP PUT); merge: add to it (HTTP POST).",
@@ -805,13 +842,11 @@ def serve(
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=push_lib.DEFAULT_TIMEOUT,
+    default=PUSH_TIMEOUT,
     show_default=True,
     help="Seconds to wait for the store to connect or answer.",
 )
-@click.option(
-    "--user", help=f"User for HTTP Basic authentication; the password comes from ${push_lib.PASSWORD_VARIABLE}."
-)
+@click.option("--user", help=f"User for HTTP Basic authentication; the password comes from ${PUSH_PASSWORD_VARIABLE}.")
 @data_option
 @project_option
 @quiet_option
@@ -841,6 +876,8 @@ def push(
       kg push --endpoint http://localhost:3030/kg/data --graph https://example.org/nrw --mode merge
       KG_PUSH_PASSWORD=… kg push --endpoint https://store.example.org/data --user me --default-graph
     """
+    from graph import push as push_lib
+
     result = push_lib.push(
         project=project,
         endpoint=endpoint,

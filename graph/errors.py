@@ -60,6 +60,11 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def warning_line(problem: Problem) -> str:
+    """A warning as ``file:line: warning: what`` (warnings never change the exit code)."""
+    return f"{problem.location}: warning: {problem.message}" if problem.location else f"warning: {problem.message}"
+
+
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate (see :func:`closest`), or an empty string."""
     best = closest(name, candidates)

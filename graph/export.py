@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph
-
-from graph import writers
 from graph.errors import ConfigError
-from graph.fsutil import write_atomically
-from graph.namespace import NIK
-from graph.ontology import Ontology
+from graph.fsutil import replace_export_set
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rdflib and the writers are imported when something is rendered
+    from rdflib import Graph
+
+    from graph.ontology import Ontology
     from graph.projection import Projection
+
+#: What ``kg build`` writes unless told otherwise.
+DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
 
 
 @dataclass
@@ -87,17 +88,33 @@ def render_exports(source: ExportInput, names: list[str], out_dir: Path) -> dict
 
 
 def write_exports(source: ExportInput, names: list[str], out_dir: Path) -> list[Path]:
-    """Render every format first, then write all files atomically.
+    """Render every format first, then replace the export set in ``out_dir`` as one unit.
 
     Returns:
         The files whose content changed.
     """
-    return write_atomically(render_exports(source, names, out_dir))
+    rendered = render_exports(source, names, out_dir)
+    return replace_export_set(out_dir, {path.name: content for path, content in rendered.items()})
 
 
 def _turtle(source: ExportInput) -> bytes:
+    from graph import writers
+    from graph.namespace import NIK
+
     # Entities and sources first, then the statements about them, then the references.
     return writers.turtle(source.graph, last_classes=(NIK.Statement, NIK.Reference))
+
+
+def _ntriples(source: ExportInput) -> bytes:
+    from graph import writers
+
+    return writers.ntriples(source.graph)
+
+
+def _jsonld(source: ExportInput) -> bytes:
+    from graph import writers
+
+    return writers.jsonld(source.graph)
 
 
 def _html(source: ExportInput) -> bytes:
@@ -119,8 +136,8 @@ def _gexf(source: ExportInput) -> bytes:
 
 
 register("turtle", "kg.ttl", "text/turtle", _turtle)
-register("ntriples", "kg.nt", "application/n-triples", lambda source: writers.ntriples(source.graph))
-register("jsonld", "kg.jsonld", "application/ld+json", lambda source: writers.jsonld(source.graph))
+register("ntriples", "kg.nt", "application/n-triples", _ntriples)
+register("jsonld", "kg.jsonld", "application/ld+json", _jsonld)
 register("html", "kg.html", "text/html", _html)
 register("graphml", "kg.graphml", "application/graphml+xml", _graphml)
 register("gexf", "kg.gexf", "application/gexf+xml", _gexf)

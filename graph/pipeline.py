@@ -13,22 +13,25 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from graph.build import BuiltGraph, build_graph
-from graph.curation.conflicts import curation_warnings
-from graph.dataset import Dataset, resolve
-from graph.errors import ConfigError, Problem, QuoteError, ShapeError
-from graph.export import ExportInput, exporter, render_exports
-from graph.fsutil import write_atomically
-from graph.ontology import load_ontology
+from graph import buildcache
+from graph.errors import ConfigError, Problem, QuoteError, ShapeError, warning_line
+from graph.export import DEFAULT_FORMATS, ExportInput, exporter
+from graph.fsutil import debug_point, replace_export_set, write_atomically
 from graph.project import Project, load_project
-from graph.quotes import QuoteReport
-from graph.quotes import check_quotes as _check_quotes
-from graph.sources import read_sources
-from graph.validate import load_shapes, validate_graph
 
-DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
+if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a step runs
+    from rdflib import Graph
+
+    from graph.build import BuiltGraph
+    from graph.dataset import Dataset
+    from graph.ontology import Ontology
+    from graph.quotes import QuoteReport
+
+__all__ = ["DEFAULT_FORMATS", "build", "build_if_changed", "check_quotes", "export", "load", "validate"]
 Progress = Callable[[str], None]
+NTRIPLES_FILE = "kg.nt"
 
 
 def _silent(message: str) -> None:
@@ -85,11 +88,43 @@ def load(project: Path | str = ".") -> Dataset:
         SourceError: With one problem per line when the sources have mistakes.
         ConfigError: When the project or its ontology is missing or broken.
     """
+    from graph.dataset import resolve
+    from graph.ontology import load_ontology
+    from graph.sources import read_sources
+
     settings = load_project(project)
     ontology = load_ontology(settings.ontology_dir)
     problems: list[Problem] = []
     declarations = read_sources(settings.sources_dir, problems)
     return resolve(settings, ontology, declarations, problems)
+
+
+def built_graph(project: Path | str = ".", progress: Progress | None = None) -> tuple[Graph, Ontology]:
+    """The project's graph and ontology: read from ``exports/kg.nt`` when the last ``kg build``
+    is up to date (see :func:`build_if_changed`), else loaded and built from ``sources/``.
+
+    Reading the export skips parsing, resolving and building (the build checked it all);
+    a stale or missing export is never used.
+
+    Raises:
+        SourceError, ConfigError: When the graph has to be built and the sources do not load.
+    """
+    from graph.build import build_graph, new_graph
+    from graph.ontology import load_ontology
+    from graph.store import read_ntriples
+
+    say = progress or _silent
+    settings = load_project(project)
+    key, out_dir = build_key(project)
+    record = buildcache.up_to_date(key, out_dir)
+    if record is not None and NTRIPLES_FILE in record.files:
+        ontology = load_ontology(settings.ontology_dir)
+        graph = new_graph(settings.base, {c.segment for c in ontology.classes.values() if c.segment})
+        read_ntriples(out_dir / NTRIPLES_FILE, graph)
+        say(f"read {len(graph):,} triples from {out_dir / NTRIPLES_FILE} (up to date with sources/)")
+        return graph, ontology
+    dataset = load(project)
+    return build_graph(dataset).graph, dataset.ontology
 
 
 def texts_folder(settings: Project, texts: Path | str | None, progress: Progress, required: bool) -> Path | None:
@@ -140,6 +175,8 @@ def check_quotes(project: Path | str = ".", texts: Path | str | None = None, req
         ConfigError: When no texts folder exists.
         QuoteError: When a text, quote or title is not found.
     """
+    from graph.quotes import check_quotes as _check_quotes
+
     dataset = load(project)
     folder = texts_folder(dataset.project, texts, _silent, required=True)
     assert folder is not None
@@ -168,6 +205,11 @@ def validate(
         SourceError, QuoteError, ShapeError: With one problem per line.
         ConfigError: When ``require_texts`` and no texts folder exists.
     """
+    from graph.build import build_graph
+    from graph.curation.conflicts import curation_warnings
+    from graph.quotes import check_quotes as _check_quotes
+    from graph.validate import load_shapes, validate_graph
+
     say = progress or _silent
     timings = Timings()
     with timings.step("load"):
@@ -198,6 +240,70 @@ def validate(
     return CheckResult(dataset, built, quotes, warnings, timings)
 
 
+@dataclass(frozen=True)
+class UpToDate:
+    """What :func:`build_if_changed` returns when nothing changed since the last build.
+
+    Attributes:
+        out: The export folder.
+        outputs: Its exports, as the last build wrote them.
+        warnings: The last build's warning lines (``file:line: warning: …``), to show again.
+        seconds: Time to find out.
+    """
+
+    out: Path
+    outputs: tuple[Path, ...]
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def build_key(
+    project: Path | str = ".",
+    out: Path | str | None = None,
+    texts: Path | str | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    require_texts: bool = False,
+) -> tuple[str, Path]:
+    """The content key of a build (see :mod:`graph.buildcache`) and its export folder.
+
+    Raises:
+        ConfigError: For an unknown format or a missing project, or when ``require_texts``
+            and no texts folder exists.
+    """
+    for name in formats:
+        exporter(name)
+    settings = load_project(project)
+    out_dir = Path(out) if out is not None else settings.exports_dir
+    folder = texts_folder(settings, texts, _silent, required=require_texts)
+    key = buildcache.content_key(settings.sources_dir, settings.ontology_dir, folder, formats, out_dir)
+    return key, out_dir
+
+
+def build_if_changed(
+    project: Path | str = ".",
+    out: Path | str | None = None,
+    texts: Path | str | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    progress: Progress | None = None,
+    require_texts: bool = False,
+) -> CheckResult | UpToDate:
+    """Like :func:`build`, but do nothing when the last build had the same content key.
+
+    The key covers sources, ontology, shapes, texts, formats and the tool's version and
+    code; the exports must also be as that build left them (size, time, inode).
+
+    Raises:
+        SourceError, QuoteError, ShapeError, ConfigError: As :func:`build`.
+    """
+    start = time.perf_counter()
+    key, out_dir = build_key(project, out, texts, formats, require_texts)
+    found = buildcache.up_to_date(key, out_dir)
+    if found is not None:
+        outputs = tuple(out_dir / name for name in sorted(found.files))
+        return UpToDate(out_dir, outputs, found.warnings, time.perf_counter() - start)
+    return _build(project, key, out_dir, texts, formats, progress, require_texts)
+
+
 def build(
     project: Path | str = ".",
     out: Path | str | None = None,
@@ -223,14 +329,36 @@ def build(
         SourceError, QuoteError, ShapeError: The data has problems (exports untouched).
         ConfigError: The set-up is broken (exports untouched).
     """
+    key, out_dir = build_key(project, out, texts, formats, require_texts)
+    return _build(project, key, out_dir, texts, formats, progress, require_texts)
+
+
+def _build(
+    project: Path | str,
+    key: str,
+    out_dir: Path,
+    texts: Path | str | None,
+    formats: Sequence[str],
+    progress: Progress | None,
+    require_texts: bool,
+) -> CheckResult:
+    # The key is computed before anything is read: a source edited during the build
+    # makes the next build's key differ, never a stale "up to date".
     say = progress or _silent
+    chosen = [exporter(name) for name in formats]
     result = validate(project, texts=texts, progress=say, require_texts=require_texts)
-    out_dir = Path(out) if out is not None else result.dataset.project.exports_dir
-    with result.timings.step("serialise"):
-        rendered = render_exports(ExportInput(result.built.graph, result.dataset.ontology), list(formats), out_dir)
+    debug_point("build:validated")
+    source = ExportInput(result.built.graph, result.dataset.ontology)
+    rendered: dict[str, bytes] = {}
+    for chosen_exporter in chosen:
+        with result.timings.step(f"export {chosen_exporter.name}"):
+            rendered[chosen_exporter.filename] = chosen_exporter.render(source)
+        debug_point(f"build:rendered {chosen_exporter.name}")
     with result.timings.step("write"):
-        written = write_atomically(rendered)
+        written = replace_export_set(out_dir, rendered)
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
+    outputs = tuple(sorted(out_dir / name for name in rendered))
+    buildcache.record(key, out_dir, outputs, [warning_line(w) for w in result.warnings])
     return CheckResult(
         result.dataset,
         result.built,
@@ -238,7 +366,7 @@ def build(
         result.warnings,
         result.timings,
         tuple(written),
-        tuple(sorted(rendered)),
+        outputs,
     )
 
 

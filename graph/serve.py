@@ -41,7 +41,7 @@ from graph.library import library
 from graph.project import load_project
 from graph.query import bind_parameters, prefixes_for, segments
 from graph.sparql import QueryInfo, check_query
-from graph.store import QueryStore, graph_files, open_store
+from graph.store import QueryStore, answer_key, graph_files, open_store
 from graph.workers import Job, PoolBusy, PoolCrash, PoolSlowFull, PoolTimeout, WorkerPool
 
 DEFAULT_HOST = "127.0.0.1"
@@ -91,6 +91,7 @@ class Settings:
     cors_origins: frozenset[str]
     allowed_hosts: frozenset[str] | None
     progress: Progress
+    answers: QueryStore | None = None  # keeps the named questions' answers (see QueryStore.remember)
 
 
 def service_description(endpoint: str, triples: int, timeout: float, max_bytes: int) -> Graph:
@@ -391,9 +392,14 @@ class _Handler(BaseHTTPRequestHandler):
         except QueryError as exc:
             raise HTTPProblem(HTTPStatus.BAD_REQUEST, str(exc)) from None
         fmt = self._format(fields, returns_graph=False)
-        self._run(Job(info.text, fmt, settings.max_bytes, {v.value: term for v, term in bound.items()}))
+        key = answer_key(info.text, fmt, bound, settings.max_bytes)
+        hit = settings.answers.cached(key) if settings.answers is not None else None
+        if hit is not None:
+            self._send(HTTPStatus.OK, hit[0], hit[1]["media_type"], {"X-Query-Seconds": "0.000"})
+            return
+        self._run(Job(info.text, fmt, settings.max_bytes, {v.value: term for v, term in bound.items()}), key)
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job, remember: str | None = None) -> None:
         settings = self.settings
         started = time.perf_counter()
         try:
@@ -429,6 +435,8 @@ class _Handler(BaseHTTPRequestHandler):
                 ) from None
             status = HTTPStatus.BAD_REQUEST if exc.kind == "syntax" else HTTPStatus.INTERNAL_SERVER_ERROR
             raise HTTPProblem(status, str(exc)) from None
+        if remember is not None and settings.answers is not None:
+            settings.answers.remember(remember, result.body, media_type=result.media_type, count=result.count)
         self._send(
             HTTPStatus.OK, result.body, result.media_type, {"X-Query-Seconds": f"{time.perf_counter() - started:.3f}"}
         )
@@ -568,6 +576,7 @@ def start_endpoint(
         cors_origins=frozenset(cors_origin),
         allowed_hosts=_allowed_hosts(host, bound_port),
         progress=say,
+        answers=store,
     )
     return Endpoint(server, store, pool, host, bound_port)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS
@@ -26,6 +27,7 @@ from graph.ontology import Ontology
 #: Triples about entities that are not facts: names and the derived mentions.
 UNSOURCED_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel})
 _MAX_COUNTS = frozenset({SH.MaxCountConstraintComponent, SH.QualifiedMaxCountConstraintComponent})
+_MAX_COUNTS_NAMES = frozenset({"sh:MaxCountConstraintComponent", "sh:QualifiedMaxCountConstraintComponent"})
 
 
 @dataclass(frozen=True)
@@ -65,31 +67,75 @@ def validate_graph(
     ontology: Ontology,
     shapes_file: Path,
     conflicts: frozenset[tuple[Node, Node]] = frozenset(),
+    engine: str = "fast",
 ) -> ShaclReport:
-    """Run pySHACL on ``built`` with the ontology mixed in (for subclass targets).
+    """Check ``built`` against the shapes, with the ontology's class hierarchy, and the provenance rule.
 
     Args:
         built: The graph to check.
-        ontology: Supplies ``rdfs:subClassOf`` so shapes on a class also apply to its subclasses
-            (added to ``built.graph`` for the run, removed afterwards).
+        ontology: Supplies ``rdfs:subClassOf`` so shapes on a class also apply to its subclasses.
         shapes_file: The SHACL shapes (Turtle).
         conflicts: ``(subject, property)`` pairs for which sources disagree
             (:mod:`graph.curation.conflicts`): their too-many-values results are left out,
             because a disagreement between sources is a warning with both sources, not an error.
+        engine: ``fast`` (:mod:`graph.shacl`, compiled from the shapes; pySHACL when they use
+            a feature it lacks) or ``pyshacl`` (the reference).
 
     Returns:
         Violations and warnings, each located where the focus node was curated.
     """
-    import pyshacl  # slow to import (0.2 s); only validation needs it
-
     shapes = load_shapes(shapes_file)
+    violations = check_provenance(built, ontology)
+    warnings: list[Problem] = []
+    for severity, problem, disputed in _shacl_results(built, ontology, shapes, engine):
+        if disputed in conflicts:
+            continue
+        (violations if severity == SH.Violation else warnings).append(problem)
+    return ShaclReport(tuple(sorted(violations, key=str)), tuple(sorted(warnings, key=str)))
+
+
+#: What a result is, if it says a property has too many values: ``(focus, property)``.
+Disputed = tuple[Node | None, Node | None] | None
+
+
+def _shacl_results(
+    built: BuiltGraph, ontology: Ontology, shapes: Graph, engine: str
+) -> list[tuple[Node, Problem, Disputed]]:
+    hierarchy = list(ontology.graph.subject_objects(RDFS.subClassOf))
+    if engine == "fast":
+        from graph import shacl
+
+        try:
+            results = shacl.validate(built.graph, shapes, hierarchy)
+        except shacl.Unsupported:
+            pass
+        else:
+            found: list[tuple[Node, Problem, Disputed]] = []
+            for r in results:
+                path = r.path if isinstance(r.path, URIRef) else None
+                disputed = (r.focus, path) if f"sh:{r.component}" in _MAX_COUNTS_NAMES else None
+                found.append((r.severity, _located_result(built, r.focus, path, r.value, r.message), disputed))
+            return found
+    return _pyshacl_results(built, shapes, hierarchy)
+
+
+def _pyshacl_results(
+    built: BuiltGraph, shapes: Graph, hierarchy: list[tuple[Node, Node]]
+) -> list[tuple[Node, Problem, Disputed]]:
+    import pyshacl  # slow to import (0.2 s); only the reference engine needs it
+
     graph = built.graph
+    if not graph.store.context_aware:  # pySHACL validates in place only in a store with named graphs
+        copy = Graph(bind_namespaces="none")
+        for triple in graph:
+            copy.add(triple)
+        graph = copy
     # SHACL needs rdfs:subClassOf in the data graph for sh:targetClass and sh:class to see
     # subclasses. pySHACL's ont_graph would copy the whole data graph to add them; adding
     # the few subclass triples in place (and removing them after) is 20 % faster.
-    hierarchy = [t for t in ontology.graph.triples((None, RDFS.subClassOf, None)) if t not in graph]
+    added = [(s, RDFS.subClassOf, o) for s, o in hierarchy if (s, RDFS.subClassOf, o) not in graph]
     try:
-        for triple in hierarchy:
+        for triple in added:
             graph.add(triple)
         _, results, _ = pyshacl.validate(
             graph,
@@ -101,29 +147,32 @@ def validate_graph(
             inplace=True,
         )
     finally:
-        for triple in hierarchy:
+        for triple in added:
             graph.remove(triple)
-    violations = check_provenance(built, ontology)
-    warnings: list[Problem] = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        component = results.value(result, SH.sourceConstraintComponent)
-        if (
-            component in _MAX_COUNTS
-            and (results.value(result, SH.focusNode), results.value(result, SH.resultPath)) in conflicts
-        ):
-            continue
+    found: list[tuple[Node, Problem, Disputed]] = []
+    # The report's own results; those under sh:detail explain a failed sh:node and would
+    # repeat it without a location.
+    for result in results.objects(None, SH.result):
         severity = results.value(result, SH.resultSeverity)
-        problem = _problem(built, results, result)
-        (violations if severity == SH.Violation else warnings).append(problem)
-    return ShaclReport(tuple(sorted(violations, key=str)), tuple(sorted(warnings, key=str)))
+        disputed = None
+        if results.value(result, SH.sourceConstraintComponent) in _MAX_COUNTS:
+            disputed = (results.value(result, SH.focusNode), results.value(result, SH.resultPath))
+        found.append((severity, _problem(built, results, result), disputed))
+    return found
 
 
 def _problem(built: BuiltGraph, results: Graph, result: Node) -> Problem:
-    names = built.graph.namespace_manager
     focus = results.value(result, SH.focusNode)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
     message = results.value(result, SH.resultMessage) or "constraint not met"
+    return _located_result(built, focus, path, value, str(message))
+
+
+def _located_result(
+    built: BuiltGraph, focus: Node | None, path: Node | None, value: Node | None, message: str
+) -> Problem:
+    names = built.graph.namespace_manager
     parts = [names.normalizeUri(focus) if isinstance(focus, URIRef) else str(focus)]
     if isinstance(path, URIRef):
         parts.append(names.normalizeUri(path))
@@ -154,44 +203,69 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     the derived ``nik:mentions``. A fact written both ways (an ``owl:inverseOf`` pair) needs
     its statement in one direction. Source metadata (title, hash) describes the source
     itself and needs no statement.
+
+    The builder records which facts it backed with a statement, a source and a quote
+    (:attr:`BuiltGraph.sourced`), so only the triples of entities and sources are read
+    here, not every statement node; a graph from elsewhere is checked from its triples.
     """
+    from graph.shacl import store_indexes
+
     graph = built.graph
+    spo, pos = store_indexes(graph, (PROV.wasDerivedFrom, NIK.statedIn, NIK.quote, *_REIFICATION))
     ours = frozenset(c.iri for c in ontology.classes.values())
     entities: set[Node] = set()
     sources: set[Node] = set()
-    for subject, cls in graph.subject_objects(RDF.type):
+    for cls, members in pos.get(RDF.type, {}).items():
         if isinstance(cls, URIRef) and cls in ours:
             if ontology.is_a(cls, NIK.Entity):
-                entities.add(subject)
+                entities.update(members)
             elif ontology.is_a(cls, NIK.SourceDocument):
-                sources.add(subject)
-    sourced: set[tuple[Node, Node, Node]] = set()
+                sources.update(members)
     problems: list[Problem] = []
-    for statement in graph.subjects(RDF.type, NIK.Statement):
-        fact = (
-            graph.value(statement, RDF.subject),
-            graph.value(statement, RDF.predicate),
-            graph.value(statement, RDF.object),
-        )
-        if None in fact or fact not in graph:
+    if built.sourced is not None:
+        facts: dict[Node, tuple[Node | None, ...]] = dict(built.facts)
+        sourced: frozenset[tuple[Node, ...]] | set[tuple[Node, ...]] = built.sourced
+    else:
+        facts, sourced = _facts_from_graph(spo, pos)
+    for statement, fact in facts.items():
+        s, p, o = fact
+        if s is None or p is None or o is None or o not in spo.get(s, {}).get(p, ()):
             problems.append(_located(built, statement, "statement has no fact (truthy triple) in the graph"))
-        if any(
-            graph.value(reference, NIK.statedIn) is not None and graph.value(reference, NIK.quote) is not None
-            for reference in graph.objects(statement, PROV.wasDerivedFrom)
-        ):
-            sourced.add(fact)  # type: ignore[arg-type]
     inverse: dict[Node, Node] = {p: q for p, q in inverses(ontology.graph).items()}  # the builder writes both ways
-    for s, p, o in graph:
-        if p in UNSOURCED_PREDICATES or p == NIK.mentions:
-            continue
-        if (s, p, o) in built.metadata:
-            continue  # written in the source block: the source describes itself
-        is_fact = s in entities or (s in sources and (o in entities or o in sources))
-        if is_fact and (s, p, o) not in sourced and (o, inverse.get(p), s) not in sourced:
-            names = graph.namespace_manager
-            what = f"{p.n3(names)} {o.n3(names)}"
-            problems.append(_located(built, s, f"fact {what} has no statement with a source and a quote"))
+    names = graph.namespace_manager
+    for s in entities | sources:
+        for p, objects in spo.get(s, {}).items():
+            if p in UNSOURCED_PREDICATES or p == NIK.mentions:
+                continue
+            for o in objects:
+                is_fact = s in entities or o in entities or o in sources
+                if not is_fact or (s, p, o) in sourced or (o, inverse.get(p), s) in sourced:
+                    continue
+                if (s, p, o) in built.metadata:
+                    continue  # written in the source block: the source describes itself
+                what = f"{p.n3(names)} {o.n3(names)}"
+                problems.append(_located(built, s, f"fact {what} has no statement with a source and a quote"))
     return problems
+
+
+_REIFICATION = (RDF.subject, RDF.predicate, RDF.object)
+
+
+def _facts_from_graph(
+    spo: dict[Any, Any], pos: dict[Any, Any]
+) -> tuple[dict[Node, tuple[Node | None, ...]], set[tuple[Node, ...]]]:
+    """Statement nodes with their facts, and the facts with a source and a quote, read from the triples."""
+    facts: dict[Node, tuple[Node | None, ...]] = {}
+    sourced: set[tuple[Node, ...]] = set()
+    for statement in pos.get(RDF.type, {}).get(NIK.Statement, {}):
+        about = spo.get(statement, {})
+        fact = tuple(next(iter(about.get(term, ())), None) for term in _REIFICATION)
+        facts[statement] = fact
+        for reference in about.get(PROV.wasDerivedFrom, ()):
+            evidence = spo.get(reference, {})
+            if evidence.get(NIK.statedIn) and evidence.get(NIK.quote) and None not in fact:
+                sourced.add(fact)  # type: ignore[arg-type]
+    return facts, sourced
 
 
 def _located(built: BuiltGraph, node: Node, message: str) -> Problem:

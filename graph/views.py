@@ -15,7 +15,6 @@ from pathlib import Path
 
 from graph import pipeline
 from graph.analysis import Hop, Stats, compute_stats, shortest_paths
-from graph.build import build_graph
 from graph.fsutil import write_atomically
 from graph.project import load_project
 from graph.projection import Projection, SelectionError, project, select
@@ -46,9 +45,8 @@ def load_view(
         SelectionError: The view names an unknown entity, class or source, or a bad date.
     """
     say = progress or _silent
-    dataset = pipeline.load(project_dir)
-    built = build_graph(dataset)
-    whole = project(built.graph, dataset.ontology)
+    graph, ontology = pipeline.built_graph(project_dir, progress=say)  # the export when it is up to date
+    whole = project(graph, ontology)
     view = select(whole, focus=focus, depth=depth, types=types, sources=sources, as_of=as_of, undated=undated)
     say(f"view: {view.network.number_of_nodes()} entities, {view.network.number_of_edges()} relations")
     return view

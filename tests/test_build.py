@@ -76,7 +76,7 @@ def test_unchanged_exports_are_not_rewritten(mini: Path) -> None:
     assert first.exit_code == 0
     assert "wrote 6 of 6 files" in first.stderr
     before = snapshot(mini / "exports")
-    second = run("build", "--project", mini)
+    second = run("build", "--force", "--project", mini)
     assert "wrote 0 of 6 files" in second.stderr and "(6 unchanged)" in second.stderr
     assert snapshot(mini / "exports") == before
 

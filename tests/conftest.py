@@ -70,6 +70,23 @@ def copy_fixture(name: str, target: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the invented two-article project (tests/data/mini), not built, with its own cache."""
+    monkeypatch.delenv("KG_TEXTS", raising=False)
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    return copy_fixture("mini", tmp_path / "mini")
+
+
+@pytest.fixture
+def mini_built(mini: Path) -> Path:
+    """:func:`mini`, built (its exports exist)."""
+    from graph import pipeline
+
+    pipeline.build(project=mini)
+    return mini
+
+
 @pytest.fixture(scope="session")
 def musterland_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Musterland fixture project, built once per session (read-only: copy it to change it)."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import doctest
 import io
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -19,34 +18,27 @@ import pytest
 from click.testing import CliRunner, Result
 
 import graph
-from graph import pipeline
 from graph.cli import main
 from graph.errors import QueryError
 from graph.spool import sniff, spool
-from tests.conftest import DATA, ROOT, run
+from tests.conftest import run
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF = "{http://gexf.net/1.3}"
 
 
 @pytest.fixture
-def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The invented two-article project, with this project's ontology, built."""
-    monkeypatch.delenv("KG_TEXTS", raising=False)
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    target = tmp_path / "mini"
-    shutil.copytree(DATA / "mini", target)
-    shutil.copytree(ROOT / "ontology", target / "ontology")
-    pipeline.build(project=target)
-    monkeypatch.chdir(target)
-    return target
+def mini_here(mini_built: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The built mini project as the working directory."""
+    monkeypatch.chdir(mini_built)
+    return mini_built
 
 
 # ------------------------------------------------------------------ the Python API
 
 
-def test_the_api_doctest_passes(mini: Path) -> None:
-    results = doctest.testmod(graph, extraglobs={"project": mini}, optionflags=doctest.ELLIPSIS, verbose=False)
+def test_the_api_doctest_passes(mini_here: Path) -> None:
+    results = doctest.testmod(graph, extraglobs={"project": mini_here}, optionflags=doctest.ELLIPSIS, verbose=False)
     assert results.attempted >= 10  # the examples ran (a docstring without them would pass)
     assert results.failed == 0
 
@@ -57,8 +49,8 @@ def test_import_graph_loads_no_heavy_library() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_the_api_answers_like_kg_query(mini: Path) -> None:
-    kg = graph.load(mini)
+def test_the_api_answers_like_kg_query(mini_here: Path) -> None:
+    kg = graph.load(mini_here)
     rows = kg.query("party-members")
     printed = run("query", "party-members", "--format", "csv", "--quiet").output.splitlines()
     assert printed[0].split(",") == ["party", "partyName", "member", "name", "offices", "sources"]
@@ -66,8 +58,8 @@ def test_the_api_answers_like_kg_query(mini: Path) -> None:
     assert str(rows[0]["member"]) in printed[1]
 
 
-def test_the_api_refuses_what_is_not_a_table(mini: Path) -> None:
-    kg = graph.load(mini)
+def test_the_api_refuses_what_is_not_a_table(mini_here: Path) -> None:
+    kg = graph.load(mini_here)
     with pytest.raises(QueryError, match=r"^ASK does not return rows; run it with 'kg query' or on \.graph$"):
         kg.query("ASK { ?s ?p ?o }")
     with pytest.raises(QueryError, match=r"^unknown query 'party-member'"):
@@ -82,7 +74,7 @@ def pipe(args: list[str], text: str) -> Result:
     return CliRunner().invoke(main, args, input=text, catch_exceptions=False)
 
 
-def test_query_text_from_standard_input(mini: Path) -> None:
+def test_query_text_from_standard_input(mini_here: Path) -> None:
     query = "SELECT ?n WHERE { ?p a nik:Politician ; rdfs:label ?n }"
     result = pipe(["query", "-", "--format", "csv", "--quiet"], query)
     assert result.exit_code == 0, result.output
@@ -90,9 +82,9 @@ def test_query_text_from_standard_input(mini: Path) -> None:
 
 
 @pytest.mark.parametrize("data_format", ["ntriples", "turtle", "jsonld", "rdfxml"])
-def test_data_from_standard_input_in_every_format(mini: Path, data_format: str) -> None:
+def test_data_from_standard_input_in_every_format(mini_here: Path, data_format: str) -> None:
     rdflib_name = {"ntriples": "nt", "turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}[data_format]
-    text = graph.load(mini).graph.serialize(format=rdflib_name)
+    text = graph.load(mini_here).graph.serialize(format=rdflib_name)
     query = ["query", "party-members", "--data", "-", "--format", "csv", "--quiet"]
     sniffed = pipe(query, text)
     told = pipe([*query, "--data-format", data_format], text)
@@ -101,13 +93,13 @@ def test_data_from_standard_input_in_every_format(mini: Path, data_format: str) 
     assert sniffed.output == told.output == from_file.output
 
 
-def test_standard_input_is_read_once(mini: Path) -> None:
+def test_standard_input_is_read_once(mini_here: Path) -> None:
     result = pipe(["query", "-", "--data", "-"], "ASK {}")
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == "Error: standard input can be read once: give either QUERY - or --data -"
 
 
-def test_empty_standard_input_is_one_error(mini: Path) -> None:
+def test_empty_standard_input_is_one_error(mini_here: Path) -> None:
     result = pipe(["query", "politicians", "--data", "-"], "")
     assert result.exit_code == 3
     assert result.output.strip() == "Error: --data -: standard input is empty; pipe an RDF file into it"
@@ -116,8 +108,8 @@ def test_empty_standard_input_is_one_error(mini: Path) -> None:
 # ------------------------------------------------------------------ GraphML and GEXF
 
 
-def test_graphml_names_nodes_by_label_and_declares_integers(mini: Path) -> None:
-    path = mini / "exports" / "kg.graphml"
+def test_graphml_names_nodes_by_label_and_declares_integers(mini_here: Path) -> None:
+    path = mini_here / "exports" / "kg.graphml"
     keys = {k.get("attr.name"): k.get("attr.type") for k in ET.parse(path).iter(f"{GRAPHML}key")}
     assert keys["name"] == keys["label"] == "string"
     assert keys["statements"] == "int"
@@ -130,8 +122,8 @@ def test_graphml_names_nodes_by_label_and_declares_integers(mini: Path) -> None:
     assert all(float(s).is_integer() and s >= 1 for s in other.es["statements"])
 
 
-def test_gexf_names_nodes_by_label_and_declares_integers(mini: Path) -> None:
-    path = mini / "exports" / "kg.gexf"
+def test_gexf_names_nodes_by_label_and_declares_integers(mini_here: Path) -> None:
+    path = mini_here / "exports" / "kg.gexf"
     types = {a.get("title"): a.get("type") for a in ET.parse(path).iter(f"{GEXF}attribute")}
     assert (types["name"], types["statements"]) == ("string", "integer")
     read = nx.read_gexf(path)
@@ -139,7 +131,7 @@ def test_gexf_names_nodes_by_label_and_declares_integers(mini: Path) -> None:
     assert all(type(d["statements"]) is int for *_, d in read.edges(data=True))
 
 
-def test_broken_piped_data_is_one_line_naming_standard_input(mini: Path) -> None:
+def test_broken_piped_data_is_one_line_naming_standard_input(mini_here: Path) -> None:
     result = pipe(["query", "politicians", "--data", "-", "--quiet"], "<urn:a> <urn:b> .\n")
     assert result.exit_code == 3
     line = result.output.strip()
@@ -173,7 +165,7 @@ def test_piped_data_format_is_guessed_from_its_start(head: bytes, expected: str)
     assert sniff(head) == expected
 
 
-def test_data_format_without_standard_input_is_a_usage_error(mini: Path) -> None:
+def test_data_format_without_standard_input_is_a_usage_error(mini_here: Path) -> None:
     result = run("query", "politicians", "--data-format", "turtle")
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (

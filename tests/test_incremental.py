@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from graph import pipeline
-from tests.conftest import DATA, ROOT, run
+from tests.conftest import run
 
 UP_TO_DATE = "up to date: 6 files in {out} (nothing changed since the last build)"
-
-
-@pytest.fixture
-def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("KG_TEXTS", raising=False)
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    target = tmp_path / "mini"
-    shutil.copytree(DATA / "mini", target)
-    shutil.copytree(ROOT / "ontology", target / "ontology")
-    return target
 
 
 def _build(project: Path, *args: str | Path) -> str:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from graph import buildcache, pipeline
 from graph.build import build_graph
-from tests.conftest import DATA, ROOT, run
-
-
-@pytest.fixture
-def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("KG_TEXTS", raising=False)
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    target = tmp_path / "mini"
-    shutil.copytree(DATA / "mini", target)
-    shutil.copytree(ROOT / "ontology", target / "ontology")
-    return target
+from tests.conftest import run
 
 
 def test_the_graph_read_from_the_export_is_the_built_one(mini: Path) -> None:

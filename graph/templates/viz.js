@@ -226,6 +226,7 @@
   var ready = false;
   var LENIENT = 12;  // this many best connected entities are labelled even over a node
   var hiddenNote = document.getElementById("kg-hidden");
+  var fitLegend = function () {};  // set once the legend is built
   function Grid() { this.cells = {}; }
   Grid.prototype.keys = function (r, f) {
     for (var x = Math.floor(r[0] / 64); x <= Math.floor(r[2] / 64); x++)
@@ -336,7 +337,7 @@
     window.kgLabelsMissing = missing;
     if (ready) window.kgSettled = true;
     var note = missing > 0 ? UI.labels_hidden.replace("{count}", missing) : "";
-    if (hiddenNote.textContent !== note) hiddenNote.textContent = note;
+    if (hiddenNote.textContent !== note) { hiddenNote.textContent = note; fitLegend(); }
   }
 
   function start() {
@@ -745,11 +746,15 @@
     details.appendChild(ul);
     list.appendChild(details);
   });
-  // a legend taller than its column folds its largest families until it fits
+  // a legend taller than its column folds its largest families until it fits (again whenever
+  // the note on hidden labels changes its height)
   var legend = document.getElementById("kg-legend");
   var families = Array.prototype.slice.call(list.querySelectorAll("details"))
     .sort(function (a, b) { return b.querySelectorAll("li").length - a.querySelectorAll("li").length; });
-  for (var f = 0; f < families.length && legend.scrollHeight > legend.clientHeight; f++) families[f].open = false;
+  fitLegend = function () {
+    for (var f = 0; f < families.length && legend.scrollHeight > legend.clientHeight; f++) families[f].open = false;
+  };
+  fitLegend();
 
   // source filter
   var select = document.getElementById("kg-source");

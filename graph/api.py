@@ -19,7 +19,7 @@ from graph import engine, pipeline
 from graph.build import build_graph
 from graph.dataset import Dataset
 from graph.errors import QueryError
-from graph.ontology import ontology_files
+from graph.project import ontology_files
 from graph.projection import Projection, project, select
 from graph.query import bind_parameters, prefixes_for, resolve_query, segments
 from graph.sparql import check_query
@@ -99,7 +99,7 @@ class KnowledgeGraph:
         pairs = [f"{name}={value}" for name, value in params.items()]
         bound = bind_parameters(pairs, info, named, self._store, self.dataset.project.base, prefixes)
         try:
-            solutions = engine.run(self._store, text, prefixes, bound)
+            solutions = engine.run(self._store, info.text, prefixes, bound)
         except engine.EngineError as exc:
             raise QueryError(str(exc), exc.line, exc.column) from None
         assert isinstance(solutions, ox.QuerySolutions)

@@ -9,28 +9,17 @@ every term listed here is defined in the ontology.
 from __future__ import annotations
 
 from rdflib import URIRef
-from rdflib.namespace import (
-    DCTERMS,
-    FOAF,
-    ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SDO,
-    SKOS,
-    XSD,
-    DefinedNamespace,
-    Namespace,
-)
+from rdflib.namespace import DefinedNamespace, Namespace
 
-ONTOLOGY_IRI = URIRef("https://w3id.org/nrw-integration-kg/ontology")
+from graph import iris
+
+ONTOLOGY_IRI = URIRef(iris.ONTOLOGY)
 
 
 class NIK(DefinedNamespace):
     """Terms of our ontology that the code refers to by name."""
 
-    _NS = Namespace("https://w3id.org/nrw-integration-kg/ontology#")
+    _NS = Namespace(iris.NIK)
     _fail = True
 
     Entity: URIRef
@@ -49,17 +38,5 @@ class NIK(DefinedNamespace):
     title: URIRef
 
 
-#: Prefixes bound in every export, in the order they are declared.
-PREFIXES: dict[str, Namespace] = {
-    "nik": Namespace(str(NIK)),
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "xsd": Namespace(str(XSD)),
-    "owl": Namespace(str(OWL)),
-    "skos": Namespace(str(SKOS)),
-    "dct": Namespace(str(DCTERMS)),
-    "schema": Namespace(str(SDO)),
-    "org": Namespace(str(ORG)),
-    "foaf": Namespace(str(FOAF)),
-    "prov": Namespace(str(PROV)),
-}
+#: Prefixes bound in every export, in the order they are declared (from :data:`graph.iris.PREFIXES`).
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in iris.PREFIXES.items()}

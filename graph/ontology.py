@@ -20,9 +20,8 @@ from rdflib.term import Node
 
 from graph.errors import ConfigError
 from graph.namespace import NIK
+from graph.project import SHAPES_FILE, ontology_files
 from graph.values import DATATYPES
-
-SHAPES_FILE = "shapes.ttl"
 
 
 @dataclass(frozen=True)
@@ -79,11 +78,6 @@ class Ontology:
 
 def _local_name(iri: URIRef) -> str:
     return str(iri)[len(str(NIK)) :]
-
-
-def ontology_files(directory: Path) -> tuple[Path, ...]:
-    """The ontology's Turtle files (every ``*.ttl`` but the shapes), sorted."""
-    return tuple(sorted(p for p in directory.glob("*.ttl") if p.name != SHAPES_FILE))
 
 
 def load_ontology(directory: Path) -> Ontology:

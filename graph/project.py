@@ -10,6 +10,8 @@ from graph.errors import ConfigError, Location, Problem, SourceError
 from graph.yamlio import LMap, load_yaml
 
 CONFIG_FILE = "project.yaml"
+#: The SHACL shapes in the ontology folder; every other ``*.ttl`` there is the ontology.
+SHAPES_FILE = "shapes.ttl"
 _KEYS = {"base", "language", "texts"}
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 # RFC 3987 leaves these out of an IRI; Turtle and N-Triples cannot write them in <...>.
@@ -48,7 +50,12 @@ class Project:
 
     @property
     def shapes_file(self) -> Path:
-        return self.ontology_dir / "shapes.ttl"
+        return self.ontology_dir / SHAPES_FILE
+
+
+def ontology_files(directory: Path) -> tuple[Path, ...]:
+    """The ontology's Turtle files (every ``*.ttl`` but the shapes), sorted."""
+    return tuple(sorted(p for p in directory.glob("*.ttl") if p.name != SHAPES_FILE))
 
 
 def load_project(root: Path | str = ".") -> Project:

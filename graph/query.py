@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import engine
+from graph import engine, iris
+from graph.checkcache import check_kept
 from graph.errors import QueryError, suggest
 from graph.library import NamedQuery, library
-from graph.namespace import NIK, PREFIXES
 from graph.project import load_project
-from graph.sparql import QueryInfo, check_query, parse_term
+from graph.sparql import QueryInfo, parse_term
 from graph.store import QueryStore, answer_key, graph_files, open_store
 
 #: RDF formats for CONSTRUCT and DESCRIBE (the engine's ``n3`` is Turtle under another media type, for HTTP).
@@ -96,7 +96,7 @@ def resolve_query(query: str | Path | None = None, expression: str | None = None
 
 def prefixes_for(base: str, segments: Sequence[str]) -> dict[str, str]:
     """The prefixes every query may use undeclared: the export's (nik, rdf, …) and one per IRI segment."""
-    found = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    found = dict(iris.PREFIXES)
     for segment in sorted(segments):
         found.setdefault(segment, f"{base}{segment}/")
     return found
@@ -104,7 +104,7 @@ def prefixes_for(base: str, segments: Sequence[str]) -> dict[str, str]:
 
 def segments(store: ox.Store) -> list[str]:
     """The IRI segments the ontology in ``store`` declares (person, place, event, …)."""
-    solutions = store.query(f"SELECT DISTINCT ?segment WHERE {{ ?class <{NIK.iriSegment}> ?segment }}")
+    solutions = store.query(f"SELECT DISTINCT ?segment WHERE {{ ?class <{iris.IRI_SEGMENT}> ?segment }}")
     assert isinstance(solutions, ox.QuerySolutions)
     return sorted(str(s["segment"].value) for s in solutions if s["segment"] is not None)
 
@@ -230,7 +230,7 @@ def run_on_store(
     """
     start = time.perf_counter()
     prefixes = prefixes_for(base, segments(store.store))
-    info = check_query(text, prefixes)
+    info = check_kept(store, text, prefixes)
     fmt = format or ("turtle" if info.returns_graph else "table")
     if fmt not in FORMATS:
         raise QueryError(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}")

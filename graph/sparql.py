@@ -22,6 +22,10 @@ without network access (:mod:`graph.sandbox`), so even a case missed here cannot
 
 A query rdflib cannot parse is refused with the line and column of the problem: the
 safety checks above can only be trusted on a query they could read.
+
+rdflib's parser is imported when the first query is checked, not with this module:
+``kg query`` keeps what the check found for a text (:mod:`graph.checkcache`), so a text
+checked once before starts without it.
 """
 
 from __future__ import annotations
@@ -29,16 +33,18 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Variable
 
 from graph.errors import QueryError, QueryRefused
+
+if TYPE_CHECKING:
+    from pyparsing import ParseException, ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
 
 FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE", "AskQuery": "ASK"}
 _ESCAPE = re.compile(r"\\[uU]")
@@ -121,23 +127,27 @@ def _check(given: str, default_prefixes: frozenset[str]) -> QueryInfo:
         raise QueryRefused(
             f"the query nests brackets deeper than {MAX_NESTING} levels (line {line}, column {column})", line, column
         )
+    grammar = _grammar()
     try:
         with _PARSER:
-            parsed = parseQuery(text)
+            parsed = grammar.parse_query(text)
     except RecursionError:
         raise QueryRefused("the query is nested too deeply to be checked") from None
-    except ParseException as exc:
+    except grammar.parse_exception as exc:
         if _is_update(text):
             raise QueryRefused("updates are refused: this graph is read-only") from None
         raise _syntax_error(text, exc) from None
     prologue, query = parsed[0], parsed[1]
     nodes = list(_walk(query))
-    if any(_name(n) == "ServiceGraphPattern" for n in nodes):
+    names = [n.name if isinstance(n, grammar.comp_value) else "" for n in nodes]
+    if "ServiceGraphPattern" in names:
         raise QueryRefused("SERVICE is refused: queries here never call other endpoints")
-    if any(_name(n) == "DatasetClause" for n in nodes):
+    if "DatasetClause" in names:
         raise QueryRefused("FROM and FROM NAMED are refused: the graph is the store's default graph; remove the clause")
-    declared = {str(decl["prefix"]) for decl in prologue if _name(decl) == "PrefixDecl"}
-    used = {str(n["prefix"]) for n in nodes if isinstance(n, CompValue) and n.name == "pname" and "prefix" in n}
+    declared = {str(d["prefix"]) for d in prologue if isinstance(d, grammar.comp_value) and d.name == "PrefixDecl"}
+    used = {
+        str(n["prefix"]) for n in nodes if isinstance(n, grammar.comp_value) and n.name == "pname" and "prefix" in n
+    }
     undeclared = sorted(used - declared - default_prefixes)
     if undeclared:
         known = ", ".join(sorted(default_prefixes)) or "none"
@@ -145,35 +155,53 @@ def _check(given: str, default_prefixes: frozenset[str]) -> QueryInfo:
             f"unknown prefix '{undeclared[0]}:'; declare it (PREFIX {undeclared[0]}: <…>) "
             f"or use a built-in prefix ({known})"
         )
-    variables = frozenset(str(n) for n in nodes if isinstance(n, Variable))
-    form = FORMS[_name(query)]
+    variables = frozenset(str(n) for n in nodes if isinstance(n, grammar.variable))
+    form = FORMS[query.name]
     projected: frozenset[str] | None = None
     if form == "SELECT" and "projection" in query:
         projected = frozenset(str(item["var"] if "var" in item else item["evar"]) for item in query["projection"])
     return QueryInfo(text, form, variables, projected)
 
 
-def _name(node: object) -> str:
-    return node.name if isinstance(node, CompValue) else ""
+class _Grammar(NamedTuple):
+    parse_query: Callable[[str], Any]
+    parse_update: Callable[[str], Any]
+    parse_exception: type[ParseException]
+    parse_results: type[ParseResults]
+    comp_value: type[CompValue]
+    variable: type[Variable]
+
+
+@functools.cache
+def _grammar() -> _Grammar:
+    """rdflib's SPARQL parser and the types of its parse trees, imported on first use (~0.1 s)."""
+    from pyparsing import ParseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    return _Grammar(parseQuery, parseUpdate, ParseException, ParseResults, CompValue, Variable)
 
 
 def _walk(node: object) -> Iterable[object]:
     """Every node of an rdflib parse tree, depth first."""
+    sequences = (_grammar().parse_results, list, tuple)  # ParseResults is also a Mapping
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        if isinstance(current, ParseResults | list | tuple):  # ParseResults is also a Mapping
+        if isinstance(current, sequences):
             stack.extend(current)
         elif isinstance(current, Mapping):
             stack.extend(current.values())
 
 
 def _is_update(text: str) -> bool:
+    grammar = _grammar()
     try:
         with _PARSER:
-            parsed = parseUpdate(text)
-    except ParseException:
+            parsed = grammar.parse_update(text)
+    except grammar.parse_exception:
         return False
     return "request" in parsed  # an empty text parses as an update without requests
 

@@ -33,8 +33,7 @@ import pyoxigraph as ox
 from graph.buildcache import cache_root as _cache_root
 from graph.errors import ConfigError
 from graph.fsutil import write_atomically
-from graph.ontology import ontology_files
-from graph.project import load_project
+from graph.project import load_project, ontology_files
 
 if sys.platform != "win32":
     import fcntl

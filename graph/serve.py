@@ -40,7 +40,7 @@ from graph.formats import FORMAT_PARAMETERS, UnknownFormat, choose, negotiate, o
 from graph.library import library
 from graph.project import load_project
 from graph.query import bind_parameters, prefixes_for, segments
-from graph.sparql import QueryInfo, check_query
+from graph.sparql import QueryInfo, check_query, load_parser
 from graph.store import QueryStore, answer_key, graph_files, open_store
 from graph.workers import Job, PoolBusy, PoolCrash, PoolSlowFull, PoolTimeout, WorkerPool
 
@@ -551,6 +551,7 @@ def start_endpoint(
     store = open_store(graph_files(project, data), progress=say)
     try:
         prefixes = prefixes_for(settings.base, segments(store.store))
+        load_parser()  # so that the first request is checked as fast as the next
         size = workers or min(8, max(2, os.cpu_count() or 2))
         say(f"starting {size} query workers")
         pool = WorkerPool(store.path, prefixes, size)

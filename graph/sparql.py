@@ -172,6 +172,11 @@ class _Grammar(NamedTuple):
     variable: type[Variable]
 
 
+def load_parser() -> None:
+    """Import rdflib's SPARQL parser now rather than at the first check (``kg serve`` does, at start-up)."""
+    _grammar()
+
+
 @functools.cache
 def _grammar() -> _Grammar:
     """rdflib's SPARQL parser and the types of its parse trees, imported on first use (~0.1 s)."""

@@ -1,8 +1,8 @@
 """Start-up: the command line imports only what a command uses.
 
 Not timed (the machine is shared); instead, which modules a process has loaded is
-checked: rdflib, pySHACL, networkx and the SPARQL parser stay out of ``kg --help`` and
-of an up-to-date ``kg build``.
+checked: rdflib, pySHACL, networkx and the SPARQL parser stay out of ``kg --help``, of an
+up-to-date ``kg build`` and of a ``kg query`` whose text was checked before.
 """
 
 from __future__ import annotations
@@ -25,11 +25,16 @@ REPORT = (
     "    runpy.run_module('graph', run_name='__main__')\n"
     "except SystemExit:\n"
     "    pass\n"
-    f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+    f"print('\\nloaded', sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
 )
 
 
 def _heavy_modules(*args: str | Path, env: dict[str, str] | None = None) -> str:
+    return _run(*args, env=env)[1]
+
+
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """What ``kg *args`` printed, and the heavy libraries it loaded."""
     done = subprocess.run(
         [sys.executable, "-c", REPORT, *map(str, args)],
         capture_output=True,
@@ -37,7 +42,8 @@ def _heavy_modules(*args: str | Path, env: dict[str, str] | None = None) -> str:
         check=True,
         env={**os.environ, **(env or {})},
     )
-    return done.stdout.strip().splitlines()[-1]
+    output, _, heavy = done.stdout.rpartition("\nloaded ")
+    return output, heavy.strip()
 
 
 def test_option_defaults_of_the_command_line_are_the_libraries() -> None:
@@ -68,6 +74,37 @@ def test_an_up_to_date_build_imports_no_heavy_library(tmp_path: Path) -> None:
     env = {"KG_CACHE_DIR": str(tmp_path / "cache")}
     assert "rdflib" in _heavy_modules("build", "-q", "--project", project, env=env)
     assert _heavy_modules("build", "-q", "--project", project, env=env) == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("politicians",),
+        ("participation", "--param", "entity=erika-beispiel", "--format", "json"),
+        ("places", "--format", "csv", "--max-width", "10"),
+        ("-e", "SELECT ?name WHERE { ?p a nik:Politician ; rdfs:label ?name }"),
+        ("-e", "DESCRIBE person:erika-beispiel", "--format", "ntriples"),
+    ],
+)
+def test_a_query_checked_before_imports_no_rdflib(mini_built: Path, args: tuple[str, ...]) -> None:
+    command = ("query", *args, "--project", mini_built, "--quiet")
+    first, heavy = _run(*command)
+    assert heavy == "['pyoxigraph', 'pyparsing', 'rdflib']"  # the first run checks the text with rdflib's parser
+    again, heavy = _run(*command)
+    assert heavy == "['pyoxigraph']"
+    assert again == first and first
+
+
+def test_a_query_not_checked_before_is_checked(mini_built: Path) -> None:
+    _run("query", "politicians", "--project", mini_built)
+    heavy = _run("query", "politicians", "--param", "person=erika-beispiel", "--project", mini_built)[1]
+    assert heavy == "['pyoxigraph']"  # another --param: the same text, checked already
+    text = "SELECT ?p WHERE { ?p a nik:Politician }"
+    assert "rdflib" in _run("query", "-e", text, "--project", mini_built)[1]
+    assert "rdflib" in _run("query", "-e", text + " ", "--project", mini_built)[1]
+    refused = ("query", "-e", "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }", "--project", mini_built)
+    assert "rdflib" in _run(*refused)[1]
+    assert "rdflib" in _run(*refused)[1]  # a refusal is never kept: checked again
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "query", "serve", "push", "viz", "stats", "path", "export"])

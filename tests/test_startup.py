@@ -87,7 +87,7 @@ def test_an_up_to_date_build_imports_no_heavy_library(tmp_path: Path) -> None:
     ],
 )
 def test_a_query_checked_before_imports_no_rdflib(mini_built: Path, args: tuple[str, ...]) -> None:
-    command = ("query", *args, "--project", mini_built, "--quiet")
+    command: tuple[str | Path, ...] = ("query", *args, "--project", mini_built, "--quiet")
     first, heavy = _run(*command)
     assert heavy == "['pyoxigraph', 'pyparsing', 'rdflib']"  # the first run checks the text with rdflib's parser
     again, heavy = _run(*command)

@@ -3,7 +3,7 @@
 :func:`graph.sparql.check_query` decides whether a query may run, with rdflib's SPARQL
 parser, which takes about 0.1 s to import. ``kg query`` runs the same named questions
 again and again, so the checker's result (a :class:`~graph.sparql.QueryInfo`) is kept
-with the store's answers (:meth:`graph.store.QueryStore.remember`), and a text checked
+beside the store's answers (:meth:`graph.store.QueryStore.remember`), and a text checked
 once before needs no parser.
 
 **The check stays the one decider.** Only what :func:`~graph.sparql.check_query`
@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import TypeGuard
 
 from graph.sparql import FORMS, QueryInfo, check_query, normalise
-from graph.store import QueryStore
+from graph.store import QueryStore, tool_key
 
 #: Bump when the layout of a kept result changes.
 FORMAT = 1
+#: Where the checks are kept beside the store (see :data:`graph.store.KINDS`).
+KIND = "checks"
 #: The packages whose code decides the check besides ours.
 PARSERS = ("rdflib", "pyparsing")
 
@@ -46,13 +48,13 @@ def check_kept(store: QueryStore, text: str, default_prefixes: Iterable[str]) ->
     """
     names = sorted(set(default_prefixes))
     key = check_key(text, names)
-    hit = store.cached(key)
+    hit = store.cached(key, kind=KIND)
     if hit is not None:
         found = _read(hit[0], text)
         if found is not None:
             return found
     info = check_query(text, names)
-    store.remember(key, _write(info))
+    store.remember(key, _write(info), kind=KIND)
     return info
 
 
@@ -63,8 +65,6 @@ def check_key(text: str, default_prefixes: Iterable[str]) -> str:
 
 @functools.cache
 def _checker_key() -> str:
-    from graph.buildcache import tool_key
-
     hasher = hashlib.sha256(tool_key().encode())
     for name in PARSERS:
         spec = importlib.util.find_spec(name)  # finds the package without importing it
@@ -78,7 +78,7 @@ def _checker_key() -> str:
 def _write(info: QueryInfo) -> bytes:
     projected = None if info.projected is None else sorted(info.projected)
     fields = {"text": info.text, "form": info.form, "variables": sorted(info.variables), "projected": projected}
-    return json.dumps(fields, ensure_ascii=False).encode("utf-8")
+    return json.dumps(fields).encode("utf-8")
 
 
 def _read(body: bytes, text: str) -> QueryInfo | None:

@@ -47,6 +47,8 @@ MAX_UNUSED_DAYS = 30
 DEFAULT_DATA = "kg.nt"
 _INFO = "store.json"
 _RESULTS = "results"
+#: Folders of kept things beside the store: answers, and what the checker found (graph/checkcache.py).
+KINDS = (_RESULTS, "checks")
 #: Largest answer kept by :meth:`QueryStore.remember` (bytes).
 MAX_CACHED_RESULT = 8_000_000
 _LOCK = "lock"
@@ -157,10 +159,15 @@ class QueryStore:
     files: tuple[Path, ...]
     _lock: IO[bytes] | None = None
 
-    def cached(self, key: str) -> tuple[bytes, dict[str, Any]] | None:
-        """A kept answer of this store (see :meth:`remember`) and its details, or ``None``."""
+    def cached(self, key: str, kind: str = _RESULTS) -> tuple[bytes, dict[str, Any]] | None:
+        """A kept answer of this store (see :meth:`remember`) and its details, or ``None``.
+
+        Args:
+            key: The answer's name.
+            kind: One of :data:`KINDS`: answers, or results of the checker.
+        """
         try:
-            data = (self.path.parent / _RESULTS / _result_name(key)).read_bytes()
+            data = (self._kept(kind) / _result_name(key)).read_bytes()
         except OSError:
             return None
         header, _, body = data.partition(b"\n")
@@ -172,19 +179,25 @@ class QueryStore:
             return None  # a hash collision, however unlikely
         return body, found
 
-    def remember(self, key: str, body: bytes, **details: Any) -> None:
+    def remember(self, key: str, body: bytes, kind: str = _RESULTS, **details: Any) -> None:
         """Keep the answer to a query (named by ``key``, see :func:`answer_key`) with the store.
 
         A store never changes (changed files get a new store), so neither do its answers:
         whole-graph aggregates that take half a second at a million triples come back in
         a millisecond the next time, in any process. Only answers up to
         :data:`MAX_CACHED_RESULT` bytes are kept; a read-only cache folder keeps none.
+        ``kind`` is one of :data:`KINDS` (see :meth:`cached`).
         """
         if len(body) > MAX_CACHED_RESULT:
             return
         header = json.dumps({**details, "key": key}).encode("utf-8")
         with contextlib.suppress(OSError):
-            write_atomically({self.path.parent / _RESULTS / _result_name(key): header + b"\n" + body})
+            write_atomically({self._kept(kind) / _result_name(key): header + b"\n" + body})
+
+    def _kept(self, kind: str) -> Path:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of kept answer: {kind!r}; one of {', '.join(KINDS)}")
+        return self.path.parent / kind
 
     def close(self) -> None:
         """Release the store (the cached copy stays on disk)."""
@@ -202,11 +215,12 @@ class QueryStore:
 def answer_key(text: str, fmt: str, bindings: Mapping[Any, Any], *details: object) -> str:
     """The name of a query's answer on a store: its text, format, bound values and the tool's code."""
     bound = sorted((str(name), str(value)) for name, value in bindings.items())
-    return json.dumps([_tool_key(), text, fmt, bound, [str(d) for d in details]])
+    return json.dumps([tool_key(), text, fmt, bound, [str(d) for d in details]])
 
 
 @functools.cache
-def _tool_key() -> str:
+def tool_key() -> str:
+    """:func:`graph.buildcache.tool_key`, computed once per process (it reads the package's files)."""
     from graph.buildcache import tool_key
 
     return tool_key()

@@ -73,7 +73,7 @@ def test_a_refusal_is_never_kept(store: QueryStore, checks: list[object]) -> Non
         with pytest.raises(QueryRefused, match="SERVICE is refused"):
             check_kept(store, text, PREFIXES)
     assert len(checks) == 2
-    assert store.cached(check_key(text, PREFIXES)) is None
+    assert store.cached(check_key(text, PREFIXES), kind=checkcache.KIND) is None
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_a_kept_check_that_is_not_one_the_checker_could_return_is_ignored(
     store: QueryStore, checks: list[object], body: bytes
 ) -> None:
     text = "SELECT ?p WHERE { ?p a nik:Politician }"
-    store.remember(check_key(text, PREFIXES), body.replace(b"%s", text.encode()))
+    store.remember(check_key(text, PREFIXES), body.replace(b"%s", text.encode()), kind=checkcache.KIND)
     assert check_kept(store, text, PREFIXES) == sparql.check_query(text, PREFIXES)
     assert len(checks) == 1
 

@@ -1,6 +1,6 @@
 """``python -m graph`` runs the ``kg`` command line."""
 
-from graph.cli import main
+from graph.cli import entry
 
 if __name__ == "__main__":
-    main(prog_name="kg")
+    entry()

@@ -92,6 +92,10 @@ class DataError(KGError):
         self.summary = summary
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[list[Problem], str]]:
+        # Pickled by a build's worker process (graph/forked.py) and raised again in the parent.
+        return (type(self), (self.problems, self.summary))
+
 
 def _problem_sort_key(problem: Problem) -> tuple[str, int, str]:
     loc = problem.location

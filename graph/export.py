@@ -48,20 +48,26 @@ Render = Callable[[ExportInput], bytes]
 
 @dataclass(frozen=True)
 class Exporter:
-    """A named output format."""
+    """A named output format.
+
+    Attributes:
+        group: Formats of one group share derived views of :class:`ExportInput` (the
+            network formats share the projection), so a build renders them in one process.
+    """
 
     name: str
     filename: str
     media_type: str
     render: Render
+    group: str = ""
 
 
 _REGISTRY: dict[str, Exporter] = {}
 
 
-def register(name: str, filename: str, media_type: str, render: Render) -> None:
-    """Add an output format under ``name``."""
-    _REGISTRY[name] = Exporter(name, filename, media_type, render)
+def register(name: str, filename: str, media_type: str, render: Render, group: str | None = None) -> None:
+    """Add an output format under ``name`` (in its own group unless ``group`` is given)."""
+    _REGISTRY[name] = Exporter(name, filename, media_type, render, group or name)
 
 
 def exporter(name: str) -> Exporter:
@@ -138,6 +144,6 @@ def _gexf(source: ExportInput) -> bytes:
 register("turtle", "kg.ttl", "text/turtle", _turtle)
 register("ntriples", "kg.nt", "application/n-triples", _ntriples)
 register("jsonld", "kg.jsonld", "application/ld+json", _jsonld)
-register("html", "kg.html", "text/html", _html)
-register("graphml", "kg.graphml", "application/graphml+xml", _graphml)
-register("gexf", "kg.gexf", "application/gexf+xml", _gexf)
+register("html", "kg.html", "text/html", _html, group="network")
+register("graphml", "kg.graphml", "application/graphml+xml", _graphml, group="network")
+register("gexf", "kg.gexf", "application/gexf+xml", _gexf, group="network")

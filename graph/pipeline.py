@@ -7,7 +7,9 @@ callback; nothing here prints.
 
 from __future__ import annotations
 
+import functools
 import gc
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from graph import buildcache
 from graph.errors import ConfigError, Problem, QuoteError, ShapeError, warning_line
-from graph.export import DEFAULT_FORMATS, ExportInput, exporter
+from graph.export import DEFAULT_FORMATS, Exporter, ExportInput, exporter
 from graph.fsutil import debug_point, replace_export_set, write_atomically
 from graph.project import Project, load_project
 
@@ -40,9 +42,19 @@ def _silent(message: str) -> None:
 
 @dataclass
 class Timings:
-    """Seconds spent per step, for progress output and the benchmark."""
+    """Seconds spent per step, for progress output and the benchmark.
+
+    Attributes:
+        steps: Steps done one after the other; together they are the whole time.
+        workers: Steps done in worker processes meanwhile (the exports of a large build):
+            each as long as it took there, overlapping each other and ``steps``.
+        workers_memory: Bytes of memory the workers did not share with the build's
+            process (copy-on-write copies and their own data), together.
+    """
 
     steps: dict[str, float] = field(default_factory=dict)
+    workers: dict[str, float] = field(default_factory=dict)
+    workers_memory: int = 0
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
@@ -205,12 +217,16 @@ def validate(
         SourceError, QuoteError, ShapeError: With one problem per line.
         ConfigError: When ``require_texts`` and no texts folder exists.
     """
-    from graph.build import build_graph
-    from graph.curation.conflicts import curation_warnings
-    from graph.quotes import check_quotes as _check_quotes
-    from graph.validate import load_shapes, validate_graph
-
     say = progress or _silent
+    prepared = _prepare(project, texts, say, require_texts)
+    return _check_shapes(prepared, say)
+
+
+def _prepare(project: Path | str, texts: Path | str | None, say: Progress, require_texts: bool) -> CheckResult:
+    """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`."""
+    from graph.build import build_graph
+    from graph.quotes import check_quotes as _check_quotes
+
     timings = Timings()
     with timings.step("load"):
         dataset = load(project)
@@ -228,16 +244,29 @@ def validate(
     with timings.step("build"):
         built = build_graph(dataset)
     say(f"built {len(built.graph)} triples ({built.statements} statements, {built.references} references)")
+    return CheckResult(dataset, built, quotes, (missing,) if missing else (), timings)
+
+
+def _check_shapes(prepared: CheckResult, say: Progress) -> CheckResult:
+    """Run SHACL and the curation checks on a prepared result: the result with every warning.
+
+    Raises:
+        ShapeError: When the graph does not conform.
+    """
+    from graph.curation.conflicts import curation_warnings
+    from graph.validate import load_shapes, validate_graph
+
+    dataset, timings = prepared.dataset, prepared.timings
     with timings.step("shacl"):
         notices, conflicts = curation_warnings(dataset, load_shapes(dataset.project.shapes_file))
         disputed = frozenset((c.subject, c.rule.property) for c in conflicts if c.between_sources)
-        report = validate_graph(built, dataset.ontology, dataset.project.shapes_file, conflicts=disputed)
+        report = validate_graph(prepared.built, dataset.ontology, dataset.project.shapes_file, conflicts=disputed)
     if not report.conforms:
         count = len(report.violations)
         raise ShapeError(list(report.violations), f"{count} SHACL violation{'s' if count != 1 else ''}")
     say(f"SHACL: conforms ({len(report.warnings)} warnings)")
-    warnings = ((missing,) if missing else ()) + (*notices, *report.warnings)
-    return CheckResult(dataset, built, quotes, warnings, timings)
+    warnings = (*prepared.warnings, *notices, *report.warnings)
+    return CheckResult(dataset, prepared.built, prepared.quotes, warnings, timings)
 
 
 @dataclass(frozen=True)
@@ -286,6 +315,7 @@ def build_if_changed(
     formats: Sequence[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
     require_texts: bool = False,
+    jobs: int | None = None,
 ) -> CheckResult | UpToDate:
     """Like :func:`build`, but do nothing when the last build had the same content key.
 
@@ -301,7 +331,7 @@ def build_if_changed(
     if found is not None:
         outputs = tuple(out_dir / name for name in sorted(found.files))
         return UpToDate(out_dir, outputs, found.warnings, time.perf_counter() - start)
-    return _build(project, key, out_dir, texts, formats, progress, require_texts)
+    return _build(project, key, out_dir, texts, formats, progress, require_texts, jobs)
 
 
 def build(
@@ -311,6 +341,7 @@ def build(
     formats: Sequence[str] = DEFAULT_FORMATS,
     progress: Progress | None = None,
     require_texts: bool = False,
+    jobs: int | None = None,
 ) -> CheckResult:
     """Validate, then write the exports; nothing is written unless everything passes.
 
@@ -321,6 +352,8 @@ def build(
         formats: Export format names (see :func:`graph.export.formats`).
         progress: Called with one line per step.
         require_texts: Fail when no texts folder exists, instead of warning and going on.
+        jobs: Processes that render the exports while SHACL runs (see :func:`render_plan`);
+            ``1`` renders them here, after SHACL; ``None`` chooses by size and machine.
 
     Returns:
         The check result with the files written.
@@ -330,7 +363,47 @@ def build(
         ConfigError: The set-up is broken (exports untouched).
     """
     key, out_dir = build_key(project, out, texts, formats, require_texts)
-    return _build(project, key, out_dir, texts, formats, progress, require_texts)
+    return _build(project, key, out_dir, texts, formats, progress, require_texts, jobs)
+
+
+#: Smallest graph whose exports are rendered in worker processes when ``jobs`` is not
+#: given: below it, starting the workers costs about as much as they save.
+PARALLEL_FROM = 50_000
+
+
+def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> list[list[Exporter]]:
+    """How a build splits its exports over worker processes: one list per worker, or none.
+
+    Formats of one group (see :class:`~graph.export.Exporter`) stay together; groups go
+    to the least loaded worker, larger groups first. With ``jobs=None`` a graph of at
+    least :data:`PARALLEL_FROM` triples gets one worker per CPU; never more workers than
+    groups, nor than fit in free memory (:func:`graph.forked.affordable_children`).
+    """
+    from graph import forked
+
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if triples >= PARALLEL_FROM else 1
+    groups: dict[str, list[Exporter]] = {}
+    for chosen_exporter in chosen:
+        groups.setdefault(chosen_exporter.group, []).append(chosen_exporter)
+    workers = min(jobs, len(groups)) if jobs > 1 and forked.available() else 0
+    workers = forked.affordable_children(workers) if workers else 0
+    if workers < 2:  # one worker would only wait for SHACL here; do it all in this process
+        return []
+    plan: list[list[Exporter]] = [[] for _ in range(workers)]
+    for group in sorted(groups.values(), key=len, reverse=True):  # stable: ties in format order
+        min(plan, key=len).extend(group)
+    return plan
+
+
+def _render_part(source: ExportInput, part: Sequence[Exporter]) -> tuple[dict[str, bytes], dict[str, float]]:
+    """Render ``part`` (in a worker): the bytes per file name and the seconds per format."""
+    timings = Timings()
+    rendered: dict[str, bytes] = {}
+    for chosen_exporter in part:
+        with timings.step(f"export {chosen_exporter.name}"):
+            rendered[chosen_exporter.filename] = chosen_exporter.render(source)
+    return rendered, timings.steps
 
 
 def _build(
@@ -341,19 +414,53 @@ def _build(
     formats: Sequence[str],
     progress: Progress | None,
     require_texts: bool,
+    jobs: int | None,
 ) -> CheckResult:
     # The key is computed before anything is read: a source edited during the build
     # makes the next build's key differ, never a stale "up to date".
+    from graph import forked
+
     say = progress or _silent
     chosen = [exporter(name) for name in formats]
-    result = validate(project, texts=texts, progress=say, require_texts=require_texts)
+    prepared = _prepare(project, texts, say, require_texts)
+    source = ExportInput(prepared.built.graph, prepared.dataset.ontology)
+    # Rendering does not wait for SHACL: workers render while it runs, and what they
+    # made is thrown away if the graph does not conform.
+    plan = render_plan(chosen, jobs, len(prepared.built.graph))
+    children: list[forked.Child] = []
+    try:
+        for part in plan:
+            names = ", ".join(e.filename for e in part)
+            children.append(forked.start(functools.partial(_render_part, source, part), f"rendering {names}"))
+        if plan:
+            say(f"rendering the exports in {len(plan)} worker processes while SHACL runs")
+        result = _check_shapes(prepared, say)
+    except BaseException:
+        for child in children:
+            child.kill()
+        raise
     debug_point("build:validated")
-    source = ExportInput(result.built.graph, result.dataset.ontology)
     rendered: dict[str, bytes] = {}
-    for chosen_exporter in chosen:
-        with result.timings.step(f"export {chosen_exporter.name}"):
-            rendered[chosen_exporter.filename] = chosen_exporter.render(source)
-        debug_point(f"build:rendered {chosen_exporter.name}")
+    if children:
+        with result.timings.step("render (rest of the workers' time)"):
+            for index, child in enumerate(children):
+                try:
+                    parts, steps = child.join()
+                except BaseException:
+                    for other in children[index + 1 :]:
+                        other.kill()
+                    raise
+                rendered.update(parts)
+                result.timings.workers.update(steps)
+                result.timings.workers_memory += child.private
+        for chosen_exporter in chosen:
+            debug_point(f"build:rendered {chosen_exporter.name}")
+        rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
+    else:
+        for chosen_exporter in chosen:
+            with result.timings.step(f"export {chosen_exporter.name}"):
+                rendered[chosen_exporter.filename] = chosen_exporter.render(source)
+            debug_point(f"build:rendered {chosen_exporter.name}")
     with result.timings.step("write"):
         written = replace_export_set(out_dir, rendered)
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")

@@ -1,0 +1,204 @@
+"""Run work in forked child processes that share the parent's memory, copy-on-write.
+
+``kg build`` renders its exports from one large in-memory graph. Threads cannot use a
+second core for pure-Python work, and pickling a million-triple graph to a worker would
+cost more than rendering it; a child forked after the graph is built reads it in place.
+Each child returns a ``{name: bytes}`` mapping (written to a file the parent reads back)
+and the seconds its steps took.
+
+Only where ``os.fork`` is safe (Linux): elsewhere :func:`available` is false and callers
+do the work in their own process. A child never runs the parent's clean-up code
+(``os._exit``), and an error in it comes back to the parent as the same exception when
+it can be pickled, else as a :class:`~graph.errors.KGError` with its text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import shutil
+import signal
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import KGError
+
+#: What a child computes: named outputs and seconds per step.
+Work = Callable[[], tuple[dict[str, bytes], dict[str, float]]]
+_RESULT = "result.pickle"
+
+
+def available() -> bool:
+    """Whether work can be forked here (Linux only: fork is unsafe on macOS, absent on Windows)."""
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+def available_memory() -> int | None:
+    """Bytes the kernel could still give out without swapping (``MemAvailable``), if known."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text(encoding="ascii").splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    return None
+
+
+def resident_memory() -> int | None:
+    """This process's resident set size in bytes, if known."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    return None
+
+
+def private_memory() -> int | None:
+    """Bytes of memory this process does not share with others (``Private_*`` in smaps_rollup), if known."""
+    total = 0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/smaps_rollup").read_text(encoding="ascii").splitlines():
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1]) * 1024
+        return total
+    return None
+
+
+def affordable_children(wanted: int) -> int:
+    """How many of ``wanted`` children fit in memory if each ended up copying all of ours.
+
+    Copy-on-write shares pages only until they are written, and CPython writes an
+    object's reference count whenever it reads it, so a child that walks the whole graph
+    may in the end hold a copy of it. Never fewer than zero.
+    """
+    free, ours = available_memory(), resident_memory()
+    if free is None or not ours:
+        return wanted
+    return max(0, min(wanted, int(free * 0.8) // ours))
+
+
+@dataclass
+class Child:
+    """A forked child doing one piece of :data:`Work`; :meth:`join` collects its result."""
+
+    pid: int
+    folder: Path
+    label: str
+    #: Bytes of memory the child did not share with its parent at its end (after :meth:`join`).
+    private: int = 0
+
+    def join(self) -> tuple[dict[str, bytes], dict[str, float]]:
+        """Wait for the child and return its outputs and step times.
+
+        Raises:
+            KGError: (or the child's own exception) When the work failed or the child died.
+        """
+        try:
+            _, status = _wait(self.pid)
+            if os.WIFSIGNALED(status):
+                raise KGError(f"{self.label}: the worker process was killed by signal {os.WTERMSIG(status)}")
+            try:
+                kind, payload = pickle.loads((self.folder / _RESULT).read_bytes())  # our child's
+                if kind == "error":
+                    raise _error(self.label, payload)
+                names, steps, self.private = payload
+                outputs = {name: (self.folder / str(i)).read_bytes() for i, name in enumerate(names)}
+            except OSError as exc:
+                raise KGError(f"{self.label}: the worker process left no result (exit status {status})") from exc
+            return outputs, steps
+        finally:
+            self._remove()
+
+    def kill(self) -> None:
+        """Stop the child (when its work is no longer wanted) and clean up."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            _wait(self.pid)
+        self._remove()
+
+    def _remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _wait(pid: int) -> tuple[int, int]:
+    while True:
+        try:
+            return os.waitpid(pid, 0)
+        except InterruptedError:  # pragma: no cover - PEP 475 retries, but be safe
+            continue
+
+
+def _error(label: str, payload: tuple[bytes | None, str]) -> BaseException:
+    pickled, text = payload
+    if pickled is not None:
+        with contextlib.suppress(Exception):
+            found = pickle.loads(pickled)  # from our own child
+            if isinstance(found, BaseException):
+                return found
+    return KGError(f"{label} failed: {text}")
+
+
+def start(work: Work, label: str) -> Child:
+    """Fork a child that runs ``work`` and writes what it returns for :meth:`Child.join`.
+
+    Args:
+        work: What the child does; it sees the parent's memory as it is now.
+        label: Names the work in error messages ("rendering kg.html").
+
+    Raises:
+        KGError: When no child can be forked.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="kg-worker-"))
+    # Objects alive now are never collected in the child: keep the collector away from
+    # them, so that it does not write to (and so copy) every page of the parent's heap.
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        gc.unfreeze()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise KGError(f"{label}: cannot start a worker process: {exc.strerror}") from exc
+    if pid == 0:  # pragma: no cover - runs in the child, which coverage does not follow
+        _run_child(work, folder)
+    gc.unfreeze()
+    return Child(pid, folder, label)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - in the child
+    """Ask Linux to kill this child when its parent dies (a killed build leaves no worker behind)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _run_child(work: Work, folder: Path) -> None:  # pragma: no cover - in the child
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent handles Ctrl-C
+        _die_with_parent()
+        try:
+            outputs, steps = work()
+            for i, content in enumerate(outputs.values()):
+                (folder / str(i)).write_bytes(content)
+            payload: tuple[str, object] = ("done", (list(outputs), steps, private_memory() or 0))
+        except BaseException as exc:  # everything goes back to the parent
+            code = 1
+            try:
+                pickled: bytes | None = pickle.dumps(exc)
+            except Exception:
+                pickled = None
+            text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            payload = ("error", (pickled, text))
+        staging = folder / f"{_RESULT}.tmp"
+        staging.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        staging.rename(folder / _RESULT)  # last: a result file means the outputs are complete
+    except BaseException:  # never return into the parent's code
+        code = 2
+    finally:
+        os._exit(code)

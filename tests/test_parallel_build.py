@@ -1,0 +1,159 @@
+"""``kg build`` renders its exports in worker processes while SHACL runs (graph/forked.py).
+
+The fixtures are small, so these tests ask for workers with ``--jobs``; without it a
+build forks only from :data:`graph.pipeline.PARALLEL_FROM` triples.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from graph import export, forked, pipeline
+from graph.errors import KGError, Location, Problem, ShapeError
+from tests.conftest import run, snapshot
+
+pytestmark = pytest.mark.skipif(not forked.available(), reason="worker processes need os.fork (Linux)")
+
+NETWORK = ["kg.html", "kg.graphml", "kg.gexf"]
+
+
+@pytest.fixture
+def workers_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the workers' result folders go during the test (to see that none is left)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _plan(jobs: int | None, triples: int = 10, formats: tuple[str, ...] = export.DEFAULT_FORMATS) -> list[list[str]]:
+    chosen = [export.exporter(name) for name in formats]
+    return [[e.filename for e in part] for part in pipeline.render_plan(chosen, jobs, triples)]
+
+
+def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path, workers_tmp: Path) -> None:
+    one = run("build", "--force", "--jobs", "1", "--out", tmp_path / "one")
+    two = run("build", "--force", "--jobs", "2", "--out", tmp_path / "two")
+    assert one.exit_code == two.exit_code == 0, one.stderr + two.stderr
+    assert "rendering the exports in 2 worker processes while SHACL runs" in two.stderr
+    assert "worker" not in one.stderr
+    found = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    assert found == {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    assert sorted(found) == sorted(export.exporter(name).filename for name in export.DEFAULT_FORMATS)
+    assert list(workers_tmp.iterdir()) == []
+
+
+def test_the_workers_steps_are_reported_beside_the_wall_time(mini: Path, workers_tmp: Path) -> None:
+    result = pipeline.build(project=mini, jobs=2)
+    assert sorted(result.timings.workers) == sorted(f"export {name}" for name in export.DEFAULT_FORMATS)
+    assert "render (rest of the workers' time)" in result.timings.steps
+    assert result.timings.workers_memory > 0
+    assert not any(name.startswith("export ") for name in result.timings.steps)
+    sequential = pipeline.build(project=mini, jobs=1)
+    assert (sequential.timings.workers, sequential.timings.workers_memory) == ({}, 0)
+    assert {f"export {name}" for name in export.DEFAULT_FORMATS} <= set(sequential.timings.steps)
+
+
+def test_the_network_formats_share_one_worker() -> None:
+    assert _plan(2) == [NETWORK, ["kg.ttl", "kg.nt", "kg.jsonld"]]
+    assert _plan(3) == [NETWORK, ["kg.ttl", "kg.jsonld"], ["kg.nt"]]
+    assert _plan(8) == [NETWORK, ["kg.ttl"], ["kg.nt"], ["kg.jsonld"]]
+    assert _plan(2, formats=("gexf", "turtle", "html")) == [["kg.gexf", "kg.html"], ["kg.ttl"]]
+
+
+def test_small_graphs_single_formats_and_jobs_1_render_in_the_build_process() -> None:
+    assert _plan(1) == []
+    assert _plan(None, triples=pipeline.PARALLEL_FROM - 1) == []
+    assert _plan(4, formats=("html", "graphml", "gexf")) == []  # one group: a worker would only wait
+    assert _plan(None, triples=pipeline.PARALLEL_FROM) == ([] if (os.cpu_count() or 1) < 2 else _plan(2))
+
+
+def test_no_more_workers_than_fit_in_free_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "resident_memory", lambda: 1000)
+    monkeypatch.setattr(forked, "available_memory", lambda: 2600)  # 80 %: two copies of us
+    assert _plan(4) == [NETWORK, ["kg.ttl", "kg.nt", "kg.jsonld"]]
+    monkeypatch.setattr(forked, "available_memory", lambda: 1300)
+    assert _plan(4) == []
+
+
+def test_a_shacl_violation_stops_the_workers_and_writes_nothing(mini_built: Path, workers_tmp: Path) -> None:
+    article = mini_built / "sources" / "articles" / "a.yaml"
+    article.write_text(
+        article.read_text(encoding="utf-8")
+        + "\n  - subject: besuch-beispiel\n    quote: am 3. März 2021\n    startDate: 2021-03\n",
+        "utf-8",
+    )
+    before = snapshot(mini_built / "exports")
+    result = run("build", "--jobs", "2", "--project", mini_built)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == "Error: 1 SHACL violation; nothing was written."
+    assert snapshot(mini_built / "exports") == before
+    assert list(workers_tmp.iterdir()) == []
+
+
+def test_an_error_in_a_worker_comes_back_as_itself(
+    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(source: export.ExportInput) -> bytes:
+        raise ShapeError([Problem(Location(Path("x.yaml"), 3), "made up")], "1 made-up problem")
+
+    monkeypatch.setitem(export._REGISTRY, "gexf", export.Exporter("gexf", "kg.gexf", "x", broken, "network"))
+    before = snapshot(mini_built / "exports")
+    with pytest.raises(ShapeError) as caught:
+        pipeline.build(project=mini_built, jobs=2)
+    assert (caught.value.summary, str(caught.value)) == ("1 made-up problem", "x.yaml:3: made up")
+    assert snapshot(mini_built / "exports") == before
+    assert list(workers_tmp.iterdir()) == []
+
+
+def test_a_worker_killed_by_a_signal_is_an_error(
+    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def killed(source: export.ExportInput) -> bytes:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return b""
+
+    monkeypatch.setitem(export._REGISTRY, "ntriples", export.Exporter("ntriples", "kg.nt", "x", killed))
+    before = snapshot(mini_built / "exports")
+    with pytest.raises(KGError) as caught:
+        pipeline.build(project=mini_built, jobs=2)
+    assert str(caught.value) == "rendering kg.ttl, kg.nt, kg.jsonld: the worker process was killed by signal 9"
+    assert snapshot(mini_built / "exports") == before
+    assert list(workers_tmp.iterdir()) == []
+
+
+class Odd(Exception):
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(f"odd {a} {b}")
+
+
+def test_an_unpicklable_error_comes_back_as_its_text(workers_tmp: Path) -> None:
+    def work() -> tuple[dict[str, bytes], dict[str, float]]:
+        raise Odd(1, 2)  # pickles, but cannot be unpickled: __init__ takes two arguments
+
+    child = forked.start(work, "doing odd things")
+    with pytest.raises(KGError) as caught:
+        child.join()
+    assert type(caught.value) is KGError
+    assert str(caught.value) == "doing odd things failed: tests.test_parallel_build.Odd: odd 1 2"
+
+
+def test_a_worker_returns_its_outputs_and_steps(workers_tmp: Path) -> None:
+    big = bytes(range(256)) * 40_000  # larger than a pipe's buffer
+
+    child = forked.start(lambda: ({"a": b"", "b": big}, {"step": 1.5}), "returning")
+    assert child.join() == ({"a": b"", "b": big}, {"step": 1.5})
+    assert list(workers_tmp.iterdir()) == []
+
+
+def test_data_errors_survive_pickling() -> None:
+    error = ShapeError([Problem(Location(Path("b.yaml"), 2), "two"), Problem(None, "one")], "2 problems")
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is ShapeError
+    assert (copy.problems, copy.summary, str(copy)) == (error.problems, error.summary, str(error))

@@ -287,8 +287,11 @@ def report(rows: list[dict[str, Any]]) -> None:
             where = " (in a worker, during SHACL)" if key in workers else ""
             lines.append((f"export {name}{where}", steps.get(key, workers.get(key, 0.0)), rdf.get(name), ox_.get(name)))
         if workers:
-            waited = steps.get("render (rest of the workers' time)", 0.0)
+            waited = steps.get("render (waiting for the workers)", 0.0)
             lines.append(("waiting for the workers after SHACL", waited, None, None))
+            lines.append(
+                ("query store for kg query (meanwhile)", steps.get("query store (for kg query)", 0.0), None, None)
+            )
         lines.append(("write (swap the export set)", steps.get("write", 0.0), None, None))
         rdf_total = sum(rdf.get(k, 0) for k in ("load", "validate", "turtle", "ntriples", "jsonld")) or None
         ox_floor = ox_["load"] + ox_["turtle"] + ox_["ntriples"]

@@ -6,6 +6,11 @@ cost more than rendering it; a child forked after the graph is built reads it in
 Each child returns a ``{name: bytes}`` mapping (written to a file the parent reads back)
 and the seconds its steps took.
 
+Work in a child must not use a library that runs threads of its own and has started
+them in the parent (Oxigraph's database does): only the forking thread lives on in the
+child, and locks its other threads held stay locked there. Pure Python, rdflib,
+networkx and igraph are fine.
+
 Only where ``os.fork`` is safe (Linux): elsewhere :func:`available` is false and callers
 do the work in their own process. A child never runs the parent's clean-up code
 (``os._exit``), and an error in it comes back to the parent as the same exception when

@@ -7,9 +7,11 @@ callback; nothing here prints.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graph import buildcache
-from graph.errors import ConfigError, Problem, QuoteError, ShapeError, warning_line
+from graph.errors import ConfigError, KGError, Problem, QuoteError, ShapeError, warning_line
 from graph.export import DEFAULT_FORMATS, Exporter, ExportInput, exporter
 from graph.fsutil import debug_point, replace_export_set, write_atomically
 from graph.project import Project, load_project
@@ -354,6 +356,8 @@ def build(
         require_texts: Fail when no texts folder exists, instead of warning and going on.
         jobs: Processes that render the exports while SHACL runs (see :func:`render_plan`);
             ``1`` renders them here, after SHACL; ``None`` chooses by size and machine.
+            With workers, this process loads ``kg.nt`` into the query store while the
+            others render, so that the first ``kg query`` does not have to.
 
     Returns:
         The check result with the files written.
@@ -396,6 +400,38 @@ def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> l
     return plan
 
 
+@dataclass(frozen=True)
+class _StoreJob:
+    """The query store a build loads for ``kg query`` (see :func:`graph.store.adopt`)."""
+
+    staging: Path
+    files: tuple[Path, ...]
+
+    def load(self, ntriples: bytes, timings: Timings) -> None:
+        """Load the graph (the bytes of its ``kg.nt``) and the ontology; never fails the build."""
+        from graph import store
+
+        with timings.step(QUERY_STORE_STEP), contextlib.suppress(KGError, OSError):
+            store.load_staged(self.staging, self.files, {self.files[0]: ntriples})
+
+
+QUERY_STORE_STEP = "query store (for kg query)"
+#: The step of a build with workers that waits for what they render.
+WAIT_STEP = "render (waiting for the workers)"
+
+
+def _store_job(project: Path | str, out_dir: Path, chosen: Sequence[Exporter], say: Progress) -> _StoreJob | None:
+    from graph import store
+
+    if not any(e.filename == NTRIPLES_FILE for e in chosen):
+        return None
+    try:
+        return _StoreJob(store.staging_folder(), store.store_files(project, [out_dir / NTRIPLES_FILE]))
+    except KGError as exc:
+        say(f"query store not prepared: {exc}")
+        return None
+
+
 def _render_part(source: ExportInput, part: Sequence[Exporter]) -> tuple[dict[str, bytes], dict[str, float]]:
     """Render ``part`` (in a worker): the bytes per file name and the seconds per format."""
     timings = Timings()
@@ -418,8 +454,6 @@ def _build(
 ) -> CheckResult:
     # The key is computed before anything is read: a source edited during the build
     # makes the next build's key differ, never a stale "up to date".
-    from graph import forked
-
     say = progress or _silent
     chosen = [exporter(name) for name in formats]
     prepared = _prepare(project, texts, say, require_texts)
@@ -427,11 +461,56 @@ def _build(
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
     plan = render_plan(chosen, jobs, len(prepared.built.graph))
+    # A large build loads kg.nt into the query store while its workers render the rest.
+    # A small build leaves that to the first kg query: it costs about 0.3 s at any size.
+    job = _store_job(project, out_dir, chosen, say) if plan else None
+    try:
+        result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say)
+        if job is not None:
+            adopted = _adopt(job, project, out_dir)
+            say("query store ready for kg query" if adopted else "query store not prepared (kg query loads it)")
+    finally:
+        if job is not None:
+            shutil.rmtree(job.staging, ignore_errors=True)
+    return CheckResult(
+        result.dataset,
+        result.built,
+        result.quotes,
+        result.warnings,
+        result.timings,
+        tuple(written),
+        tuple(sorted(out_dir / e.filename for e in chosen)),
+    )
+
+
+def _adopt(job: _StoreJob, project: Path | str, out_dir: Path) -> bool:
+    from graph import store
+
+    try:
+        files = store.store_files(project, [out_dir / NTRIPLES_FILE])
+    except KGError:
+        return False
+    return store.adopt(job.staging, files)
+
+
+def _render_and_write(
+    prepared: CheckResult,
+    source: ExportInput,
+    chosen: Sequence[Exporter],
+    plan: list[list[Exporter]],
+    job: _StoreJob | None,
+    key: str,
+    out_dir: Path,
+    say: Progress,
+) -> tuple[CheckResult, list[Path]]:
+    from graph import forked
+
     children: list[forked.Child] = []
     try:
         for part in plan:
             names = ", ".join(e.filename for e in part)
-            children.append(forked.start(functools.partial(_render_part, source, part), f"rendering {names}"))
+            work = functools.partial(_render_part, source, part)
+            children.append(forked.start(work, f"rendering {names}"))
         if plan:
             say(f"rendering the exports in {len(plan)} worker processes while SHACL runs")
         result = _check_shapes(prepared, say)
@@ -442,17 +521,24 @@ def _build(
     debug_point("build:validated")
     rendered: dict[str, bytes] = {}
     if children:
-        with result.timings.step("render (rest of the workers' time)"):
-            for index, child in enumerate(children):
+        # The worker with kg.nt first: this process loads it into the query store while the
+        # others still render. (Never in a worker: Oxigraph's database runs threads of its
+        # own, which a process forked after they started must not use.)
+        first = [i for i, part in enumerate(plan) if any(e.filename == NTRIPLES_FILE for e in part)]
+        order = first + [i for i in range(len(children)) if i not in first]
+        for position, index in enumerate(order):
+            with result.timings.step(WAIT_STEP):
                 try:
-                    parts, steps = child.join()
+                    parts, steps = children[index].join()
                 except BaseException:
-                    for other in children[index + 1 :]:
-                        other.kill()
+                    for other in order[position + 1 :]:
+                        children[other].kill()
                     raise
-                rendered.update(parts)
-                result.timings.workers.update(steps)
-                result.timings.workers_memory += child.private
+            rendered.update(parts)
+            result.timings.workers.update(steps)
+            result.timings.workers_memory += children[index].private
+            if job is not None and NTRIPLES_FILE in parts:
+                job.load(parts[NTRIPLES_FILE], result.timings)
         for chosen_exporter in chosen:
             debug_point(f"build:rendered {chosen_exporter.name}")
         rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
@@ -466,15 +552,7 @@ def _build(
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
     outputs = tuple(sorted(out_dir / name for name in rendered))
     buildcache.record(key, out_dir, outputs, [warning_line(w) for w in result.warnings])
-    return CheckResult(
-        result.dataset,
-        result.built,
-        result.quotes,
-        result.warnings,
-        result.timings,
-        tuple(written),
-        outputs,
-    )
+    return result, written
 
 
 def export(

@@ -80,10 +80,20 @@ def graph_files(project: Path | str = ".", data: Sequence[Path | str] = ()) -> t
             hint = " (run 'kg build' first)" if not data else ""
             raise ConfigError(f"no such data file: {path}{hint}")
         rdf_format(path)
+    return store_files(project, files)
+
+
+def store_files(project: Path | str, data: Sequence[Path]) -> tuple[Path, ...]:
+    """:func:`graph_files` without checking that the data files exist yet (for ``kg build``).
+
+    Raises:
+        ConfigError: When the project or the ontology is missing.
+    """
+    settings = load_project(project)
     ontology = ontology_files(settings.ontology_dir)
     if not ontology:
         raise ConfigError(f"no ontology: {settings.ontology_dir} has no *.ttl files")
-    return tuple(p.resolve() for p in (*files, *ontology))
+    return tuple(p.resolve() for p in (*data, *ontology))
 
 
 def read_ntriples(path: Path, graph: Graph) -> Graph:
@@ -285,38 +295,103 @@ def _lock_shared(folder: Path) -> IO[bytes] | None:
 
 
 def _build(files: Sequence[Path], root: Path, folder: Path, say: Progress) -> None:
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
-    except OSError as exc:
-        raise ConfigError(f"cannot create the query store in {root}: {exc.strerror} (set KG_CACHE_DIR)") from exc
+    staging = _staging_folder(root)
     start = time.perf_counter()
     names = ", ".join(p.name for p in files)
     say(f"loading {names} into the query store (once; cached in {root})")
     try:
-        store = ox.Store(str(staging / _DB))
-        for path in files:
-            try:
-                store.bulk_load(path=str(path), format=rdf_format(path))
-            except SyntaxError as exc:  # Oxigraph reports the position as a SyntaxError would
-                message = str(exc.msg).removeprefix(f"Parser error at line {exc.lineno} column {exc.offset}: ")
-                raise ConfigError(f"{path}:{exc.lineno}:{exc.offset}: cannot load: {message}") from exc
-        store.optimize()
-        triples = len(store)
-        del store  # closes the database before the folder is renamed
-        info = {"files": [str(p) for p in files], "triples": triples, "built": time.time()}
-        (staging / _INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
-        (staging / _LOCK).touch()
-        try:
-            staging.rename(folder)
-        except OSError:
-            if not (folder / _INFO).is_file():
-                raise
-            # Another process built the same store at the same time; use theirs.
+        triples = load_staged(staging, files)
+        _publish(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     say(f"query store ready: {triples:,} triples in {time.perf_counter() - start:.1f} s")
     _clean_up(root, keep=folder, files=[str(p) for p in files])
+
+
+def _staging_folder(root: Path) -> Path:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    except OSError as exc:
+        raise ConfigError(f"cannot create the query store in {root}: {exc.strerror} (set KG_CACHE_DIR)") from exc
+
+
+def load_staged(staging: Path, files: Sequence[Path], contents: Mapping[Path, bytes] | None = None) -> int:
+    """Load ``files`` into a new database in ``staging`` (see :func:`staging_folder`); its triples.
+
+    Args:
+        staging: An empty folder for the database.
+        files: The files, in the order :func:`graph_files` gives.
+        contents: The bytes of some of the files, to load instead of reading them (a
+            build loads its ``kg.nt`` before the export set is written).
+
+    Raises:
+        ConfigError: When a file cannot be parsed.
+    """
+    given = contents or {}
+    store = ox.Store(str(staging / _DB))
+    for path in files:
+        try:
+            if path in given:
+                store.bulk_load(given[path], format=rdf_format(path))
+            else:
+                store.bulk_load(path=str(path), format=rdf_format(path))
+        except SyntaxError as exc:  # Oxigraph reports the position as a SyntaxError would
+            message = str(exc.msg).removeprefix(f"Parser error at line {exc.lineno} column {exc.offset}: ")
+            raise ConfigError(f"{path}:{exc.lineno}:{exc.offset}: cannot load: {message}") from exc
+    store.optimize()
+    triples = len(store)
+    del store  # closes the database before the folder is renamed
+    info = {"files": [str(p) for p in files], "triples": triples, "built": time.time()}
+    (staging / _INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
+    return triples
+
+
+def _publish(staging: Path, folder: Path) -> None:
+    (staging / _LOCK).touch()
+    try:
+        staging.rename(folder)
+    except OSError:
+        if not (folder / _INFO).is_file():
+            raise
+        # Another process built the same store at the same time; use theirs.
+
+
+def staging_folder(cache: Path | None = None) -> Path:
+    """A new, empty folder in the store cache for :func:`load_staged` and :func:`adopt`.
+
+    Raises:
+        ConfigError: When the cache folder is not writable.
+    """
+    return _staging_folder((cache or cache_root()) / "stores")
+
+
+def adopt(staging: Path, files: Sequence[Path]) -> bool:
+    """Make a store loaded by :func:`load_staged` the cached store of ``files`` as they are now.
+
+    ``kg build`` loads its graph while it renders the exports, and calls this once they
+    are written, so that the first ``kg query`` finds its store ready. It is kept out
+    when it was loaded for other files, when its loading failed, or when a store of the
+    same files exists. The staging folder is gone afterwards.
+
+    Returns:
+        Whether the store was adopted.
+    """
+    root = staging.parent
+    try:
+        info = json.loads((staging / _INFO).read_text(encoding="utf-8"))
+        if info.get("files") != [str(p) for p in files]:
+            return False
+        folder = root / store_key(files)
+        if (folder / _INFO).is_file():
+            return False
+        _publish(staging, folder)
+    except (OSError, ValueError, AttributeError):
+        return False
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _clean_up(root, keep=folder, files=[str(p) for p in files])
+    return True
 
 
 def _clean_up(root: Path, keep: Path, files: list[str]) -> None:

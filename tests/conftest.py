@@ -63,6 +63,19 @@ def texts() -> Path:
     return require_texts()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Build records and query stores of the whole session go to a temporary folder, not the user's cache."""
+    folder = tmp_path_factory.mktemp("session-cache")
+    before = os.environ.get("KG_CACHE_DIR")
+    os.environ["KG_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("KG_CACHE_DIR", None)
+    else:
+        os.environ["KG_CACHE_DIR"] = before
+
+
 def copy_fixture(name: str, target: Path) -> Path:
     """Copy the fixture project ``tests/data/<name>`` with this project's ontology to ``target``."""
     shutil.copytree(DATA / name, target)

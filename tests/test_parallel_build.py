@@ -21,6 +21,9 @@ from tests.conftest import run, snapshot
 pytestmark = pytest.mark.skipif(not forked.available(), reason="worker processes need os.fork (Linux)")
 
 NETWORK = ["kg.html", "kg.graphml", "kg.gexf"]
+MEMBER = "ASK { person:erika-beispiel nik:memberOf <https://example.org/kg/party/xyz> }"
+#: A second start date for the visit in the same article: a SHACL violation.
+SECOND_DATE = "\n  - subject: besuch-beispiel\n    quote: am 3. März 2021\n    startDate: 2021-03\n"
 
 
 @pytest.fixture
@@ -51,8 +54,9 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path
 
 def test_the_workers_steps_are_reported_beside_the_wall_time(mini: Path, workers_tmp: Path) -> None:
     result = pipeline.build(project=mini, jobs=2)
-    assert sorted(result.timings.workers) == sorted(f"export {name}" for name in export.DEFAULT_FORMATS)
-    assert "render (rest of the workers' time)" in result.timings.steps
+    exports = [f"export {name}" for name in export.DEFAULT_FORMATS]
+    assert sorted(result.timings.workers) == sorted(exports)
+    assert {pipeline.WAIT_STEP, pipeline.QUERY_STORE_STEP} <= set(result.timings.steps)
     assert result.timings.workers_memory > 0
     assert not any(name.startswith("export ") for name in result.timings.steps)
     sequential = pipeline.build(project=mini, jobs=1)
@@ -84,11 +88,7 @@ def test_no_more_workers_than_fit_in_free_memory(monkeypatch: pytest.MonkeyPatch
 
 def test_a_shacl_violation_stops_the_workers_and_writes_nothing(mini_built: Path, workers_tmp: Path) -> None:
     article = mini_built / "sources" / "articles" / "a.yaml"
-    article.write_text(
-        article.read_text(encoding="utf-8")
-        + "\n  - subject: besuch-beispiel\n    quote: am 3. März 2021\n    startDate: 2021-03\n",
-        "utf-8",
-    )
+    article.write_text(article.read_text(encoding="utf-8") + SECOND_DATE, "utf-8")
     before = snapshot(mini_built / "exports")
     result = run("build", "--jobs", "2", "--project", mini_built)
     assert result.exit_code == 1
@@ -157,3 +157,71 @@ def test_data_errors_survive_pickling() -> None:
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is ShapeError
     assert (copy.problems, copy.summary, str(copy)) == (error.problems, error.summary, str(error))
+
+
+def _stores(cache: Path) -> list[str]:
+    return sorted(p.name for p in (cache / "stores").iterdir()) if (cache / "stores").is_dir() else []
+
+
+def test_a_parallel_build_leaves_the_query_store_ready(mini: Path, workers_tmp: Path) -> None:
+    cache = Path(os.environ["KG_CACHE_DIR"])
+    built = run("build", "--jobs", "2", "--project", mini)
+    assert built.exit_code == 0, built.stderr
+    assert "query store ready for kg query" in built.stderr
+    assert len(_stores(cache)) == 1 and not _stores(cache)[0].startswith(".")
+    asked = run(
+        "query",
+        "-e",
+        "ASK { person:erika-beispiel nik:memberOf <https://example.org/kg/party/xyz> }",
+        "--project",
+        mini,
+    )
+    assert (asked.exit_code, asked.stdout) == (0, "true\n")
+    assert "into the query store" not in asked.stderr
+    first = _stores(cache)
+
+    entities = mini / "sources" / "entities.yaml"
+    entities.write_text(entities.read_text("utf-8").replace("name: XYZ", "name: XYZ-Partei"), "utf-8")
+    rebuilt = run("build", "--jobs", "2", "--project", mini)
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert "query store ready for kg query" in rebuilt.stderr
+    assert len(_stores(cache)) == 1 and _stores(cache) != first, "the old kg.nt's store is cleaned up"
+    text = 'ASK { <https://example.org/kg/party/xyz> rdfs:label ?name FILTER(STR(?name) = "XYZ-Partei") }'
+    asked = run("query", "-e", text, "--project", mini)
+    assert (asked.exit_code, asked.stdout) == (0, "true\n")
+    assert "into the query store" not in asked.stderr
+
+
+def test_a_sequential_or_turtle_only_build_leaves_the_store_to_kg_query(mini: Path) -> None:
+    cache = Path(os.environ["KG_CACHE_DIR"])
+    assert run("build", "--jobs", "2", "--format", "turtle", "--format", "html", "--project", mini).exit_code == 0
+    assert run("build", "--jobs", "1", "--project", mini).exit_code == 0
+    assert _stores(cache) == []
+    asked = run(
+        "query",
+        "-e",
+        "ASK { person:erika-beispiel nik:memberOf <https://example.org/kg/party/xyz> }",
+        "--project",
+        mini,
+    )
+    assert "into the query store" in asked.stderr
+
+
+def test_a_failed_or_storeless_build_leaves_no_staged_store(
+    mini: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Path(os.environ["KG_CACHE_DIR"])
+    article = mini / "sources" / "articles" / "a.yaml"
+    good = article.read_text("utf-8")
+    article.write_text(
+        good + "\n  - subject: besuch-beispiel\n    quote: am 3. März 2021\n    startDate: 2021-03\n", "utf-8"
+    )
+    assert run("build", "--jobs", "2", "--project", mini).exit_code == 1
+    assert _stores(cache) == []
+    article.write_text(good, "utf-8")
+    monkeypatch.setenv("KG_CACHE_DIR", str(article))  # a file: no cache folder can be made in it
+    built = run("build", "--jobs", "2", "--project", mini)
+    assert built.exit_code == 0, built.stderr
+    assert f"query store not prepared: cannot create the query store in {article}/stores: Not a directory" in (
+        built.stderr
+    )

@@ -38,7 +38,7 @@ from graph.temporal import DateProblem, Period, Span, parse_span, period_of
 
 _OURS = str(NIK)
 T = TypeVar("T")
-_STATEMENT_LINKS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom}
+_STATEMENT_LINKS = frozenset({RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom})
 
 
 class SelectionError(KGError):
@@ -191,6 +191,14 @@ def _last(objects: dict[Node, int] | None) -> Node | None:
     return next(reversed(objects.keys()), None) if objects else None
 
 
+class _LocalNames(dict[Node, str]):
+    """:func:`local_name` per term, memoised (the same predicates recur on every statement)."""
+
+    def __missing__(self, term: Node) -> str:
+        name = self[term] = local_name(term)
+        return name
+
+
 def _least(objects: dict[Node, int] | None) -> str | None:
     """The text of the least object in rdflib's term order."""
     terms = cast("Iterable[Identifier]", objects or ())
@@ -212,6 +220,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
     source_classes = {c.iri for c in ontology.classes.values() if NIK.SourceDocument in c.ancestors}
     table = subject_table(graph)
     empty: dict[Node, int] = {}
+    names = _LocalNames()
 
     entities: dict[Node, str] = {}
     sources: dict[Node, str] = {}
@@ -252,17 +261,16 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         subject, predicate, obj = _last(pairs.get(_SUBJECT)), _last(pairs.get(_PREDICATE)), _last(pairs.get(_OBJECT))
         if subject is None or predicate is None or obj is None:
             continue
-        qualifiers = [
-            (local_name(p), str(o)) for p, objects in pairs.items() if p not in _STATEMENT_LINKS for o in objects
-        ]
+        others = pairs.keys() - _STATEMENT_LINKS  # qualifiers, mostly none
+        qualifiers = tuple(sorted((names[p], str(o)) for p in others for o in pairs[p])) if others else ()
         found = [evidence(o) for o in pairs.get(_DERIVED_FROM, empty)]
-        claim = Claim(local_name(statement), tuple(sorted(qualifiers)), tuple(sorted(found)))
-        name = local_name(predicate)
+        claim = Claim(local_name(statement), qualifiers, tuple(sorted(found)))
+        name = names[predicate]
         if subject in entities and obj in entities:
             edges[(entities[subject], entities[obj], name)].append(claim)
         elif subject in entities:
             if isinstance(obj, Literal):
-                datatype = local_name(obj.datatype) if obj.datatype else None
+                datatype = names[obj.datatype] if obj.datatype else None
                 key = (name, str(obj), datatype, obj.language, False)
             else:
                 key = (name, sources.get(obj, str(obj)), None, None, False)

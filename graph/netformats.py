@@ -105,6 +105,8 @@ class _Rows:
                     dates.setdefault(attribute.predicate, []).append(attribute.value)
             row.update({name: _join(values) for name, values in dates.items()})
             self.nodes.append((node, {k: v for k, v in row.items() if v != ""}))
+        self.node_keys = _keys(row for _, row in self.nodes)
+        self.edge_keys = _keys(row for *_, row in self.edges)
 
 
 def node_rows(projection: Projection) -> list[NodeRow]:
@@ -137,10 +139,8 @@ def _edge_id(u: str, v: str, key: str) -> str:
 
 def graphml(projection: Projection) -> bytes:
     """The projection as GraphML (directed, parallel edges allowed)."""
-    nodes = node_rows(projection)
-    edges = edge_rows(projection)
-    node_keys = _keys(row for _, row in nodes)
-    edge_keys = _keys(row for *_, row in edges)
+    rows = projection.derived(_Rows)
+    nodes, edges, node_keys, edge_keys = rows.nodes, rows.edges, rows.node_keys, rows.edge_keys
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -179,10 +179,10 @@ def graphml(projection: Projection) -> bytes:
 
 def gexf(projection: Projection) -> bytes:
     """The projection as GEXF 1.3 (directed; an edge's ``kind`` is its property)."""
-    nodes = node_rows(projection)
-    edges = edge_rows(projection)
-    node_keys = [k for k in _keys(row for _, row in nodes) if k[0] != "label"]
-    edge_keys = [k for k in _keys(row for *_, row in edges) if k[0] != "label"]
+    rows = projection.derived(_Rows)
+    nodes, edges = rows.nodes, rows.edges
+    node_keys = [k for k in rows.node_keys if k[0] != "label"]
+    edge_keys = [k for k in rows.edge_keys if k[0] != "label"]
     types = {"string": "string", "int": "integer"}
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',

@@ -247,8 +247,8 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         if found is None:
             pairs = table.get(reference, {})
             stated, note = _last(pairs.get(_STATED_IN)), _last(pairs.get(_NOTE))
-            source = "" if stated is None else sources.get(stated, local_name(stated))
-            quotes = tuple(sorted(str(o) for o in pairs.get(_QUOTE, empty)))
+            source = "" if stated is None else sources.get(stated) or local_name(stated)
+            quotes = tuple(sorted(map(str, pairs.get(_QUOTE, empty))))
             found = references[reference] = Evidence(source, quotes, None if note is None else str(note))
         return found
 
@@ -266,17 +266,19 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         found = [evidence(o) for o in pairs.get(_DERIVED_FROM, empty)]
         claim = Claim(local_name(statement), qualifiers, tuple(sorted(found)))
         name = names[predicate]
-        if subject in entities and obj in entities:
-            edges[(entities[subject], entities[obj], name)].append(claim)
-        elif subject in entities:
+        # a literal is never an entity; skip hashing it (rdflib hashes literals in Python)
+        subject_id, object_id = entities.get(subject), None if isinstance(obj, Literal) else entities.get(obj)
+        if subject_id is not None and object_id is not None:
+            edges[(subject_id, object_id, name)].append(claim)
+        elif subject_id is not None:
             if isinstance(obj, Literal):
                 datatype = names[obj.datatype] if obj.datatype else None
                 key = (name, str(obj), datatype, obj.language, False)
             else:
                 key = (name, sources.get(obj, str(obj)), None, None, False)
-            attributes[entities[subject]][key].append(claim)
-        elif obj in entities:
-            attributes[entities[obj]][(name, sources.get(subject, str(subject)), None, None, True)].append(claim)
+            attributes[subject_id][key].append(claim)
+        elif object_id is not None:
+            attributes[object_id][(name, sources.get(subject, str(subject)), None, None, True)].append(claim)
 
     network = nx.MultiDiGraph()
     for iri, id_ in sorted(entities.items(), key=lambda item: item[1]):

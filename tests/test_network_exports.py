@@ -22,7 +22,7 @@ from graph.dataset import Dataset
 from graph.namespace import NIK
 from graph.netformats import edge_rows, gexf, graphml, node_rows, xml_attribute, xml_text
 from graph.projection import Projection, local_name, project, select, subject_table
-from graph.viz import render_html
+from graph.viz import page_data, render_html
 from graph.writers import store_table
 
 TEXTS = [
@@ -150,3 +150,16 @@ def test_graphml_and_gexf_do_not_depend_on_which_is_written_first(built: tuple[G
     graphml_first = (graphml(first), gexf(first))
     gexf_first = tuple(reversed((gexf(second), graphml(second))))
     assert graphml_first == gexf_first
+
+
+def test_the_page_counts_degrees_as_networkx_does(built: tuple[Graph, Dataset]) -> None:
+    graph, dataset = built
+    whole = project(graph, dataset.ontology)
+    network = whole.network.copy()
+    u, v, key, claims = next(iter(network.edges(keys=True, data="claims")))
+    network.add_edge(u, u, key=key, predicate=key, claims=claims)  # a loop
+    network.add_edge(u, v, key=key + "Again", predicate=key, claims=claims)  # a parallel edge
+    for view in (whole, select(whole, focus=[u], depth=1), replace(whole, network=network)):
+        degrees = {record[0]: record[4] for record in page_data(view)["nodes"]}
+        assert degrees == dict(view.network.degree())
+    assert degrees[u] == whole.network.degree(u) + 3

@@ -90,7 +90,7 @@ def force_layout(
     pairs = sorted({(min(a, b), max(a, b)) for a, b in edges if a != b})
     pos = np.zeros((count, 2))
     placed: list[tuple[list[int], np.ndarray]] = []
-    lengths: list[float] = []
+    lengths: list[np.ndarray] = []
     components = _components(count, pairs)
     member = np.zeros(count, dtype=np.int64)
     local = np.zeros(count, dtype=np.int64)
@@ -98,14 +98,20 @@ def force_layout(
         member[component] = c
         local[component] = np.arange(len(component))
     within: list[list[tuple[int, int]]] = [[] for _ in components]
+    members, locals_ = member.tolist(), local.tolist()
     for a, b in pairs:
-        within[member[a]].append((int(local[a]), int(local[b])))
+        within[members[a]].append((locals_[a], locals_[b]))
     for component, inner in zip(components, within, strict=True):
         coords = _component_layout(len(component), inner, seed, iterations)
         coords -= coords.mean(axis=0)
         placed.append((component, coords))
-        lengths.extend(float(np.linalg.norm(coords[a] - coords[b])) for a, b in inner)
-    unit = spacing / (float(np.median(lengths)) if lengths else 1.0)
+        if inner:
+            ends = np.array(inner)
+            dx, dy = (coords[ends[:, 0]] - coords[ends[:, 1]]).T
+            # sqrt(dx² + dy²) by element-wise operations, each rounded once: the same
+            # floats as numpy.linalg.norm of each difference, without a call per edge
+            lengths.append(np.sqrt(dx * dx + dy * dy))
+    unit = spacing / (float(np.median(np.concatenate(lengths))) if lengths else 1.0)
     # pack the components in rows about as wide as the packing is high (or the largest is wide)
     gap = 1.5 * spacing
     extents = [np.ptp(coords, axis=0) * unit + gap for _, coords in placed]

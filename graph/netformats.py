@@ -18,13 +18,37 @@ used (``asOf``, ``startDate``, ``role``, …). Several values are joined with ``
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 from graph.projection import Claim, Projection
 
 _DATES = {"gYear", "gYearMonth", "date", "dateTime"}
 Row = dict[str, str | int]
+NodeRow = tuple[str, Row]
+EdgeRow = tuple[str, str, str, Row]
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML character data: the same bytes as ``xml.sax.saxutils.escape``."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def xml_attribute(text: str) -> str:
+    """``text`` as a quoted XML attribute value: the same bytes as ``xml.sax.saxutils.quoteattr``.
+
+    Tab, line feed and carriage return become character references (an attribute's
+    white space is otherwise normalised); the value is put in double quotes, or in single
+    quotes when it holds a double quote and no single one.
+    """
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    if "\n" in text or "\r" in text or "\t" in text:
+        text = text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace('"', "&quot;") + '"'
 
 
 def _join(values: Iterable[str]) -> str:
@@ -35,56 +59,67 @@ def _claim_sources(claims: Iterable[Claim]) -> set[str]:
     return {e.source for c in claims for e in c.evidence}
 
 
-def node_rows(projection: Projection) -> list[tuple[str, Row]]:
-    """One row of attributes per node, in the projection's (sorted) order."""
-    network = projection.network
-    rows = []
-    for node, data in network.nodes(data=True):
-        sources = set()
-        for attribute in data["attributes"]:
-            sources |= _claim_sources(attribute.claims)
-        for _, _, claims in network.in_edges(node, data="claims"):
-            sources |= _claim_sources(claims)
-        for _, _, claims in network.out_edges(node, data="claims"):
-            sources |= _claim_sources(claims)
-        row: Row = {
-            "label": data["label"],
-            "name": data["label"],
-            "class": data["cls"],
-            "class_de": projection.term_label(data["cls"], "de"),
-            "class_en": projection.term_label(data["cls"], "en"),
-            "iri": data["iri"],
-            "aliases": _join(data["aliases"]),
-            "sources": _join(sources),
-        }
-        dates: dict[str, list[str]] = {}
-        for attribute in data["attributes"]:
-            if attribute.datatype in _DATES and not attribute.inverse:
-                dates.setdefault(attribute.predicate, []).append(attribute.value)
-        row.update({name: _join(values) for name, values in dates.items()})
-        rows.append((node, {k: v for k, v in row.items() if v != ""}))
-    return rows
+class _Rows:
+    """Node and edge rows of one projection, computed together (they share the sources per edge)."""
+
+    def __init__(self, projection: Projection) -> None:
+        network = projection.network
+        touching: dict[str, set[str]] = defaultdict(set)
+        self.edges: list[EdgeRow] = []
+        for u, v, key, claims in network.edges(keys=True, data="claims"):
+            sources = _claim_sources(claims)
+            touching[u] |= sources
+            touching[v] |= sources
+            row: Row = {
+                "predicate": key,
+                "label": projection.term_label(key, "de"),
+                "label_en": projection.term_label(key, "en"),
+                "statements": len(claims),
+                "sources": _join(sources),
+                "quotes": " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes})),
+            }
+            qualifiers: dict[str, list[str]] = {}
+            for claim in claims:
+                for name, value in claim.qualifiers:
+                    qualifiers.setdefault(name, []).append(value)
+            row.update({name: _join(values) for name, values in qualifiers.items()})
+            self.edges.append((u, v, key, {k: val for k, val in row.items() if val != ""}))
+        self.nodes: list[NodeRow] = []
+        for node, data in network.nodes(data=True):
+            sources = set(touching.get(node, ()))
+            for attribute in data["attributes"]:
+                sources |= _claim_sources(attribute.claims)
+            row = {
+                "label": data["label"],
+                "name": data["label"],
+                "class": data["cls"],
+                "class_de": projection.term_label(data["cls"], "de"),
+                "class_en": projection.term_label(data["cls"], "en"),
+                "iri": data["iri"],
+                "aliases": _join(data["aliases"]),
+                "sources": _join(sources),
+            }
+            dates: dict[str, list[str]] = {}
+            for attribute in data["attributes"]:
+                if attribute.datatype in _DATES and not attribute.inverse:
+                    dates.setdefault(attribute.predicate, []).append(attribute.value)
+            row.update({name: _join(values) for name, values in dates.items()})
+            self.nodes.append((node, {k: v for k, v in row.items() if v != ""}))
+        self.node_keys = _keys(row for _, row in self.nodes)
+        self.edge_keys = _keys(row for *_, row in self.edges)
 
 
-def edge_rows(projection: Projection) -> list[tuple[str, str, str, Row]]:
-    """One row of attributes per edge: source, target, property and attributes."""
-    rows = []
-    for u, v, key, claims in projection.network.edges(keys=True, data="claims"):
-        row: Row = {
-            "predicate": key,
-            "label": projection.term_label(key, "de"),
-            "label_en": projection.term_label(key, "en"),
-            "statements": len(claims),
-            "sources": _join(_claim_sources(claims)),
-            "quotes": " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes})),
-        }
-        qualifiers: dict[str, list[str]] = {}
-        for claim in claims:
-            for name, value in claim.qualifiers:
-                qualifiers.setdefault(name, []).append(value)
-        row.update({name: _join(values) for name, values in qualifiers.items()})
-        rows.append((u, v, key, {k: val for k, val in row.items() if val != ""}))
-    return rows
+def node_rows(projection: Projection) -> list[NodeRow]:
+    """One row of attributes per node, in the projection's (sorted) order.
+
+    Computed once per projection and shared by GraphML and GEXF: do not change the rows.
+    """
+    return projection.derived(_Rows).nodes
+
+
+def edge_rows(projection: Projection) -> list[EdgeRow]:
+    """One row of attributes per edge: source, target, property and attributes (shared, as :func:`node_rows`)."""
+    return projection.derived(_Rows).edges
 
 
 def _keys(rows: Iterable[Row]) -> list[tuple[str, str]]:
@@ -104,10 +139,8 @@ def _edge_id(u: str, v: str, key: str) -> str:
 
 def graphml(projection: Projection) -> bytes:
     """The projection as GraphML (directed, parallel edges allowed)."""
-    nodes = node_rows(projection)
-    edges = edge_rows(projection)
-    node_keys = _keys(row for _, row in nodes)
-    edge_keys = _keys(row for *_, row in edges)
+    rows = projection.derived(_Rows)
+    nodes, edges, node_keys, edge_keys = rows.nodes, rows.edges, rows.node_keys, rows.edge_keys
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -117,26 +150,39 @@ def graphml(projection: Projection) -> bytes:
     ]
     for prefix, scope, keys in (("n", "node", node_keys), ("e", "edge", edge_keys)):
         for name, kind in keys:
-            out.append(f'  <key id="{prefix}_{name}" for="{scope}" attr.name={quoteattr(name)} attr.type="{kind}"/>')
+            out.append(
+                f'  <key id="{prefix}_{name}" for="{scope}" attr.name={xml_attribute(name)} attr.type="{kind}"/>'
+            )
     out.append('  <graph id="nrw-integration-kg" edgedefault="directed">')
+    append = out.append
+    node_data = [(k, f'      <data key="n_{k}">') for k, _ in node_keys]
+    edge_data = [(k, f'      <data key="e_{k}">') for k, _ in edge_keys]
     for node, row in nodes:
-        out.append(f"    <node id={quoteattr(node)}>")
-        out.extend(f'      <data key="n_{k}">{escape(str(row[k]))}</data>' for k, _ in node_keys if k in row)
-        out.append("    </node>")
+        append(f"    <node id={xml_attribute(node)}>")
+        for k, start in node_data:
+            value = row.get(k)
+            if value is not None:
+                append(f"{start}{xml_text(str(value))}</data>")
+        append("    </node>")
     for u, v, key, row in edges:
-        out.append(f"    <edge id={quoteattr(_edge_id(u, v, key))} source={quoteattr(u)} target={quoteattr(v)}>")
-        out.extend(f'      <data key="e_{k}">{escape(str(row[k]))}</data>' for k, _ in edge_keys if k in row)
-        out.append("    </edge>")
+        append(
+            f"    <edge id={xml_attribute(_edge_id(u, v, key))} source={xml_attribute(u)} target={xml_attribute(v)}>"
+        )
+        for k, start in edge_data:
+            value = row.get(k)
+            if value is not None:
+                append(f"{start}{xml_text(str(value))}</data>")
+        append("    </edge>")
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out).encode("utf-8")
 
 
 def gexf(projection: Projection) -> bytes:
     """The projection as GEXF 1.3 (directed; an edge's ``kind`` is its property)."""
-    nodes = node_rows(projection)
-    edges = edge_rows(projection)
-    node_keys = [k for k in _keys(row for _, row in nodes) if k[0] != "label"]
-    edge_keys = [k for k in _keys(row for *_, row in edges) if k[0] != "label"]
+    rows = projection.derived(_Rows)
+    nodes, edges = rows.nodes, rows.edges
+    node_keys = [k for k in rows.node_keys if k[0] != "label"]
+    edge_keys = [k for k in rows.edge_keys if k[0] != "label"]
     types = {"string": "string", "int": "integer"}
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -150,28 +196,35 @@ def gexf(projection: Projection) -> bytes:
     for scope, keys in (("node", node_keys), ("edge", edge_keys)):
         out.append(f'    <attributes class="{scope}" mode="static">')
         out.extend(
-            f'      <attribute id={quoteattr(name)} title={quoteattr(name)} type="{types[kind]}"/>'
+            f'      <attribute id={xml_attribute(name)} title={xml_attribute(name)} type="{types[kind]}"/>'
             for name, kind in keys
         )
         out.append("    </attributes>")
     out.append("    <nodes>")
+    append = out.append
+    node_values = [(k, f"          <attvalue for={xml_attribute(k)} value=") for k, _ in node_keys]
+    edge_values = [(k, f"          <attvalue for={xml_attribute(k)} value=") for k, _ in edge_keys]
     for node, row in nodes:
-        out.append(f"      <node id={quoteattr(node)} label={quoteattr(str(row['label']))}>")
-        out.append("        <attvalues>")
-        out.extend(
-            f"          <attvalue for={quoteattr(k)} value={quoteattr(str(row[k]))}/>" for k, _ in node_keys if k in row
-        )
-        out += ["        </attvalues>", "      </node>"]
+        append(f"      <node id={xml_attribute(node)} label={xml_attribute(str(row['label']))}>")
+        append("        <attvalues>")
+        for k, start in node_values:
+            value = row.get(k)
+            if value is not None:
+                append(f"{start}{xml_attribute(str(value))}/>")
+        append("        </attvalues>")
+        append("      </node>")
     out += ["    </nodes>", "    <edges>"]
     for u, v, key, row in edges:
-        out.append(
-            f"      <edge id={quoteattr(_edge_id(u, v, key))} source={quoteattr(u)} target={quoteattr(v)} "
-            f"label={quoteattr(str(row['label']))} kind={quoteattr(key)}>"
+        append(
+            f"      <edge id={xml_attribute(_edge_id(u, v, key))} source={xml_attribute(u)} target={xml_attribute(v)} "
+            f"label={xml_attribute(str(row['label']))} kind={xml_attribute(key)}>"
         )
-        out.append("        <attvalues>")
-        out.extend(
-            f"          <attvalue for={quoteattr(k)} value={quoteattr(str(row[k]))}/>" for k, _ in edge_keys if k in row
-        )
-        out += ["        </attvalues>", "      </edge>"]
+        append("        <attvalues>")
+        for k, start in edge_values:
+            value = row.get(k)
+            if value is not None:
+                append(f"{start}{xml_attribute(str(value))}/>")
+        append("        </attvalues>")
+        append("      </edge>")
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     return "\n".join(out).encode("utf-8")

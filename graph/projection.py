@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from graph.errors import ConfigError, KGError, suggest
 from graph.namespace import NIK
@@ -37,7 +37,8 @@ from graph.ontology import Ontology
 from graph.temporal import DateProblem, Period, Span, parse_span, period_of
 
 _OURS = str(NIK)
-_STATEMENT_LINKS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom}
+T = TypeVar("T")
+_STATEMENT_LINKS = frozenset({RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom})
 
 
 class SelectionError(KGError):
@@ -117,6 +118,9 @@ class Projection:
     ontology: Ontology
     sources: dict[str, SourceInfo]
     description: tuple[str, ...] = field(default=())
+    # what is computed from this view once (labels, export rows); a view made with
+    # dataclasses.replace starts empty, so the network must not change in place
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def label(self, node: str) -> str:
         return str(self.network.nodes[node]["label"])
@@ -125,8 +129,21 @@ class Projection:
         return str(self.network.nodes[node]["cls"])
 
     def term_label(self, name: str, lang: str) -> str:
-        """The ontology's label of a class or property local name in ``lang``."""
-        return self.ontology.label(URIRef(_OURS + name), lang)
+        """The ontology's label of a class or property local name in ``lang`` (memoised)."""
+        key = ("term_label", name, lang)
+        try:
+            label: str = self._memo[key]
+        except KeyError:
+            label = self._memo[key] = self.ontology.label(URIRef(_OURS + name), lang)
+        return label
+
+    def derived(self, compute: Callable[[Projection], T]) -> T:
+        """``compute(self)``, computed on first use and kept (the rows GraphML and GEXF share)."""
+        try:
+            value: T = self._memo[compute]
+        except KeyError:
+            value = self._memo[compute] = compute(self)
+        return value
 
     def claims(self) -> Iterable[Claim]:
         """Every claim in the view (edges and attributes)."""
@@ -143,6 +160,51 @@ def local_name(iri: Node) -> str:
     return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
 
 
+Table = dict[Node, dict[Node, dict[Node, int]]]
+# rdflib resolves namespace attributes on every access; these are read once per triple.
+_TYPE, _LABEL, _ALT_LABEL = RDF.type, RDFS.label, SKOS.altLabel
+_SUBJECT, _PREDICATE, _OBJECT, _DERIVED_FROM = RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom
+_STATEMENT, _STATED_IN, _QUOTE, _NOTE = NIK.Statement, NIK.statedIn, NIK.quote, NIK.curatorNote
+_TITLE, _SHA256 = NIK.title, NIK.sha256
+
+
+def subject_table(graph: Graph) -> Table:
+    """Subject → predicate → objects of ``graph`` (read-only), each level in insertion order.
+
+    On rdflib's in-memory stores this is the store's own ``spo`` index
+    (:func:`graph.writers.store_table`), which spares a million calls through
+    ``Graph.triples``; any other store is read once through the public API.
+    """
+    from graph.writers import store_table
+
+    spo = store_table(graph, "spo")
+    if spo is not None:
+        return spo
+    built: dict[Node, dict[Node, dict[Node, int]]] = defaultdict(lambda: defaultdict(dict))
+    for s, p, o in graph:
+        built[s][p][o] = 1
+    return built
+
+
+def _last(objects: dict[Node, int] | None) -> Node | None:
+    """The object added last (a store's index may keep an emptied entry)."""
+    return next(reversed(objects.keys()), None) if objects else None
+
+
+class _LocalNames(dict[Node, str]):
+    """:func:`local_name` per term, memoised (the same predicates recur on every statement)."""
+
+    def __missing__(self, term: Node) -> str:
+        name = self[term] = local_name(term)
+        return name
+
+
+def _least(objects: dict[Node, int] | None) -> str | None:
+    """The text of the least object in rdflib's term order."""
+    terms = cast("Iterable[Identifier]", objects or ())
+    return str(min(terms)) if objects else None
+
+
 def project(graph: Graph, ontology: Ontology) -> Projection:
     """Project the built graph onto its entities.
 
@@ -156,25 +218,26 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
     """
     entity_classes = {c.iri for c in ontology.classes.values() if NIK.Entity in c.ancestors}
     source_classes = {c.iri for c in ontology.classes.values() if NIK.SourceDocument in c.ancestors}
-    by_subject: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    for s, p, o in graph:
-        by_subject[s].append((p, o))
+    table = subject_table(graph)
+    empty: dict[Node, int] = {}
+    names = _LocalNames()
 
     entities: dict[Node, str] = {}
     sources: dict[Node, str] = {}
     classes: dict[Node, URIRef] = {}
     statements: list[Node] = []
-    for node, pairs in by_subject.items():
-        for p, o in pairs:
-            if p != RDF.type:
-                continue
+    for node, predicates in table.items():
+        types = predicates.get(_TYPE)
+        if not types:
+            continue
+        for o in types:
             if o in entity_classes:
                 entities[node] = local_name(node)
                 classes[node] = min(classes.get(node, URIRef(str(o))), URIRef(str(o)))
             elif o in source_classes:
                 sources[node] = local_name(node)
                 classes[node] = min(classes.get(node, URIRef(str(o))), URIRef(str(o)))
-            elif o == NIK.Statement:
+            elif o == _STATEMENT:
                 statements.append(node)
 
     references: dict[Node, Evidence] = {}
@@ -182,15 +245,11 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
     def evidence(reference: Node) -> Evidence:
         found = references.get(reference)
         if found is None:
-            source, quotes, note = "", [], None
-            for p, o in by_subject.get(reference, ()):
-                if p == NIK.statedIn:
-                    source = sources.get(o, local_name(o))
-                elif p == NIK.quote:
-                    quotes.append(str(o))
-                elif p == NIK.curatorNote:
-                    note = str(o)
-            found = references[reference] = Evidence(source, tuple(sorted(quotes)), note)
+            pairs = table.get(reference, {})
+            stated, note = _last(pairs.get(_STATED_IN)), _last(pairs.get(_NOTE))
+            source = "" if stated is None else sources.get(stated) or local_name(stated)
+            quotes = tuple(sorted(map(str, pairs.get(_QUOTE, empty))))
+            found = references[reference] = Evidence(source, quotes, None if note is None else str(note))
         return found
 
     edges: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
@@ -198,42 +257,34 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         lambda: defaultdict(list)
     )
     for statement in statements:
-        subject: Node | None = None
-        predicate: Node | None = None
-        obj: Node | None = None
-        qualifiers: list[tuple[str, str]] = []
-        found: list[Evidence] = []
-        for p, o in by_subject[statement]:
-            if p == RDF.subject:
-                subject = o
-            elif p == RDF.predicate:
-                predicate = o
-            elif p == RDF.object:
-                obj = o
-            elif p == PROV.wasDerivedFrom:
-                found.append(evidence(o))
-            elif p not in _STATEMENT_LINKS:
-                qualifiers.append((local_name(p), str(o)))
+        pairs = table[statement]
+        subject, predicate, obj = _last(pairs.get(_SUBJECT)), _last(pairs.get(_PREDICATE)), _last(pairs.get(_OBJECT))
         if subject is None or predicate is None or obj is None:
             continue
-        claim = Claim(local_name(statement), tuple(sorted(qualifiers)), tuple(sorted(found)))
-        name = local_name(predicate)
-        if subject in entities and obj in entities:
-            edges[(entities[subject], entities[obj], name)].append(claim)
-        elif subject in entities:
+        others = pairs.keys() - _STATEMENT_LINKS  # qualifiers, mostly none
+        qualifiers = tuple(sorted((names[p], str(o)) for p in others for o in pairs[p])) if others else ()
+        found = [evidence(o) for o in pairs.get(_DERIVED_FROM, empty)]
+        claim = Claim(local_name(statement), qualifiers, tuple(sorted(found)))
+        name = names[predicate]
+        # a literal is never an entity; skip hashing it (rdflib hashes literals in Python)
+        subject_id, object_id = entities.get(subject), None if isinstance(obj, Literal) else entities.get(obj)
+        if subject_id is not None and object_id is not None:
+            edges[(subject_id, object_id, name)].append(claim)
+        elif subject_id is not None:
             if isinstance(obj, Literal):
-                datatype = local_name(obj.datatype) if obj.datatype else None
+                datatype = names[obj.datatype] if obj.datatype else None
                 key = (name, str(obj), datatype, obj.language, False)
             else:
                 key = (name, sources.get(obj, str(obj)), None, None, False)
-            attributes[entities[subject]][key].append(claim)
-        elif obj in entities:
-            attributes[entities[obj]][(name, sources.get(subject, str(subject)), None, None, True)].append(claim)
+            attributes[subject_id][key].append(claim)
+        elif object_id is not None:
+            attributes[object_id][(name, sources.get(subject, str(subject)), None, None, True)].append(claim)
 
     network = nx.MultiDiGraph()
     for iri, id_ in sorted(entities.items(), key=lambda item: item[1]):
-        labels = [str(o) for p, o in by_subject[iri] if p == RDFS.label]
-        aliases = sorted(str(o) for p, o in by_subject[iri] if p == SKOS.altLabel)
+        pairs = table[iri]
+        labels = [str(o) for o in pairs.get(_LABEL, empty)]
+        aliases = sorted(str(o) for o in pairs.get(_ALT_LABEL, empty))
         facts = tuple(
             sorted(
                 Attribute(name, value, tuple(sorted(claims)), datatype, language, inverse)
@@ -253,17 +304,25 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
 
     infos = {}
     for iri, id_ in sources.items():
-        pairs = by_subject[iri]
-        label = next((str(o) for p, o in sorted(pairs) if p == RDFS.label), id_)
-        title = next((str(o) for p, o in sorted(pairs) if p == NIK.title), None)
+        pairs = table[iri]
+        label, title = _least(pairs.get(_LABEL)), _least(pairs.get(_TITLE))
         metadata = tuple(
             sorted(
                 (local_name(p), str(o))
-                for p, o in pairs
-                if isinstance(o, Literal) and p not in (RDFS.label, NIK.title, NIK.sha256) and str(p).startswith(_OURS)
+                for p, objects in pairs.items()
+                if p not in (_LABEL, _TITLE, _SHA256) and str(p).startswith(_OURS)
+                for o in objects
+                if isinstance(o, Literal)
             )
         )
-        infos[id_] = SourceInfo(id_, str(iri), local_name(classes[iri]), label, title, metadata)
+        infos[id_] = SourceInfo(
+            id_,
+            str(iri),
+            local_name(classes[iri]),
+            id_ if label is None else label,
+            title,
+            metadata,
+        )
     return Projection(network, ontology, dict(sorted(infos.items())))
 
 

@@ -305,7 +305,9 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     families = [
         [style.family_label(ontology, i, lang), family.color, family.shape] for i, family in enumerate(style.families)
     ]
-    degree = dict(network.degree())
+    links = sorted(network.edges(keys=True, data="claims"), key=lambda e: (order[e[0]], order[e[1]], e[2]))
+    # networkx's degree of a multigraph (parallel edges and both ends of a loop count), in one pass
+    degree = Counter(end for u, v, _, _ in links for end in (u, v))
     nodes = []
     # the tables number terms and evidence in order of first use: nodes first, then edges
     for node in ids:
@@ -316,9 +318,7 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
         ]
         nodes.append([node, data["label"], class_index[data["cls"]], list(data["aliases"]), degree[node], attributes])
     merged: dict[tuple[int, int], list[Any]] = defaultdict(list)
-    for u, v, key, claims in sorted(
-        network.edges(keys=True, data="claims"), key=lambda e: (order[e[0]], order[e[1]], e[2])
-    ):
+    for u, v, key, claims in links:
         merged[(order[u], order[v])].append([tables.term(key), [tables.claim(c) for c in claims]])
     edges: list[list[Any]] = [[u, v, parts] for (u, v), parts in sorted(merged.items())]
     pairs = sorted(merged)

@@ -1,0 +1,125 @@
+"""Benchmark the network exports (projection, HTML page, GraphML, GEXF) against an older revision.
+
+Usage:
+    python benchmarks/bench_netexports.py /tmp/kg100k
+    python benchmarks/bench_netexports.py /tmp/kg100k --old main --rounds 3 --compare /tmp/ref100k
+
+The project is loaded, checked and built once (``pipeline.validate``); then, in the same
+process and on the same graph, the old revision's ``graph/projection.py``, ``viz.py``,
+``layout.py`` and ``netformats.py`` (read with ``git show``) and the current ones project it
+and render the page, GraphML and GEXF, as ``kg build`` does (the projection computed once
+and shared, the garbage collector off as in ``pipeline.Timings.step``). Prints the best of
+``--rounds`` per step for each side and their ratio; with ``--compare``, whether the current
+exports are byte-identical to ``kg.html``, ``kg.graphml`` and ``kg.gexf`` in that folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph import pipeline  # noqa: E402
+from graph.export import ExportInput, exporter  # noqa: E402
+from graph.projection import project, select  # noqa: E402
+from graph.viz import render_html  # noqa: E402
+
+STEPS = ("projection", "html", "graphml", "gexf")
+FILES = {"html": "kg.html", "graphml": "kg.graphml", "gexf": "kg.gexf"}
+
+
+def old_modules(revision: str, folder: Path) -> dict[str, ModuleType]:
+    """The old revision's network modules, imported under their own names (old_viz …)."""
+    modules = {}
+    for name in ("projection", "layout", "viz", "netformats"):
+        text = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{revision}:graph/{name}.py"], check=True, capture_output=True, text=True
+        ).stdout
+        path = folder / f"old_{name}.py"
+        path.write_text(text, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location(f"old_{name}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+        modules[name] = module
+    modules["viz"].force_layout = modules["layout"].force_layout  # type: ignore[attr-defined]  # it imported the current one
+    return modules
+
+
+def timed(work: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - start
+
+
+def run_old(old: dict[str, ModuleType], graph: Any, ontology: Any) -> dict[str, float]:
+    seconds = {}
+    view, seconds["projection"] = timed(lambda: old["projection"].project(graph, ontology))
+    _, seconds["html"] = timed(lambda: old["viz"].render_html(view))
+    _, seconds["graphml"] = timed(lambda: old["netformats"].graphml(view))
+    _, seconds["gexf"] = timed(lambda: old["netformats"].gexf(view))
+    return seconds
+
+
+def run_new(graph: Any, ontology: Any) -> tuple[dict[str, float], dict[str, bytes]]:
+    seconds, outputs = {}, {}
+    source = ExportInput(graph, ontology)
+    _, seconds["projection"] = timed(lambda: source.projection)
+    for name in FILES:
+        render = exporter(name).render
+        outputs[name], seconds[name] = timed(lambda: render(source))  # noqa: B023  called at once
+    return seconds, outputs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--old", default="main", help="git revision to compare with (default: main)")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--compare", type=Path, help="folder with reference kg.html, kg.graphml, kg.gexf")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        old = old_modules(args.old, Path(folder))
+        checked, seconds = timed(lambda: pipeline.validate(project=args.project))
+        graph, ontology = checked.built.graph, checked.dataset.ontology
+        print(f"validated {len(graph)} triples in {seconds:.1f} s", file=sys.stderr)
+        # assets, style tables and igraph load once per module: not part of the comparison
+        whole = project(graph, ontology)
+        small = select(whole, focus=[next(iter(whole.network))])
+        old["viz"].render_html(small)
+        render_html(small)
+        del whole, small
+        gc.disable()
+        olds, news = [], []
+        for _ in range(args.rounds):
+            olds.append(run_old(old, graph, ontology))
+            new, outputs = run_new(graph, ontology)
+            news.append(new)
+    if args.compare is not None:
+        for name, filename in FILES.items():
+            same = (args.compare / filename).read_bytes() == outputs[name]
+            print(f"{filename}: {'identical to' if same else 'DIFFERS from'} {args.compare / filename}")
+    print(f"{'step':<11} {'old s':>7} {'new s':>7} {'ratio':>6}")
+    totals = [0.0, 0.0]
+    for step in STEPS:
+        before, after = min(r[step] for r in olds), min(r[step] for r in news)
+        totals[0] += before
+        totals[1] += after
+        print(f"{step:<11} {before:7.2f} {after:7.2f} {before / after:5.2f}x")
+    print(f"{'total':<11} {totals[0]:7.2f} {totals[1]:7.2f} {totals[0] / totals[1]:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()

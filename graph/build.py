@@ -40,6 +40,7 @@ from graph.namespace import NIK, PREFIXES
 
 Triple = tuple[Node, Node, Node]
 _Index = dict[Node, dict[Node, dict[Node, int]]]
+_CHUNK = 50_000  # triples collected before they go into the store (a list of all would be 70 MB at 1 M)
 # rdflib resolves namespace attributes on every access; the builder reads these per fact.
 _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
 _LABEL, _ALT_LABEL, _DERIVED_FROM = RDFS.label, SKOS.altLabel, PROV.wasDerivedFrom
@@ -213,7 +214,7 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     segments = {c.segment for c in ontology.classes.values() if c.segment}
     graph = new_graph(base, segments)
     triples: list[Triple] = []
-    add = triples.append  # added to the graph in bulk, in this order
+    add = triples.append  # added to the graph in bulk (in chunks), in this order
     origins: dict[Node, Location] = {}
 
     for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
@@ -279,6 +280,9 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         for _, value in fact.qualifiers:
             if isinstance(value, URIRef) and value in entity_iris:
                 mentioned.add(value)
+        if len(triples) >= _CHUNK:
+            add_triples(graph, triples)
+            triples.clear()
 
     metadata = frozenset((s.iri, p, v) for s in sources.values() for p, v in s.metadata)
     for source_iri, _, value in metadata:  # a source names its publisher, say
@@ -288,7 +292,7 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         for entity_iri in entities:
             add((source_iri, _MENTIONS, entity_iri))
     add_triples(graph, triples)
-    del triples[:]
+    triples.clear()
     add_triples(graph, inverse_triples(graph, ontology.graph))
     add_triples(graph, class_hierarchy(ontology.graph))
     return BuiltGraph(graph, origins, len(made_statements), len(made_references), metadata, facts, frozenset(sourced))

@@ -23,7 +23,7 @@ TRIPLES = [
 class _Elsewhere(CountedMemory):
     """A store whose rdflib keeps its indexes somewhere this code does not know."""
 
-    def _indexes(self) -> tuple[_Index, _Index, _Index] | None:
+    def _indexes(self) -> tuple[_Index, _Index] | None:
         return None
 
 
@@ -56,3 +56,28 @@ def test_without_known_indexes_the_triples_go_through_the_public_api(store: Coun
     add_triples(graph, TRIPLES)
     assert len(graph) == 5
     assert set(graph) == set(TRIPLES)
+
+
+def _by_object(graph: Graph) -> set[tuple[object, ...]]:
+    """Every triple, found through the object-only pattern (rdflib's ``osp`` index)."""
+    return {(s, p, o) for o in set(graph.objects()) for s, p in graph.subject_predicates(o)}
+
+
+def test_the_index_left_out_is_complete_when_first_read() -> None:
+    graph = new_graph(EX, set())
+    add_triples(graph, TRIPLES)
+    assert _by_object(graph) == set(TRIPLES)
+
+
+def test_changes_after_a_bulk_insertion_reach_every_index() -> None:
+    graph = new_graph(EX, set())
+    add_triples(graph, TRIPLES[:3])
+    extra = (URIRef(EX + "c"), RDFS.label, Literal("C"))
+    graph.add(extra)  # one by one, before the object-only index was ever read
+    add_triples(graph, TRIPLES[3:])
+    graph.remove((URIRef(EX + "b"), None, Literal("A", lang="de")))
+    expected = (set(TRIPLES) | {extra}) - {(URIRef(EX + "b"), RDFS.label, Literal("A", lang="de"))}
+    assert set(graph) == expected and len(graph) == len(expected)
+    assert _by_object(graph) == expected
+    graph.add((URIRef(EX + "d"), RDFS.label, Literal("C")))  # and once it was read
+    assert set(graph.subjects(None, Literal("C"))) == {URIRef(EX + "c"), URIRef(EX + "d")}

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -100,22 +101,24 @@ def forbidden_character(text: str) -> str | None:
     return None if match is None else describe_character(match.group())
 
 
-def load_yaml(path: Path, problems: list[Problem]) -> Any:
+def load_yaml(path: Path, problems: list[Problem], data: bytes | None = None) -> Any:
     """Read one YAML file; append problems instead of raising.
 
     Args:
         path: The file to read.
         problems: Where problems are collected.
+        data: The file's bytes, when the caller has read them already.
 
     Returns:
         The document as plain values with :class:`LMap`/:class:`LSeq` containers, or
         ``None`` when the file cannot be read at all (a problem is appended then).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:  # a folder named *.yaml, no permission, ...
-        problems.append(Problem(Location(path, 1), f"cannot read the file: {exc.strerror or exc}"))
-        return None
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # a folder named *.yaml, no permission, ...
+            problems.append(Problem(Location(path, 1), f"cannot read the file: {exc.strerror or exc}"))
+            return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -212,7 +215,8 @@ class _Builder:
                     items.item_lines.append(line)
                     items.append(value)
                 elif top[3] is None:  # this value is a key
-                    top[3] = value if value.__class__ is str and raw != "<<" else self._key(value, line, event)
+                    # Keys repeat in every file: one string object each, in memory and in the cache
+                    top[3] = intern(value) if value.__class__ is str and raw != "<<" else self._key(value, line, event)
                     top[4] = line
                 else:
                     self._set(top, value)

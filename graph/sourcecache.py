@@ -8,7 +8,8 @@ of one ``sources/`` folder in a few files under the cache root (see
 read takes a file whose bytes are the same from there (unpickling is about five times
 faster than parsing) and reports the same problems, with the same ``file:line``. A cache
 file is rewritten when one of its files changed, with the entries of the files read this
-time; another version of the tool starts afresh and removes the old version's files.
+time; another version of the tool starts afresh and removes the old version's files,
+and only the :data:`FOLDERS` folders used last are kept.
 
 The cache is the user's own (like the build records beside it): whoever can write to
 it can make the tool read anything, as with any ``pickle``.
@@ -35,6 +36,9 @@ from graph.errors import Problem
 T = TypeVar("T")
 Reader = Callable[[Path, list[Problem], bytes | None], T]
 _Entries = dict[tuple[str, str], tuple[bytes, object, list[Problem]]]
+
+FOLDERS = 8
+"""Most ``sources/`` folders whose entries are kept (those used last)."""
 
 SHARDS = 64
 """Files the entries of one folder are spread over (about 80 articles each at 5,000)."""
@@ -114,11 +118,22 @@ class SourceCache:
                 temporary = file.with_name(f"{file.name}.{os.getpid()}.tmp")
                 temporary.write_bytes(pickle.dumps(self._read[shard], protocol=pickle.HIGHEST_PROTOCOL))
                 os.replace(temporary, file)
+            if self.folder.is_dir():
+                os.utime(self.folder)  # used now: the folders used longest ago go first
             if self._changed:
-                prefix = self.folder.name.split("-", 1)[0]
-                for other in self.folder.parent.glob(f"{prefix}-*"):  # other versions of the tool
-                    if other != self.folder:
-                        shutil.rmtree(other, ignore_errors=True)
+                self._prune()
+
+    def _prune(self) -> None:
+        """Remove this folder's entries of other versions of the tool, and all but the
+        :data:`FOLDERS` folders used last (a benchmark's corpora in temporary folders)."""
+        prefix = self.folder.name.split("-", 1)[0]
+        others = [p for p in self.folder.parent.iterdir() if p != self.folder and p.is_dir()]
+        for other in others:
+            if other.name.startswith(f"{prefix}-"):
+                shutil.rmtree(other, ignore_errors=True)
+        kept = sorted((p for p in others if p.exists()), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for other in kept[FOLDERS - 1 :]:
+            shutil.rmtree(other, ignore_errors=True)
 
     def _shard(self, shard: int) -> _Entries:
         entries = self._loaded.get(shard)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from graph import sources
 from graph.errors import Problem
-from graph.sourcecache import SHARDS, SourceCache
+from graph.sourcecache import FOLDERS, SHARDS, SourceCache
 from tests.conftest import DATA
 
 CASES = sorted((DATA / "invalid").glob("*.yaml")) + sorted((DATA / "valid").glob("*.yaml"))
@@ -105,3 +106,15 @@ def test_another_version_of_the_tool_starts_afresh_and_removes_the_old_entries(
     _read(folder)
     assert len(parsed) == 2
     assert [p.name for p in (Path("cache") / "sources").iterdir()] == [old.name[:25] + "other"]
+
+
+def test_only_the_folders_used_last_are_kept(folder: Path) -> None:
+    shutil.copy(DATA / "invalid" / "unknown-property.yaml", folder / "articles" / "x.yaml")
+    root = Path("cache") / "sources"
+    for n in range(FOLDERS + 2):  # other projects' entries, used before this one
+        (root / f"{n:024d}-tool").mkdir(parents=True)
+        os.utime(root / f"{n:024d}-tool", ns=(n * 10**9, n * 10**9))
+    _read(folder)
+    kept = sorted(p.name for p in root.iterdir())
+    assert len(kept) == FOLDERS
+    assert [n for n in kept if n.endswith("-tool")] == [f"{n:024d}-tool" for n in range(3, FOLDERS + 2)]

@@ -156,11 +156,13 @@ def _date_order(facts: Sequence[_Fact], start_iri: URIRef, end_iri: URIRef) -> l
     problems: list[Problem] = []
     starts: dict[URIRef, list[tuple[str, Location]]] = {}
     ends: dict[URIRef, list[tuple[str, Location]]] = {}
+    dates = {start_iri: starts, end_iri: ends}  # a lookup, not two comparisons per fact
     for fact in facts:
-        if fact.predicate == start_iri:
-            starts.setdefault(fact.subject, []).append((str(fact.object), fact.location))
-        elif fact.predicate == end_iri:
-            ends.setdefault(fact.subject, []).append((str(fact.object), fact.location))
+        found = dates.get(fact.predicate)
+        if found is not None:
+            found.setdefault(fact.subject, []).append((str(fact.object), fact.location))
+        if not fact.qualifiers:
+            continue
         qualifiers = dict(fact.qualifiers)
         if start_iri in qualifiers and end_iri in qualifiers:
             problem = _order(str(qualifiers[start_iri]), fact.location, str(qualifiers[end_iri]), fact.location)

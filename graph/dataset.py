@@ -8,6 +8,7 @@ batch at once. The result is a :class:`Dataset` of typed RDF terms, ready to bui
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -98,6 +99,10 @@ class _Resolver:
         self.invalid: set[str] = set()  # declared, but with a problem already reported
         self._first_location: dict[str, Location] = {}
         self.sources_ids = {a.source.id for a in declarations.articles}
+        # Thousands of facts ask the same few questions: whether a class fits a domain or a
+        # range, and what literal a written value is (years, dates, currencies, languages).
+        self._fits: dict[tuple[URIRef, Collection[URIRef]], bool] = {}
+        self._literals: dict[tuple[tuple[URIRef, ...], type, str, str], Literal] = {}
 
     def fail(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -134,6 +139,29 @@ class _Resolver:
         self.invalid.discard(id_)
         return True
 
+    def fits(self, cls: URIRef, allowed: frozenset[URIRef] | tuple[URIRef, ...]) -> bool:
+        """:meth:`Ontology.fits <graph.ontology.Ontology.fits>`, remembered."""
+        key = (cls, allowed)
+        found = self._fits.get(key)
+        if found is None:
+            found = self._fits[key] = self.ontology.fits(cls, allowed)
+        return found
+
+    def literal(self, datatypes: tuple[URIRef, ...], value: object, lang: str) -> Literal:
+        """:func:`~graph.values.parse_literal`, remembered per written value (one object per literal).
+
+        The key is the value's type and text, not the value: ``-0.0`` equals ``0.0`` as a
+        number but is written differently, and ``True`` equals ``1``.
+
+        Raises:
+            ValueProblem: As ``parse_literal`` (never remembered).
+        """
+        key = (datatypes, value.__class__, value if value.__class__ is str else str(value), lang)
+        found = self._literals.get(key)
+        if found is None:
+            found = self._literals[key] = parse_literal(datatypes, value, lang)
+        return found
+
     def _types_under(self, root: URIRef) -> list[str]:
         return sorted(c.name for c in self.ontology.classes.values() if root in c.ancestors and c.segment)
 
@@ -156,7 +184,7 @@ class _Resolver:
             return None
         if not qualifier and subject_id is not None and info.domain is not None:
             cls = self.classes.get(subject_id)
-            if cls is not None and not self.ontology.fits(cls, info.domain):
+            if cls is not None and not self.fits(cls, info.domain):
                 domains = sorted(self.ontology.class_of(d).name for d in info.domain if d != NIK.Statement)
                 allowed = " or ".join(a_or_an(n) for n in domains)
                 self.fail(
@@ -178,7 +206,7 @@ class _Resolver:
                     self.fail(claim.location, f"unknown entity '{target}'{suggest(target, self.classes)}")
                 return None
             cls = self.classes[target]
-            if not self.ontology.fits(cls, info.range):
+            if not self.fits(cls, info.range):
                 expected = " or ".join(a_or_an(self.ontology.class_of(r).name) for r in info.range)
                 self.fail(
                     claim.location,
@@ -188,7 +216,7 @@ class _Resolver:
                 return None
             return self.iris[target]
         try:
-            return parse_literal(info.range, claim.value, lang)
+            return self.literal(info.range, claim.value, lang)
         except ValueProblem as exc:
             self.fail(claim.location, f"bad value {shown_value(claim.value)} for '{claim.property}': {exc}")
             return None
@@ -298,6 +326,7 @@ class _Resolver:
             if info is not None and value is not None:
                 qualifiers.append((info.iri, value))
         subject = self.iris[decl.subject]
+        ordered = tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3())))
         facts: list[Fact] = []
         for claim in decl.claims:
             info = self.prop(claim, decl.subject, qualifier=False)
@@ -309,7 +338,7 @@ class _Resolver:
                     subject=subject,
                     predicate=info.iri,
                     object=value,
-                    qualifiers=tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3()))),
+                    qualifiers=ordered,
                     source=source_id,
                     quotes=decl.quotes,
                     note=decl.note,

@@ -8,6 +8,7 @@ with the set-up (missing folders, a broken ontology, unwritable exports).
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,7 +53,23 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
 
     A candidate that differs only in case wins; otherwise the closest by difflib.
     """
-    pool = list(candidates)
+    pool = tuple(candidates)
+    if len(pool) <= _REMEMBERED_POOL:
+        return _closest_remembered(name, pool)
+    return _closest(name, pool)
+
+
+# Reading sources asks for every property key whether it is a misspelt required key
+# (with the same few candidates each time): difflib's work is done once per key.
+_REMEMBERED_POOL = 16
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest_remembered(name: str, pool: tuple[str, ...]) -> str | None:
+    return _closest(name, pool)
+
+
+def _closest(name: str, pool: tuple[str, ...]) -> str | None:
     folded = {c.casefold(): c for c in pool}
     if name.casefold() in folded:
         return folded[name.casefold()]

@@ -18,6 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from graph import iris
 from graph.errors import ConfigError
 from graph.namespace import NIK
 from graph.project import SHAPES_FILE, ontology_files
@@ -77,7 +78,10 @@ class Ontology:
 
 
 def _local_name(iri: URIRef) -> str:
-    return str(iri)[len(str(NIK)) :]
+    return str(iri)[_NIK_LENGTH:]
+
+
+_NIK_LENGTH = len(iris.NIK)
 
 
 def load_ontology(directory: Path) -> Ontology:

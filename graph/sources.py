@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import Location, Problem, suggest
+from graph.sourcecache import Reader, SourceCache, T
 from graph.yamlio import LMap, LSeq, load_yaml
 
 ENTITY_KEYS = ("id", "type", "name", "aliases")
@@ -105,31 +106,42 @@ def article_files(sources_dir: Path) -> list[Path]:
     return sorted((sources_dir / "articles").glob("*.yaml"))
 
 
-def read_sources(sources_dir: Path, problems: list[Problem]) -> Declarations:
+def read_sources(sources_dir: Path, problems: list[Problem], cache: bool = True) -> Declarations:
     """Read the registry and every article file; append problems, never raise.
 
     Args:
         sources_dir: The ``sources/`` folder.
         problems: Where problems are collected.
+        cache: Remember what each file gave, and do not parse a file again whose bytes
+            are unchanged (see :mod:`graph.sourcecache`).
 
     Returns:
         What could be read; entries with problems are left out.
     """
+    remembered = SourceCache.of(sources_dir) if cache else None
+
+    def read(path: Path, kind: str, reader: Reader[T]) -> T:
+        if remembered is None:
+            return reader(path, problems, None)
+        return remembered.read(path, kind, reader, problems)
+
     registry: list[EntityDecl] = []
     unreadable: list[Path] = []
     for path in registry_files(sources_dir):
-        entities = _read_registry(path, problems)
+        entities = read(path, "registry", _read_registry)
         if entities is None:
             unreadable.append(path)
         else:
             registry.extend(entities)
     articles: list[ArticleDecl] = []
     for path in article_files(sources_dir):
-        article = _read_article(path, problems)
+        article = read(path, "article", _read_article)
         if article is None:
             unreadable.append(path)
         else:
             articles.append(article)
+    if remembered is not None:
+        remembered.save()
     return Declarations(tuple(registry), tuple(articles), tuple(unreadable))
 
 
@@ -206,9 +218,9 @@ class _Reader:
         )
 
 
-def _read_registry(path: Path, problems: list[Problem]) -> list[EntityDecl] | None:
+def _read_registry(path: Path, problems: list[Problem], content: bytes | None = None) -> list[EntityDecl] | None:
     before = len(problems)
-    data = load_yaml(path, problems)
+    data = load_yaml(path, problems, content)
     reader = _Reader(path, problems)
     if data is None:
         return None if len(problems) > before else []
@@ -237,9 +249,9 @@ def _read_registry(path: Path, problems: list[Problem]) -> list[EntityDecl] | No
     return result
 
 
-def _read_article(path: Path, problems: list[Problem]) -> ArticleDecl | None:
+def _read_article(path: Path, problems: list[Problem], content: bytes | None = None) -> ArticleDecl | None:
     before = len(problems)
-    data = load_yaml(path, problems)
+    data = load_yaml(path, problems, content)
     reader = _Reader(path, problems)
     if data is None:
         if len(problems) == before:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -49,6 +50,7 @@ MAX_EXPANSION = 10_000
 _MAX_DIGITS = 100  # Python refuses to read integers of more than 4300 digits
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NUMBER_START = frozenset("+-.0123456789")  # the first character of anything _INT or _FLOAT matches
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*(_[0-9]+)*)$")
 _FLOAT = re.compile(
     r"^[-+]?(0|[1-9][0-9]*(_[0-9]+)*)?\.[0-9]+([eE][-+]?[0-9]+)?$"  # 30.6, .5, 1.5e3
@@ -99,22 +101,24 @@ def forbidden_character(text: str) -> str | None:
     return None if match is None else describe_character(match.group())
 
 
-def load_yaml(path: Path, problems: list[Problem]) -> Any:
+def load_yaml(path: Path, problems: list[Problem], data: bytes | None = None) -> Any:
     """Read one YAML file; append problems instead of raising.
 
     Args:
         path: The file to read.
         problems: Where problems are collected.
+        data: The file's bytes, when the caller has read them already.
 
     Returns:
         The document as plain values with :class:`LMap`/:class:`LSeq` containers, or
         ``None`` when the file cannot be read at all (a problem is appended then).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:  # a folder named *.yaml, no permission, ...
-        problems.append(Problem(Location(path, 1), f"cannot read the file: {exc.strerror or exc}"))
-        return None
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # a folder named *.yaml, no permission, ...
+            problems.append(Problem(Location(path, 1), f"cannot read the file: {exc.strerror or exc}"))
+            return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -177,24 +181,52 @@ class _Builder:
             raise _Refused
 
     def build(self, events: Any) -> Any:
-        # stack entries: [container, anchor, size, pending key, pending key line]
+        # stack entries: [container, anchor, size, pending key, pending key line, is a sequence]
         stack: list[list[Any]] = []
+        container: LMap | LSeq
         result: Any = None
         documents = 0
+        # Scalars are nine events in ten: they are handled here, without a call per value.
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    line = _line(event)
-                    self.fail(line, "only one YAML document per file ('---' found)", fatal=True)
+            kind = event.__class__
+            if kind is _SCALAR:
+                mark = event.start_mark
+                line = mark.line + 1 if mark is not None else 1
+                tag = event.tag
+                if tag is not None:
+                    self._check_tag(tag, line)
+                raw: str = event.value
+                style = event.style
+                if style == '"':  # escapes are the only way to a character the raw text cannot have
+                    value: Any = self._escaped(raw, line)
+                elif style != "" or tag is not None:
+                    value = raw
+                else:
+                    value = plain_scalar(raw)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+                if not stack:
+                    result = value
+                    continue
+                top = stack[-1]
+                top[2] += 1
+                if top[5]:
+                    items: LSeq = top[0]
+                    items.item_lines.append(line)
+                    items.append(value)
+                elif top[3] is None:  # this value is a key
+                    # Keys repeat in every file: one string object each, in memory and in the cache
+                    top[3] = intern(value) if value.__class__ is str and raw != "<<" else self._key(value, line, event)
+                    top[4] = line
+                else:
+                    self._set(top, value)
                 continue
-            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if kind is _MAPPING_START or kind is _SEQUENCE_START:
                 line = _line(event)
                 self._check_tag(event.tag, line)
                 if len(stack) >= MAX_DEPTH:
                     self.fail(line, f"nesting deeper than {MAX_DEPTH} levels; curated files need only a few", True)
-                container: LMap | LSeq
-                if isinstance(event, yaml.MappingStartEvent):
+                if kind is _MAPPING_START:
                     container = LMap()
                     container.key_lines = {}
                 else:
@@ -203,24 +235,14 @@ class _Builder:
                 container.line = line
                 if event.anchor:
                     self.open_anchors.add(event.anchor)
-                stack.append([container, event.anchor, 1, None, None])
-                continue
-            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                container, anchor, size, _, _ = stack.pop()
+                stack.append([container, event.anchor, 1, None, None, kind is _SEQUENCE_START])
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                container, anchor, size, _, _, _ = stack.pop()
                 if anchor:
                     self.open_anchors.discard(anchor)
                     self.anchors[anchor] = (container, size)
                 result = self._add(stack, container, size, container.line)
-                continue
-            if isinstance(event, yaml.ScalarEvent):
-                line = _line(event)
-                self._check_tag(event.tag, line)
-                value = self._scalar(event, line)
-                if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
-                result = self._add(stack, value, 1, line, key_candidate=event)
-                continue
-            if isinstance(event, yaml.AliasEvent):
+            elif kind is _ALIAS:
                 line = _line(event)
                 if event.anchor in self.open_anchors:
                     message = f"alias '*{event.anchor}' refers to the structure that contains it (recursive)"
@@ -237,34 +259,42 @@ class _Builder:
                         fatal=True,
                     )
                 result = self._add(stack, value, size, line)
+            elif kind is _DOCUMENT_START:
+                documents += 1
+                if documents > 1:
+                    line = _line(event)
+                    self.fail(line, "only one YAML document per file ('---' found)", fatal=True)
         return None if self.failed else result
 
-    def _add(self, stack: list[list[Any]], value: Any, size: int, line: int, key_candidate: Any = None) -> Any:
+    def _add(self, stack: list[list[Any]], value: Any, size: int, line: int) -> Any:
         if not stack:
             return value
         top = stack[-1]
         top[2] += size
         container = top[0]
-        if isinstance(container, LSeq):
+        if top[5]:
             container.item_lines.append(line)
             container.append(value)
-            return None
-        if top[3] is None:  # this value is a key
-            top[3], top[4] = self._key(value, line, key_candidate), line
-            return None
-        key, key_line = top[3], top[4]
+        elif top[3] is None:  # this value is a key
+            top[3], top[4] = self._key(value, line, None), line
+        else:
+            self._set(top, value)
+        return None
+
+    def _set(self, top: list[Any], value: Any) -> None:
+        """Give the pending key of the mapping on top of the stack its value."""
+        container, key, key_line = top[0], top[3], top[4]
         top[3] = top[4] = None
         if key is _SKIP:
-            return None
+            return
         if key in container.key_lines:
             first = container.key_lines[key]
             self.problems.append(
                 Problem(Location(self.path, key_line), f"duplicate key '{key}' (first at line {first})")
             )
-            return None
+            return
         container.key_lines[key] = key_line
         container[key] = value
-        return None
 
     def _key(self, value: Any, line: int, event: Any) -> Any:
         if isinstance(event, yaml.ScalarEvent) and event.style == "" and event.value == "<<":
@@ -282,8 +312,8 @@ class _Builder:
         shown = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
         self.fail(line, f"YAML tags are not allowed ('{shown}'); write the plain value, in quotes if it is text")
 
-    def _scalar(self, event: Any, line: int) -> Any:
-        raw: str = event.value
+    def _escaped(self, raw: str, line: int) -> str:
+        """A double-quoted scalar, refused if an escape wrote a character no value may contain."""
         match = _FORBIDDEN.search(raw)
         if match is not None:
             char = match.group()
@@ -295,19 +325,21 @@ class _Builder:
                     f"control character {describe_character(char)} in a value; "
                     "only tab and line breaks are allowed (remove it)",
                 )
-            return raw
-        if event.style != "" or event.tag is not None:
-            return raw
-        return plain_scalar(raw)
+        return raw
 
 
 _SKIP = object()
+_SCALAR, _ALIAS, _DOCUMENT_START = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
 
 def plain_scalar(raw: str) -> Any:
     """The value of an unquoted scalar: ``None``, a boolean, an ``int``, a ``Decimal`` or text."""
     if raw in _NULL:
         return None
+    if raw[0] not in _NUMBER_START:  # most values: neither of the patterns below can match
+        return _BOOL.get(raw, raw)
     if raw in _BOOL:
         return _BOOL[raw]
     if _INT.match(raw) and len(raw) <= _MAX_DIGITS:

@@ -1,0 +1,151 @@
+"""Phase 1 remembered per file: a source file whose bytes did not change is not parsed again.
+
+Reading a file (:mod:`graph.sources`) depends on nothing but its path, its bytes and
+the tool (the package's code, Python, PyYAML and its C parser). So what each file gave,
+its declarations and its problems, is kept with the SHA-256 of its bytes, for the files
+of one ``sources/`` folder in a few files under the cache root (see
+:func:`graph.buildcache.cache_root`): ``sources/<folder>-<tool>/NN.pickle``. The next
+read takes a file whose bytes are the same from there (unpickling is about five times
+faster than parsing) and reports the same problems, with the same ``file:line``. A cache
+file is rewritten when one of its files changed, with the entries of the files read this
+time; another version of the tool starts afresh and removes the old version's files,
+and only the :data:`FOLDERS` folders used last are kept.
+
+The cache is the user's own (like the build records beside it): whoever can write to
+it can make the tool read anything, as with any ``pickle``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+
+from graph import buildcache
+from graph.errors import Problem
+
+T = TypeVar("T")
+Reader = Callable[[Path, list[Problem], bytes | None], T]
+_Entries = dict[tuple[str, str], tuple[bytes, object, list[Problem]]]
+
+FOLDERS = 8
+"""Most ``sources/`` folders whose entries are kept (those used last)."""
+
+SHARDS = 64
+"""Files the entries of one folder are spread over (about 80 articles each at 5,000)."""
+
+
+@functools.cache
+def _tool() -> str:
+    """The tool's part of the cache file's name: its code, and the YAML parser it reads with."""
+    parser = f"{yaml.__version__} {getattr(yaml, '__with_libyaml__', False)} {sys.version}"
+    return hashlib.sha256(f"{buildcache.tool_key()} {parser}".encode()).hexdigest()[:24]
+
+
+class SourceCache:
+    """What each file of one ``sources/`` folder gave, by the SHA-256 of its bytes.
+
+    The entries are spread over :data:`SHARDS` files by path, so that a change to one
+    article rewrites a small file, not the whole cache. Use :meth:`read` for every file,
+    then :meth:`save`.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._loaded: dict[int, _Entries] = {}
+        self._read: dict[int, _Entries] = {}
+        self._changed: set[int] = set()
+
+    @classmethod
+    def of(cls, sources_dir: Path) -> SourceCache:
+        """The cache of ``sources_dir`` under :func:`~graph.buildcache.cache_root`."""
+        folder = hashlib.sha256(os.fsencode(os.path.abspath(sources_dir))).hexdigest()[:24]
+        return cls(buildcache.cache_root() / "sources" / f"{folder}-{_tool()}")
+
+    def read(self, path: Path, kind: str, reader: Reader[T], problems: list[Problem]) -> T:
+        """What ``reader`` gives for the file at ``path``, remembered for its bytes.
+
+        Args:
+            path: The file.
+            kind: What the file is (``article``, ``registry``).
+            reader: Reads the file (given its bytes, or ``None`` to read it itself) into
+                declarations, appending problems.
+            problems: Where the problems go (remembered ones as well as new ones).
+
+        Returns:
+            What ``reader`` returned for these bytes (a file that cannot be read is left
+            to ``reader``, which reports it, and nothing is remembered).
+        """
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return reader(path, problems, None)
+        key = (kind, str(path))
+        shard = int.from_bytes(hashlib.sha256(key[1].encode("utf-8", "surrogateescape")).digest()[:4]) % SHARDS
+        digest = hashlib.sha256(data).digest()
+        entry = self._shard(shard).get(key)
+        if entry is not None and entry[0] == digest:
+            _, result, found = entry
+            problems.extend(found)
+        else:
+            before = len(problems)
+            result = reader(path, problems, data)
+            found = problems[before:]
+            self._changed.add(shard)
+        self._read.setdefault(shard, {})[key] = (digest, result, found)
+        return result  # type: ignore[return-value]  # what this kind's reader gave
+
+    def save(self) -> None:
+        """Keep the entries of the files read (skipped where nothing changed, or if the cache is read-only).
+
+        A shard none of whose files was read keeps its entries (the read may have been
+        of a few files only).
+        """
+        stale = {n for n, entries in self._read.items() if entries.keys() != self._loaded.get(n, {}).keys()}
+        with contextlib.suppress(OSError):  # an unwritable cache only costs the next read its shortcut
+            for shard in sorted(self._changed | stale):
+                self.folder.mkdir(parents=True, exist_ok=True)
+                file = self.folder / f"{shard:02d}.pickle"
+                temporary = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+                temporary.write_bytes(pickle.dumps(self._read[shard], protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(temporary, file)
+            if self.folder.is_dir():
+                os.utime(self.folder)  # used now: the folders used longest ago go first
+            if self._changed:
+                self._prune()
+
+    def _prune(self) -> None:
+        """Remove this folder's entries of other versions of the tool, and all but the
+        :data:`FOLDERS` folders used last (a benchmark's corpora in temporary folders)."""
+        prefix = self.folder.name.split("-", 1)[0]
+        others = [p for p in self.folder.parent.iterdir() if p != self.folder and p.is_dir()]
+        for other in others:
+            if other.name.startswith(f"{prefix}-"):
+                shutil.rmtree(other, ignore_errors=True)
+        kept = sorted((p for p in others if p.exists()), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for other in kept[FOLDERS - 1 :]:
+            shutil.rmtree(other, ignore_errors=True)
+
+    def _shard(self, shard: int) -> _Entries:
+        entries = self._loaded.get(shard)
+        if entries is None:
+            entries = self._loaded[shard] = self._load(self.folder / f"{shard:02d}.pickle")
+        return entries
+
+    @staticmethod
+    def _load(file: Path) -> _Entries:
+        try:
+            with open(file, "rb") as handle:
+                entries = pickle.load(handle)
+        except Exception:  # missing, truncated or foreign: its files are parsed again
+            return {}
+        return entries if isinstance(entries, dict) else {}

@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from json.encoder import encode_basestring
+from operator import itemgetter
+from typing import Generic, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -25,8 +28,9 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 _ESCAPE = re.compile(r'[\\"\n\r]')
 
+T = TypeVar("T")
 Triple = tuple[Node, Node, Node]
-Table = Mapping[Node, Mapping[Node, Iterable[Node]]]
+Table = Mapping[Node, Mapping[Node, Collection[Node]]]
 # rdflib resolves namespace attributes on every access; these are read millions of times.
 _TYPE, _STRING, _INTEGER_T, _DECIMAL_T, _BOOLEAN = RDF.type, XSD.string, XSD.integer, XSD.decimal, XSD.boolean
 
@@ -78,25 +82,66 @@ def store_table(graph: Graph, name: str) -> dict[Node, dict[Node, dict[Node, int
 
 
 def _table(graph: Graph) -> Table:
-    """Subject → predicate → objects of ``graph``, refusing blank nodes.
+    """Subject → predicate → objects of ``graph``.
 
     On rdflib's in-memory stores this is the store's own index (read-only), which
     spares the per-triple generator layers of ``Graph.triples`` (a third of the time of a
-    writer on large graphs); any other store is read through the public API.
+    writer on large graphs); any other store is read through the public API. Blank nodes
+    are refused while the terms are rendered (:class:`_Memo`), not by a scan of their own.
     """
     spo = store_table(graph, "spo")
-    table: Table
     if spo is not None:
-        table = spo
-    else:
-        built: dict[Node, dict[Node, dict[Node, int]]] = defaultdict(lambda: defaultdict(dict))
-        for s, p, o in graph:
-            built[s][p][o] = 1
-        table = built
+        return spo
+    built: dict[Node, dict[Node, dict[Node, int]]] = defaultdict(lambda: defaultdict(dict))
+    for s, p, o in graph:
+        built[s][p][o] = 1
+    return built
+
+
+class _BlankNode(ValueError):
+    """A blank node met while rendering; :func:`_refusal` says which subject has one."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(node)
+        self.node = node
+
+
+def _refusal(table: Table, error: _BlankNode) -> ValueError:
+    """The error for a graph with blank nodes: the first subject with one, in the table's order."""
     for subject, predicates in table.items():
         if isinstance(subject, BNode) or any(isinstance(o, BNode) for objects in predicates.values() for o in objects):
-            raise ValueError(f"blank nodes are not supported by this writer: {subject}")
-    return table
+            return ValueError(f"blank nodes are not supported by this writer: {subject}")
+    return ValueError(f"cannot write {error.node!r}")  # a blank predicate, as the term writers say
+
+
+class _Memo(Generic[T]):
+    """What ``render`` gives for each term object, computed once.
+
+    Terms repeat a lot (predicates, classes, entities named by many statements), so a
+    writer renders each one once. Keyed by ``id()``: hashing a literal runs Python code,
+    and rdflib's equality would merge terms that are written differently
+    (``"a"@DE == "a"@de``). The ids stay valid because the table holds every term for the
+    writer's call; a memo never outlives it. Hot loops read ``get(id(node)) or miss(node)``
+    (renderings are never empty), so a hit is one C-level dictionary lookup.
+    """
+
+    __slots__ = ("_render", "_values", "get")
+
+    def __init__(self, render: Callable[[Node], T]) -> None:
+        self._values: dict[int, T] = {}
+        self._render = render
+        self.get = self._values.get
+
+    def miss(self, node: Node) -> T:
+        """Render ``node`` and remember it.
+
+        Raises:
+            _BlankNode: For a blank node.
+        """
+        if isinstance(node, BNode):
+            raise _BlankNode(node)
+        value = self._values[id(node)] = self._render(node)
+        return value
 
 
 def _iri(iri: str) -> str:
@@ -132,15 +177,49 @@ def _nt_term(node: Node) -> str:
 
 
 def ntriples(graph: Graph) -> bytes:
-    """N-Triples, one triple per line, lines sorted by code point."""
-    lines = []
-    for s, predicates in _table(graph).items():
-        subject = _nt_term(s)
-        for p, objects in predicates.items():
-            head = f"{subject} {_nt_term(p)} "
-            lines += [f"{head}{_nt_term(o)} ." for o in objects]
-    lines.sort()
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    """N-Triples, one triple per line, lines sorted by code point.
+
+    The lines are not sorted as a million strings: a written subject, predicate or
+    object never continues another one with a character below the space that follows it
+    (IRIs end at ``>``, a literal goes on only with ``@`` or ``^``), so sorting the
+    subjects, then each subject's predicates, then the objects gives the same order.
+    Terms written alike (only literals can be) fall back to sorting the lines themselves.
+    """
+    table = _table(graph)
+    terms = _Memo(_nt_term)
+    ends = _Memo(lambda node: _nt_term(node) + " .\n")  # an object and the end of its line
+    get, miss, end, end_miss = terms.get, terms.miss, ends.get, ends.miss
+    layouts: dict[tuple[int, ...], tuple[list[tuple[Node, str]], bool]] = {}
+    chunks: list[tuple[str, str]] = []
+    try:
+        for s, predicates in table.items():
+            subject = get(id(s)) or miss(s)
+            signature = tuple(map(id, predicates))
+            layout = layouts.get(signature)
+            if layout is None:
+                heads = sorted(((get(id(p)) or miss(p)) + " ", index, p) for index, p in enumerate(predicates))
+                tie = len({head for head, _, _ in heads}) < len(heads)
+                layout = layouts[signature] = ([(p, head) for head, _, p in heads], tie)
+            lines = []
+            for p, head in layout[0]:
+                head = f"{subject} {head}"
+                objects = predicates[p]
+                if len(objects) == 1:
+                    lines += [head + (end(id(o)) or end_miss(o)) for o in objects]
+                else:
+                    lines += [head + text for text in sorted([end(id(o)) or end_miss(o) for o in objects])]
+            if layout[1]:  # two predicates written alike: their lines interleave
+                lines.sort()
+            chunks.append((subject, "".join(lines)))
+    except _BlankNode as error:
+        raise _refusal(table, error) from None
+    chunks.sort(key=itemgetter(0))
+    text = "".join([chunk for _, chunk in chunks])
+    if len(set(map(itemgetter(0), chunks))) < len(chunks):  # two subjects written alike
+        lines = text.split("\n")[:-1]  # no written term holds a line break
+        lines.sort()
+        text = "\n".join(lines) + "\n"
+    return text.encode("utf-8")
 
 
 # ---------------------------------------------------------------- Turtle
@@ -168,6 +247,14 @@ def _turtle_term(node: Node, prefixes: Prefixes) -> str:
     raise ValueError(f"cannot write {node!r}")
 
 
+def _class_rank(types: Iterable[Node], last: Sequence[str]) -> tuple[int, str]:
+    """How a subject of ``types`` sorts: after the others if it is of one of the ``last`` classes, then by type."""
+    names = sorted(str(t) for t in types)
+    first = names[0] if names else "\uffff"
+    rank = next((i + 1 for i, c in enumerate(last) if c in names), 0)
+    return (rank, first)
+
+
 def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
     """Turtle grouped by subject; subjects ordered by class, then IRI.
 
@@ -177,27 +264,45 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
             (e.g. statements and references after the entities they describe).
     """
     prefixes = Prefixes.of(graph)
-    by_subject = _table(graph)
+    table = _table(graph)
     last = [str(c) for c in last_classes]
-
-    def subject_key(subject: Node) -> tuple[int, str, str]:
-        types = sorted(str(t) for t in by_subject[subject].get(_TYPE, ()))
-        first = types[0] if types else "\uffff"
-        rank = next((i + 1 for i, c in enumerate(last) if c in types), 0)
-        return (rank, first, str(subject))
-
-    blocks = []
-    for subject in sorted(by_subject, key=subject_key):
-        predicates = by_subject[subject]
-        ordered = sorted(predicates, key=lambda p: (p != _TYPE, str(p)))
-        lines = []
-        for predicate in ordered:
-            verb = "a" if predicate == _TYPE else _turtle_term(predicate, prefixes)
-            objects = [_turtle_term(o, prefixes) for o in sorted(predicates[predicate], key=_object_key)]
-            lines.append(f"{verb} " + ",\n        ".join(objects))
-        blocks.append(_turtle_term(subject, prefixes) + " " + " ;\n    ".join(lines) + " .\n")
+    terms = _Memo(lambda node: _turtle_term(node, prefixes))
+    keys = _Memo(_object_key)
+    get, miss = terms.get, terms.miss
+    # Per set of predicates: the type predicate and the others in order, each with its verb.
+    layouts: dict[tuple[int, ...], tuple[Node | None, list[tuple[Node, str]]]] = {}
+    ranks: dict[tuple[int, ...], tuple[int, str]] = {}
+    entries: list[tuple[int, str, str, int, str]] = []
+    try:
+        for index, (s, predicates) in enumerate(table.items()):
+            signature = tuple(map(id, predicates))
+            layout = layouts.get(signature)
+            if layout is None:
+                typed = next((p for p in predicates if p == _TYPE), None)
+                ordered = sorted(predicates, key=lambda p: (p != _TYPE, str(p)))
+                verbs = [(p, ("a" if p == _TYPE else _turtle_term(p, prefixes)) + " ") for p in ordered]
+                layout = layouts[signature] = (typed, verbs)
+            typed, verbs = layout
+            types = predicates[typed] if typed is not None else ()
+            kinds = tuple(map(id, types))
+            rank = ranks.get(kinds) or ranks.setdefault(kinds, _class_rank(types, last))
+            lines = []
+            for p, verb in verbs:
+                objects = predicates[p]
+                if len(objects) == 1:
+                    lines += [verb + (get(id(o)) or miss(o)) for o in objects]
+                else:
+                    order = sorted(objects, key=lambda o: keys.get(id(o)) or keys.miss(o))
+                    lines.append(verb + ",\n        ".join([get(id(o)) or miss(o) for o in order]))
+            block = (get(id(s)) or miss(s)) + " " + " ;\n    ".join(lines) + " .\n"
+            entries.append((*rank, str(s), index, block))
+    except _BlankNode as error:
+        raise _refusal(table, error) from None
+    entries.sort()  # the index breaks ties, so blocks are never compared
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
-    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+    if not entries:
+        return (header + "\n").encode("utf-8")
+    return "\n".join([header, *(entry[4] for entry in entries)]).encode("utf-8")
 
 
 # ---------------------------------------------------------------- JSON-LD
@@ -221,32 +326,102 @@ def _jsonld_sort_key(value: object) -> tuple[str, ...]:
     return ("", str(value), "", "")
 
 
+# Indents of the document: items of "@graph", their keys, the members of a key's list.
+_ITEM, _KEY, _MEMBER = " " * 4, " " * 6, " " * 8
+
+#: A value of a node object: its sort key, its text alone under a key, and as a member of a list.
+_Value = tuple[tuple[str, ...], str, str]
+#: Where a key's values come from: the part of the node, the predicate, how its objects are written.
+_Source = tuple[int, Node, _Memo[_Value]]
+
+
+def _value(value: object) -> _Value:
+    return (_jsonld_sort_key(value), _indented(value, _KEY), _MEMBER + _indented(value, _MEMBER))
+
+
 def jsonld(graph: Graph) -> bytes:
-    """Compacted JSON-LD: a prefix context and one node object per subject, all sorted."""
+    """Compacted JSON-LD: a prefix context and one node object per subject, all sorted.
+
+    The text is the one ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)``
+    gives for the document of nested dictionaries, written directly: each value is written
+    once, and the keys of a node object are laid out once per set of predicates.
+    """
     prefixes = Prefixes.of(graph)
-    nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-    for s, predicates in _table(graph).items():
-        subject = prefixes.compact(str(s)) or str(s)
-        node = nodes[subject]
-        for p, objects in predicates.items():
-            if p == _TYPE:
-                node["@type"] += [prefixes.compact(str(o)) or str(o) for o in objects]
+    table = _table(graph)
+    ids = _Memo(lambda node: prefixes.compact(str(node)) or str(node))
+    types = _Memo(lambda node: _value(ids.get(id(node)) or ids.miss(node)))
+    values = _Memo(lambda node: _value(_jsonld_value(node, prefixes)))
+    # Subjects that compact alike (not seen in practice) make one node object of several parts.
+    nodes: dict[str, list[Mapping[Node, Collection[Node]]]] = {}
+    layouts: dict[tuple[tuple[int, ...], ...], list[tuple[str, list[_Source] | None]]] = {}
+    items: list[str] = []
+    try:
+        for s, predicates in table.items():
+            subject = ids.get(id(s)) or ids.miss(s)
+            parts = nodes.get(subject)
+            if parts is None:
+                nodes[subject] = [predicates]
             else:
-                key = prefixes.compact(str(p)) or str(p)
-                node[key] += [_jsonld_value(o, prefixes) for o in objects]
-    items = []
-    for subject in sorted(nodes):
-        item: dict[str, object] = {"@id": subject}
-        for key, values in nodes[subject].items():
-            ordered = sorted(values, key=_jsonld_sort_key)
-            item[key] = ordered[0] if len(ordered) == 1 else ordered
-        items.append(item)
-    context = {p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}
-    document = {"@context": context, "@graph": items}
-    return (_indented(document, "") + "\n").encode("utf-8")
+                parts.append(predicates)
+        for subject in sorted(nodes):
+            parts = nodes[subject]
+            signature = tuple(tuple(map(id, predicates)) for predicates in parts)
+            layout = layouts.get(signature)
+            if layout is None:
+                layout = layouts[signature] = _layout(parts, ids, types, values)
+            lines = []
+            for key, sources in layout:
+                if sources is None:
+                    lines.append(key + _STR(subject))
+                    continue
+                if len(sources) == 1:
+                    part, p, memo = sources[0]
+                    objects = parts[part][p]
+                    if len(objects) == 1:
+                        for o in objects:
+                            lines.append(key + (memo.get(id(o)) or memo.miss(o))[1])
+                        continue
+                    found = [memo.get(id(o)) or memo.miss(o) for o in objects]
+                else:
+                    found = [m.get(id(o)) or m.miss(o) for part, p, m in sources for o in parts[part][p]]
+                if len(found) == 1:
+                    lines.append(key + found[0][1])
+                elif not found:
+                    lines.append(key + "[]")
+                else:
+                    found.sort(key=itemgetter(0))
+                    members = ",\n".join([member for _, _, member in found])
+                    lines.append(f"{key}[\n{members}\n{_KEY}]")
+            items.append(_ITEM + "{\n" + ",\n".join(lines) + "\n" + _ITEM + "}")
+    except _BlankNode as error:
+        raise _refusal(table, error) from None
+    context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
+    listed = "[\n" + ",\n".join(items) + "\n  ]" if items else "[]"
+    return f'{{\n  "@context": {context},\n  "@graph": {listed}\n}}\n'.encode()
 
 
-_STR = json.JSONEncoder(ensure_ascii=False).encode  # C-accelerated for a plain string
+def _layout(
+    parts: Sequence[Mapping[Node, Collection[Node]]], ids: _Memo[str], types: _Memo[_Value], values: _Memo[_Value]
+) -> list[tuple[str, list[_Source] | None]]:
+    """The keys of a node object in order, each written with its indent, and where its values come from.
+
+    ``None`` stands for the subject under ``@id``; a predicate that compacts to a key
+    already taken adds its values to that key's, as the document of dictionaries would.
+    """
+    keys: dict[str, list[_Source] | None] = {"@id": None}
+    for index, predicates in enumerate(parts):
+        for p in predicates:
+            typed = p == _TYPE
+            key = "@type" if typed else ids.get(id(p)) or ids.miss(p)
+            sources = keys.get(key)
+            if sources is None:
+                sources = keys[key] = []
+            sources.append((index, p, types if typed else values))
+    return [(f"{_KEY}{_STR(key)}: ", sources) for key, sources in sorted(keys.items(), key=itemgetter(0))]
+
+
+#: ``json.dumps(text, ensure_ascii=False)`` for a string: what the encoder itself calls (C-accelerated).
+_STR = encode_basestring
 
 
 def _indented(value: object, indent: str) -> str:

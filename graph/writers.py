@@ -115,20 +115,22 @@ def _refusal(table: Table, error: _BlankNode) -> ValueError:
 
 
 class _Memo(Generic[T]):
-    """What ``render`` gives for each term object, computed once.
+    """What ``render`` gives for each term, computed once.
 
     Terms repeat a lot (predicates, classes, entities named by many statements), so a
-    writer renders each one once. Keyed by ``id()``: hashing a literal runs Python code,
-    and rdflib's equality would merge terms that are written differently
-    (``"a"@DE == "a"@de``). The ids stay valid because the table holds every term for the
-    writer's call; a memo never outlives it. Hot loops read ``get(id(node)) or miss(node)``
-    (renderings are never empty), so a hit is one C-level dictionary lookup.
+    writer renders each one once. Hot loops read ``get(id(node)) or miss(node)``
+    (renderings are never empty): a hit is one C-level lookup of the term object's id.
+    The ids stay valid because the table holds every term for the writer's call, and a
+    memo never outlives it. A graph holds many objects for one IRI, so a miss looks the IRI up by
+    value before rendering it; literals are not merged by value, since rdflib's equality
+    would merge literals that are written differently (``"a"@DE == "a"@de``).
     """
 
-    __slots__ = ("_render", "_values", "get")
+    __slots__ = ("_iris", "_render", "_values", "get")
 
     def __init__(self, render: Callable[[Node], T]) -> None:
         self._values: dict[int, T] = {}
+        self._iris: dict[str, T] = {}
         self._render = render
         self.get = self._values.get
 
@@ -138,9 +140,16 @@ class _Memo(Generic[T]):
         Raises:
             _BlankNode: For a blank node.
         """
-        if isinstance(node, BNode):
+        if type(node) is URIRef:  # equal IRIs are written alike
+            iri = str(node)  # a plain string: compared in C, not by rdflib's __eq__
+            value = self._iris.get(iri)
+            if value is None:
+                value = self._iris[iri] = self._render(node)
+        elif isinstance(node, BNode):
             raise _BlankNode(node)
-        value = self._values[id(node)] = self._render(node)
+        else:
+            value = self._render(node)
+        self._values[id(node)] = value
         return value
 
 
@@ -155,7 +164,7 @@ def _string(text: str) -> str:
 
 
 def _object_key(node: Node) -> tuple[str, str, str]:
-    if isinstance(node, Literal):
+    if type(node) is not URIRef and isinstance(node, Literal):
         return (str(node), node.language or "", str(node.datatype or ""))
     return (str(node), "", "")
 
@@ -164,7 +173,7 @@ def _object_key(node: Node) -> tuple[str, str, str]:
 
 
 def _nt_term(node: Node) -> str:
-    if isinstance(node, URIRef):
+    if type(node) is URIRef or isinstance(node, URIRef):
         return _iri(str(node))
     if isinstance(node, Literal):
         text = _string(str(node))
@@ -190,7 +199,7 @@ def ntriples(graph: Graph) -> bytes:
     ends = _Memo(lambda node: _nt_term(node) + " .\n")  # an object and the end of its line
     get, miss, end, end_miss = terms.get, terms.miss, ends.get, ends.miss
     layouts: dict[tuple[int, ...], tuple[list[tuple[Node, str]], bool]] = {}
-    chunks: list[tuple[str, str]] = []
+    chunks: list[tuple[str, bytes]] = []
     try:
         for s, predicates in table.items():
             subject = get(id(s)) or miss(s)
@@ -200,33 +209,36 @@ def ntriples(graph: Graph) -> bytes:
                 heads = sorted(((get(id(p)) or miss(p)) + " ", index, p) for index, p in enumerate(predicates))
                 tie = len({head for head, _, _ in heads}) < len(heads)
                 layout = layouts[signature] = ([(p, head) for head, _, p in heads], tie)
-            lines = []
+            lines = []  # each line without its subject, which joins them
             for p, head in layout[0]:
-                head = f"{subject} {head}"
                 objects = predicates[p]
                 if len(objects) == 1:
-                    lines += [head + (end(id(o)) or end_miss(o)) for o in objects]
+                    for o in objects:
+                        lines.append(head + (end(id(o)) or end_miss(o)))
                 else:
                     lines += [head + text for text in sorted([end(id(o)) or end_miss(o) for o in objects])]
+            subject += " "
             if layout[1]:  # two predicates written alike: their lines interleave
                 lines.sort()
-            chunks.append((subject, "".join(lines)))
+            # Encoded per subject: a few lines of text outside Latin-1 would make one text
+            # of the whole graph twice or four times as large, and slow to encode.
+            chunks.append((subject, (subject + subject.join(lines)).encode("utf-8") if lines else b""))
     except _BlankNode as error:
         raise _refusal(table, error) from None
     chunks.sort(key=itemgetter(0))
-    text = "".join([chunk for _, chunk in chunks])
+    text = b"".join([chunk for _, chunk in chunks])
     if len(set(map(itemgetter(0), chunks))) < len(chunks):  # two subjects written alike
-        lines = text.split("\n")[:-1]  # no written term holds a line break
-        lines.sort()
-        text = "\n".join(lines) + "\n"
-    return text.encode("utf-8")
+        rows = text.split(b"\n")[:-1]  # no written term holds a line break
+        rows.sort()  # UTF-8 keeps the order of code points
+        text = b"\n".join(rows) + b"\n"
+    return text
 
 
 # ---------------------------------------------------------------- Turtle
 
 
 def _turtle_term(node: Node, prefixes: Prefixes) -> str:
-    if isinstance(node, URIRef):
+    if type(node) is URIRef or isinstance(node, URIRef):
         return prefixes.compact(str(node)) or _iri(str(node))
     if isinstance(node, Literal):
         lexical = str(node)
@@ -272,9 +284,10 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
     # Per set of predicates: the type predicate and the others in order, each with its verb.
     layouts: dict[tuple[int, ...], tuple[Node | None, list[tuple[Node, str]]]] = {}
     ranks: dict[tuple[int, ...], tuple[int, str]] = {}
-    entries: list[tuple[int, str, str, int, str]] = []
+    # Subjects by (rank, first type), each group in the table's order: IRI and block.
+    groups: dict[tuple[int, str], list[tuple[str, bytes]]] = {}
     try:
-        for index, (s, predicates) in enumerate(table.items()):
+        for s, predicates in table.items():
             signature = tuple(map(id, predicates))
             layout = layouts.get(signature)
             if layout is None:
@@ -290,26 +303,32 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
             for p, verb in verbs:
                 objects = predicates[p]
                 if len(objects) == 1:
-                    lines += [verb + (get(id(o)) or miss(o)) for o in objects]
+                    for o in objects:
+                        lines.append(verb + (get(id(o)) or miss(o)))
                 else:
                     order = sorted(objects, key=lambda o: keys.get(id(o)) or keys.miss(o))
                     lines.append(verb + ",\n        ".join([get(id(o)) or miss(o) for o in order]))
-            block = (get(id(s)) or miss(s)) + " " + " ;\n    ".join(lines) + " .\n"
-            entries.append((*rank, str(s), index, block))
+            block = ((get(id(s)) or miss(s)) + " " + " ;\n    ".join(lines) + " .\n").encode("utf-8")
+            group = groups.get(rank)
+            if group is None:
+                group = groups[rank] = []
+            group.append((str(s), block))
     except _BlankNode as error:
         raise _refusal(table, error) from None
-    entries.sort()  # the index breaks ties, so blocks are never compared
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
-    if not entries:
-        return (header + "\n").encode("utf-8")
-    return "\n".join([header, *(entry[4] for entry in entries)]).encode("utf-8")
+    blocks = [header.encode("utf-8")]
+    for rank in sorted(groups):
+        group = groups[rank]
+        group.sort(key=itemgetter(0))  # sorts the IRIs alone, stably, as strings
+        blocks += [block for _, block in group]
+    return b"\n".join(blocks) if len(blocks) > 1 else blocks[0] + b"\n"
 
 
 # ---------------------------------------------------------------- JSON-LD
 
 
 def _jsonld_value(node: Node, prefixes: Prefixes) -> object:
-    if isinstance(node, URIRef):
+    if type(node) is URIRef or isinstance(node, URIRef):
         return {"@id": prefixes.compact(str(node)) or str(node)}
     if isinstance(node, Literal):
         if node.language:
@@ -354,7 +373,7 @@ def jsonld(graph: Graph) -> bytes:
     # Subjects that compact alike (not seen in practice) make one node object of several parts.
     nodes: dict[str, list[Mapping[Node, Collection[Node]]]] = {}
     layouts: dict[tuple[tuple[int, ...], ...], list[tuple[str, list[_Source] | None]]] = {}
-    items: list[str] = []
+    items: list[bytes] = []
     try:
         for s, predicates in table.items():
             subject = ids.get(id(s)) or ids.miss(s)
@@ -392,12 +411,16 @@ def jsonld(graph: Graph) -> bytes:
                     found.sort(key=itemgetter(0))
                     members = ",\n".join([member for _, _, member in found])
                     lines.append(f"{key}[\n{members}\n{_KEY}]")
-            items.append(_ITEM + "{\n" + ",\n".join(lines) + "\n" + _ITEM + "}")
+            items.append((_ITEM + "{\n" + ",\n".join(lines) + "\n" + _ITEM + "}").encode("utf-8"))
     except _BlankNode as error:
         raise _refusal(table, error) from None
     context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
-    listed = "[\n" + ",\n".join(items) + "\n  ]" if items else "[]"
-    return f'{{\n  "@context": {context},\n  "@graph": {listed}\n}}\n'.encode()
+    opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
+    if not items:
+        return opening + b"[]\n}\n"
+    items[0] = opening + b"[\n" + items[0]  # so that the document is joined in one go
+    items[-1] += b"\n  ]\n}\n"
+    return b",\n".join(items)
 
 
 def _layout(

@@ -202,7 +202,7 @@ def ntriples(graph: Graph) -> bytes:
     chunks: list[tuple[str, bytes]] = []
     try:
         for s, predicates in table.items():
-            subject = get(id(s)) or miss(s)
+            subject = _nt_term(s) if type(s) is URIRef else get(id(s)) or miss(s)  # a subject comes once
             signature = tuple(map(id, predicates))
             layout = layouts.get(signature)
             if layout is None:
@@ -308,7 +308,8 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
                 else:
                     order = sorted(objects, key=lambda o: keys.get(id(o)) or keys.miss(o))
                     lines.append(verb + ",\n        ".join([get(id(o)) or miss(o) for o in order]))
-            block = ((get(id(s)) or miss(s)) + " " + " ;\n    ".join(lines) + " .\n").encode("utf-8")
+            subject = _turtle_term(s, prefixes) if type(s) is URIRef else get(id(s)) or miss(s)  # comes once
+            block = (subject + " " + " ;\n    ".join(lines) + " .\n").encode("utf-8")
             group = groups.get(rank)
             if group is None:
                 group = groups[rank] = []
@@ -327,7 +328,7 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
 # ---------------------------------------------------------------- JSON-LD
 
 
-def _jsonld_value(node: Node, prefixes: Prefixes) -> object:
+def _jsonld_value(node: Node, prefixes: Prefixes) -> str | dict[str, str]:
     if type(node) is URIRef or isinstance(node, URIRef):
         return {"@id": prefixes.compact(str(node)) or str(node)}
     if isinstance(node, Literal):
@@ -345,17 +346,28 @@ def _jsonld_sort_key(value: object) -> tuple[str, ...]:
     return ("", str(value), "", "")
 
 
-# Indents of the document: items of "@graph", their keys, the members of a key's list.
-_ITEM, _KEY, _MEMBER = " " * 4, " " * 6, " " * 8
+# Indents of the document: the keys of an item of "@graph" and the members of a key's list.
+_KEY, _MEMBER = " " * 6, " " * 8
 
 #: A value of a node object: its sort key, its text alone under a key, and as a member of a list.
 _Value = tuple[tuple[str, ...], str, str]
-#: Where a key's values come from: the part of the node, the predicate, how its objects are written.
-_Source = tuple[int, Node, _Memo[_Value]]
+#: Where a key's values come from: the part of the node, the predicate, and the memo of how
+#: its objects are written (its ``get`` and ``miss``).
+_Source = tuple[int, Node, Callable[[int], _Value | None], Callable[[Node], _Value]]
 
 
-def _value(value: object) -> _Value:
-    return (_jsonld_sort_key(value), _indented(value, _KEY), _MEMBER + _indented(value, _MEMBER))
+def _value(value: str | dict[str, str]) -> _Value:
+    """What :func:`_indented` writes for ``value`` under a key and in a list, with its sort key.
+
+    Values are strings or flat dictionaries of strings, so the recursion is not needed.
+    """
+    if isinstance(value, str):
+        text = _STR(value)
+        return (("", value, "", ""), text, _MEMBER + text)
+    fields = [f"{_STR(key)}: {_STR(item)}" for key, item in sorted(value.items())]
+    alone = "{\n" + ",\n".join([_MEMBER + field for field in fields]) + "\n" + _KEY + "}"
+    member = _MEMBER + "{\n" + ",\n".join([_MEMBER + "  " + field for field in fields]) + "\n" + _MEMBER + "}"
+    return (_jsonld_sort_key(value), alone, member)
 
 
 def jsonld(graph: Graph) -> bytes:
@@ -367,16 +379,17 @@ def jsonld(graph: Graph) -> bytes:
     """
     prefixes = Prefixes.of(graph)
     table = _table(graph)
-    ids = _Memo(lambda node: prefixes.compact(str(node)) or str(node))
+    compact = prefixes.compact
+    ids = _Memo(lambda node: compact(str(node)) or str(node))
     types = _Memo(lambda node: _value(ids.get(id(node)) or ids.miss(node)))
     values = _Memo(lambda node: _value(_jsonld_value(node, prefixes)))
     # Subjects that compact alike (not seen in practice) make one node object of several parts.
     nodes: dict[str, list[Mapping[Node, Collection[Node]]]] = {}
-    layouts: dict[tuple[tuple[int, ...], ...], list[tuple[str, list[_Source] | None]]] = {}
+    layouts: dict[tuple[object, ...], list[tuple[str, list[_Source] | None]]] = {}
     items: list[bytes] = []
     try:
         for s, predicates in table.items():
-            subject = ids.get(id(s)) or ids.miss(s)
+            subject = compact(str(s)) or str(s) if type(s) is URIRef else ids.get(id(s)) or ids.miss(s)  # comes once
             parts = nodes.get(subject)
             if parts is None:
                 nodes[subject] = [predicates]
@@ -384,7 +397,10 @@ def jsonld(graph: Graph) -> bytes:
                 parts.append(predicates)
         for subject in sorted(nodes):
             parts = nodes[subject]
-            signature = tuple(tuple(map(id, predicates)) for predicates in parts)
+            if len(parts) == 1:
+                signature: tuple[object, ...] = tuple(map(id, parts[0]))
+            else:
+                signature = tuple([tuple(map(id, predicates)) for predicates in parts])
             layout = layouts.get(signature)
             if layout is None:
                 layout = layouts[signature] = _layout(parts, ids, types, values)
@@ -394,15 +410,15 @@ def jsonld(graph: Graph) -> bytes:
                     lines.append(key + _STR(subject))
                     continue
                 if len(sources) == 1:
-                    part, p, memo = sources[0]
+                    part, p, get, miss = sources[0]
                     objects = parts[part][p]
                     if len(objects) == 1:
                         for o in objects:
-                            lines.append(key + (memo.get(id(o)) or memo.miss(o))[1])
+                            lines.append(key + (get(id(o)) or miss(o))[1])
                         continue
-                    found = [memo.get(id(o)) or memo.miss(o) for o in objects]
+                    found = [get(id(o)) or miss(o) for o in objects]
                 else:
-                    found = [m.get(id(o)) or m.miss(o) for part, p, m in sources for o in parts[part][p]]
+                    found = [get(id(o)) or miss(o) for part, p, get, miss in sources for o in parts[part][p]]
                 if len(found) == 1:
                     lines.append(key + found[0][1])
                 elif not found:
@@ -411,7 +427,7 @@ def jsonld(graph: Graph) -> bytes:
                     found.sort(key=itemgetter(0))
                     members = ",\n".join([member for _, _, member in found])
                     lines.append(f"{key}[\n{members}\n{_KEY}]")
-            items.append((_ITEM + "{\n" + ",\n".join(lines) + "\n" + _ITEM + "}").encode("utf-8"))
+            items.append(("    {\n" + ",\n".join(lines) + "\n    }").encode("utf-8"))  # indented as an item
     except _BlankNode as error:
         raise _refusal(table, error) from None
     context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
@@ -439,7 +455,8 @@ def _layout(
             sources = keys.get(key)
             if sources is None:
                 sources = keys[key] = []
-            sources.append((index, p, types if typed else values))
+            memo = types if typed else values
+            sources.append((index, p, memo.get, memo.miss))
     return [(f"{_KEY}{_STR(key)}: ", sources) for key, sources in sorted(keys.items(), key=itemgetter(0))]
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from json.encoder import encode_basestring
 from operator import itemgetter
-from typing import Generic, TypeVar
+from typing import Generic, TypeGuard, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -145,12 +145,23 @@ class _Memo(Generic[T]):
             value = self._iris.get(iri)
             if value is None:
                 value = self._iris[iri] = self._render(node)
-        elif isinstance(node, BNode):
+        elif type(node) is not Literal and isinstance(node, BNode):
             raise _BlankNode(node)
         else:
             value = self._render(node)
         self._values[id(node)] = value
         return value
+
+
+def _is_iri(node: Node) -> TypeGuard[URIRef]:
+    """``isinstance(node, URIRef)``, quick for plain terms (on rdflib's abstract base classes it runs Python code)."""
+    kind = type(node)
+    return kind is URIRef or (kind is not Literal and isinstance(node, URIRef))
+
+
+def _is_literal(node: Node) -> TypeGuard[Literal]:
+    """``isinstance(node, Literal)``, quick for plain literals."""
+    return type(node) is Literal or isinstance(node, Literal)
 
 
 def _iri(iri: str) -> str:
@@ -164,7 +175,7 @@ def _string(text: str) -> str:
 
 
 def _object_key(node: Node) -> tuple[str, str, str]:
-    if type(node) is not URIRef and isinstance(node, Literal):
+    if _is_literal(node):
         return (str(node), node.language or "", str(node.datatype or ""))
     return (str(node), "", "")
 
@@ -173,9 +184,9 @@ def _object_key(node: Node) -> tuple[str, str, str]:
 
 
 def _nt_term(node: Node) -> str:
-    if type(node) is URIRef or isinstance(node, URIRef):
+    if _is_iri(node):
         return _iri(str(node))
-    if isinstance(node, Literal):
+    if _is_literal(node):
         text = _string(str(node))
         if node.language:
             return f"{text}@{node.language}"
@@ -238,9 +249,9 @@ def ntriples(graph: Graph) -> bytes:
 
 
 def _turtle_term(node: Node, prefixes: Prefixes) -> str:
-    if type(node) is URIRef or isinstance(node, URIRef):
+    if _is_iri(node):
         return prefixes.compact(str(node)) or _iri(str(node))
-    if isinstance(node, Literal):
+    if _is_literal(node):
         lexical = str(node)
         if node.language:
             return f"{_string(lexical)}@{node.language}"
@@ -329,9 +340,9 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
 
 
 def _jsonld_value(node: Node, prefixes: Prefixes) -> str | dict[str, str]:
-    if type(node) is URIRef or isinstance(node, URIRef):
+    if _is_iri(node):
         return {"@id": prefixes.compact(str(node)) or str(node)}
-    if isinstance(node, Literal):
+    if _is_literal(node):
         if node.language:
             return {"@value": str(node), "@language": node.language}
         if node.datatype and node.datatype != _STRING:

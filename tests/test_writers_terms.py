@@ -260,3 +260,10 @@ def test_an_iri_that_cannot_be_written_is_refused(write: Callable[[Graph], bytes
         return
     with pytest.raises(ValueError, match="IRI contains a character that cannot be written"):
         write(graph)
+
+
+@pytest.mark.parametrize("write", [writers.ntriples, writers.turtle, writers.jsonld])
+def test_a_blank_subject_is_refused(write: Callable[[Graph], bytes]) -> None:
+    graph = _graph((_ex("a"), _ex("p"), Literal("x")), (BNode("n1"), _ex("p"), _ex("a")))
+    with pytest.raises(ValueError, match=r"^blank nodes are not supported by this writer: n1$"):
+        write(graph)

@@ -52,20 +52,20 @@ class Prefixes:
         self.pairs = sorted((p, ns) for p, ns in pairs if ns.endswith(("/", "#")))
         self.by_namespace = {ns: p for p, ns in sorted(self.pairs, reverse=True)}
         self.used: set[str] = set()
-        self._memo: dict[str, str | None] = {}
+        self._memo: dict[str, str] = {}  # "" for an IRI without a prefix form
 
     def compact(self, iri: str) -> str | None:
-        try:
-            return self._memo[iri]
-        except KeyError:
-            pass
+        """``prefix:local`` for ``iri``, or ``None`` when no prefix fits."""
+        known = self._memo.get(iri)  # not try/except: most IRIs are asked for once
+        if known is not None:
+            return known or None
         cut = max(iri.rfind("/"), iri.rfind("#")) + 1
         prefix = self.by_namespace.get(iri[:cut])
         local = iri[cut:]
         result = f"{prefix}:{local}" if prefix is not None and _PN_LOCAL.match(local) else None
         if prefix is not None and result is not None:
             self.used.add(prefix)
-        self._memo[iri] = result
+        self._memo[iri] = result or ""
         return result
 
     @classmethod

@@ -4,6 +4,12 @@ rdflib's serialisers are general (blank nodes, lists, any graph shape) and slow 
 large graphs; ours need only IRIs and literals. Every writer orders its output
 completely (subjects, predicates, objects), so the same graph always gives the same
 bytes. The tests parse every output with Oxigraph and rapper and compare the triples.
+
+At a million triples a writer is bound by the work it does per triple, so that is kept
+to a dictionary lookup and a string concatenation: each term is written once
+(:class:`_Memo`); the order and the written form of a subject's predicates are worked
+out once per set of predicates (a few dozen in a graph of a hundred thousand subjects);
+the text of each subject is encoded on its own and the document joined once as bytes.
 """
 
 from __future__ import annotations
@@ -11,7 +17,10 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from json.encoder import encode_basestring
+from operator import itemgetter
+from typing import Generic, TypeGuard, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -25,8 +34,9 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 _ESCAPE = re.compile(r'[\\"\n\r]')
 
+T = TypeVar("T")
 Triple = tuple[Node, Node, Node]
-Table = Mapping[Node, Mapping[Node, Iterable[Node]]]
+Table = Mapping[Node, Mapping[Node, Collection[Node]]]
 # rdflib resolves namespace attributes on every access; these are read millions of times.
 _TYPE, _STRING, _INTEGER_T, _DECIMAL_T, _BOOLEAN = RDF.type, XSD.string, XSD.integer, XSD.decimal, XSD.boolean
 
@@ -42,20 +52,20 @@ class Prefixes:
         self.pairs = sorted((p, ns) for p, ns in pairs if ns.endswith(("/", "#")))
         self.by_namespace = {ns: p for p, ns in sorted(self.pairs, reverse=True)}
         self.used: set[str] = set()
-        self._memo: dict[str, str | None] = {}
+        self._memo: dict[str, str] = {}  # "" for an IRI without a prefix form
 
     def compact(self, iri: str) -> str | None:
-        try:
-            return self._memo[iri]
-        except KeyError:
-            pass
+        """``prefix:local`` for ``iri``, or ``None`` when no prefix fits."""
+        known = self._memo.get(iri)  # not try/except: most IRIs are asked for once
+        if known is not None:
+            return known or None
         cut = max(iri.rfind("/"), iri.rfind("#")) + 1
         prefix = self.by_namespace.get(iri[:cut])
         local = iri[cut:]
         result = f"{prefix}:{local}" if prefix is not None and _PN_LOCAL.match(local) else None
         if prefix is not None and result is not None:
             self.used.add(prefix)
-        self._memo[iri] = result
+        self._memo[iri] = result or ""
         return result
 
     @classmethod
@@ -78,25 +88,86 @@ def store_table(graph: Graph, name: str) -> dict[Node, dict[Node, dict[Node, int
 
 
 def _table(graph: Graph) -> Table:
-    """Subject → predicate → objects of ``graph``, refusing blank nodes.
+    """Subject → predicate → objects of ``graph``.
 
     On rdflib's in-memory stores this is the store's own index (read-only), which
     spares the per-triple generator layers of ``Graph.triples`` (a third of the time of a
-    writer on large graphs); any other store is read through the public API.
+    writer on large graphs); any other store is read through the public API. Blank nodes
+    are refused while the terms are rendered (:class:`_Memo`), not by a scan of their own.
     """
     spo = store_table(graph, "spo")
-    table: Table
     if spo is not None:
-        table = spo
-    else:
-        built: dict[Node, dict[Node, dict[Node, int]]] = defaultdict(lambda: defaultdict(dict))
-        for s, p, o in graph:
-            built[s][p][o] = 1
-        table = built
+        return spo
+    built: dict[Node, dict[Node, dict[Node, int]]] = defaultdict(lambda: defaultdict(dict))
+    for s, p, o in graph:
+        built[s][p][o] = 1
+    return built
+
+
+class _BlankNode(ValueError):
+    """A blank node met while rendering; :func:`_refusal` says which subject has one."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(node)
+        self.node = node
+
+
+def _refusal(table: Table, error: _BlankNode) -> ValueError:
+    """The error for a graph with blank nodes: the first subject with one, in the table's order."""
     for subject, predicates in table.items():
         if isinstance(subject, BNode) or any(isinstance(o, BNode) for objects in predicates.values() for o in objects):
-            raise ValueError(f"blank nodes are not supported by this writer: {subject}")
-    return table
+            return ValueError(f"blank nodes are not supported by this writer: {subject}")
+    return ValueError(f"cannot write {error.node!r}")  # a blank predicate, as the term writers say
+
+
+class _Memo(Generic[T]):
+    """What ``render`` gives for each term, computed once.
+
+    Terms repeat a lot (predicates, classes, entities named by many statements), so a
+    writer renders each one once. Hot loops read ``get(id(node)) or miss(node)``
+    (renderings are never empty): a hit is one C-level lookup of the term object's id.
+    The ids stay valid because the table holds every term for the writer's call, and a
+    memo never outlives it. A graph holds many objects for one IRI, so a miss looks the IRI up by
+    value before rendering it; literals are not merged by value, since rdflib's equality
+    would merge literals that are written differently (``"a"@DE == "a"@de``).
+    """
+
+    __slots__ = ("_iris", "_render", "_values", "get")
+
+    def __init__(self, render: Callable[[Node], T]) -> None:
+        self._values: dict[int, T] = {}
+        self._iris: dict[str, T] = {}
+        self._render = render
+        self.get = self._values.get
+
+    def miss(self, node: Node) -> T:
+        """Render ``node`` and remember it.
+
+        Raises:
+            _BlankNode: For a blank node.
+        """
+        if type(node) is URIRef:  # equal IRIs are written alike
+            iri = str(node)  # a plain string: compared in C, not by rdflib's __eq__
+            value = self._iris.get(iri)
+            if value is None:
+                value = self._iris[iri] = self._render(node)
+        elif type(node) is not Literal and isinstance(node, BNode):
+            raise _BlankNode(node)
+        else:
+            value = self._render(node)
+        self._values[id(node)] = value
+        return value
+
+
+def _is_iri(node: Node) -> TypeGuard[URIRef]:
+    """``isinstance(node, URIRef)``, quick for plain terms (on rdflib's abstract base classes it runs Python code)."""
+    kind = type(node)
+    return kind is URIRef or (kind is not Literal and isinstance(node, URIRef))
+
+
+def _is_literal(node: Node) -> TypeGuard[Literal]:
+    """``isinstance(node, Literal)``, quick for plain literals."""
+    return type(node) is Literal or isinstance(node, Literal)
 
 
 def _iri(iri: str) -> str:
@@ -110,7 +181,7 @@ def _string(text: str) -> str:
 
 
 def _object_key(node: Node) -> tuple[str, str, str]:
-    if isinstance(node, Literal):
+    if _is_literal(node):
         return (str(node), node.language or "", str(node.datatype or ""))
     return (str(node), "", "")
 
@@ -119,9 +190,9 @@ def _object_key(node: Node) -> tuple[str, str, str]:
 
 
 def _nt_term(node: Node) -> str:
-    if isinstance(node, URIRef):
+    if _is_iri(node):
         return _iri(str(node))
-    if isinstance(node, Literal):
+    if _is_literal(node):
         text = _string(str(node))
         if node.language:
             return f"{text}@{node.language}"
@@ -132,24 +203,61 @@ def _nt_term(node: Node) -> str:
 
 
 def ntriples(graph: Graph) -> bytes:
-    """N-Triples, one triple per line, lines sorted by code point."""
-    lines = []
-    for s, predicates in _table(graph).items():
-        subject = _nt_term(s)
-        for p, objects in predicates.items():
-            head = f"{subject} {_nt_term(p)} "
-            lines += [f"{head}{_nt_term(o)} ." for o in objects]
-    lines.sort()
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    """N-Triples, one triple per line, lines sorted by code point.
+
+    The lines are not sorted as a million strings: a written subject, predicate or
+    object never continues another one with a character below the space that follows it
+    (IRIs end at ``>``, a literal goes on only with ``@`` or ``^``), so sorting the
+    subjects, then each subject's predicates, then the objects gives the same order.
+    Terms written alike (only literals can be) fall back to sorting the lines themselves.
+    """
+    table = _table(graph)
+    terms = _Memo(_nt_term)
+    ends = _Memo(lambda node: _nt_term(node) + " .\n")  # an object and the end of its line
+    get, miss, end, end_miss = terms.get, terms.miss, ends.get, ends.miss
+    layouts: dict[tuple[int, ...], tuple[list[tuple[Node, str]], bool]] = {}
+    chunks: list[tuple[str, bytes]] = []
+    try:
+        for s, predicates in table.items():
+            subject = _nt_term(s) if type(s) is URIRef else get(id(s)) or miss(s)  # a subject comes once
+            signature = tuple(map(id, predicates))
+            layout = layouts.get(signature)
+            if layout is None:
+                heads = sorted(((get(id(p)) or miss(p)) + " ", index, p) for index, p in enumerate(predicates))
+                tie = len({head for head, _, _ in heads}) < len(heads)
+                layout = layouts[signature] = ([(p, head) for head, _, p in heads], tie)
+            lines = []  # each line without its subject, which joins them
+            for p, head in layout[0]:
+                objects = predicates[p]
+                if len(objects) == 1:
+                    for o in objects:
+                        lines.append(head + (end(id(o)) or end_miss(o)))
+                else:
+                    lines += [head + text for text in sorted([end(id(o)) or end_miss(o) for o in objects])]
+            subject += " "
+            if layout[1]:  # two predicates written alike: their lines interleave
+                lines.sort()
+            # Encoded per subject: a few lines of text outside Latin-1 would make one text
+            # of the whole graph twice or four times as large, and slow to encode.
+            chunks.append((subject, (subject + subject.join(lines)).encode("utf-8") if lines else b""))
+    except _BlankNode as error:
+        raise _refusal(table, error) from None
+    chunks.sort(key=itemgetter(0))
+    text = b"".join([chunk for _, chunk in chunks])
+    if len(set(map(itemgetter(0), chunks))) < len(chunks):  # two subjects written alike
+        rows = text.split(b"\n")[:-1]  # no written term holds a line break
+        rows.sort()  # UTF-8 keeps the order of code points
+        text = b"\n".join(rows) + b"\n"
+    return text
 
 
 # ---------------------------------------------------------------- Turtle
 
 
 def _turtle_term(node: Node, prefixes: Prefixes) -> str:
-    if isinstance(node, URIRef):
+    if _is_iri(node):
         return prefixes.compact(str(node)) or _iri(str(node))
-    if isinstance(node, Literal):
+    if _is_literal(node):
         lexical = str(node)
         if node.language:
             return f"{_string(lexical)}@{node.language}"
@@ -168,6 +276,14 @@ def _turtle_term(node: Node, prefixes: Prefixes) -> str:
     raise ValueError(f"cannot write {node!r}")
 
 
+def _class_rank(types: Iterable[Node], last: Sequence[str]) -> tuple[int, str]:
+    """How a subject of ``types`` sorts: after the others if it is of one of the ``last`` classes, then by type."""
+    names = sorted(str(t) for t in types)
+    first = names[0] if names else "\uffff"
+    rank = next((i + 1 for i, c in enumerate(last) if c in names), 0)
+    return (rank, first)
+
+
 def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
     """Turtle grouped by subject; subjects ordered by class, then IRI.
 
@@ -177,36 +293,62 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
             (e.g. statements and references after the entities they describe).
     """
     prefixes = Prefixes.of(graph)
-    by_subject = _table(graph)
+    table = _table(graph)
     last = [str(c) for c in last_classes]
-
-    def subject_key(subject: Node) -> tuple[int, str, str]:
-        types = sorted(str(t) for t in by_subject[subject].get(_TYPE, ()))
-        first = types[0] if types else "\uffff"
-        rank = next((i + 1 for i, c in enumerate(last) if c in types), 0)
-        return (rank, first, str(subject))
-
-    blocks = []
-    for subject in sorted(by_subject, key=subject_key):
-        predicates = by_subject[subject]
-        ordered = sorted(predicates, key=lambda p: (p != _TYPE, str(p)))
-        lines = []
-        for predicate in ordered:
-            verb = "a" if predicate == _TYPE else _turtle_term(predicate, prefixes)
-            objects = [_turtle_term(o, prefixes) for o in sorted(predicates[predicate], key=_object_key)]
-            lines.append(f"{verb} " + ",\n        ".join(objects))
-        blocks.append(_turtle_term(subject, prefixes) + " " + " ;\n    ".join(lines) + " .\n")
+    terms = _Memo(lambda node: _turtle_term(node, prefixes))
+    keys = _Memo(_object_key)
+    get, miss = terms.get, terms.miss
+    # Per set of predicates: the type predicate and the others in order, each with its verb.
+    layouts: dict[tuple[int, ...], tuple[Node | None, list[tuple[Node, str]]]] = {}
+    ranks: dict[tuple[int, ...], tuple[int, str]] = {}
+    # Subjects by (rank, first type), each group in the table's order: IRI and block.
+    groups: dict[tuple[int, str], list[tuple[str, bytes]]] = {}
+    try:
+        for s, predicates in table.items():
+            signature = tuple(map(id, predicates))
+            layout = layouts.get(signature)
+            if layout is None:
+                typed = next((p for p in predicates if p == _TYPE), None)
+                ordered = sorted(predicates, key=lambda p: (p != _TYPE, str(p)))
+                verbs = [(p, ("a" if p == _TYPE else _turtle_term(p, prefixes)) + " ") for p in ordered]
+                layout = layouts[signature] = (typed, verbs)
+            typed, verbs = layout
+            types = predicates[typed] if typed is not None else ()
+            kinds = tuple(map(id, types))
+            rank = ranks.get(kinds) or ranks.setdefault(kinds, _class_rank(types, last))
+            lines = []
+            for p, verb in verbs:
+                objects = predicates[p]
+                if len(objects) == 1:
+                    for o in objects:
+                        lines.append(verb + (get(id(o)) or miss(o)))
+                else:
+                    order = sorted(objects, key=lambda o: keys.get(id(o)) or keys.miss(o))
+                    lines.append(verb + ",\n        ".join([get(id(o)) or miss(o) for o in order]))
+            subject = _turtle_term(s, prefixes) if type(s) is URIRef else get(id(s)) or miss(s)  # comes once
+            block = (subject + " " + " ;\n    ".join(lines) + " .\n").encode("utf-8")
+            group = groups.get(rank)
+            if group is None:
+                group = groups[rank] = []
+            group.append((str(s), block))
+    except _BlankNode as error:
+        raise _refusal(table, error) from None
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
-    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+    blocks = [header.encode("utf-8")]
+    for rank in sorted(groups):
+        group = groups[rank]
+        group.sort(key=itemgetter(0))  # sorts the IRIs alone, stably, as strings
+        blocks += [block for _, block in group]
+    return b"\n".join(blocks) if len(blocks) > 1 else blocks[0] + b"\n"
 
 
 # ---------------------------------------------------------------- JSON-LD
 
 
-def _jsonld_value(node: Node, prefixes: Prefixes) -> object:
-    if isinstance(node, URIRef):
+def _jsonld_value(node: Node, prefixes: Prefixes) -> str | dict[str, str]:
+    if _is_iri(node):
         return {"@id": prefixes.compact(str(node)) or str(node)}
-    if isinstance(node, Literal):
+    if _is_literal(node):
         if node.language:
             return {"@value": str(node), "@language": node.language}
         if node.datatype and node.datatype != _STRING:
@@ -221,32 +363,122 @@ def _jsonld_sort_key(value: object) -> tuple[str, ...]:
     return ("", str(value), "", "")
 
 
+# Indents of the document: the keys of an item of "@graph" and the members of a key's list.
+_KEY, _MEMBER = " " * 6, " " * 8
+
+#: A value of a node object: its sort key, its text alone under a key, and as a member of a list.
+_Value = tuple[tuple[str, ...], str, str]
+#: Where a key's values come from: the part of the node, the predicate, and the memo of how
+#: its objects are written (its ``get`` and ``miss``).
+_Source = tuple[int, Node, Callable[[int], _Value | None], Callable[[Node], _Value]]
+
+
+def _value(value: str | dict[str, str]) -> _Value:
+    """What :func:`_indented` writes for ``value`` under a key and in a list, with its sort key.
+
+    Values are strings or flat dictionaries of strings, so the recursion is not needed.
+    """
+    if isinstance(value, str):
+        text = _STR(value)
+        return (("", value, "", ""), text, _MEMBER + text)
+    fields = [f"{_STR(key)}: {_STR(item)}" for key, item in sorted(value.items())]
+    alone = "{\n" + ",\n".join([_MEMBER + field for field in fields]) + "\n" + _KEY + "}"
+    member = _MEMBER + "{\n" + ",\n".join([_MEMBER + "  " + field for field in fields]) + "\n" + _MEMBER + "}"
+    return (_jsonld_sort_key(value), alone, member)
+
+
 def jsonld(graph: Graph) -> bytes:
-    """Compacted JSON-LD: a prefix context and one node object per subject, all sorted."""
+    """Compacted JSON-LD: a prefix context and one node object per subject, all sorted.
+
+    The text is the one ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)``
+    gives for the document of nested dictionaries, written directly: each value is written
+    once, and the keys of a node object are laid out once per set of predicates.
+    """
     prefixes = Prefixes.of(graph)
-    nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-    for s, predicates in _table(graph).items():
-        subject = prefixes.compact(str(s)) or str(s)
-        node = nodes[subject]
-        for p, objects in predicates.items():
-            if p == _TYPE:
-                node["@type"] += [prefixes.compact(str(o)) or str(o) for o in objects]
+    table = _table(graph)
+    compact = prefixes.compact
+    ids = _Memo(lambda node: compact(str(node)) or str(node))
+    types = _Memo(lambda node: _value(ids.get(id(node)) or ids.miss(node)))
+    values = _Memo(lambda node: _value(_jsonld_value(node, prefixes)))
+    # Subjects that compact alike (not seen in practice) make one node object of several parts.
+    nodes: dict[str, list[Mapping[Node, Collection[Node]]]] = {}
+    layouts: dict[tuple[object, ...], list[tuple[str, list[_Source] | None]]] = {}
+    items: list[bytes] = []
+    try:
+        for s, predicates in table.items():
+            subject = compact(str(s)) or str(s) if type(s) is URIRef else ids.get(id(s)) or ids.miss(s)  # comes once
+            parts = nodes.get(subject)
+            if parts is None:
+                nodes[subject] = [predicates]
             else:
-                key = prefixes.compact(str(p)) or str(p)
-                node[key] += [_jsonld_value(o, prefixes) for o in objects]
-    items = []
-    for subject in sorted(nodes):
-        item: dict[str, object] = {"@id": subject}
-        for key, values in nodes[subject].items():
-            ordered = sorted(values, key=_jsonld_sort_key)
-            item[key] = ordered[0] if len(ordered) == 1 else ordered
-        items.append(item)
-    context = {p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}
-    document = {"@context": context, "@graph": items}
-    return (_indented(document, "") + "\n").encode("utf-8")
+                parts.append(predicates)
+        for subject in sorted(nodes):
+            parts = nodes[subject]
+            if len(parts) == 1:
+                signature: tuple[object, ...] = tuple(map(id, parts[0]))
+            else:
+                signature = tuple([tuple(map(id, predicates)) for predicates in parts])
+            layout = layouts.get(signature)
+            if layout is None:
+                layout = layouts[signature] = _layout(parts, ids, types, values)
+            lines = []
+            for key, sources in layout:
+                if sources is None:
+                    lines.append(key + _STR(subject))
+                    continue
+                if len(sources) == 1:
+                    part, p, get, miss = sources[0]
+                    objects = parts[part][p]
+                    if len(objects) == 1:
+                        for o in objects:
+                            lines.append(key + (get(id(o)) or miss(o))[1])
+                        continue
+                    found = [get(id(o)) or miss(o) for o in objects]
+                else:
+                    found = [get(id(o)) or miss(o) for part, p, get, miss in sources for o in parts[part][p]]
+                if len(found) == 1:
+                    lines.append(key + found[0][1])
+                elif not found:
+                    lines.append(key + "[]")
+                else:
+                    found.sort(key=itemgetter(0))
+                    members = ",\n".join([member for _, _, member in found])
+                    lines.append(f"{key}[\n{members}\n{_KEY}]")
+            items.append(("    {\n" + ",\n".join(lines) + "\n    }").encode("utf-8"))  # indented as an item
+    except _BlankNode as error:
+        raise _refusal(table, error) from None
+    context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
+    opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
+    if not items:
+        return opening + b"[]\n}\n"
+    items[0] = opening + b"[\n" + items[0]  # so that the document is joined in one go
+    items[-1] += b"\n  ]\n}\n"
+    return b",\n".join(items)
 
 
-_STR = json.JSONEncoder(ensure_ascii=False).encode  # C-accelerated for a plain string
+def _layout(
+    parts: Sequence[Mapping[Node, Collection[Node]]], ids: _Memo[str], types: _Memo[_Value], values: _Memo[_Value]
+) -> list[tuple[str, list[_Source] | None]]:
+    """The keys of a node object in order, each written with its indent, and where its values come from.
+
+    ``None`` stands for the subject under ``@id``; a predicate that compacts to a key
+    already taken adds its values to that key's, as the document of dictionaries would.
+    """
+    keys: dict[str, list[_Source] | None] = {"@id": None}
+    for index, predicates in enumerate(parts):
+        for p in predicates:
+            typed = p == _TYPE
+            key = "@type" if typed else ids.get(id(p)) or ids.miss(p)
+            sources = keys.get(key)
+            if sources is None:
+                sources = keys[key] = []
+            memo = types if typed else values
+            sources.append((index, p, memo.get, memo.miss))
+    return [(f"{_KEY}{_STR(key)}: ", sources) for key, sources in sorted(keys.items(), key=itemgetter(0))]
+
+
+#: ``json.dumps(text, ensure_ascii=False)`` for a string: what the encoder itself calls (C-accelerated).
+_STR = encode_basestring
 
 
 def _indented(value: object, indent: str) -> str:

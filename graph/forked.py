@@ -3,8 +3,9 @@
 ``kg build`` renders its exports from one large in-memory graph. Threads cannot use a
 second core for pure-Python work, and pickling a million-triple graph to a worker would
 cost more than rendering it; a child forked after the graph is built reads it in place.
-Each child returns a ``{name: bytes}`` mapping (written to a file the parent reads back)
-and the seconds its steps took.
+Each child hands over its outputs by name as it makes them (each written to a file the
+parent can use at once, see :meth:`Child.ready`, or read back at the end) and returns the
+seconds its steps took.
 
 Work in a child must not use a library that runs threads of its own and has started
 them in the parent (Oxigraph's database does): only the forking thread lives on in the
@@ -27,6 +28,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,8 +36,10 @@ from pathlib import Path
 
 from graph.errors import KGError
 
-#: What a child computes: named outputs and seconds per step.
-Work = Callable[[], tuple[dict[str, bytes], dict[str, float]]]
+#: Hands one named output of a child to its parent (see :meth:`Child.ready`).
+Emit = Callable[[str, bytes], None]
+#: What a child does: it emits its outputs as they are made and returns seconds per step.
+Work = Callable[[Emit], dict[str, float]]
 _RESULT = "result.pickle"
 
 
@@ -94,6 +98,23 @@ class Child:
     label: str
     #: Bytes of memory the child did not share with its parent at its end (after :meth:`join`).
     private: int = 0
+    _status: int | None = None
+
+    def ready(self, name: str, poll: float = 0.01) -> Path | None:
+        """Wait until the child has emitted ``name``: the file holding it, or ``None`` if it
+        ended without (:meth:`join` then says why). The file is complete and stays until
+        :meth:`join` or :meth:`kill`."""
+        path = _output(self.folder, name)
+        while not path.exists():
+            if self._status is None:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    self._status = status
+                    continue  # it may have emitted just before it ended
+                time.sleep(poll)
+            else:
+                return None
+        return path
 
     def join(self) -> tuple[dict[str, bytes], dict[str, float]]:
         """Wait for the child and return its outputs and step times.
@@ -102,7 +123,8 @@ class Child:
             KGError: (or the child's own exception) When the work failed or the child died.
         """
         try:
-            _, status = _wait(self.pid)
+            status = self._status if self._status is not None else _wait(self.pid)[1]
+            self._status = status
             if os.WIFSIGNALED(status):
                 raise KGError(f"{self.label}: the worker process was killed by signal {os.WTERMSIG(status)}")
             try:
@@ -110,7 +132,7 @@ class Child:
                 if kind == "error":
                     raise _error(self.label, payload)
                 names, steps, self.private = payload
-                outputs = {name: (self.folder / str(i)).read_bytes() for i, name in enumerate(names)}
+                outputs = {name: _output(self.folder, name).read_bytes() for name in names}
             except OSError as exc:
                 raise KGError(f"{self.label}: the worker process left no result (exit status {status})") from exc
             return outputs, steps
@@ -119,14 +141,19 @@ class Child:
 
     def kill(self) -> None:
         """Stop the child (when its work is no longer wanted) and clean up."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            _wait(self.pid)
+        if self._status is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                self._status = _wait(self.pid)[1]
         self._remove()
 
     def _remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _output(folder: Path, name: str) -> Path:
+    return folder / f"out-{name.encode('utf-8').hex()}"
 
 
 def _wait(pid: int) -> tuple[int, int]:
@@ -187,11 +214,18 @@ def _run_child(work: Work, folder: Path) -> None:  # pragma: no cover - in the c
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent handles Ctrl-C
         _die_with_parent()
+        names: list[str] = []
+
+        def emit(name: str, content: bytes) -> None:
+            target = _output(folder, name)
+            staging = target.with_name(f"{target.name}.tmp")
+            staging.write_bytes(content)
+            staging.rename(target)  # complete once it has its name
+            names.append(name)
+
         try:
-            outputs, steps = work()
-            for i, content in enumerate(outputs.values()):
-                (folder / str(i)).write_bytes(content)
-            payload: tuple[str, object] = ("done", (list(outputs), steps, private_memory() or 0))
+            steps = work(emit)
+            payload: tuple[str, object] = ("done", (names, steps, private_memory() or 0))
         except BaseException as exc:  # everything goes back to the parent
             code = 1
             try:

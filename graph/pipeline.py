@@ -28,6 +28,7 @@ from graph.project import Project, load_project
 if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a step runs
     from rdflib import Graph
 
+    from graph import forked
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
     from graph.ontology import Ontology
@@ -407,8 +408,8 @@ class _StoreJob:
     staging: Path
     files: tuple[Path, ...]
 
-    def load(self, ntriples: bytes, timings: Timings) -> None:
-        """Load the graph (the bytes of its ``kg.nt``) and the ontology; never fails the build."""
+    def load(self, ntriples: Path, timings: Timings) -> None:
+        """Load the graph (a file with the bytes of its ``kg.nt`` to be) and the ontology; never fails the build."""
         from graph import store
 
         with timings.step(QUERY_STORE_STEP), contextlib.suppress(KGError, OSError):
@@ -432,14 +433,15 @@ def _store_job(project: Path | str, out_dir: Path, chosen: Sequence[Exporter], s
         return None
 
 
-def _render_part(source: ExportInput, part: Sequence[Exporter]) -> tuple[dict[str, bytes], dict[str, float]]:
-    """Render ``part`` (in a worker): the bytes per file name and the seconds per format."""
+def _render_part(source: ExportInput, part: Sequence[Exporter], emit: forked.Emit) -> dict[str, float]:
+    """Render ``part`` (in a worker), handing each file over as it is done; the seconds per format."""
     timings = Timings()
-    rendered: dict[str, bytes] = {}
     for chosen_exporter in part:
         with timings.step(f"export {chosen_exporter.name}"):
-            rendered[chosen_exporter.filename] = chosen_exporter.render(source)
-    return rendered, timings.steps
+            content = chosen_exporter.render(source)
+        emit(chosen_exporter.filename, content)
+        del content  # the worker keeps no rendered file longer than it needs
+    return timings.steps
 
 
 def _build(
@@ -509,7 +511,9 @@ def _render_and_write(
     try:
         for part in plan:
             names = ", ".join(e.filename for e in part)
-            work = functools.partial(_render_part, source, part)
+            # kg.nt first in its worker: the query store is loaded from it while the rest renders.
+            ordered = sorted(part, key=lambda e: e.filename != NTRIPLES_FILE)
+            work = functools.partial(_render_part, source, ordered)
             children.append(forked.start(work, f"rendering {names}"))
         if plan:
             say(f"rendering the exports in {len(plan)} worker processes while SHACL runs")
@@ -521,24 +525,27 @@ def _render_and_write(
     debug_point("build:validated")
     rendered: dict[str, bytes] = {}
     if children:
-        # The worker with kg.nt first: this process loads it into the query store while the
-        # others still render. (Never in a worker: Oxigraph's database runs threads of its
-        # own, which a process forked after they started must not use.)
-        first = [i for i, part in enumerate(plan) if any(e.filename == NTRIPLES_FILE for e in part)]
-        order = first + [i for i in range(len(children)) if i not in first]
-        for position, index in enumerate(order):
-            with result.timings.step(WAIT_STEP):
-                try:
-                    parts, steps = children[index].join()
-                except BaseException:
-                    for other in order[position + 1 :]:
-                        children[other].kill()
-                    raise
-            rendered.update(parts)
-            result.timings.workers.update(steps)
-            result.timings.workers_memory += children[index].private
-            if job is not None and NTRIPLES_FILE in parts:
-                job.load(parts[NTRIPLES_FILE], result.timings)
+        try:
+            if job is not None:
+                # As soon as a worker has kg.nt, this process loads it into the query store
+                # while the workers render the rest. (Never in a worker: Oxigraph's database
+                # runs threads of its own, which a process forked after they started must not use.)
+                holders = zip(children, plan, strict=True)
+                holder = next(c for c, part in holders if any(e.filename == NTRIPLES_FILE for e in part))
+                with result.timings.step(WAIT_STEP):
+                    ntriples = holder.ready(NTRIPLES_FILE)
+                if ntriples is not None:  # else the worker failed: joining it below says why
+                    job.load(ntriples, result.timings)
+            for child in children:
+                with result.timings.step(WAIT_STEP):
+                    parts, steps = child.join()
+                rendered.update(parts)
+                result.timings.workers.update(steps)
+                result.timings.workers_memory += child.private
+        except BaseException:
+            for child in children:
+                child.kill()
+            raise
         for chosen_exporter in chosen:
             debug_point(f"build:rendered {chosen_exporter.name}")
         rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for

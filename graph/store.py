@@ -316,13 +316,13 @@ def _staging_folder(root: Path) -> Path:
         raise ConfigError(f"cannot create the query store in {root}: {exc.strerror} (set KG_CACHE_DIR)") from exc
 
 
-def load_staged(staging: Path, files: Sequence[Path], contents: Mapping[Path, bytes] | None = None) -> int:
+def load_staged(staging: Path, files: Sequence[Path], contents: Mapping[Path, Path] | None = None) -> int:
     """Load ``files`` into a new database in ``staging`` (see :func:`staging_folder`); its triples.
 
     Args:
         staging: An empty folder for the database.
         files: The files, in the order :func:`graph_files` gives.
-        contents: The bytes of some of the files, to load instead of reading them (a
+        contents: Files to read instead of some of ``files``, with their bytes to be (a
             build loads its ``kg.nt`` before the export set is written).
 
     Raises:
@@ -332,10 +332,7 @@ def load_staged(staging: Path, files: Sequence[Path], contents: Mapping[Path, by
     store = ox.Store(str(staging / _DB))
     for path in files:
         try:
-            if path in given:
-                store.bulk_load(given[path], format=rdf_format(path))
-            else:
-                store.bulk_load(path=str(path), format=rdf_format(path))
+            store.bulk_load(path=str(given.get(path, path)), format=rdf_format(path))
         except SyntaxError as exc:  # Oxigraph reports the position as a SyntaxError would
             message = str(exc.msg).removeprefix(f"Parser error at line {exc.lineno} column {exc.offset}: ")
             raise ConfigError(f"{path}:{exc.lineno}:{exc.offset}: cannot load: {message}") from exc

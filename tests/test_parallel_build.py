@@ -134,7 +134,7 @@ class Odd(Exception):
 
 
 def test_an_unpicklable_error_comes_back_as_its_text(workers_tmp: Path) -> None:
-    def work() -> tuple[dict[str, bytes], dict[str, float]]:
+    def work(emit: forked.Emit) -> dict[str, float]:
         raise Odd(1, 2)  # pickles, but cannot be unpickled: __init__ takes two arguments
 
     child = forked.start(work, "doing odd things")
@@ -147,8 +147,16 @@ def test_an_unpicklable_error_comes_back_as_its_text(workers_tmp: Path) -> None:
 def test_a_worker_returns_its_outputs_and_steps(workers_tmp: Path) -> None:
     big = bytes(range(256)) * 40_000  # larger than a pipe's buffer
 
-    child = forked.start(lambda: ({"a": b"", "b": big}, {"step": 1.5}), "returning")
-    assert child.join() == ({"a": b"", "b": big}, {"step": 1.5})
+    def work(emit: forked.Emit) -> dict[str, float]:
+        emit("a", b"")
+        emit("b/c", big)  # any name
+        return {"step": 1.5}
+
+    child = forked.start(work, "returning")
+    ready = child.ready("b/c")
+    assert ready is not None and ready.read_bytes() == big
+    assert child.ready("never emitted") is None  # the child has ended by then
+    assert child.join() == ({"a": b"", "b/c": big}, {"step": 1.5})
     assert list(workers_tmp.iterdir()) == []
 
 

@@ -116,8 +116,10 @@ class Child:
                 return None
         return path
 
-    def join(self) -> tuple[dict[str, bytes], dict[str, float]]:
-        """Wait for the child and return its outputs and step times.
+    def join(self) -> tuple[dict[str, Path], dict[str, float]]:
+        """Wait for the child: the files holding its outputs, and its step times.
+
+        The files stay until :meth:`release` (on an error they are gone already).
 
         Raises:
             KGError: (or the child's own exception) When the work failed or the child died.
@@ -132,12 +134,16 @@ class Child:
                 if kind == "error":
                     raise _error(self.label, payload)
                 names, steps, self.private = payload
-                outputs = {name: _output(self.folder, name).read_bytes() for name in names}
             except OSError as exc:
                 raise KGError(f"{self.label}: the worker process left no result (exit status {status})") from exc
-            return outputs, steps
-        finally:
+        except BaseException:
             self._remove()
+            raise
+        return {name: _output(self.folder, name) for name in names}, steps
+
+    def release(self) -> None:
+        """Delete the files of a joined child's outputs."""
+        self._remove()
 
     def kill(self) -> None:
         """Stop the child (when its work is no longer wanted) and clean up."""
@@ -150,6 +156,12 @@ class Child:
 
     def _remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()  # a joined child is reaped already: this only removes its files
 
 
 def _output(folder: Path, name: str) -> Path:

@@ -27,8 +27,13 @@ import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from graph.errors import ConfigError
+
+#: A file's new content: its bytes, or a file holding them (a build's worker rendered it
+#: there; it is copied, never moved, and not kept in memory).
+Content = bytes | Path
 
 DEBUG_PAUSE_VARIABLE = "KG_DEBUG_PAUSE_AT"
 _RENAME_EXCHANGE = 2
@@ -45,7 +50,41 @@ def debug_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGSTOP)
 
 
-def write_atomically(files: dict[Path, bytes]) -> list[Path]:
+def _size(content: Content) -> int:
+    return content.stat().st_size if isinstance(content, Path) else len(content)
+
+
+def _write_content(handle: BinaryIO, content: Content) -> None:
+    if isinstance(content, Path):
+        with open(content, "rb") as source:
+            shutil.copyfileobj(source, handle, 1 << 20)
+    else:
+        handle.write(content)
+
+
+def _equal(path: Path, content: Content) -> bool:
+    """Whether the existing file ``path`` holds ``content`` (``False`` if it is missing)."""
+    try:
+        if path.stat().st_size != _size(content):
+            return False
+        if isinstance(content, Path):
+            return _same_bytes(path, content)
+        return path.read_bytes() == content
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    with open(first, "rb") as one, open(second, "rb") as other:
+        while True:
+            block = one.read(1 << 20)
+            if block != other.read(1 << 20):
+                return False
+            if not block:
+                return True
+
+
+def write_atomically(files: Mapping[Path, Content]) -> list[Path]:
     """Write several files so that a failure leaves every old file untouched.
 
     All contents go to temporary files in the target folders first; only when all
@@ -61,14 +100,14 @@ def write_atomically(files: dict[Path, bytes]) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for target, content in sorted(files.items()):
-            if target.is_file() and target.read_bytes() == content:
+            if target.is_file() and _equal(target, content):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.kg-{os.getpid()}-", suffix=".tmp", dir=target.parent)
             staged.append((Path(name), target))
             os.chmod(name, _mode(target))
             with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
+                _write_content(handle, content)
                 handle.flush()
                 os.fsync(handle.fileno())
         for temp, target in staged:
@@ -79,7 +118,7 @@ def write_atomically(files: dict[Path, bytes]) -> list[Path]:
     return [target for _, target in staged]
 
 
-def replace_export_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+def replace_export_set(folder: Path, files: Mapping[str, Content]) -> list[Path]:
     """Make ``folder`` hold ``files`` (name to content), replacing the old set as one unit.
 
     Other entries of ``folder`` (exports of formats not written this time, any other file)
@@ -106,7 +145,7 @@ def replace_export_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
         _recover(folder)
         if not folder.exists():
             return _write_new_set(folder, files)
-        changed = [name for name, content in sorted(files.items()) if not _same(folder / name, content)]
+        changed = [name for name, content in sorted(files.items()) if not _equal(folder / name, content)]
         leftovers = [entry for entry in os.listdir(folder) if _is_stale_temp(entry)]
         if not changed and not leftovers:
             return []
@@ -131,13 +170,6 @@ def _check_target(folder: Path, files: Iterable[str]) -> None:
         for name in sorted(files):
             if (folder / name).is_dir():
                 raise ConfigError(f"cannot write {folder / name}: it is a folder, not a file")
-
-
-def _same(path: Path, content: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(content) and path.read_bytes() == content
-    except (FileNotFoundError, NotADirectoryError):
-        return False
 
 
 def _has_sub_folders(folder: Path) -> bool:
@@ -185,20 +217,20 @@ def _recover(folder: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _write_files(staging: Path, files: Mapping[str, bytes], names: Iterable[str], old: Path | None) -> None:
+def _write_files(staging: Path, files: Mapping[str, Content], names: Iterable[str], old: Path | None) -> None:
     """Write ``names`` into ``staging``, each with the mode of its namesake in ``old`` if any."""
     for name in sorted(names):
         target = staging / name
         mode = _mode(old / name) if old is not None else _mode(target)
         with open(target, "xb") as handle:
             os.chmod(target, mode)
-            handle.write(files[name])
+            _write_content(handle, files[name])
             handle.flush()
             os.fsync(handle.fileno())
         debug_point(f"export:wrote {name}")
 
 
-def _write_new_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+def _write_new_set(folder: Path, files: Mapping[str, Content]) -> list[Path]:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = _sibling(folder, "new")
     try:
@@ -214,7 +246,7 @@ def _write_new_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     return [folder / name for name in sorted(files)]
 
 
-def _swap_in_new_set(folder: Path, files: Mapping[str, bytes], changed: set[str]) -> None:
+def _swap_in_new_set(folder: Path, files: Mapping[str, Content], changed: set[str]) -> None:
     staging = _sibling(folder, "new")
     try:
         os.chmod(staging, folder.stat().st_mode & 0o7777)

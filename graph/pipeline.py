@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from graph import buildcache
 from graph.errors import ConfigError, KGError, Problem, QuoteError, ShapeError, warning_line
 from graph.export import DEFAULT_FORMATS, Exporter, ExportInput, exporter
-from graph.fsutil import debug_point, replace_export_set, write_atomically
+from graph.fsutil import Content, debug_point, replace_export_set, write_atomically
 from graph.project import Project, load_project
 
 if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a step runs
@@ -508,7 +508,7 @@ def _render_and_write(
     from graph import forked
 
     children: list[forked.Child] = []
-    try:
+    try:  # every worker is stopped (if need be) and its files removed when this ends
         for part in plan:
             names = ", ".join(e.filename for e in part)
             # kg.nt first in its worker: the query store is loaded from it while the rest renders.
@@ -518,14 +518,9 @@ def _render_and_write(
         if plan:
             say(f"rendering the exports in {len(plan)} worker processes while SHACL runs")
         result = _check_shapes(prepared, say)
-    except BaseException:
-        for child in children:
-            child.kill()
-        raise
-    debug_point("build:validated")
-    rendered: dict[str, bytes] = {}
-    if children:
-        try:
+        debug_point("build:validated")
+        rendered: dict[str, Content] = {}
+        if children:
             if job is not None:
                 # As soon as a worker has kg.nt, this process loads it into the query store
                 # while the workers render the rest. (Never in a worker: Oxigraph's database
@@ -538,24 +533,23 @@ def _render_and_write(
                     job.load(ntriples, result.timings)
             for child in children:
                 with result.timings.step(WAIT_STEP):
-                    parts, steps = child.join()
+                    parts, steps = child.join()  # files in the worker's folder, not read into memory
                 rendered.update(parts)
                 result.timings.workers.update(steps)
                 result.timings.workers_memory += child.private
-        except BaseException:
-            for child in children:
-                child.kill()
-            raise
-        for chosen_exporter in chosen:
-            debug_point(f"build:rendered {chosen_exporter.name}")
-        rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
-    else:
-        for chosen_exporter in chosen:
-            with result.timings.step(f"export {chosen_exporter.name}"):
-                rendered[chosen_exporter.filename] = chosen_exporter.render(source)
-            debug_point(f"build:rendered {chosen_exporter.name}")
-    with result.timings.step("write"):
-        written = replace_export_set(out_dir, rendered)
+            for chosen_exporter in chosen:
+                debug_point(f"build:rendered {chosen_exporter.name}")
+            rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
+        else:
+            for chosen_exporter in chosen:
+                with result.timings.step(f"export {chosen_exporter.name}"):
+                    rendered[chosen_exporter.filename] = chosen_exporter.render(source)
+                debug_point(f"build:rendered {chosen_exporter.name}")
+        with result.timings.step("write"):
+            written = replace_export_set(out_dir, rendered)
+    finally:
+        for child in children:
+            child.kill()
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
     outputs = tuple(sorted(out_dir / name for name in rendered))
     buildcache.record(key, out_dir, outputs, [warning_line(w) for w in result.warnings])

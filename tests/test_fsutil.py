@@ -47,3 +47,25 @@ def test_new_files_get_normal_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_contents_may_be_files_holding_them(tmp_path: Path) -> None:
+    held = tmp_path / "held"
+    held.mkdir()
+    (held / "a").write_bytes(b"one")
+    (held / "b").write_bytes(b"x" * 3_000_000)  # more than one copy buffer
+    folder = tmp_path / "exports"
+    assert fsutil.replace_export_set(folder, {"a.txt": held / "a", "b.txt": held / "b"}) == [
+        folder / "a.txt",
+        folder / "b.txt",
+    ]
+    assert (folder / "a.txt").read_bytes() == b"one" and (folder / "b.txt").read_bytes() == b"x" * 3_000_000
+    before = (folder / "b.txt").stat().st_mtime_ns
+    (held / "a").write_bytes(b"two")
+    assert fsutil.replace_export_set(folder, {"a.txt": held / "a", "b.txt": held / "b"}) == [folder / "a.txt"]
+    assert (folder / "b.txt").stat().st_mtime_ns == before, "an unchanged file is not rewritten"
+    (held / "b").write_bytes(b"x" * 2_999_999 + b"y")  # same size, other bytes
+    assert fsutil.replace_export_set(folder, {"a.txt": b"two", "b.txt": held / "b"}) == [folder / "b.txt"]
+    assert fsutil.write_atomically({tmp_path / "single": held / "a"}) == [tmp_path / "single"]
+    assert (tmp_path / "single").read_bytes() == b"two"
+    assert (held / "a").read_bytes() == b"two", "the holding file is copied, not moved"

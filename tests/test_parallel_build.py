@@ -156,7 +156,12 @@ def test_a_worker_returns_its_outputs_and_steps(workers_tmp: Path) -> None:
     ready = child.ready("b/c")
     assert ready is not None and ready.read_bytes() == big
     assert child.ready("never emitted") is None  # the child has ended by then
-    assert child.join() == ({"a": b"", "b/c": big}, {"step": 1.5})
+    outputs, steps = child.join()
+    assert ({name: path.read_bytes() for name, path in outputs.items()}, steps) == (
+        {"a": b"", "b/c": big},
+        {"step": 1.5},
+    )
+    child.release()
     assert list(workers_tmp.iterdir()) == []
 
 

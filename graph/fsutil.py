@@ -62,7 +62,7 @@ def _write_content(handle: BinaryIO, content: Content) -> None:
         handle.write(content)
 
 
-def _equal(path: Path, content: Content) -> bool:
+def same_content(path: Path, content: Content) -> bool:
     """Whether the existing file ``path`` holds ``content`` (``False`` if it is missing)."""
     try:
         if path.stat().st_size != _size(content):
@@ -100,7 +100,7 @@ def write_atomically(files: Mapping[Path, Content]) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for target, content in sorted(files.items()):
-            if target.is_file() and _equal(target, content):
+            if target.is_file() and same_content(target, content):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.kg-{os.getpid()}-", suffix=".tmp", dir=target.parent)
@@ -145,7 +145,7 @@ def replace_export_set(folder: Path, files: Mapping[str, Content]) -> list[Path]
         _recover(folder)
         if not folder.exists():
             return _write_new_set(folder, files)
-        changed = [name for name, content in sorted(files.items()) if not _equal(folder / name, content)]
+        changed = [name for name, content in sorted(files.items()) if not same_content(folder / name, content)]
         leftovers = [entry for entry in os.listdir(folder) if _is_stale_temp(entry)]
         if not changed and not leftovers:
             return []

@@ -408,6 +408,13 @@ class _StoreJob:
     staging: Path
     files: tuple[Path, ...]
 
+    def current(self, ntriples: Path) -> bool:
+        """Whether the export ``kg.nt`` already holds the bytes in ``ntriples`` and has its store."""
+        from graph import store
+        from graph.fsutil import same_content
+
+        return same_content(self.files[0], ntriples) and store.has_store(self.files)
+
     def load(self, ntriples: Path, timings: Timings) -> None:
         """Load the graph (a file with the bytes of its ``kg.nt`` to be) and the ontology; never fails the build."""
         from graph import store
@@ -469,8 +476,8 @@ def _build(
     try:
         result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say)
         if job is not None:
-            adopted = _adopt(job, project, out_dir)
-            say("query store ready for kg query" if adopted else "query store not prepared (kg query loads it)")
+            ready = _adopt(job, project, out_dir)
+            say("query store ready for kg query" if ready else "query store not prepared (kg query loads it)")
     finally:
         if job is not None:
             shutil.rmtree(job.staging, ignore_errors=True)
@@ -486,13 +493,14 @@ def _build(
 
 
 def _adopt(job: _StoreJob, project: Path | str, out_dir: Path) -> bool:
+    """Make the loaded store the query store of the written exports: whether one is ready."""
     from graph import store
 
     try:
         files = store.store_files(project, [out_dir / NTRIPLES_FILE])
     except KGError:
         return False
-    return store.adopt(job.staging, files)
+    return store.adopt(job.staging, files) or store.has_store(files)
 
 
 def _render_and_write(
@@ -529,7 +537,8 @@ def _render_and_write(
                 holder = next(c for c, part in holders if any(e.filename == NTRIPLES_FILE for e in part))
                 with result.timings.step(WAIT_STEP):
                     ntriples = holder.ready(NTRIPLES_FILE)
-                if ntriples is not None:  # else the worker failed: joining it below says why
+                # kg.nt unchanged and its store cached already: nothing to load.
+                if ntriples is not None and not job.current(ntriples):  # None: the worker failed (join says why)
                     job.load(ntriples, result.timings)
             for child in children:
                 with result.timings.step(WAIT_STEP):

@@ -354,6 +354,14 @@ def _publish(staging: Path, folder: Path) -> None:
         # Another process built the same store at the same time; use theirs.
 
 
+def has_store(files: Sequence[Path], cache: Path | None = None) -> bool:
+    """Whether the cache holds a store of ``files`` as they are now."""
+    try:
+        return ((cache or cache_root()) / "stores" / store_key(files) / _INFO).is_file()
+    except OSError:  # a file is missing
+        return False
+
+
 def staging_folder(cache: Path | None = None) -> Path:
     """A new, empty folder in the store cache for :func:`load_staged` and :func:`adopt`.
 

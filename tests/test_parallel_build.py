@@ -238,3 +238,17 @@ def test_a_failed_or_storeless_build_leaves_no_staged_store(
     assert f"query store not prepared: cannot create the query store in {article}/stores: Not a directory" in (
         built.stderr
     )
+
+
+def test_an_unchanged_kg_nt_with_its_store_is_not_loaded_again(mini: Path, workers_tmp: Path) -> None:
+    cache = Path(os.environ["KG_CACHE_DIR"])
+    first = pipeline.build(project=mini, jobs=2)
+    assert pipeline.QUERY_STORE_STEP in first.timings.steps
+    stores = _stores(cache)
+    again = run("build", "--force", "--jobs", "2", "--project", mini)
+    assert again.exit_code == 0, again.stderr
+    assert "query store ready for kg query" in again.stderr
+    assert _stores(cache) == stores
+    forced = pipeline.build(project=mini, jobs=2)
+    assert pipeline.QUERY_STORE_STEP not in forced.timings.steps
+    assert list(workers_tmp.iterdir()) == []

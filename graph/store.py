@@ -362,6 +362,18 @@ def has_store(files: Sequence[Path], cache: Path | None = None) -> bool:
         return False
 
 
+def queried(data: Path, cache: Path | None = None) -> bool:
+    """Whether the cache holds a store of some version of the data file ``data`` (resolved):
+    someone ran ``kg query`` or ``kg serve`` on it."""
+    root = (cache or cache_root()) / "stores"
+    with contextlib.suppress(OSError):
+        for folder in root.iterdir():
+            with contextlib.suppress(OSError, ValueError, KeyError, IndexError, TypeError):
+                if json.loads((folder / _INFO).read_text(encoding="utf-8"))["files"][0] == str(data):
+                    return True
+    return False
+
+
 def staging_folder(cache: Path | None = None) -> Path:
     """A new, empty folder in the store cache for :func:`load_staged` and :func:`adopt`.
 

@@ -289,9 +289,9 @@ def report(rows: list[dict[str, Any]]) -> None:
         if workers:
             waited = steps.get("render (waiting for the workers)", 0.0)
             lines.append(("waiting for the workers after SHACL", waited, None, None))
-            lines.append(
-                ("query store for kg query (meanwhile)", steps.get("query store (for kg query)", 0.0), None, None)
-            )
+            stored = steps.get("query store (for kg query)")
+            if stored is not None:  # only for a graph queried before
+                lines.append(("query store for kg query (meanwhile)", stored, None, None))
         lines.append(("write (swap the export set)", steps.get("write", 0.0), None, None))
         rdf_total = sum(rdf.get(k, 0) for k in ("load", "validate", "turtle", "ntriples", "jsonld")) or None
         ox_floor = ox_["load"] + ox_["turtle"] + ox_["ntriples"]

@@ -3,8 +3,8 @@
 ``kg build`` renders its exports from one large in-memory graph. Threads cannot use a
 second core for pure-Python work, and pickling a million-triple graph to a worker would
 cost more than rendering it; a child forked after the graph is built reads it in place.
-Each child hands over its outputs by name as it makes them (each written to a file the
-parent can use at once, see :meth:`Child.ready`, or read back at the end) and returns the
+Each child hands over its outputs by name as it makes them, each as a file the parent
+can use at once (:meth:`Child.ready`) or after :meth:`Child.join`, and returns the
 seconds its steps took.
 
 Work in a child must not use a library that runs threads of its own and has started

@@ -519,6 +519,11 @@ def _render_and_write(
     out_dir: Path,
     say: Progress,
 ) -> tuple[CheckResult, list[Path]]:
+    """Run SHACL while the workers of ``plan`` render (or render here after it), then write the set.
+
+    Returns:
+        The checked result and the files whose content changed.
+    """
     from graph import forked
 
     children: list[forked.Child] = []

@@ -81,3 +81,18 @@ def test_changes_after_a_bulk_insertion_reach_every_index() -> None:
     assert _by_object(graph) == expected
     graph.add((URIRef(EX + "d"), RDFS.label, Literal("C")))  # and once it was read
     assert set(graph.subjects(None, Literal("C"))) == {URIRef(EX + "c"), URIRef(EX + "d")}
+
+
+@pytest.mark.parametrize("store", [CountedMemory, _Elsewhere])
+def test_the_size_is_counted_from_the_index_and_follows_every_change(store: type[CountedMemory]) -> None:
+    from rdflib.plugins.stores.memory import SimpleMemory
+
+    graph = Graph(store=store())
+    add_triples(graph, TRIPLES)
+    assert len(graph) == SimpleMemory.__len__(graph.store) == len(set(TRIPLES)) == 5
+    graph.add((URIRef(EX + "c"), RDF.type, URIRef(EX + "Thing")))
+    assert len(graph) == 6
+    graph.remove((URIRef(EX + "a"), None, None))
+    assert len(graph) == SimpleMemory.__len__(graph.store) == 4
+    add_triples(graph, TRIPLES[:1])
+    assert len(graph) == 5

@@ -45,11 +45,26 @@ def load_view(
         SelectionError: The view names an unknown entity, class or source, or a bad date.
     """
     say = progress or _silent
-    graph, ontology = pipeline.built_graph(project_dir, progress=say)  # the export when it is up to date
-    whole = project(graph, ontology)
+    whole = _focused(project_dir, focus, depth, say) if focus and not (types or sources or as_of) else None
+    if whole is None:
+        graph, ontology = pipeline.built_graph(project_dir, progress=say)  # the export when it is up to date
+        whole = project(graph, ontology)
     view = select(whole, focus=focus, depth=depth, types=types, sources=sources, as_of=as_of, undated=undated)
     say(f"view: {view.network.number_of_nodes()} entities, {view.network.number_of_edges()} relations")
     return view
+
+
+def _focused(project_dir: Path | str, focus: Sequence[str], depth: int, say: Progress) -> Projection | None:
+    """The projection of just the part of the graph a focused view needs (see :mod:`graph.focus`),
+    or ``None`` when the whole graph is needed."""
+    from graph.focus import focused_graph
+    from graph.ontology import load_ontology
+
+    if depth < 0:
+        return None  # select() says why
+    ontology = load_ontology(load_project(project_dir).ontology_dir)
+    graph = focused_graph(project_dir, ontology, focus, depth, say)
+    return None if graph is None else project(graph, ontology)
 
 
 @dataclass(frozen=True)

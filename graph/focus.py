@@ -11,7 +11,7 @@ store keeps literals in canonical form, the export as they were built):
   :func:`graph.projection.select` walks), with all their triples;
 - every statement whose subject or object is one of them, with its references, and the
   classes of the statement's other end (so the projection tells an edge from an attribute);
-- every source document with all its triples (the page lists them all).
+- every source document with its classes and literals (the page lists them all).
 
 Projecting that subgraph and selecting the same focus gives the same view as projecting the
 whole graph: every edge of an entity in the neighbourhood is there, so the walk from the
@@ -111,12 +111,27 @@ class _Neighbourhood:
         return seen
 
 
-def _lines_about(path: Path, subjects: set[object]) -> bytes:
-    """The lines of the N-Triples file ``path`` whose subject is one of ``subjects``."""
-    wanted = {f"<{s.value}>".encode() for s in subjects if isinstance(s, ox.NamedNode)}
+def _lines_about(path: Path, whole: set[object], described: set[object]) -> bytes:
+    """The lines of the N-Triples file ``path`` about ``whole`` (all of them) and about
+    ``described`` (only their classes and literals: what the projection reads of a source)."""
+    wanted = {f"<{s.value}>".encode(): True for s in described if isinstance(s, ox.NamedNode)}
+    wanted.update({f"<{s.value}>".encode(): False for s in whole if isinstance(s, ox.NamedNode)})
+    kind = f"<{_TYPE.value}>".encode()
+
+    def keep(line: bytes) -> bool:
+        end = line.find(b" ")
+        partly = wanted.get(line[:end])
+        if partly is None:
+            return False
+        if not partly:
+            return True
+        # a line is "<s> <p> object .": an IRI has no spaces, a literal starts with a quote
+        predicate_end = line.find(b" ", end + 1)
+        return line[predicate_end + 1 : predicate_end + 2] == b'"' or line[end + 1 : predicate_end] == kind
+
     try:
         with path.open("rb") as lines:
-            return b"".join(line for line in lines if line[: line.find(b" ")] in wanted)
+            return b"".join(line for line in lines if keep(line))
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
 
@@ -160,15 +175,17 @@ def focused_graph(
                 subjects.add(statement)
                 subjects.update(_objects(store, statement, _DERIVED_FROM))
                 typed.add(other)
-        for cls in walk.source_classes:
-            subjects.update(_subjects(store, _TYPE, cls))
         subjects |= {o for o in typed if isinstance(o, ox.NamedNode)}  # whole, though only their classes count
         expected = 0
         for subject in subjects:
             expected += len(list(store.quads_for_pattern(subject, None, None)))  # type: ignore[arg-type]
+        described = {s for cls in walk.source_classes for s in _subjects(store, _TYPE, cls)} - subjects
+        for source in described:
+            for quad in store.quads_for_pattern(source, None, None):  # type: ignore[arg-type]
+                expected += isinstance(quad.object, ox.Literal) or quad.predicate == _TYPE
     # the store keeps literals in canonical form ("20" for "20.0"); the export has them as built
     data = out_dir / pipeline.NTRIPLES_FILE
-    graph = read_ntriples(data, Graph(), _lines_about(data, subjects))
+    graph = read_ntriples(data, Graph(), _lines_about(data, subjects, described))
     if len(graph) != expected:  # an IRI written differently in the export: play safe
         return None
     progress(f"read {len(graph):,} triples around {', '.join(focus)} from the query store of {out_dir}")

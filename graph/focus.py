@@ -73,6 +73,14 @@ class _Neighbourhood:
             self._is_entity[node] = found
         return found
 
+    def entity_ids(self) -> set[str]:
+        """The ids of all entities (the nodes of the whole projection)."""
+        return {
+            value[max(value.rfind("#"), value.rfind("/")) + 1 :]
+            for cls in self.entity_classes
+            for value in (node.value for node in _subjects(self.store, _TYPE, cls))  # type: ignore[attr-defined]
+        }
+
     def entity(self, text: str) -> ox.NamedNode | None:
         """The one entity whose id is ``text``, or ``None`` (unknown, ambiguous or not an id)."""
         if not _ID.fullmatch(text):
@@ -142,8 +150,9 @@ def focused_graph(
     focus: Sequence[str],
     depth: int,
     progress: Progress,
-) -> Graph | None:
-    """The part of the built graph a view of ``focus`` to ``depth`` needs, or ``None``.
+) -> tuple[Graph, int] | None:
+    """The part of the built graph a view of ``focus`` to ``depth`` needs, and how many
+    entities the whole graph has; or ``None``.
 
     ``None`` means: use the whole graph (the last build is not up to date, or a focus is not
     exactly one entity's id, e.g. a name, an unknown or an ambiguous id, whose error or
@@ -164,6 +173,7 @@ def focused_graph(
     with open_store(store_files(project, [out_dir / pipeline.NTRIPLES_FILE]), progress=progress) as opened:
         store = opened.store
         walk = _Neighbourhood(store, ontology)
+        entities = len(walk.entity_ids())
         centres = [walk.entity(text) for text in focus]
         if any(c is None for c in centres):
             return None
@@ -189,4 +199,4 @@ def focused_graph(
     if len(graph) != expected:  # an IRI written differently in the export: play safe
         return None
     progress(f"read {len(graph):,} triples around {', '.join(focus)} from the query store of {out_dir}")
-    return graph
+    return graph, entities

@@ -31,6 +31,8 @@ def _whole(project_dir: Path, focus: tuple[str, ...], depth: int) -> Projection:
 def _snapshot(view: Projection) -> tuple[object, ...]:
     network = view.network
     return (
+        list(network),  # the order matters to sampled betweenness
+        list(network.edges(keys=True)),
         sorted(network.nodes(data=True)),
         sorted((u, v, k, d["predicate"], d["claims"]) for u, v, k, d in network.edges(keys=True, data=True)),
         view.sources,

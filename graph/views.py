@@ -10,8 +10,11 @@ that do not load is never drawn. Nothing here prints; progress goes to a callbac
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+
+import networkx as nx
 
 from graph import pipeline
 from graph.analysis import Hop, Stats, compute_stats, shortest_paths
@@ -45,11 +48,50 @@ def load_view(
         SelectionError: The view names an unknown entity, class or source, or a bad date.
     """
     say = progress or _silent
-    graph, ontology = pipeline.built_graph(project_dir, progress=say)  # the export when it is up to date
-    whole = project(graph, ontology)
-    view = select(whole, focus=focus, depth=depth, types=types, sources=sources, as_of=as_of, undated=undated)
+    view = _focused(project_dir, focus, depth, say) if focus and not (types or sources or as_of) else None
+    if view is None:
+        graph, ontology = pipeline.built_graph(project_dir, progress=say)  # the export when it is up to date
+        whole = project(graph, ontology)
+        view = select(whole, focus=focus, depth=depth, types=types, sources=sources, as_of=as_of, undated=undated)
     say(f"view: {view.network.number_of_nodes()} entities, {view.network.number_of_edges()} relations")
     return view
+
+
+def _focused(project_dir: Path | str, focus: Sequence[str], depth: int, say: Progress) -> Projection | None:
+    """The focused view, projected from just the part of the graph it needs (see
+    :mod:`graph.focus`), or ``None`` when the whole graph is needed."""
+    from graph.focus import focused_graph
+    from graph.ontology import load_ontology
+
+    if depth < 0:
+        return None  # select() says why
+    ontology = load_ontology(load_project(project_dir).ontology_dir)
+    found = focused_graph(project_dir, ontology, focus, depth, say)
+    if found is None:
+        return None
+    graph, entities = found
+    view = select(project(graph, ontology), focus=focus, depth=depth)
+    return replace(view, network=_in_order(view.network, entities))
+
+
+def _in_order(network: Any, entities: int) -> Any:
+    """``network`` with its nodes in the order a view of the whole projection (``entities``
+    nodes) has them, which orders what depends on it (sampled betweenness).
+
+    ``networkx`` copies a subgraph in the order of the set of its nodes when they are fewer
+    than half of the graph's, else in the graph's (sorted) order; the adjacency of each node
+    is the same in both projections, so only the order of the nodes can differ.
+    """
+    wanted = sorted(network)
+    order = list(set(wanted)) if 2 * len(wanted) < entities else wanted
+    if list(network) == order:
+        return network
+    ordered = nx.MultiDiGraph()
+    ordered.add_nodes_from((node, network.nodes[node]) for node in order)
+    ordered.add_edges_from(
+        (u, v, key, data) for u in order for v, keyed in network.adj[u].items() for key, data in keyed.items()
+    )
+    return ordered
 
 
 @dataclass(frozen=True)

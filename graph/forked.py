@@ -157,12 +157,6 @@ class Child:
     def _remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def __enter__(self) -> Child:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.kill()  # a joined child is reaped already: this only removes its files
-
 
 def _output(folder: Path, name: str) -> Path:
     return folder / f"out-{name.encode('utf-8').hex()}"

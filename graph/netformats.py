@@ -19,7 +19,7 @@ used (``asOf``, ``startDate``, ``role``, …). Several values are joined with ``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from graph.projection import Claim, Projection
 
@@ -206,12 +206,7 @@ def gexf(projection: Projection) -> bytes:
     edge_values = [(k, f"          <attvalue for={xml_attribute(k)} value=") for k, _ in edge_keys]
     for node, row in nodes:
         append(f"      <node id={xml_attribute(node)} label={xml_attribute(str(row['label']))}>")
-        append("        <attvalues>")
-        for k, start in node_values:
-            value = row.get(k)
-            if value is not None:
-                append(f"{start}{xml_attribute(str(value))}/>")
-        append("        </attvalues>")
+        _attvalues(append, node_values, row)
         append("      </node>")
     out += ["    </nodes>", "    <edges>"]
     for u, v, key, row in edges:
@@ -219,12 +214,17 @@ def gexf(projection: Projection) -> bytes:
             f"      <edge id={xml_attribute(_edge_id(u, v, key))} source={xml_attribute(u)} target={xml_attribute(v)} "
             f"label={xml_attribute(str(row['label']))} kind={xml_attribute(key)}>"
         )
-        append("        <attvalues>")
-        for k, start in edge_values:
-            value = row.get(k)
-            if value is not None:
-                append(f"{start}{xml_attribute(str(value))}/>")
-        append("        </attvalues>")
+        _attvalues(append, edge_values, row)
         append("      </edge>")
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     return "\n".join(out).encode("utf-8")
+
+
+def _attvalues(append: Callable[[str], None], starts: list[tuple[str, str]], row: Mapping[str, object]) -> None:
+    """A GEXF ``<attvalues>`` block: one line per attribute the row has (``starts``: key, line start)."""
+    append("        <attvalues>")
+    for k, start in starts:
+        value = row.get(k)
+        if value is not None:
+            append(f"{start}{xml_attribute(str(value))}/>")
+    append("        </attvalues>")

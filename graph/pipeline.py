@@ -482,7 +482,7 @@ def _build(
     try:
         result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say)
         if job is not None:
-            ready = _adopt(job, project, out_dir)
+            ready = _adopt(job)
             say("query store ready for kg query" if ready else "query store not prepared (kg query loads it)")
     finally:
         if job is not None:
@@ -498,15 +498,11 @@ def _build(
     )
 
 
-def _adopt(job: _StoreJob, project: Path | str, out_dir: Path) -> bool:
+def _adopt(job: _StoreJob) -> bool:
     """Make the loaded store the query store of the written exports: whether one is ready."""
     from graph import store
 
-    try:
-        files = store.store_files(project, [out_dir / NTRIPLES_FILE])
-    except KGError:
-        return False
-    return store.adopt(job.staging, files) or store.has_store(files)
+    return store.adopt(job.staging, job.files) or store.has_store(job.files)
 
 
 def _render_and_write(

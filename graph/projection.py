@@ -35,6 +35,7 @@ from graph.errors import ConfigError, KGError, suggest
 from graph.namespace import NIK
 from graph.ontology import Ontology
 from graph.temporal import DateProblem, Period, Span, parse_span, period_of
+from graph.writers import subject_table
 
 _OURS = str(NIK)
 T = TypeVar("T")
@@ -160,30 +161,11 @@ def local_name(iri: Node) -> str:
     return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
 
 
-Table = dict[Node, dict[Node, dict[Node, int]]]
 # rdflib resolves namespace attributes on every access; these are read once per triple.
 _TYPE, _LABEL, _ALT_LABEL = RDF.type, RDFS.label, SKOS.altLabel
 _SUBJECT, _PREDICATE, _OBJECT, _DERIVED_FROM = RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom
 _STATEMENT, _STATED_IN, _QUOTE, _NOTE = NIK.Statement, NIK.statedIn, NIK.quote, NIK.curatorNote
 _TITLE, _SHA256 = NIK.title, NIK.sha256
-
-
-def subject_table(graph: Graph) -> Table:
-    """Subject → predicate → objects of ``graph`` (read-only), each level in insertion order.
-
-    On rdflib's in-memory stores this is the store's own ``spo`` index
-    (:func:`graph.writers.store_table`), which spares a million calls through
-    ``Graph.triples``; any other store is read once through the public API.
-    """
-    from graph.writers import store_table
-
-    spo = store_table(graph, "spo")
-    if spo is not None:
-        return spo
-    built: dict[Node, dict[Node, dict[Node, int]]] = defaultdict(lambda: defaultdict(dict))
-    for s, p, o in graph:
-        built[s][p][o] = 1
-    return built
 
 
 def _last(objects: dict[Node, int] | None) -> Node | None:
@@ -218,7 +200,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
     """
     entity_classes = {c.iri for c in ontology.classes.values() if NIK.Entity in c.ancestors}
     source_classes = {c.iri for c in ontology.classes.values() if NIK.SourceDocument in c.ancestors}
-    table = subject_table(graph)
+    table = subject_table(graph)  # the store's own index where it can
     empty: dict[Node, int] = {}
     names = _LocalNames()
 

@@ -87,13 +87,14 @@ def store_table(graph: Graph, name: str) -> dict[Node, dict[Node, dict[Node, int
     return table if isinstance(table, dict) else None
 
 
-def _table(graph: Graph) -> Table:
-    """Subject → predicate → objects of ``graph``.
+def subject_table(graph: Graph) -> dict[Node, dict[Node, dict[Node, int]]]:
+    """Subject → predicate → objects of ``graph`` (read-only), each level in insertion order.
 
-    On rdflib's in-memory stores this is the store's own index (read-only), which
-    spares the per-triple generator layers of ``Graph.triples`` (a third of the time of a
-    writer on large graphs); any other store is read through the public API. Blank nodes
-    are refused while the terms are rendered (:class:`_Memo`), not by a scan of their own.
+    On rdflib's in-memory stores this is the store's own ``spo`` index (:func:`store_table`),
+    which spares the per-triple generator layers of ``Graph.triples`` (a third of the time
+    of a writer on large graphs, a million calls for the projection); any other store is
+    read once through the public API. The writers refuse blank nodes while they render
+    the terms (:class:`_Memo`), not by a scan of their own.
     """
     spo = store_table(graph, "spo")
     if spo is not None:
@@ -211,7 +212,7 @@ def ntriples(graph: Graph) -> bytes:
     subjects, then each subject's predicates, then the objects gives the same order.
     Terms written alike (only literals can be) fall back to sorting the lines themselves.
     """
-    table = _table(graph)
+    table = subject_table(graph)
     terms = _Memo(_nt_term)
     ends = _Memo(lambda node: _nt_term(node) + " .\n")  # an object and the end of its line
     get, miss, end, end_miss = terms.get, terms.miss, ends.get, ends.miss
@@ -293,7 +294,7 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
             (e.g. statements and references after the entities they describe).
     """
     prefixes = Prefixes.of(graph)
-    table = _table(graph)
+    table = subject_table(graph)
     last = [str(c) for c in last_classes]
     terms = _Memo(lambda node: _turtle_term(node, prefixes))
     keys = _Memo(_object_key)
@@ -395,7 +396,7 @@ def jsonld(graph: Graph) -> bytes:
     once, and the keys of a node object are laid out once per set of predicates.
     """
     prefixes = Prefixes.of(graph)
-    table = _table(graph)
+    table = subject_table(graph)
     compact = prefixes.compact
     ids = _Memo(lambda node: compact(str(node)) or str(node))
     types = _Memo(lambda node: _value(ids.get(id(node)) or ids.miss(node)))

@@ -21,9 +21,9 @@ from graph.build import build_graph
 from graph.dataset import Dataset
 from graph.namespace import NIK
 from graph.netformats import edge_rows, gexf, graphml, node_rows, xml_attribute, xml_text
-from graph.projection import Projection, local_name, project, select, subject_table
+from graph.projection import Projection, local_name, project, select
 from graph.viz import page_data, render_html
-from graph.writers import store_table
+from graph.writers import store_table, subject_table
 
 TEXTS = [
     "",

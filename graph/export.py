@@ -7,7 +7,7 @@ Every exporter is deterministic: the same graph gives the same bytes, so diffs o
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +43,10 @@ class ExportInput:
         return project(self.graph, self.ontology)
 
 
-Render = Callable[[ExportInput], bytes]
+#: What an exporter makes: the file's bytes, or pieces whose concatenation they are (a
+#: large file is written piece by piece, without a joined copy of it in memory).
+Rendered = bytes | Sequence[bytes]
+Render = Callable[[ExportInput], Rendered]
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Exporter:
     """A named output format.
 
     Attributes:
+        renderer: Makes the file's content (see :data:`Rendered`).
         group: Formats of one group share derived views of :class:`ExportInput` (the
             network formats share the projection), so a build renders them in one process.
     """
@@ -58,8 +62,18 @@ class Exporter:
     name: str
     filename: str
     media_type: str
-    render: Render
+    renderer: Render
     group: str = ""
+
+    def render(self, source: ExportInput) -> bytes:
+        """The file's bytes."""
+        rendered = self.renderer(source)
+        return rendered if isinstance(rendered, bytes) else b"".join(rendered)
+
+    def render_pieces(self, source: ExportInput) -> Sequence[bytes]:
+        """The file's bytes in pieces, in order, to be written one after the other."""
+        rendered = self.renderer(source)
+        return (rendered,) if isinstance(rendered, bytes) else rendered
 
 
 _REGISTRY: dict[str, Exporter] = {}

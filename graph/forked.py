@@ -30,14 +30,15 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import KGError
 
-#: Hands one named output of a child to its parent (see :meth:`Child.ready`).
-Emit = Callable[[str, bytes], None]
+#: Hands one named output of a child to its parent (see :meth:`Child.ready`): its bytes,
+#: or pieces of them in order (written one after the other, never joined in memory).
+Emit = Callable[[str, bytes | Sequence[bytes]], None]
 #: What a child does: it emits its outputs as they are made and returns seconds per step.
 Work = Callable[[Emit], dict[str, float]]
 _RESULT = "result.pickle"
@@ -222,10 +223,14 @@ def _run_child(work: Work, folder: Path) -> None:  # pragma: no cover - in the c
         _die_with_parent()
         names: list[str] = []
 
-        def emit(name: str, content: bytes) -> None:
+        def emit(name: str, content: bytes | Sequence[bytes]) -> None:
             target = _output(folder, name)
             staging = target.with_name(f"{target.name}.tmp")
-            staging.write_bytes(content)
+            with staging.open("wb") as file:
+                if isinstance(content, bytes):
+                    file.write(content)
+                else:
+                    file.writelines(content)
             staging.rename(target)  # complete once it has its name
             names.append(name)
 

@@ -449,7 +449,7 @@ def _render_part(source: ExportInput, part: Sequence[Exporter], emit: forked.Emi
     timings = Timings()
     for chosen_exporter in part:
         with timings.step(f"export {chosen_exporter.name}"):
-            content = chosen_exporter.render(source)
+            content = chosen_exporter.render_pieces(source)
         emit(chosen_exporter.filename, content)
         del content  # the worker keeps no rendered file longer than it needs
     return timings.steps

@@ -128,6 +128,14 @@ def test_a_worker_killed_by_a_signal_is_an_error(
     assert list(workers_tmp.iterdir()) == []
 
 
+def test_an_exporter_in_pieces_renders_their_concatenation() -> None:
+    pieces = export.Exporter("x", "x.txt", "text/plain", lambda source: [b"a", b"", b"bc"])
+    whole = export.Exporter("y", "y.txt", "text/plain", lambda source: b"abc")
+    source = export.ExportInput(None, None)  # type: ignore[arg-type]  # these renderers read nothing
+    assert (pieces.render(source), pieces.render_pieces(source)) == (b"abc", [b"a", b"", b"bc"])
+    assert (whole.render(source), whole.render_pieces(source)) == (b"abc", (b"abc",))
+
+
 class Odd(Exception):
     def __init__(self, a: int, b: int) -> None:
         super().__init__(f"odd {a} {b}")
@@ -150,6 +158,7 @@ def test_a_worker_returns_its_outputs_and_steps(workers_tmp: Path) -> None:
     def work(emit: forked.Emit) -> dict[str, float]:
         emit("a", b"")
         emit("b/c", big)  # any name
+        emit("pieces", [b"one ", b"", b"two"])  # written one after the other
         return {"step": 1.5}
 
     child = forked.start(work, "returning")
@@ -158,7 +167,7 @@ def test_a_worker_returns_its_outputs_and_steps(workers_tmp: Path) -> None:
     assert child.ready("never emitted") is None  # the child has ended by then
     outputs, steps = child.join()
     assert ({name: path.read_bytes() for name, path in outputs.items()}, steps) == (
-        {"a": b"", "b/c": big},
+        {"a": b"", "b/c": big, "pieces": b"one two"},
         {"step": 1.5},
     )
     child.release()

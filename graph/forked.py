@@ -90,6 +90,26 @@ def affordable_children(wanted: int) -> int:
     return max(0, min(wanted, int(free * 0.8) // ours))
 
 
+class Claims:
+    """Pieces of work that several processes (a parent and its forked children) take, each once.
+
+    A claim is a file made with ``O_EXCL`` in a folder they all see: exactly one process
+    makes it, whichever asks first. So the processes share the work out as they go, and a
+    process that finishes early takes what is left.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def take(self, name: str) -> bool:
+        """Claim ``name`` for this process: whether it was still free."""
+        try:
+            os.close(os.open(self.folder / f"claim-{name.encode('utf-8').hex()}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
+
 @dataclass
 class Child:
     """A forked child doing one piece of :data:`Work`; :meth:`join` collects its result."""
@@ -116,6 +136,11 @@ class Child:
             else:
                 return None
         return path
+
+    def emitted(self, name: str) -> Path | None:
+        """The file holding ``name`` if the child has emitted it by now, else ``None`` (no waiting)."""
+        path = _output(self.folder, name)
+        return path if path.exists() else None
 
     def join(self) -> tuple[dict[str, Path], dict[str, float]]:
         """Wait for the child: the files holding its outputs, and its step times.

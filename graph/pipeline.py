@@ -12,6 +12,7 @@ import functools
 import gc
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,7 +50,7 @@ class Timings:
 
     Attributes:
         steps: Steps done one after the other; together they are the whole time.
-        workers: Steps done in worker processes meanwhile (the exports of a large build):
+        workers: Steps done in worker processes meanwhile (exports of a large build):
             each as long as it took there, overlapping each other and ``steps``.
         workers_memory: Bytes of memory the workers did not share with the build's
             process (copy-on-write copies and their own data), together.
@@ -355,11 +356,13 @@ def build(
         formats: Export format names (see :func:`graph.export.formats`).
         progress: Called with one line per step.
         require_texts: Fail when no texts folder exists, instead of warning and going on.
-        jobs: Processes that render the exports while SHACL runs (see :func:`render_plan`);
-            ``1`` renders them here, after SHACL; ``None`` chooses by size and machine.
-            With workers, and when the cache holds a query store of an older ``kg.nt``
-            of ``out``, this process loads the new one into the query store while the
-            workers render, so that the next ``kg query`` does not have to.
+        jobs: Processes that render the exports, this one included (see :func:`render_plan`):
+            ``jobs - 1`` workers render while SHACL runs here, and this process takes what is
+            left once SHACL is done; ``1`` renders them all here, after SHACL; ``None``
+            chooses by size and machine. With workers, and when the cache holds a query
+            store of an older ``kg.nt`` of ``out``, this process also loads the new one into
+            the query store as soon as it is rendered, so that the next ``kg query`` does
+            not have to.
 
     Returns:
         The check result with the files written.
@@ -377,13 +380,30 @@ def build(
 PARALLEL_FROM = 50_000
 
 
-def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> list[list[Exporter]]:
-    """How a build splits its exports over worker processes: one list per worker, or none.
+@dataclass(frozen=True)
+class RenderPlan:
+    """How a build renders its exports in parallel.
 
-    Formats of one group (see :class:`~graph.export.Exporter`) stay together; groups go
-    to the least loaded worker, larger groups first. With ``jobs=None`` a graph of at
-    least :data:`PARALLEL_FROM` triples gets one worker per CPU; never more workers than
-    groups, nor than fit in free memory (:func:`graph.forked.affordable_children`).
+    Attributes:
+        workers: Worker processes forked once the graph is built; they render while this
+            process runs SHACL, and this process renders too once SHACL is done.
+        groups: The exports in the order they are taken, a group at a time, by whichever
+            process is free first (:class:`graph.forked.Claims`). Formats of one group (see
+            :class:`~graph.export.Exporter`) share derived views, so they stay together.
+    """
+
+    workers: int
+    groups: tuple[tuple[Exporter, ...], ...]
+
+
+def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> RenderPlan | None:
+    """How a build renders ``chosen`` with ``jobs`` processes, or ``None``: all here, after SHACL.
+
+    ``jobs`` counts this process, so ``jobs - 1`` workers are forked (never more than
+    there are groups, nor than fit in free memory: :func:`graph.forked.affordable_children`).
+    With ``jobs=None`` a graph of at least :data:`PARALLEL_FROM` triples gets one process
+    per CPU. Larger groups are taken first (then in the order of ``chosen``), so that the
+    small ones fill the gaps at the end.
     """
     from graph import forked
 
@@ -392,14 +412,12 @@ def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> l
     groups: dict[str, list[Exporter]] = {}
     for chosen_exporter in chosen:
         groups.setdefault(chosen_exporter.group, []).append(chosen_exporter)
-    workers = min(jobs, len(groups)) if jobs > 1 and forked.available() else 0
+    workers = min(jobs - 1, len(groups)) if len(groups) > 1 and forked.available() else 0
     workers = forked.affordable_children(workers) if workers else 0
-    if workers < 2:  # one worker would only wait for SHACL here; do it all in this process
-        return []
-    plan: list[list[Exporter]] = [[] for _ in range(workers)]
-    for group in sorted(groups.values(), key=len, reverse=True):  # stable: ties in format order
-        min(plan, key=len).extend(group)
-    return plan
+    if not workers:
+        return None
+    ordered = sorted(groups.values(), key=len, reverse=True)  # stable: ties in the order chosen
+    return RenderPlan(workers, tuple(tuple(group) for group in ordered))
 
 
 @dataclass(frozen=True)
@@ -444,14 +462,20 @@ def _store_job(project: Path | str, out_dir: Path, chosen: Sequence[Exporter], s
         return None
 
 
-def _render_part(source: ExportInput, part: Sequence[Exporter], emit: forked.Emit) -> dict[str, float]:
-    """Render ``part`` (in a worker), handing each file over as it is done; the seconds per format."""
+def _render_claimed(
+    source: ExportInput, groups: Sequence[Sequence[Exporter]], claims: forked.Claims, emit: forked.Emit
+) -> dict[str, float]:
+    """Render each group of ``groups`` not claimed by another process, handing each file over
+    as it is done: the seconds per format."""
     timings = Timings()
-    for chosen_exporter in part:
-        with timings.step(f"export {chosen_exporter.name}"):
-            content = chosen_exporter.render_pieces(source)
-        emit(chosen_exporter.filename, content)
-        del content  # the worker keeps no rendered file longer than it needs
+    for group in groups:
+        if not claims.take(group[0].name):
+            continue
+        for chosen_exporter in group:
+            with timings.step(f"export {chosen_exporter.name}"):
+                content = chosen_exporter.render_pieces(source)
+            emit(chosen_exporter.filename, content)
+            del content  # no rendered file is kept longer than needed
     return timings.steps
 
 
@@ -509,13 +533,13 @@ def _render_and_write(
     prepared: CheckResult,
     source: ExportInput,
     chosen: Sequence[Exporter],
-    plan: list[list[Exporter]],
+    plan: RenderPlan | None,
     job: _StoreJob | None,
     key: str,
     out_dir: Path,
     say: Progress,
 ) -> tuple[CheckResult, list[Path]]:
-    """Run SHACL while the workers of ``plan`` render (or render here after it), then write the set.
+    """Run SHACL while the workers of ``plan`` render, render here after it, then write the set.
 
     Returns:
         The checked result and the files whose content changed.
@@ -523,30 +547,25 @@ def _render_and_write(
     from graph import forked
 
     children: list[forked.Child] = []
-    try:  # every worker is stopped (if need be) and its files removed when this ends
-        for part in plan:
-            names = ", ".join(e.filename for e in part)
-            # kg.nt first in its worker: the query store is loaded from it while the rest renders.
-            ordered = sorted(part, key=lambda e: e.filename != NTRIPLES_FILE)
-            work = functools.partial(_render_part, source, ordered)
-            children.append(forked.start(work, f"rendering {names}"))
-        if plan:
-            say(f"rendering the exports in {len(plan)} worker processes while SHACL runs")
-        result = _check_shapes(prepared, say)
-        debug_point("build:validated")
+    folder = Path(tempfile.mkdtemp(prefix="kg-render-")) if plan else None
+    try:  # every worker is stopped (if need be) and every rendered file removed when this ends
         rendered: dict[str, Content] = {}
-        if children:
-            if job is not None:
-                # As soon as a worker has kg.nt, this process loads it into the query store
-                # while the workers render the rest. (Never in a worker: Oxigraph's database
-                # runs threads of its own, which a process forked after they started must not use.)
-                holders = zip(children, plan, strict=True)
-                holder = next(c for c, part in holders if any(e.filename == NTRIPLES_FILE for e in part))
-                with result.timings.step(WAIT_STEP):
-                    ntriples = holder.ready(NTRIPLES_FILE)
-                # kg.nt unchanged and its store cached already: nothing to load.
-                if ntriples is not None and not job.current(ntriples):  # None: the worker failed (join says why)
-                    job.load(ntriples, result.timings)
+        if plan is not None and folder is not None:
+            groups = plan.groups
+            if job is not None:  # kg.nt first: the query store is loaded from it while the rest renders
+                groups = tuple(sorted(groups, key=lambda g: all(e.filename != NTRIPLES_FILE for e in g)))
+            claims = forked.Claims(folder)
+            work = functools.partial(_render_claimed, source, groups, claims)
+            children = [forked.start(work, "rendering the exports") for _ in range(plan.workers)]
+            count = len(children)
+            say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
+            result = _check_shapes(prepared, say)
+            debug_point("build:validated")
+            loaded = job is None or _load_store_if_ready(job, children, None, result.timings)
+            own = _render_here(source, groups, claims, folder / "here", result.timings)
+            rendered.update(own)
+            if not loaded and job is not None:
+                _load_store_if_ready(job, children, own.get(NTRIPLES_FILE), result.timings, wait=True)
             for child in children:
                 with result.timings.step(WAIT_STEP):
                     parts, steps = child.join()  # files in the worker's folder, not read into memory
@@ -557,6 +576,8 @@ def _render_and_write(
                 debug_point(f"build:rendered {chosen_exporter.name}")
             rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
         else:
+            result = _check_shapes(prepared, say)
+            debug_point("build:validated")
             for chosen_exporter in chosen:
                 with result.timings.step(f"export {chosen_exporter.name}"):
                     rendered[chosen_exporter.filename] = chosen_exporter.render(source)
@@ -566,10 +587,54 @@ def _render_and_write(
     finally:
         for child in children:
             child.kill()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
     outputs = tuple(sorted(out_dir / name for name in rendered))
     buildcache.record(key, out_dir, outputs, [warning_line(w) for w in result.warnings])
     return result, written
+
+
+def _render_here(
+    source: ExportInput, groups: Sequence[Sequence[Exporter]], claims: forked.Claims, folder: Path, timings: Timings
+) -> dict[str, Path]:
+    """Render in this process what no worker has claimed, each file into ``folder``: the files by name."""
+    folder.mkdir()
+    files: dict[str, Path] = {}
+
+    def emit(name: str, content: bytes | Sequence[bytes]) -> None:
+        path = files[name] = folder / str(len(files))
+        with path.open("wb") as file:
+            if isinstance(content, bytes):
+                file.write(content)
+            else:
+                file.writelines(content)
+
+    for step, seconds in _render_claimed(source, groups, claims, emit).items():
+        timings.steps[step] = timings.steps.get(step, 0.0) + seconds
+    return files
+
+
+def _load_store_if_ready(
+    job: _StoreJob, children: Sequence[forked.Child], here: Path | None, timings: Timings, wait: bool = False
+) -> bool:
+    """Load the query store from the new kg.nt if it is rendered (``here``, or by a worker;
+    with ``wait``, once it is): whether that was done or is not needed."""
+    ntriples = here
+    for child in children:
+        if ntriples is None:
+            if wait:
+                with timings.step(WAIT_STEP):
+                    ntriples = child.ready(NTRIPLES_FILE)  # None: it ended without (join says why)
+            else:
+                ntriples = child.emitted(NTRIPLES_FILE)
+    if ntriples is None:
+        return False
+    if not job.current(ntriples):  # kg.nt unchanged and its store cached already: nothing to load
+        # In this process only: Oxigraph's database runs threads of its own, which a process
+        # forked after they started must not use.
+        job.load(ntriples, timings)
+    return True
 
 
 def export(

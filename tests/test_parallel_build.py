@@ -35,24 +35,70 @@ def workers_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def _plan(jobs: int | None, triples: int = 10, formats: tuple[str, ...] = export.DEFAULT_FORMATS) -> list[list[str]]:
+@pytest.fixture
+def workers_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build process takes no export after SHACL: the workers render them all."""
+    parent, take = os.getpid(), forked.Claims.take
+    monkeypatch.setattr(forked.Claims, "take", lambda self, name: os.getpid() != parent and take(self, name))
+
+
+def _plan(
+    jobs: int | None, triples: int = 10, formats: tuple[str, ...] = export.DEFAULT_FORMATS
+) -> tuple[int, list[list[str]]] | None:
     chosen = [export.exporter(name) for name in formats]
-    return [[e.filename for e in part] for part in pipeline.render_plan(chosen, jobs, triples)]
+    plan = pipeline.render_plan(chosen, jobs, triples)
+    return None if plan is None else (plan.workers, [[e.filename for e in group] for group in plan.groups])
+
+
+ALL_GROUPS = [NETWORK, ["kg.ttl"], ["kg.nt"], ["kg.jsonld"]]
 
 
 def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path, workers_tmp: Path) -> None:
     one = run("build", "--force", "--jobs", "1", "--out", tmp_path / "one")
     two = run("build", "--force", "--jobs", "2", "--out", tmp_path / "two")
-    assert one.exit_code == two.exit_code == 0, one.stderr + two.stderr
-    assert "rendering the exports in 2 worker processes while SHACL runs" in two.stderr
+    three = run("build", "--force", "--jobs", "3", "--out", tmp_path / "three")
+    assert one.exit_code == two.exit_code == three.exit_code == 0, one.stderr + two.stderr + three.stderr
+    assert "rendering the exports in 1 worker process while SHACL runs" in two.stderr
+    assert "rendering the exports in 2 worker processes while SHACL runs" in three.stderr
     assert "worker" not in one.stderr
     found = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
     assert found == {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    assert found == {p.name: p.read_bytes() for p in (tmp_path / "three").iterdir()}
     assert sorted(found) == sorted(export.exporter(name).filename for name in export.DEFAULT_FORMATS)
     assert list(workers_tmp.iterdir()) == []
 
 
-def test_the_workers_steps_are_reported_beside_the_wall_time(mini: Path, workers_tmp: Path) -> None:
+def test_each_export_is_rendered_once_by_whichever_process_is_free(mini: Path, workers_tmp: Path) -> None:
+    result = pipeline.build(project=mini, jobs=3)
+    here = [name for name in result.timings.steps if name.startswith("export ")]
+    exports = [f"export {name}" for name in export.DEFAULT_FORMATS]
+    assert sorted([*result.timings.workers, *here]) == sorted(exports)
+    assert list(workers_tmp.iterdir()) == []
+
+
+@pytest.fixture
+def here_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers take no export: the build process renders them all after SHACL."""
+    parent, take = os.getpid(), forked.Claims.take
+    monkeypatch.setattr(forked.Claims, "take", lambda self, name: os.getpid() == parent and take(self, name))
+
+
+def test_the_build_process_renders_what_the_workers_leave(
+    mini: Path, tmp_path: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, here_only: None
+) -> None:
+    result = pipeline.build(project=mini, out=tmp_path / "here", jobs=2)
+    assert (result.timings.workers, sorted(n for n in result.timings.steps if n.startswith("export "))) == (
+        {},
+        sorted(f"export {name}" for name in export.DEFAULT_FORMATS),
+    )
+    monkeypatch.undo()
+    pipeline.build(project=mini, out=tmp_path / "one", jobs=1)
+    here, one = ({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()} for name in ("here", "one"))
+    assert here == one
+    assert list(workers_tmp.iterdir()) == []
+
+
+def test_the_workers_steps_are_reported_beside_the_wall_time(mini: Path, workers_tmp: Path, workers_only: None) -> None:
     result = pipeline.build(project=mini, jobs=2)
     exports = [f"export {name}" for name in export.DEFAULT_FORMATS]
     assert sorted(result.timings.workers) == sorted(exports)
@@ -64,26 +110,29 @@ def test_the_workers_steps_are_reported_beside_the_wall_time(mini: Path, workers
     assert {f"export {name}" for name in export.DEFAULT_FORMATS} <= set(sequential.timings.steps)
 
 
-def test_the_network_formats_share_one_worker() -> None:
-    assert _plan(2) == [NETWORK, ["kg.ttl", "kg.nt", "kg.jsonld"]]
-    assert _plan(3) == [NETWORK, ["kg.ttl", "kg.jsonld"], ["kg.nt"]]
-    assert _plan(8) == [NETWORK, ["kg.ttl"], ["kg.nt"], ["kg.jsonld"]]
-    assert _plan(2, formats=("gexf", "turtle", "html")) == [["kg.gexf", "kg.html"], ["kg.ttl"]]
+def test_jobs_counts_the_build_process_and_the_network_formats_stay_together() -> None:
+    assert _plan(2) == (1, ALL_GROUPS)
+    assert _plan(3) == (2, ALL_GROUPS)
+    assert _plan(8) == (4, ALL_GROUPS)  # never more workers than groups
+    assert _plan(2, formats=("gexf", "turtle", "html")) == (1, [["kg.gexf", "kg.html"], ["kg.ttl"]])
 
 
 def test_small_graphs_single_formats_and_jobs_1_render_in_the_build_process() -> None:
-    assert _plan(1) == []
-    assert _plan(None, triples=pipeline.PARALLEL_FROM - 1) == []
-    assert _plan(4, formats=("html", "graphml", "gexf")) == []  # one group: a worker would only wait
-    assert _plan(None, triples=pipeline.PARALLEL_FROM) == ([] if (os.cpu_count() or 1) < 2 else _plan(2))
+    assert _plan(1) is None
+    assert _plan(None, triples=pipeline.PARALLEL_FROM - 1) is None
+    assert _plan(4, formats=("html", "graphml", "gexf")) is None  # one group: nothing to share out
+    cpus = os.cpu_count() or 1
+    assert _plan(None, triples=pipeline.PARALLEL_FROM) == (None if cpus < 2 else (min(cpus - 1, 4), ALL_GROUPS))
 
 
 def test_no_more_workers_than_fit_in_free_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "resident_memory", lambda: 1000)
     monkeypatch.setattr(forked, "available_memory", lambda: 2600)  # 80 %: two copies of us
-    assert _plan(4) == [NETWORK, ["kg.ttl", "kg.nt", "kg.jsonld"]]
+    assert _plan(4) == (2, ALL_GROUPS)
     monkeypatch.setattr(forked, "available_memory", lambda: 1300)
-    assert _plan(4) == []
+    assert _plan(4) == (1, ALL_GROUPS)
+    monkeypatch.setattr(forked, "available_memory", lambda: 1000)
+    assert _plan(4) is None
 
 
 def test_a_shacl_violation_stops_the_workers_and_writes_nothing(mini_built: Path, workers_tmp: Path) -> None:
@@ -98,7 +147,7 @@ def test_a_shacl_violation_stops_the_workers_and_writes_nothing(mini_built: Path
 
 
 def test_an_error_in_a_worker_comes_back_as_itself(
-    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch
+    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, workers_only: None
 ) -> None:
     def broken(source: export.ExportInput) -> bytes:
         raise ShapeError([Problem(Location(Path("x.yaml"), 3), "made up")], "1 made-up problem")
@@ -113,7 +162,7 @@ def test_an_error_in_a_worker_comes_back_as_itself(
 
 
 def test_a_worker_killed_by_a_signal_is_an_error(
-    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch
+    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, workers_only: None
 ) -> None:
     def killed(source: export.ExportInput) -> bytes:
         os.kill(os.getpid(), signal.SIGKILL)
@@ -123,7 +172,7 @@ def test_a_worker_killed_by_a_signal_is_an_error(
     before = snapshot(mini_built / "exports")
     with pytest.raises(KGError) as caught:
         pipeline.build(project=mini_built, jobs=2)
-    assert str(caught.value) == "rendering kg.ttl, kg.nt, kg.jsonld: the worker process was killed by signal 9"
+    assert str(caught.value) == "rendering the exports: the worker process was killed by signal 9"
     assert snapshot(mini_built / "exports") == before
     assert list(workers_tmp.iterdir()) == []
 
@@ -185,7 +234,12 @@ def _stores(cache: Path) -> list[str]:
     return sorted(p.name for p in (cache / "stores").iterdir()) if (cache / "stores").is_dir() else []
 
 
-def test_a_parallel_build_of_a_queried_graph_leaves_its_query_store_ready(mini: Path, workers_tmp: Path) -> None:
+@pytest.mark.parametrize("renderers", ["workers_only", "here_only", "any"])
+def test_a_parallel_build_of_a_queried_graph_leaves_its_query_store_ready(
+    mini: Path, workers_tmp: Path, renderers: str, request: pytest.FixtureRequest
+) -> None:
+    if renderers != "any":  # kg.nt rendered by a worker, or by the build process itself
+        request.getfixturevalue(renderers)
     cache = Path(os.environ["KG_CACHE_DIR"])
     built = run("build", "--jobs", "2", "--project", mini)
     assert built.exit_code == 0, built.stderr

@@ -85,7 +85,10 @@ class Stats:
 def undirected(projection: Projection) -> nx.Graph:
     """The view as a simple undirected graph (nodes and edges in sorted order)."""
     simple = nx.Graph()
-    simple.add_nodes_from(projection.network.nodes)
+    # sorted: a focused view is a networkx subgraph, whose nodes come in set order (which
+    # changes with string hashing from process to process), and Louvain and the sampled
+    # betweenness depend on the order
+    simple.add_nodes_from(sorted(projection.network.nodes))
     simple.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in projection.network.edges() if u != v}))
     return simple
 

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from graph import layoutcache
+
 #: From this many nodes on, igraph's grid variant (approximate, near-linear) is used.
 GRID_FROM = 400
 
@@ -88,6 +90,13 @@ def force_layout(
     if count == 0:
         return []
     pairs = sorted({(min(a, b), max(a, b)) for a, b in edges if a != b})
+    parameters = f"fruchterman-reingold {GRID_FROM} {iterations} {seed} {spacing!r}"
+    return layoutcache.remembered(count, pairs, parameters, lambda: _layout(count, pairs, iterations, seed, spacing))
+
+
+def _layout(
+    count: int, pairs: list[tuple[int, int]], iterations: int, seed: int, spacing: float
+) -> list[tuple[int, int]]:
     pos = np.zeros((count, 2))
     placed: list[tuple[list[int], np.ndarray]] = []
     lengths: list[np.ndarray] = []

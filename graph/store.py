@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -101,6 +102,7 @@ def read_ntriples(path: Path, graph: Graph, lines: bytes | None = None) -> Graph
 
     Three to four times faster than rdflib's own parser; terms come out as the builder
     makes them (plain strings without a datatype), and repeated terms are created once.
+    Into a graph of :func:`graph.build.new_graph` the triples go in bulk.
     With ``lines``, those (some lines of ``path``) are parsed instead of the whole file.
 
     Raises:
@@ -129,17 +131,23 @@ def read_ntriples(path: Path, graph: Graph, lines: bytes | None = None) -> Graph
             found = literals[key] = Literal(term.value, lang=key[1], datatype=key[2] and node(term.datatype))
         return found
 
-    add = graph.add
+    from graph.build import add_triples
+
+    enabled = gc.isenabled()
+    gc.disable()  # millions of new objects: the cyclic collector would rescan them over and over
     try:
         parsed = (
             ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
             if lines is None
             else ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
         )
-        for triple in parsed:
-            add((node(triple.subject), node(triple.predicate), value(triple.object)))
+        # in bulk into the builder's store (see graph.build.CountedMemory), else one by one
+        add_triples(graph, ((node(t.subject), node(t.predicate), value(t.object)) for t in parsed))
     except (OSError, SyntaxError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
+    finally:
+        if enabled:
+            gc.enable()
     return graph
 
 

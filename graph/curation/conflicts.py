@@ -135,7 +135,9 @@ def find_conflicts(dataset: Dataset, rules: list[SingleValued]) -> list[Conflict
         if fact.predicate in by_property:
             grouped[(fact.subject, fact.predicate)].append(fact)
     conflicts: list[Conflict] = []
-    for (subject, predicate), facts in sorted(grouped.items()):
+    # Only a subject and property with two facts or more can conflict: sorting just those
+    # (most have one fact) gives them in the same order as sorting all.
+    for (subject, predicate), facts in sorted(item for item in grouped.items() if len(item[1]) > 1):
         cls = classes.get(subject)
         for rule in by_property[predicate]:
             if rule.on is not None and (cls is None or not ontology.is_a(cls, rule.on)):
@@ -169,7 +171,7 @@ def find_qualifier_conflicts(dataset: Dataset, rules: list[SingleValued]) -> lis
             if qualifier in singles:
                 grouped[(fact.subject, fact.predicate, fact.object, qualifier)].append((value, fact))
     problems = []
-    for (subject, predicate, obj, qualifier), entries in sorted(grouped.items()):
+    for (subject, predicate, obj, qualifier), entries in sorted(item for item in grouped.items() if len(item[1]) > 1):
         if len({v for v, _ in entries}) < 2 or len({f.source for _, f in entries}) < 2:
             continue
         entries.sort(key=lambda e: e[1].location)

@@ -21,6 +21,7 @@ silently differ. ``tests/test_shacl.py`` compares the results with pySHACL's.
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -305,10 +306,13 @@ def _predicates(shapes: list[_Shape]) -> set[Node]:
 
 
 # How a compiled check tests the value nodes of one focus node.
-_COUNT, _HAS, _EACH = 0, 1, 2
-#: (kind, test, component, message): ``_COUNT``: ``test(number of values)`` is true when it fails;
-#: ``_HAS``: ``test`` is the value that must be there; ``_EACH``: ``test(value)`` is true when it passes.
+_MIN, _MAX, _HAS, _EACH = 0, 1, 2, 3
+#: (kind, test, component, message): ``_MIN``, ``_MAX``: ``test`` is the bound on the number of
+#: values; ``_HAS``: ``test`` is the value that must be there; ``_EACH``: ``test(value)`` is true when it passes.
 _Step = tuple[int, Any, str, str]
+
+
+_Row = tuple[Any, Any, bool, int, int, list[tuple[Callable[[Node], bool], str, str]], "_Unit"]
 
 
 @dataclass(slots=True)
@@ -323,8 +327,31 @@ class _Unit:
     shape: _Shape
     key: Node | None  # the path's predicate as the graph's own object; None: the focus node itself
     inverse: dict[Any, dict[Any, int]] | None  # for an inverse path: object -> subjects of its predicate
-    empty: list[tuple[str, str]]  # (component, message) of the steps that fail on no values
     steps: list[_Step]
+    # The usual case in one go: no count step fails for fewest <= values <= most, and then
+    # only the value tests can (unless there is a sh:hasValue: then always ``steps``).
+    fewest: int
+    most: int
+    simple: bool
+    fails_on_none: bool  # whether a step fails when there are no values (sh:minCount, sh:hasValue)
+    tests: list[tuple[Callable[[Node], bool], str, str]]
+
+    def row(self) -> _Row:
+        """What the loop over focus nodes reads: a tuple unpacks faster than attributes load."""
+        fewest = self.fewest if self.simple else sys.maxsize  # sh:hasValue: never the short way
+        return self.key, self.inverse, self.fails_on_none, fewest, self.most, self.tests, self
+
+    def result(self, focus: Node, value: Node | None, component: str, message: str) -> Result:
+        shape = self.shape
+        return Result(focus, shape.path, value, component, shape.severity, message, shape.node)
+
+    def every_step(self, focus: Node, values: Any, out: list[Result]) -> None:
+        """The results of the steps in order: the way for no values, a count that fails, or ``sh:hasValue``."""
+        for kind, test, component, message in self.steps:
+            if kind == _EACH:
+                out += [self.result(focus, value, component, message) for value in values if not test(value)]
+            elif _fails(kind, test, values):
+                out.append(self.result(focus, None, component, message))
 
 
 @dataclass(slots=True)
@@ -332,6 +359,8 @@ class _Plan:
     """A shape compiled for one data graph: its units, and which nodes conform (for ``sh:node``, ``sh:or``)."""
 
     units: list[_Unit] = field(default_factory=list)
+    reads_table: bool = False  # whether a unit looks its values up in the focus node's row of ``spo``
+    rows: list[_Row] = field(default_factory=list)  # the units as tuples, for the loop over focus nodes
     conforming: dict[Node, bool] = field(default_factory=dict)
 
 
@@ -374,39 +403,38 @@ class Validator:
 
     def _run(self, plan: _Plan, foci: Iterable[Node], out: list[Result]) -> None:
         spo = self.data.spo
-        units = plan.units
+        units = plan.rows
+        reads = plan.reads_table
+        about: dict[Any, Any] = _EMPTY
+        values: Any
         for focus in foci:
-            about: dict[Any, Any] | None = None
-            for unit in units:
-                shape = unit.shape
-                values: Any
-                if unit.key is None:
+            if reads:
+                about = spo.get(focus, _EMPTY)
+            for key, inverse, fails_on_none, fewest, most, tests, unit in units:
+                if key is None:
                     values = (focus,)
-                elif unit.inverse is not None:
-                    values = unit.inverse.get(focus)
+                elif inverse is None:
+                    values = about.get(key)
                 else:
-                    if about is None:
-                        about = spo.get(focus, _EMPTY)
-                    values = about.get(unit.key)
+                    values = inverse.get(focus)
                 if not values:
-                    for component, message in unit.empty:
-                        out.append(Result(focus, shape.path, None, component, shape.severity, message, shape.node))
-                    continue
-                for kind, test, component, message in unit.steps:
-                    if kind == _EACH:
+                    if fails_on_none:
+                        unit.every_step(focus, (), out)
+                elif fewest <= len(values) <= most:
+                    for test, component, message in tests:
                         for value in values:
                             if not test(value):
-                                out.append(
-                                    Result(focus, shape.path, value, component, shape.severity, message, shape.node)
-                                )
-                    elif test(len(values)) if kind == _COUNT else test not in values:
-                        out.append(Result(focus, shape.path, None, component, shape.severity, message, shape.node))
+                                out.append(unit.result(focus, value, component, message))
+                else:
+                    unit.every_step(focus, values, out)
 
     def _plan(self, shape: _Shape) -> _Plan:
         plan = self._plans.get(id(shape))
         if plan is None:
             plan = self._plans[id(shape)] = _Plan()  # before its parts: a shape may refer to itself
             plan.units = self._units(shape)
+            plan.rows = [unit.row() for unit in plan.units]
+            plan.reads_table = any(unit.key is not None and unit.inverse is None for unit in plan.units)
         return plan
 
     def _units(self, shape: _Shape) -> list[_Unit]:
@@ -421,8 +449,14 @@ class Validator:
         elif shape.path is not None:
             key = data.term(shape.path)
         steps = [self._step(op, check, shape.message) for op, check in shape.checks]
-        empty = [(component, message) for kind, test, component, message in steps if _fails_on_none(kind, test)]
-        units = [_Unit(shape, key, inverse, empty, steps)]
+        units = []
+        if steps:  # a shape without constraints of its own (a node shape of properties) finds nothing itself
+            fewest = max((test for kind, test, _, _ in steps if kind == _MIN), default=0)
+            most = min((test for kind, test, _, _ in steps if kind == _MAX), default=sys.maxsize)
+            simple = all(kind != _HAS for kind, _, _, _ in steps)
+            fails_on_none = fewest > 0 or not simple
+            tests = [(test, component, message) for kind, test, component, message in steps if kind == _EACH]
+            units.append(_Unit(shape, key, inverse, steps, fewest, most, simple, fails_on_none, tests))
         for prop in shape.properties:
             units += self._units(prop)
         return units
@@ -433,9 +467,9 @@ class Validator:
 
     def _test(self, op: str, check: Any) -> tuple[int, Any, str, str]:
         if op == "minCount":
-            return _COUNT, lambda n: n < check, "MinCountConstraintComponent", f"fewer than {check} values"
+            return _MIN, check, "MinCountConstraintComponent", f"fewer than {check} values"
         if op == "maxCount":
-            return _COUNT, lambda n: n > check, "MaxCountConstraintComponent", f"more than {check} values"
+            return _MAX, check, "MaxCountConstraintComponent", f"more than {check} values"
         if op == "hasValue":
             return _HAS, check, "HasValueConstraintComponent", f"no value {check}"
         test: Callable[[Node], bool]
@@ -488,11 +522,13 @@ class Validator:
         raise Unsupported(f"constraint {op}")  # the compiler makes none other
 
 
-def _fails_on_none(kind: int, test: Any) -> bool:
-    """Whether a step fails when the focus node has no values at all."""
-    if kind == _COUNT:
-        return bool(test(0))
-    return kind == _HAS
+def _fails(kind: int, test: Any, values: Any) -> bool:
+    """Whether a count or ``sh:hasValue`` step fails on ``values``."""
+    if kind == _MIN:
+        return bool(len(values) < test)
+    if kind == _MAX:
+        return bool(len(values) > test)
+    return test not in values
 
 
 def _datatype_test(datatype: Node) -> Callable[[Node], bool]:

@@ -213,10 +213,8 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     (:attr:`BuiltGraph.sourced`), so only the triples of entities and sources are read
     here, not every statement node; a graph from elsewhere is checked from its triples.
     """
-    from graph.shacl import store_indexes
-
     graph = built.graph
-    spo, pos = store_indexes(graph, (_DERIVED_FROM, _STATED_IN, _QUOTE, *_REIFICATION))
+    spo, pos = _tables(graph)
     ours = frozenset(c.iri for c in ontology.classes.values())
     entities: set[Node] = set()
     sources: set[Node] = set()
@@ -240,7 +238,9 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     inverse: dict[Node, Node] = {p: q for p, q in inverses(ontology.graph).items()}  # the builder writes both ways
     # The graph's own objects for the predicates that need no statement: a set look-up by the
     # identical object spares rdflib's __eq__ (a Python call) for each of an entity's names.
-    unsourced = frozenset(p for p in pos if p in UNSOURCED_PREDICATES or p == _MENTIONS)
+    # (A union keeps the left side's object of two equal ones.)
+    own = frozenset(p for p in pos if p in UNSOURCED_PREDICATES or p == _MENTIONS)
+    unsourced = own.union(UNSOURCED_PREDICATES, (_MENTIONS,))
     metadata = built.metadata
     names = graph.namespace_manager
     for s in entities | sources:
@@ -260,6 +260,23 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
 
 
 _REIFICATION = (RDF.subject, RDF.predicate, RDF.object)
+
+
+def _tables(graph: Graph) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """Subject → predicate → objects of every triple, and (at least) ``rdf:type`` → class → subjects.
+
+    The store's own ``spo`` and ``pos`` indexes when it is rdflib's in-memory one
+    (:func:`graph.writers.store_table`); else read once through the public API.
+    """
+    from graph.writers import store_table, subject_table
+
+    spo, pos = store_table(graph, "spo"), store_table(graph, "pos")
+    if spo is not None and pos is not None:
+        return spo, pos
+    types: dict[Any, dict[Any, int]] = {}
+    for s, o in graph.subject_objects(_TYPE):
+        types.setdefault(o, {})[s] = 1
+    return subject_table(graph), {_TYPE: types}
 
 
 def _facts_from_graph(

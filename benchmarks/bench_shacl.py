@@ -41,10 +41,11 @@ from rdflib import BNode, Literal, URIRef  # noqa: E402
 from rdflib.namespace import RDFS, XSD  # noqa: E402
 
 from graph import pipeline, shacl, validate  # noqa: E402
-from graph.build import BuiltGraph, add_triples, new_graph  # noqa: E402
+from graph.build import BuiltGraph, add_triples, build_graph, new_graph  # noqa: E402
 from graph.curation import conflicts  # noqa: E402
 from graph.namespace import NIK  # noqa: E402
 
+SHAPES = ROOT / "ontology" / "shapes.ttl"
 PARTS = ("curation_warnings", "validate_graph", "check_provenance", "shacl.validate")
 #: How the old revision's modules import each other, and what the copies import instead.
 IMPORTS = {
@@ -81,9 +82,8 @@ def timed(work: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - start
 
 
-def run_step(modules: dict[str, Any], prepared: Any, built: BuiltGraph) -> tuple[dict[str, float], tuple[Any, ...]]:
+def run_step(modules: dict[str, Any], dataset: Any, built: BuiltGraph) -> tuple[dict[str, float], tuple[Any, ...]]:
     """The build's shacl step with one side's modules: seconds per part and everything it found."""
-    dataset = prepared.dataset
     shapes_file = dataset.project.shapes_file
     shapes = validate.load_shapes(shapes_file)  # one graph for both sides: the same blank nodes in results
     hierarchy = list(dataset.ontology.graph.subject_objects(RDFS.subClassOf))
@@ -158,12 +158,43 @@ def broken_copies(prepared: Any) -> dict[str, BuiltGraph]:
     return copies
 
 
+def conflicting_sources(dataset: Any) -> tuple[Any, BuiltGraph]:
+    """The dataset with another source giving other values (and qualifiers) for a quarter of the facts
+    of single-valued properties, and its graph: conflicts, disputed pairs and qualifier conflicts."""
+    single = {rule.property for rule in conflicts.single_valued(dataset.ontology, validate.load_shapes(SHAPES))}
+    sources = sorted(dataset.sources)
+    entities = sorted(e.iri for e in dataset.entities.values())
+    extra = []
+    for number, fact in enumerate(dataset.facts):
+        if number % 4 or not (fact.predicate in single or any(q in single for q, _ in fact.qualifiers)):
+            continue
+        other = sources[(sources.index(fact.source) + 1) % len(sources)]
+        value = fact.object
+        if isinstance(value, Literal):
+            value = _other_literal(value)
+        elif fact.predicate in single:
+            value = entities[number % len(entities)]
+        qualifiers = tuple(
+            (q, Literal(f"{v}1", datatype=v.datatype) if isinstance(v, Literal) else v) for q, v in fact.qualifiers
+        )
+        extra.append(dataclasses.replace(fact, source=other, object=value, qualifiers=qualifiers))
+    changed = dataclasses.replace(dataset, facts=(*dataset.facts, *extra))
+    return changed, build_graph(changed)
+
+
+def _other_literal(value: Literal) -> Literal:
+    return Literal(f"{value}1", lang=value.language, datatype=value.datatype)
+
+
 def compare(name: str, old: tuple[Any, ...], new: tuple[Any, ...]) -> None:
     labels = ("curation warnings", "conflicts", "violations", "warnings", "provenance problems", "SHACL results")
     for label, before, after in zip(labels, old, new, strict=True):
         if list(before) != list(after):
             raise SystemExit(f"{name}: the {label} differ from the old revision's")
-    print(f"{name}: identical ({len(new[2])} violations, {len(new[3])} warnings, {len(new[5])} SHACL results)")
+    print(
+        f"{name}: identical ({len(new[0])} curation warnings, {len(new[1])} conflicts, {len(new[2])} violations, "
+        f"{len(new[3])} SHACL warnings, {len(new[5])} SHACL results)"
+    )
 
 
 def print_row(name: str, before: float, after: float) -> None:
@@ -188,14 +219,16 @@ def main() -> None:
         gc.disable()
         olds, news = [], []
         for _ in range(args.rounds):
-            before, found_before = run_step(old, prepared, prepared.built)
-            after, found_after = run_step(new, prepared, prepared.built)
+            before, found_before = run_step(old, prepared.dataset, prepared.built)
+            after, found_after = run_step(new, prepared.dataset, prepared.built)
             compare("as built", found_before, found_after)
             olds.append(before)
             news.append(after)
         if args.broken:
             for name, built in broken_copies(prepared).items():
-                compare(name, run_step(old, prepared, built)[1], run_step(new, prepared, built)[1])
+                compare(name, run_step(old, prepared.dataset, built)[1], run_step(new, prepared.dataset, built)[1])
+            dataset, built = conflicting_sources(prepared.dataset)
+            compare("conflicting sources", run_step(old, dataset, built)[1], run_step(new, dataset, built)[1])
     print(f"{'part':<22} {'old s':>7} {'new s':>7} {'ratio':>6}")
     for part in PARTS:
         print_row(part, min(r[part] for r in olds), min(r[part] for r in news))

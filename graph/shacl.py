@@ -3,9 +3,12 @@
 pySHACL is the reference, but it is pure Python and walks the data graph once per
 shape and focus node (45-60 s at a million triples). This module compiles the shapes
 graph once (shapes are data: nothing here knows a class or property of ours) into plain
-Python objects and checks every focus node against them in one pass over indexes of the
-data graph: a subject-to-values table per predicate used in a path, the types of each
-node, and the closure of ``rdfs:subClassOf``.
+Python objects, then, for one data graph, each shape into a :class:`_Plan`: its own
+constraints and those of its property shapes as a flat list of units, each with its path
+resolved to the graph's tables (``spo``, ``pos``: rdflib's own indexes of an in-memory
+graph) and its constraints bound to their arguments (the members of a class, a compiled
+pattern, a datatype). Checking a focus node is then one look-up per property and one test
+per value; the results come in the order of the shapes, their focus nodes and constraints.
 
 Supported (SHACL Core): targets ``sh:targetClass``, ``sh:targetSubjectsOf``,
 ``sh:targetObjectsOf``, ``sh:targetNode``; property paths that are an IRI or
@@ -202,7 +205,6 @@ def store_indexes(graph: Graph, predicates: Iterable[Node]) -> tuple[dict[Any, A
     return spo, pos
 
 
-_Index = dict[Any, dict[Any, dict[Any, int]]]
 _EMPTY: dict[Any, Any] = {}
 # rdflib's namespaces make a new URIRef on every attribute access: read once.
 _TYPE, _SUBCLASS_OF, _LANG_STRING, _STRING = RDF.type, RDFS.subClassOf, RDF.langString, XSD.string

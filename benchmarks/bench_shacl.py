@@ -2,7 +2,9 @@
 
 Usage:
     python benchmarks/bench_shacl.py /tmp/kg100k
-    python benchmarks/bench_shacl.py /tmp/kg100k --old main --rounds 3 --broken
+    python benchmarks/bench_shacl.py /tmp/kg100k --old cc138c3 --rounds 3 --broken
+
+(cc138c3: the last revision before the compiled shapes, for a comparison after they are merged.)
 
 The project is loaded, its quotes checked and its graph built once (as ``kg build`` does
 before its ``shacl`` step); then, in the same process and on the same graph, the old
@@ -13,7 +15,7 @@ then ``validate_graph`` with the disputed pairs, the cyclic garbage collector of
 ratio. Both sides must give the same warnings, conflicts, violations and SHACL results, in
 the same order, or the benchmark stops; with ``--broken``, also on broken copies of the
 graph (quotes deleted, datatypes wrong, labels missing, random damage, provenance read
-from the triples), each run once per side.
+from the triples) and on a dataset whose sources disagree, each run once per side.
 """
 
 from __future__ import annotations

@@ -3,9 +3,12 @@
 pySHACL is the reference, but it is pure Python and walks the data graph once per
 shape and focus node (45-60 s at a million triples). This module compiles the shapes
 graph once (shapes are data: nothing here knows a class or property of ours) into plain
-Python objects and checks every focus node against them in one pass over indexes of the
-data graph: a subject-to-values table per predicate used in a path, the types of each
-node, and the closure of ``rdfs:subClassOf``.
+Python objects, then, for one data graph, each shape into a :class:`_Plan`: its own
+constraints and those of its property shapes as a flat list of units, each with its path
+resolved to the graph's tables (``spo``, ``pos``: rdflib's own indexes of an in-memory
+graph) and its constraints bound to their arguments (the members of a class, a compiled
+pattern, a datatype). Checking a focus node is then one look-up per property and one test
+per value; the results come in the order of the shapes, their focus nodes and constraints.
 
 Supported (SHACL Core): targets ``sh:targetClass``, ``sh:targetSubjectsOf``,
 ``sh:targetObjectsOf``, ``sh:targetNode``; property paths that are an IRI or
@@ -21,8 +24,9 @@ silently differ. ``tests/test_shacl.py`` compares the results with pySHACL's.
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,27 +205,54 @@ def store_indexes(graph: Graph, predicates: Iterable[Node]) -> tuple[dict[Any, A
     return spo, pos
 
 
+_EMPTY: dict[Any, Any] = {}
+# rdflib's namespaces make a new URIRef on every attribute access: read once.
+_TYPE, _SUBCLASS_OF, _LANG_STRING, _STRING = RDF.type, RDFS.subClassOf, RDF.langString, XSD.string
+_TARGET_NODE, _TARGET_CLASS, _TARGET_SUBJECTS_OF = SH.targetNode, SH.targetClass, SH.targetSubjectsOf
+_TARGET_OBJECTS_OF = SH.targetObjectsOf
+
+
 class _Data:
-    """Look-ups in the data graph: values along a path, types, the class hierarchy."""
+    """Look-ups in the data graph: the tables, instances of classes, the class hierarchy."""
 
     def __init__(self, graph: Graph, hierarchy: Iterable[tuple[Node, Node]], predicates: set[Node]) -> None:
         self.spo, self.pos = store_indexes(graph, predicates)
         parents: dict[Node, set[Node]] = defaultdict(set)
-        for parent, children in self.pos.get(RDFS.subClassOf, {}).items():
+        for parent, children in self.pos.get(_SUBCLASS_OF, {}).items():
             for child in children:
                 parents[child].add(parent)
         for child, parent in hierarchy:
             parents[child].add(parent)
         self._parents = parents
         self.ancestors: dict[Node, frozenset[Node]] = {}
+        self._instances: dict[Node, dict[Node, int]] = {}
+        self._members: dict[Node, frozenset[Node] | dict[Node, int]] = {}
+        # The graph's own term objects: a look-up with the identical object as key spares
+        # rdflib's ``__eq__`` (a Python call) on every hit of a dictionary.
+        self._terms: dict[Node, Node] = {p: p for p in self.pos}
 
-    def instances(self, cls: Node) -> list[Node]:
-        """Nodes whose type is ``cls`` or a subclass of it (``rdf:type/rdfs:subClassOf*``)."""
-        found: dict[Node, int] = {}
-        for type_, nodes in self.pos.get(RDF.type, {}).items():
-            if cls in self.supers(type_):
-                found.update(nodes)
-        return list(found)
+    def term(self, node: Node) -> Node:
+        """``node`` as the graph's own object for it, if the graph uses it as a predicate."""
+        return self._terms.get(node, node)
+
+    def instances(self, cls: Node) -> dict[Node, int]:
+        """Nodes whose type is ``cls`` or a subclass of it (``rdf:type/rdfs:subClassOf*``), in the table's order."""
+        found = self._instances.get(cls)
+        if found is None:
+            found = self._instances[cls] = {}
+            for type_, nodes in self.pos.get(_TYPE, {}).items():
+                if cls in self.supers(type_):
+                    found.update(nodes)
+        return found
+
+    def members(self, cls: Node) -> frozenset[Node] | dict[Node, int]:
+        """The nodes that pass ``sh:class cls``: its instances, except literals (which never do)."""
+        found = self._members.get(cls)
+        if found is None:
+            instances = self.instances(cls)
+            literals = [node for node in instances if isinstance(node, Literal)]
+            found = self._members[cls] = frozenset(instances).difference(literals) if literals else instances
+        return found
 
     def supers(self, cls: Node) -> frozenset[Node]:
         found = self.ancestors.get(cls)
@@ -236,29 +267,21 @@ class _Data:
             found = self.ancestors[cls] = frozenset(seen)
         return found
 
-    def has_class(self, node: Node, cls: Node) -> bool:
-        return any(cls in self.supers(t) for t in self.spo.get(node, {}).get(RDF.type, ()))
-
-    def values(self, focus: Node, path: Node | tuple[str, Node]) -> list[Node]:
-        if isinstance(path, tuple):
-            return list(self.pos.get(path[1], {}).get(focus, ()))
-        return list(self.spo.get(focus, {}).get(path, ()))
-
-    def targets(self, shape: _Shape) -> Iterator[Node]:
-        seen: set[Node] = set()
+    def targets(self, shape: _Shape) -> Iterable[Node]:
+        """The focus nodes of ``shape``, each once, in the order of its targets and the tables."""
+        found: list[Iterable[Node]] = []
         for kind, value in shape.targets:
-            if kind == SH.targetNode:
-                found: Iterable[Node] = [value]
-            elif kind == SH.targetClass:
-                found = self.instances(value)
-            elif kind == SH.targetSubjectsOf:
-                found = {s: 1 for subjects in self.pos.get(value, {}).values() for s in subjects}
+            if kind == _TARGET_NODE:
+                found.append([value])
+            elif kind == _TARGET_CLASS:
+                found.append(self.instances(value))
+            elif kind == _TARGET_SUBJECTS_OF:
+                found.append({s: 1 for subjects in self.pos.get(value, {}).values() for s in subjects})
             else:
-                found = self.pos.get(value, {}).keys()
-            for node in found:
-                if node not in seen:
-                    seen.add(node)
-                    yield node
+                found.append(self.pos.get(value, {}).keys())
+        if len(found) == 1:
+            return found[0]  # the nodes of one target are distinct already
+        return {node: 1 for nodes in found for node in nodes}
 
 
 def _predicates(shapes: list[_Shape]) -> set[Node]:
@@ -273,7 +296,7 @@ def _predicates(shapes: list[_Shape]) -> set[Node]:
         if shape.path is not None:
             found.add(shape.path[1] if isinstance(shape.path, tuple) else shape.path)
         for kind, value in shape.targets:
-            if kind in (SH.targetSubjectsOf, SH.targetObjectsOf):
+            if kind in (_TARGET_SUBJECTS_OF, _TARGET_OBJECTS_OF):
                 found.add(value)
         todo += shape.properties
         for _, check in shape.checks:
@@ -284,102 +307,244 @@ def _predicates(shapes: list[_Shape]) -> set[Node]:
     return found
 
 
+# How a compiled check tests the value nodes of one focus node.
+_MIN, _MAX, _HAS, _EACH = 0, 1, 2, 3
+#: (kind, test, component, message): ``_MIN``, ``_MAX``: ``test`` is the bound on the number of
+#: values; ``_HAS``: ``test`` is the value that must be there; ``_EACH``: ``test(value)`` is true when it passes.
+_Step = tuple[int, Any, str, str]
+
+
+_Row = tuple[Any, Any, bool, int, int, list[tuple[Callable[[Node], bool], str, str]], "_Unit"]
+
+
+@dataclass(slots=True)
+class _Unit:
+    """One shape's own constraints, compiled: where its values are and how to test them.
+
+    A shape's results are its own constraints' (in the order of ``_Shape.checks``), then
+    those of its property shapes on the same focus node, depth first; a :class:`_Plan` is
+    that order flattened into units.
+    """
+
+    shape: _Shape
+    key: Node | None  # the path's predicate as the graph's own object; None: the focus node itself
+    inverse: dict[Any, dict[Any, int]] | None  # for an inverse path: object -> subjects of its predicate
+    steps: list[_Step]
+    # The usual case in one go: no count step fails for fewest <= values <= most, and then
+    # only the value tests can (unless there is a sh:hasValue: then always ``steps``).
+    fewest: int
+    most: int
+    simple: bool
+    fails_on_none: bool  # whether a step fails when there are no values (sh:minCount, sh:hasValue)
+    tests: list[tuple[Callable[[Node], bool], str, str]]
+
+    def row(self) -> _Row:
+        """What the loop over focus nodes reads: a tuple unpacks faster than attributes load."""
+        fewest = self.fewest if self.simple else sys.maxsize  # sh:hasValue: never the short way
+        return self.key, self.inverse, self.fails_on_none, fewest, self.most, self.tests, self
+
+    def result(self, focus: Node, value: Node | None, component: str, message: str) -> Result:
+        shape = self.shape
+        return Result(focus, shape.path, value, component, shape.severity, message, shape.node)
+
+    def every_step(self, focus: Node, values: Any, out: list[Result]) -> None:
+        """The results of the steps in order: the way for no values, a count that fails, or ``sh:hasValue``."""
+        for kind, test, component, message in self.steps:
+            if kind == _EACH:
+                out += [self.result(focus, value, component, message) for value in values if not test(value)]
+            elif _fails(kind, test, values):
+                out.append(self.result(focus, None, component, message))
+
+
+@dataclass(slots=True)
+class _Plan:
+    """A shape compiled for one data graph: its units, and which nodes conform (for ``sh:node``, ``sh:or``)."""
+
+    units: list[_Unit] = field(default_factory=list)
+    reads_table: bool = False  # whether a unit looks its values up in the focus node's row of ``spo``
+    rows: list[_Row] = field(default_factory=list)  # the units as tuples, for the loop over focus nodes
+    conforming: dict[Node, bool] = field(default_factory=dict)
+
+
 class Validator:
-    """Compiled shapes plus the indexes of one data graph."""
+    """Compiled shapes plus the indexes of one data graph.
+
+    Each shape is compiled once into a :class:`_Plan`: tests bound to the shape's arguments
+    (the members of a class, a compiled pattern, the datatype) and its paths resolved to the
+    graph's tables, so checking a focus node is one look-up per property and one test per value.
+    """
 
     def __init__(self, shapes: list[_Shape], graph: Graph, hierarchy: Iterable[tuple[Node, Node]] = ()) -> None:
         self.shapes = shapes
         self.data = _Data(graph, hierarchy, _predicates(shapes))
-        self._conforms: dict[tuple[int, Node], bool] = {}
+        self._plans: dict[int, _Plan] = {}
 
     def results(self) -> list[Result]:
+        """Every result, by shape (in the compiled order), focus node and constraint."""
         found: list[Result] = []
         for shape in self.shapes:
             if shape.deactivated or not shape.targets:
                 continue
-            for focus in self.data.targets(shape):
-                found += self.validate(shape, focus)
+            self._run(self._plan(shape), self.data.targets(shape), found)
         return found
 
     def validate(self, shape: _Shape, focus: Node) -> list[Result]:
-        if shape.deactivated:
-            return []
+        """The results of ``shape`` on one focus node."""
         found: list[Result] = []
-        values = [focus] if shape.path is None else self.data.values(focus, shape.path)
-        for op, check in shape.checks:
-            found += self._check(shape, focus, values, op, check)
-        for prop in shape.properties:
-            found += self.validate(prop, focus)
+        self._run(self._plan(shape), (focus,), found)
         return found
 
-    def conforms(self, shape: _Shape, node: Node) -> bool:
-        key = (id(shape), node)
-        known = self._conforms.get(key)
+    def conforms(self, plan: _Plan, node: Node) -> bool:
+        """Whether ``node`` conforms to the shape of ``plan`` (remembered per node)."""
+        known = plan.conforming.get(node)
         if known is None:
-            known = self._conforms[key] = not self.validate(shape, node)
+            found: list[Result] = []
+            self._run(plan, (node,), found)
+            known = plan.conforming[node] = not found
         return known
 
-    def _result(self, shape: _Shape, focus: Node, value: Node | None, component: str, default: str) -> Result:
-        return Result(focus, shape.path, value, component, shape.severity, shape.message or default, shape.node)
+    def _run(self, plan: _Plan, foci: Iterable[Node], out: list[Result]) -> None:
+        spo = self.data.spo
+        units = plan.rows
+        reads = plan.reads_table
+        about: dict[Any, Any] = _EMPTY
+        values: Any
+        for focus in foci:
+            if reads:
+                about = spo.get(focus, _EMPTY)
+            for key, inverse, fails_on_none, fewest, most, tests, unit in units:
+                if key is None:
+                    values = (focus,)
+                elif inverse is None:
+                    values = about.get(key)
+                else:
+                    values = inverse.get(focus)
+                if not values:
+                    if fails_on_none:
+                        unit.every_step(focus, (), out)
+                elif fewest <= len(values) <= most:
+                    for test, component, message in tests:
+                        for value in values:
+                            if not test(value):
+                                out.append(unit.result(focus, value, component, message))
+                else:
+                    unit.every_step(focus, values, out)
 
-    def _check(self, shape: _Shape, focus: Node, values: list[Node], op: str, check: Any) -> list[Result]:
-        out: list[Result] = []
+    def _plan(self, shape: _Shape) -> _Plan:
+        plan = self._plans.get(id(shape))
+        if plan is None:
+            plan = self._plans[id(shape)] = _Plan()  # before its parts: a shape may refer to itself
+            plan.units = self._units(shape)
+            plan.rows = [unit.row() for unit in plan.units]
+            plan.reads_table = any(unit.key is not None and unit.inverse is None for unit in plan.units)
+        return plan
+
+    def _units(self, shape: _Shape) -> list[_Unit]:
+        if shape.deactivated:
+            return []  # a deactivated shape has no results, nor have its property shapes
+        data = self.data
+        key: Node | None = None
+        inverse = None
+        if isinstance(shape.path, tuple):
+            key = data.term(shape.path[1])
+            inverse = data.pos.get(key, {})
+        elif shape.path is not None:
+            key = data.term(shape.path)
+        steps = [self._step(op, check, shape.message) for op, check in shape.checks]
+        units = []
+        if steps:  # a shape without constraints of its own (a node shape of properties) finds nothing itself
+            fewest = max((test for kind, test, _, _ in steps if kind == _MIN), default=0)
+            most = min((test for kind, test, _, _ in steps if kind == _MAX), default=sys.maxsize)
+            simple = all(kind != _HAS for kind, _, _, _ in steps)
+            fails_on_none = fewest > 0 or not simple
+            tests = [(test, component, message) for kind, test, component, message in steps if kind == _EACH]
+            units.append(_Unit(shape, key, inverse, steps, fewest, most, simple, fails_on_none, tests))
+        for prop in shape.properties:
+            units += self._units(prop)
+        return units
+
+    def _step(self, op: str, check: Any, message: str | None) -> _Step:
+        kind, test, component, default = self._test(op, check)
+        return kind, test, component, message or default
+
+    def _test(self, op: str, check: Any) -> tuple[int, Any, str, str]:
         if op == "minCount":
-            if len(values) < check:
-                out.append(
-                    self._result(shape, focus, None, "MinCountConstraintComponent", f"fewer than {check} values")
-                )
-        elif op == "maxCount":
-            if len(values) > check:
-                out.append(self._result(shape, focus, None, "MaxCountConstraintComponent", f"more than {check} values"))
-        elif op == "hasValue":
-            if check not in values:
-                out.append(self._result(shape, focus, None, "HasValueConstraintComponent", f"no value {check}"))
-        else:
-            for value in values:
-                problem = self._value_problem(op, check, value)
-                if problem is not None:
-                    out.append(self._result(shape, focus, value, *problem))
-        return out
-
-    def _value_problem(self, op: str, check: Any, value: Node) -> tuple[str, str] | None:
+            return _MIN, check, "MinCountConstraintComponent", f"fewer than {check} values"
+        if op == "maxCount":
+            return _MAX, check, "MaxCountConstraintComponent", f"more than {check} values"
+        if op == "hasValue":
+            return _HAS, check, "HasValueConstraintComponent", f"no value {check}"
+        test: Callable[[Node], bool]
         if op == "class":
-            if isinstance(value, Literal) or not self.data.has_class(value, check):
-                return "ClassConstraintComponent", f"value does not have class {check}"
-        elif op == "datatype":
-            if not _has_datatype(value, check):
-                return "DatatypeConstraintComponent", f"value is not a literal of datatype {check}"
-        elif op == "nodeKind":
-            if not isinstance(value, check):
-                return "NodeKindConstraintComponent", "value is not of the required node kind"
-        elif op == "pattern":
-            if isinstance(value, BNode) or not check.search(str(value)):
-                return "PatternConstraintComponent", f"value does not match the pattern {check.pattern!r}"
-        elif op == "node":
-            if not self.conforms(check, value):
-                return "NodeConstraintComponent", f"value does not conform to {check.node}"
-        elif op == "or":
-            if not any(self.conforms(member, value) for member in check):
-                return "OrConstraintComponent", "value conforms to none of the alternatives"
-        elif op == "in":
-            if value not in check:
-                return "InConstraintComponent", "value is not one of the allowed ones"
-        elif op == "compare":
-            component, test, sign, bound = check
-            if not _compare(value, bound, test):
-                return component, f"value is not {sign} {bound}"
-        return None
+            test = self.data.members(check).__contains__
+            return _EACH, test, "ClassConstraintComponent", f"value does not have class {check}"
+        if op == "datatype":
+            return (
+                _EACH,
+                _datatype_test(check),
+                "DatatypeConstraintComponent",
+                (f"value is not a literal of datatype {check}"),
+            )
+        if op == "nodeKind":
+            return (
+                _EACH,
+                lambda v: isinstance(v, check),
+                "NodeKindConstraintComponent",
+                ("value is not of the required node kind"),
+            )
+        if op == "pattern":
+            search = check.search
+            return (
+                _EACH,
+                lambda v: not isinstance(v, BNode) and search(str(v)) is not None,
+                ("PatternConstraintComponent"),
+                f"value does not match the pattern {check.pattern!r}",
+            )
+        if op == "node":
+            plan, conforms = self._plan(check), self.conforms
+            return (
+                _EACH,
+                lambda v: conforms(plan, v),
+                "NodeConstraintComponent",
+                (f"value does not conform to {check.node}"),
+            )
+        if op == "or":
+            plans = [self._plan(member) for member in check]
+            return (
+                _EACH,
+                lambda v: any(self.conforms(plan, v) for plan in plans),
+                "OrConstraintComponent",
+                ("value conforms to none of the alternatives"),
+            )
+        if op == "in":
+            return _EACH, check.__contains__, "InConstraintComponent", "value is not one of the allowed ones"
+        if op == "compare":
+            component, comparison, sign, bound = check
+            return _EACH, lambda v: _compare(v, bound, comparison), component, f"value is not {sign} {bound}"
+        raise Unsupported(f"constraint {op}")  # the compiler makes none other
 
 
-def _has_datatype(value: Node, datatype: URIRef) -> bool:
-    if not isinstance(value, Literal):
-        return False
-    if datatype == RDF.langString:
-        return value.language is not None
-    if value.language is not None:
-        return False
-    actual = value.datatype or XSD.string
-    return actual == datatype and not getattr(value, "ill_typed", False)
+def _fails(kind: int, test: Any, values: Any) -> bool:
+    """Whether a count or ``sh:hasValue`` step fails on ``values``."""
+    if kind == _MIN:
+        return bool(len(values) < test)
+    if kind == _MAX:
+        return bool(len(values) > test)
+    return test not in values
+
+
+def _datatype_test(datatype: Node) -> Callable[[Node], bool]:
+    """Whether a value is a well-formed literal of ``datatype`` (``rdf:langString``: has a language)."""
+    if datatype == _LANG_STRING:
+        return lambda v: isinstance(v, Literal) and v.language is not None
+
+    def test(value: Node) -> bool:
+        if not isinstance(value, Literal) or value.language is not None:
+            return False
+        actual = value.datatype or _STRING
+        return (actual is datatype or actual == datatype) and not getattr(value, "ill_typed", False)
+
+    return test
 
 
 def _compare(value: Node, bound: Node, test: object) -> bool:

@@ -28,6 +28,11 @@ from graph.ontology import Ontology
 UNSOURCED_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel})
 _MAX_COUNTS = frozenset({SH.MaxCountConstraintComponent, SH.QualifiedMaxCountConstraintComponent})
 _MAX_COUNTS_NAMES = frozenset({"sh:MaxCountConstraintComponent", "sh:QualifiedMaxCountConstraintComponent"})
+# rdflib's namespaces make a new URIRef on every attribute access: read once.
+_TYPE, _DERIVED_FROM, _MENTIONS = RDF.type, PROV.wasDerivedFrom, NIK.mentions
+_STATED_IN, _QUOTE, _STATEMENT = NIK.statedIn, NIK.quote, NIK.Statement
+_ENTITY, _SOURCE_DOCUMENT = NIK.Entity, NIK.SourceDocument
+_EMPTY: dict[Any, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -208,41 +213,47 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     (:attr:`BuiltGraph.sourced`), so only the triples of entities and sources are read
     here, not every statement node; a graph from elsewhere is checked from its triples.
     """
-    from graph.shacl import store_indexes
-
     graph = built.graph
-    spo, pos = store_indexes(graph, (PROV.wasDerivedFrom, NIK.statedIn, NIK.quote, *_REIFICATION))
+    spo, pos = _tables(graph)
     ours = frozenset(c.iri for c in ontology.classes.values())
     entities: set[Node] = set()
     sources: set[Node] = set()
-    for cls, members in pos.get(RDF.type, {}).items():
+    for cls, members in pos.get(_TYPE, {}).items():
         if isinstance(cls, URIRef) and cls in ours:
-            if ontology.is_a(cls, NIK.Entity):
+            if ontology.is_a(cls, _ENTITY):
                 entities.update(members)
-            elif ontology.is_a(cls, NIK.SourceDocument):
+            elif ontology.is_a(cls, _SOURCE_DOCUMENT):
                 sources.update(members)
     problems: list[Problem] = []
+    facts: dict[Node, tuple[Node | None, ...]] | dict[Node, tuple[Node, Node, Node]]
+    sourced: frozenset[tuple[Node, Node, Node]] | set[tuple[Node, ...]]
     if built.sourced is not None:
-        facts: dict[Node, tuple[Node | None, ...]] = dict(built.facts)
-        sourced: frozenset[tuple[Node, ...]] | set[tuple[Node, ...]] = built.sourced
+        facts, sourced = built.facts, built.sourced
     else:
         facts, sourced = _facts_from_graph(spo, pos)
     for statement, fact in facts.items():
         s, p, o = fact
-        if s is None or p is None or o is None or o not in spo.get(s, {}).get(p, ()):
+        if s is None or p is None or o is None or o not in spo.get(s, _EMPTY).get(p, _EMPTY):
             problems.append(_located(built, statement, "statement has no fact (truthy triple) in the graph"))
     inverse: dict[Node, Node] = {p: q for p, q in inverses(ontology.graph).items()}  # the builder writes both ways
+    # The graph's own objects for the predicates that need no statement: a set look-up by the
+    # identical object spares rdflib's __eq__ (a Python call) for each of an entity's names.
+    # (A union keeps the left side's object of two equal ones.)
+    own = frozenset(p for p in pos if p in UNSOURCED_PREDICATES or p == _MENTIONS)
+    unsourced = own.union(UNSOURCED_PREDICATES, (_MENTIONS,))
+    metadata = built.metadata
     names = graph.namespace_manager
     for s in entities | sources:
-        for p, objects in spo.get(s, {}).items():
-            if p in UNSOURCED_PREDICATES or p == NIK.mentions:
+        about_entity = s in entities
+        for p, objects in spo.get(s, _EMPTY).items():
+            if p in unsourced:
                 continue
+            back = inverse.get(p)
             for o in objects:
-                is_fact = s in entities or o in entities or o in sources
-                if not is_fact or (s, p, o) in sourced or (o, inverse.get(p), s) in sourced:
+                if not (about_entity or o in entities or o in sources):
                     continue
-                if (s, p, o) in built.metadata:
-                    continue  # written in the source block: the source describes itself
+                if (s, p, o) in sourced or (o, back, s) in sourced or (s, p, o) in metadata:
+                    continue  # metadata: written in the source block, the source describes itself
                 what = f"{p.n3(names)} {o.n3(names)}"
                 problems.append(_located(built, s, f"fact {what} has no statement with a source and a quote"))
     return problems
@@ -251,19 +262,36 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
 _REIFICATION = (RDF.subject, RDF.predicate, RDF.object)
 
 
+def _tables(graph: Graph) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """Subject → predicate → objects of every triple, and (at least) ``rdf:type`` → class → subjects.
+
+    The store's own ``spo`` and ``pos`` indexes when it is rdflib's in-memory one
+    (:func:`graph.writers.store_table`); else read once through the public API.
+    """
+    from graph.writers import store_table, subject_table
+
+    spo, pos = store_table(graph, "spo"), store_table(graph, "pos")
+    if spo is not None and pos is not None:
+        return spo, pos
+    types: dict[Any, dict[Any, int]] = {}
+    for s, o in graph.subject_objects(_TYPE):
+        types.setdefault(o, {})[s] = 1
+    return subject_table(graph), {_TYPE: types}
+
+
 def _facts_from_graph(
     spo: dict[Any, Any], pos: dict[Any, Any]
 ) -> tuple[dict[Node, tuple[Node | None, ...]], set[tuple[Node, ...]]]:
     """Statement nodes with their facts, and the facts with a source and a quote, read from the triples."""
     facts: dict[Node, tuple[Node | None, ...]] = {}
     sourced: set[tuple[Node, ...]] = set()
-    for statement in pos.get(RDF.type, {}).get(NIK.Statement, {}):
-        about = spo.get(statement, {})
+    for statement in pos.get(_TYPE, {}).get(_STATEMENT, {}):
+        about = spo.get(statement, _EMPTY)
         fact = tuple(next(iter(about.get(term, ())), None) for term in _REIFICATION)
         facts[statement] = fact
-        for reference in about.get(PROV.wasDerivedFrom, ()):
-            evidence = spo.get(reference, {})
-            if evidence.get(NIK.statedIn) and evidence.get(NIK.quote) and None not in fact:
+        for reference in about.get(_DERIVED_FROM, ()):
+            evidence = spo.get(reference, _EMPTY)
+            if evidence.get(_STATED_IN) and evidence.get(_QUOTE) and None not in fact:
                 sourced.add(fact)  # type: ignore[arg-type]
     return facts, sourced
 

@@ -19,6 +19,7 @@ Which properties take one value is data, read from the ontology and the shapes:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -131,11 +132,14 @@ def find_conflicts(dataset: Dataset, rules: list[SingleValued]) -> list[Conflict
     for rule in rules:
         by_property[rule.property].append(rule)
     grouped: dict[tuple[URIRef, URIRef], list[Fact]] = defaultdict(list)
+    single = _own_terms((f.predicate for f in dataset.facts), by_property)
     for fact in dataset.facts:
-        if fact.predicate in by_property:
+        if fact.predicate in single:
             grouped[(fact.subject, fact.predicate)].append(fact)
     conflicts: list[Conflict] = []
-    for (subject, predicate), facts in sorted(grouped.items()):
+    # Only a subject and property with two facts or more can conflict: sorting just those
+    # (most have one fact) gives them in the same order as sorting all.
+    for (subject, predicate), facts in sorted(item for item in grouped.items() if len(item[1]) > 1):
         cls = classes.get(subject)
         for rule in by_property[predicate]:
             if rule.on is not None and (cls is None or not ontology.is_a(cls, rule.on)):
@@ -164,12 +168,13 @@ def find_qualifier_conflicts(dataset: Dataset, rules: list[SingleValued]) -> lis
     }
     ids = _ids(dataset)
     grouped: dict[tuple[URIRef, URIRef, Node, URIRef], list[tuple[Node, Fact]]] = defaultdict(list)
+    single = _own_terms((q for f in dataset.facts for q, _ in f.qualifiers), singles)
     for fact in dataset.facts:
         for qualifier, value in fact.qualifiers:
-            if qualifier in singles:
+            if qualifier in single:
                 grouped[(fact.subject, fact.predicate, fact.object, qualifier)].append((value, fact))
     problems = []
-    for (subject, predicate, obj, qualifier), entries in sorted(grouped.items()):
+    for (subject, predicate, obj, qualifier), entries in sorted(item for item in grouped.items() if len(item[1]) > 1):
         if len({v for v, _ in entries}) < 2 or len({f.source for _, f in entries}) < 2:
             continue
         entries.sort(key=lambda e: e[1].location)
@@ -184,6 +189,15 @@ def find_qualifier_conflicts(dataset: Dataset, rules: list[SingleValued]) -> lis
             )
         )
     return problems
+
+
+def _own_terms(terms: Iterable[URIRef], wanted: Container[URIRef]) -> frozenset[URIRef]:
+    """The distinct ``terms`` that are in ``wanted``, as the objects ``terms`` holds.
+
+    The dataset uses one object per property; looked up by that identical object, a set
+    spares rdflib's ``__eq__`` (a Python call) for every fact, as ``wanted`` would not.
+    """
+    return frozenset(term for term in set(terms) if term in wanted)
 
 
 def _local(iri: URIRef) -> str:
@@ -268,6 +282,8 @@ def find_duplicates(dataset: Dataset) -> list[Problem]:
                 owners[key].append((entity.location, entity.id, str(name)))
     shared: dict[tuple[tuple[Location, str], tuple[Location, str]], list[tuple[str, str]]] = defaultdict(list)
     for holders in owners.values():
+        if len(holders) < 2:
+            continue  # most names have one holder
         for earlier, later in pairwise(sorted(holders)):
             if earlier[1] != later[1]:
                 shared[((earlier[0], earlier[1]), (later[0], later[1]))].append((earlier[2], later[2]))

@@ -203,7 +203,7 @@ def _nt_term(node: Node) -> str:
     raise ValueError(f"cannot write {node!r}")
 
 
-def ntriples(graph: Graph) -> bytes:
+def _plain_ntriples(graph: Graph) -> bytes:
     """N-Triples, one triple per line, lines sorted by code point.
 
     The lines are not sorted as a million strings: a written subject, predicate or
@@ -285,7 +285,7 @@ def _class_rank(types: Iterable[Node], last: Sequence[str]) -> tuple[int, str]:
     return (rank, first)
 
 
-def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
+def _plain_turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
     """Turtle grouped by subject; subjects ordered by class, then IRI.
 
     Args:
@@ -388,7 +388,7 @@ def _value(value: str | dict[str, str]) -> _Value:
     return (_jsonld_sort_key(value), alone, member)
 
 
-def jsonld(graph: Graph) -> bytes:
+def _plain_jsonld(graph: Graph) -> bytes:
     """Compacted JSON-LD: a prefix context and one node object per subject, all sorted.
 
     The text is the one ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)``
@@ -502,3 +502,318 @@ def _indented(value: object, indent: str) -> str:
             return "[]"
         return "[\n" + ",\n".join(inner + _indented(item, inner) for item in value) + "\n" + indent + "]"
     return json.dumps(value, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- Column by column
+
+
+class _Group:
+    """The subjects that have the same predicates (in the table's order), with their objects column by column.
+
+    Attributes:
+        predicates: The predicates, in the table's order.
+        subjects: The subjects, in the table's order.
+        columns: Per predicate, per subject: the id of its sole object, or of the collection
+            of its objects when it has several (found in ``several``).
+        several: Per predicate: the collections of several objects by id, each with its subject.
+    """
+
+    __slots__ = ("columns", "predicates", "several", "subjects")
+
+    def __init__(self, predicates: list[Node], subjects: list[Node]) -> None:
+        self.predicates = predicates
+        self.subjects = subjects
+        self.columns: list[list[int]] = []
+        self.several: list[dict[int, tuple[Node, list[Node]]]] = []
+
+
+class Rows:
+    """The triples of a graph laid out once for all three writers.
+
+    A writer that goes triple by triple in Python spends most of its time on the loop
+    itself. Here the subjects are grouped by their set of predicates (a few dozen sets in
+    a graph of a hundred thousand subjects), and each group is a table with a column per
+    predicate, holding the id of each subject's object. A writer then renders each term
+    once, looks the columns up with ``map`` and writes a group's subjects with one
+    ``%`` template per group, so the work per triple is done by the interpreter's C code.
+    Only objects that share a subject and predicate (a few in a hundred) are written one
+    collection at a time.
+
+    The three writers of a build can share one ``Rows`` (pass it as ``rows=``); it must
+    not outlive changes to the graph. Graphs the columns do not fit (blank nodes, subjects
+    that are not IRIs, a predicate without objects) are marked not :attr:`regular`, and
+    the writers then go triple by triple.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        table = subject_table(graph)
+        self.groups: list[_Group] = []
+        #: Every term that is an object of a predicate other than ``rdf:type``, by id; and of ``rdf:type``.
+        self.objects: dict[int, Node] = {}
+        self.types: dict[int, Node] = {}
+        self.regular = set(map(type, table)) <= {URIRef}
+        if not self.regular:
+            return
+        grouped: dict[tuple[int, ...], tuple[list[Node], list[Mapping[Node, Collection[Node]]]]] = {}
+        for s, predicates in table.items():
+            signature = tuple(map(id, predicates))
+            found = grouped.get(signature)
+            if found is None:
+                found = grouped[signature] = ([], [])
+            found[0].append(s)
+            found[1].append(predicates)
+        for subjects, tables in grouped.values():
+            group = _Group(list(tables[0]), subjects)
+            if not set(map(type, group.predicates)) <= {URIRef}:
+                self.regular = False
+                return
+            for p, cells in zip(group.predicates, zip(*map(dict.values, tables))):  # type: ignore[arg-type]
+                terms = self.types if p == _TYPE else self.objects
+                several: dict[int, tuple[Node, list[Node]]] = {}
+                if max(map(len, cells)) == 1:  # the common case: one object each
+                    sole = list(map(next, map(iter, cells)))
+                    column = list(map(id, sole))
+                    terms.update(zip(column, sole))
+                else:
+                    column = []
+                    for s, objects in zip(subjects, cells):
+                        if len(objects) == 1:
+                            for o in objects:
+                                column.append(id(o))
+                                terms[id(o)] = o
+                        elif not objects:
+                            self.regular = False
+                            return
+                        else:
+                            column.append(id(objects))
+                            several[id(objects)] = (s, list(objects))
+                            terms.update(zip(map(id, objects), objects))
+                group.columns.append(column)
+                group.several.append(several)
+            self.groups.append(group)
+        kinds = set(map(type, self.objects.values())) | set(map(type, self.types.values()))
+        self.regular = all(issubclass(kind, (URIRef, Literal)) and not issubclass(kind, BNode) for kind in kinds)
+
+
+def _escaped(text: str) -> str:
+    """``text`` as the fixed part of a ``%`` template."""
+    return text.replace("%", "%%")
+
+
+def _encoded(texts: list[str], separator: str) -> bytes:
+    """``separator.join(texts)`` encoded as UTF-8, a few thousand texts at a time.
+
+    One text of the whole document would be twice or four times as large as its bytes
+    when a few characters lie outside Latin-1, and slow to encode.
+    """
+    step = 4096
+    return separator.encode().join(
+        [separator.join(texts[start : start + step]).encode("utf-8") for start in range(0, len(texts), step)]
+    )
+
+
+def _iri_forms(iris: list[str]) -> list[str]:
+    """``<iri>`` for each of ``iris``.
+
+    Raises:
+        ValueError: When one holds a character that cannot be written.
+    """
+    if _IRI_FORBIDDEN.search("".join(iris)):
+        raise ValueError("an IRI holds a character that cannot be written")
+    return list(map("<{}>".format, iris))
+
+
+def _column_forms(
+    group: _Group, index: int, forms: Mapping[int, str], several: Callable[[Node, list[Node]], str]
+) -> list[str]:
+    """The written objects of column ``index`` of ``group``: looked up in ``forms``, or written by ``several``."""
+    cells = group.several[index]
+    if not cells:
+        return list(map(forms.__getitem__, group.columns[index]))
+    written = {key: several(s, objects) for key, (s, objects) in cells.items()}
+    return [written[key] if key in written else forms[key] for key in group.columns[index]]
+
+
+def _ntriples_rows(rows: Rows) -> bytes:
+    terms = {**rows.objects, **rows.types}
+    forms = {key: _nt_term(node) for key, node in terms.items()}
+    keys: list[str] = []
+    texts: list[str] = []
+    for group in rows.groups:
+        subjects = _iri_forms(list(map(str, group.subjects)))
+        heads = [_nt_term(p) + " " for p in group.predicates]
+        order = sorted(range(len(heads)), key=heads.__getitem__)
+        template = "".join("%s " + _escaped(heads[j]) + "%s .\n" for j in order)
+        columns = []
+        for j in order:
+
+            def several(s: Node, objects: list[Node], head: str = heads[j]) -> str:
+                return (" .\n" + _nt_term(s) + " " + head).join(sorted([forms[id(o)] for o in objects], key=_line_end))
+
+            columns += [subjects, _column_forms(group, j, forms, several)]
+        keys += [subject + " " for subject in subjects]
+        texts += map(template.__mod__, zip(*columns))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return _encoded(list(map(texts.__getitem__, order)), "")
+
+
+def _line_end(text: str) -> str:
+    return text + " .\n"
+
+
+def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
+    """N-Triples, one triple per line, lines sorted by code point.
+
+    Args:
+        graph: The graph (IRIs and literals only).
+        rows: The graph's :class:`Rows`, when the caller shares them between writers.
+
+    Raises:
+        ValueError: For a blank node, or a term that cannot be written.
+    """
+    rows = rows if rows is not None else Rows(graph)
+    if rows.regular:
+        try:
+            return _ntriples_rows(rows)
+        except ValueError:  # the writer triple by triple says which term
+            pass
+    return _plain_ntriples(graph)
+
+
+def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
+    prefixes = Prefixes.of(rows.graph)
+    last = [str(c) for c in last_classes]
+    terms = {**rows.objects, **rows.types}
+    forms = {key: _turtle_term(node, prefixes) for key, node in terms.items()}
+    ranks: dict[tuple[int, str], int] = {}  # each (rank, first type) by the order of its first subject
+    keys: list[str] = []
+    positions: list[int] = []  # of each subject's (rank, first type) in ``ranks``
+    texts: list[str] = []
+
+    def several(s: Node, objects: list[Node]) -> str:
+        return ",\n        ".join([forms[id(o)] for o in sorted(objects, key=_object_key)])
+
+    for group in rows.groups:
+        order = sorted(
+            range(len(group.predicates)), key=lambda j: (group.predicates[j] != _TYPE, str(group.predicates[j]))
+        )
+        verbs = ["a" if group.predicates[j] == _TYPE else _turtle_term(group.predicates[j], prefixes) for j in order]
+        template = "%s " + " ;\n    ".join(_escaped(verb) + " %s" for verb in verbs) + " .\n"
+        subjects = [_turtle_term(s, prefixes) for s in group.subjects]
+        columns = [subjects] + [_column_forms(group, j, forms, several) for j in order]
+        typed = next((j for j in order if group.predicates[j] == _TYPE), None)
+        if typed is None:
+            rank = _class_rank((), last)
+            group_ranks = [ranks.setdefault(rank, len(ranks))] * len(subjects)
+        else:
+            by_cell: dict[int, int] = {}
+            for key in set(group.columns[typed]):
+                cell = group.several[typed].get(key)
+                types = cell[1] if cell is not None else (rows.types[key],)
+                by_cell[key] = ranks.setdefault(_class_rank(types, last), len(ranks))
+            group_ranks = list(map(by_cell.__getitem__, group.columns[typed]))
+        keys += map(str, group.subjects)
+        positions += group_ranks
+        texts += map(template.__mod__, zip(*columns))
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
+    if not texts:
+        return header.encode("utf-8") + b"\n"
+    rank_order = sorted(ranks, key=ranks.__getitem__)
+    sorted_ranks = {ranks[rank]: place for place, rank in enumerate(sorted(rank_order))}
+    final = list(map(sorted_ranks.__getitem__, positions))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    order.sort(key=final.__getitem__)
+    return header.encode("utf-8") + b"\n" + _encoded(list(map(texts.__getitem__, order)), "\n")
+
+
+def turtle(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None = None) -> bytes:
+    """Turtle grouped by subject; subjects ordered by class, then IRI.
+
+    Args:
+        graph: The graph (IRIs and literals only).
+        last_classes: Classes whose members come after all others, in this order
+            (e.g. statements and references after the entities they describe).
+        rows: The graph's :class:`Rows`, when the caller shares them between writers.
+
+    Raises:
+        ValueError: For a blank node, or a term that cannot be written.
+    """
+    rows = rows if rows is not None else Rows(graph)
+    if rows.regular:
+        try:
+            return _turtle_rows(rows, last_classes)
+        except ValueError:  # the writer triple by triple says which term
+            pass
+    return _plain_turtle(graph, last_classes)
+
+
+class _Collision(Exception):
+    """Two subjects of a node object, or two keys, written alike: left to the writer triple by triple."""
+
+
+def _jsonld_rows(rows: Rows) -> bytes:
+    prefixes = Prefixes.of(rows.graph)
+    compact = prefixes.compact
+    values = {key: _value(_jsonld_value(node, prefixes)) for key, node in rows.objects.items()}
+    types = {key: _value(compact(str(node)) or str(node)) for key, node in rows.types.items()}
+    alone = {key: value[1] for key, value in values.items()}
+    types_alone = {key: value[1] for key, value in types.items()}
+    ids: list[str] = []
+    texts: list[str] = []
+    for group in rows.groups:
+        keyed: dict[str, int] = {}
+        for j, p in enumerate(group.predicates):
+            key = "@type" if p == _TYPE else compact(str(p)) or str(p)
+            if key in keyed or key == "@id":
+                raise _Collision(key)
+            keyed[key] = j
+        keyed["@id"] = -1
+        order = sorted(keyed)
+        template = "    {\n" + ",\n".join(f"{_KEY}{_escaped(_STR(key))}: %s" for key in order) + "\n    }"
+        subjects = [compact(str(s)) or str(s) for s in group.subjects]
+        columns = []
+        for key in order:
+            j = keyed[key]
+            if j < 0:
+                columns.append(list(map(_STR, subjects)))
+                continue
+            memo = types if key == "@type" else values
+
+            def several(s: Node, objects: list[Node], memo: dict[int, _Value] = memo) -> str:
+                found = sorted([memo[id(o)] for o in objects], key=itemgetter(0))
+                return "[\n" + ",\n".join([member for _, _, member in found]) + "\n" + _KEY + "]"
+
+            columns.append(_column_forms(group, j, types_alone if key == "@type" else alone, several))
+        ids += subjects
+        texts += map(template.__mod__, zip(*columns))
+    if len(set(ids)) < len(ids):
+        raise _Collision("subjects")
+    context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
+    opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
+    if not texts:
+        return opening + b"[]\n}\n"
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    return opening + b"[\n" + _encoded(list(map(texts.__getitem__, order)), ",\n") + b"\n  ]\n}\n"
+
+
+def jsonld(graph: Graph, rows: Rows | None = None) -> bytes:
+    """Compacted JSON-LD: a prefix context and one node object per subject, all sorted.
+
+    The text is the one ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)``
+    gives for the document of nested dictionaries, written directly.
+
+    Args:
+        graph: The graph (IRIs and literals only).
+        rows: The graph's :class:`Rows`, when the caller shares them between writers.
+
+    Raises:
+        ValueError: For a blank node, or a term that cannot be written.
+    """
+    rows = rows if rows is not None else Rows(graph)
+    if rows.regular:
+        try:
+            return _jsonld_rows(rows)
+        except (ValueError, _Collision):  # the writer triple by triple says which term, or merges
+            pass
+    return _plain_jsonld(graph)

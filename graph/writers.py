@@ -14,12 +14,15 @@ the text of each subject is encoded on its own and the document joined once as b
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from itertools import chain, compress, count, repeat
 from json.encoder import encode_basestring
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Generic, TypeGuard, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -513,18 +516,61 @@ class _Group:
     Attributes:
         predicates: The predicates, in the table's order.
         subjects: The subjects, in the table's order.
+        iris: The subjects' IRIs as plain strings.
         columns: Per predicate, per subject: the id of its sole object, or of the collection
             of its objects when it has several (found in ``several``).
         several: Per predicate: the collections of several objects by id, each with its subject.
     """
 
-    __slots__ = ("columns", "predicates", "several", "subjects")
+    __slots__ = ("columns", "iris", "predicates", "several", "subjects")
 
     def __init__(self, predicates: list[Node], subjects: list[Node]) -> None:
         self.predicates = predicates
         self.subjects = subjects
+        self.iris = list(map(str, subjects))
         self.columns: list[list[int]] = []
         self.several: list[dict[int, tuple[Node, list[Node]]]] = []
+
+
+class _Terms:
+    """Terms by id, split by kind so that a writer can write each kind many at a time.
+
+    Attributes:
+        iri_keys, iris: The ids of the plain IRIs and their text.
+        literal_keys, lexicals, kinds: The ids of the plain literals, their lexical forms,
+            and the number of their language and datatype in ``kind_of``.
+        other_keys, others: Terms of other types (subclasses), written one by one.
+    """
+
+    def __init__(self, nodes: Mapping[int, Node]) -> None:
+        keys, values = list(nodes), list(nodes.values())
+        types = list(map(type, values))
+        is_iri = list(map(operator.is_, types, repeat(URIRef)))
+        is_literal = list(map(operator.is_, types, repeat(Literal)))
+        self.iri_keys = list(compress(keys, is_iri))
+        self.iris = list(map(str, compress(values, is_iri)))
+        literals = list(compress(values, is_literal))
+        self.literal_keys = list(compress(keys, is_literal))
+        self.lexicals = list(map(str, literals))
+        numbers: dict[tuple[str | None, URIRef | None], int] = {}
+        pairs = zip(map(attrgetter("language"), literals), map(attrgetter("datatype"), literals), strict=True)
+        self.kinds = list(map(numbers.setdefault, pairs, count()))
+        self.kind_of = {number: pair for pair, number in numbers.items()}
+        rest = list(map(operator.not_, map(operator.or_, is_iri, is_literal)))
+        self.other_keys = list(compress(keys, rest))
+        self.others = list(compress(values, rest))
+
+    @functools.cached_property
+    def quoted(self) -> list[str]:
+        """The lexical forms as N-Triples and Turtle strings."""
+        if _ESCAPE.search("".join(self.lexicals)) is None:
+            return list(map('"{}"'.format, self.lexicals))
+        return list(map(_string, self.lexicals))
+
+    @functools.cached_property
+    def json(self) -> list[str]:
+        """The lexical forms as JSON strings."""
+        return list(map(_STR, self.lexicals))
 
 
 class Rows:
@@ -533,16 +579,16 @@ class Rows:
     A writer that goes triple by triple in Python spends most of its time on the loop
     itself. Here the subjects are grouped by their set of predicates (a few dozen sets in
     a graph of a hundred thousand subjects), and each group is a table with a column per
-    predicate, holding the id of each subject's object. A writer then renders each term
-    once, looks the columns up with ``map`` and writes a group's subjects with one
-    ``%`` template per group, so the work per triple is done by the interpreter's C code.
-    Only objects that share a subject and predicate (a few in a hundred) are written one
+    predicate, holding the id of each subject's object. A writer renders each term once,
+    many at a time, looks the columns up with ``map`` and writes a group's subjects with
+    one ``%`` template, so the work per triple is done by the interpreter's C code. Only
+    objects that share a subject and predicate (a few in a hundred) are written one
     collection at a time.
 
-    The three writers of a build can share one ``Rows`` (pass it as ``rows=``); it must
-    not outlive changes to the graph. Graphs the columns do not fit (blank nodes, subjects
-    that are not IRIs, a predicate without objects) are marked not :attr:`regular`, and
-    the writers then go triple by triple.
+    The three writers of a build can share one ``Rows`` (pass it as ``rows=``), and with
+    it the work on the terms they have in common; it must not outlive changes to the
+    graph. Graphs the columns do not fit (blank nodes, subjects that are not IRIs, a
+    predicate without objects) are not :attr:`regular`; the writers then go triple by triple.
     """
 
     def __init__(self, graph: Graph) -> None:
@@ -552,48 +598,104 @@ class Rows:
         #: Every term that is an object of a predicate other than ``rdf:type``, by id; and of ``rdf:type``.
         self.objects: dict[int, Node] = {}
         self.types: dict[int, Node] = {}
-        self.regular = set(map(type, table)) <= {URIRef}
+        self._compacted: tuple[tuple[tuple[str, str], ...], list[list[str | None]], set[str]] | None = None
+        subjects = list(table)
+        self.regular = set(map(type, subjects)) <= {URIRef}
         if not self.regular:
             return
-        grouped: dict[tuple[int, ...], tuple[list[Node], list[Mapping[Node, Collection[Node]]]]] = {}
-        for s, predicates in table.items():
-            signature = tuple(map(id, predicates))
-            found = grouped.get(signature)
-            if found is None:
-                found = grouped[signature] = ([], [])
-            found[0].append(s)
-            found[1].append(predicates)
-        for subjects, tables in grouped.values():
-            group = _Group(list(tables[0]), subjects)
-            if not set(map(type, group.predicates)) <= {URIRef}:
+        tables = list(table.values())
+        # Each subject's set of predicates as a number, and the subjects sorted by it (stably).
+        numbers: dict[tuple[int, ...], int] = {}
+        signatures = list(map(numbers.setdefault, map(tuple, map(map, repeat(id), tables)), count()))
+        order = sorted(range(len(signatures)), key=signatures.__getitem__)
+        subjects, tables = list(map(subjects.__getitem__, order)), list(map(tables.__getitem__, order))
+        start = 0
+        for size in map(Counter(signatures).__getitem__, sorted(numbers.values())):
+            group = _Group(list(tables[start]), subjects[start : start + size])
+            if not self._add_columns(group, tables[start : start + size]):
                 self.regular = False
                 return
-            for p, cells in zip(group.predicates, zip(*map(dict.values, tables))):  # type: ignore[arg-type]
-                terms = self.types if p == _TYPE else self.objects
-                several: dict[int, tuple[Node, list[Node]]] = {}
-                if max(map(len, cells)) == 1:  # the common case: one object each
-                    sole = list(map(next, map(iter, cells)))
-                    column = list(map(id, sole))
-                    terms.update(zip(column, sole))
-                else:
-                    column = []
-                    for s, objects in zip(subjects, cells):
-                        if len(objects) == 1:
-                            for o in objects:
-                                column.append(id(o))
-                                terms[id(o)] = o
-                        elif not objects:
-                            self.regular = False
-                            return
-                        else:
-                            column.append(id(objects))
-                            several[id(objects)] = (s, list(objects))
-                            terms.update(zip(map(id, objects), objects))
-                group.columns.append(column)
-                group.several.append(several)
             self.groups.append(group)
+            start += size
         kinds = set(map(type, self.objects.values())) | set(map(type, self.types.values()))
         self.regular = all(issubclass(kind, (URIRef, Literal)) and not issubclass(kind, BNode) for kind in kinds)
+
+    def _add_columns(self, group: _Group, tables: Sequence[Mapping[Node, Collection[Node]]]) -> bool:
+        """Fill the columns of ``group`` from the subjects' ``tables``; ``False`` if they do not fit."""
+        if not set(map(type, group.predicates)) <= {URIRef}:
+            return False
+        width = len(group.predicates)
+        cells = list(chain.from_iterable(map(dict.values, tables)))  # type: ignore[arg-type]  # row by row
+        for index, p in enumerate(group.predicates):
+            terms = self.types if p == _TYPE else self.objects
+            column_cells = cells[index::width]
+            several: dict[int, tuple[Node, list[Node]]] = {}
+            lengths = list(map(len, column_cells))
+            if lengths.count(1) == len(lengths):  # the common case: one object each
+                sole = list(chain.from_iterable(column_cells))
+                column = list(map(id, sole))
+                terms.update(zip(column, sole, strict=True))
+            elif 0 in lengths:
+                return False
+            else:
+                column = []
+                for s, objects in zip(group.subjects, column_cells, strict=True):
+                    if len(objects) == 1:
+                        for o in objects:
+                            column.append(id(o))
+                            terms[id(o)] = o
+                    else:
+                        column.append(id(objects))
+                        several[id(objects)] = (s, list(objects))
+                        terms.update(zip(map(id, objects), objects, strict=True))
+            group.columns.append(column)
+            group.several.append(several)
+        return True
+
+    @functools.cached_property
+    def object_terms(self) -> _Terms:
+        """The objects of predicates other than ``rdf:type``."""
+        return _Terms(self.objects)
+
+    @functools.cached_property
+    def type_terms(self) -> _Terms:
+        """The objects of ``rdf:type``."""
+        return _Terms(self.types)
+
+    @functools.cached_property
+    def terms(self) -> _Terms:
+        """Every object."""
+        return _Terms({**self.objects, **self.types})
+
+    def compacted_subjects(self, prefixes: Prefixes) -> list[list[str | None]]:
+        """Per group, each subject as ``prefix:local`` or ``None``; adds the prefixes to ``prefixes.used``."""
+        if self._compacted is None or self._compacted[0] != tuple(prefixes.pairs):
+            found: set[str] = set()
+            compacted = [_compact_all(prefixes.by_namespace, group.iris, found) for group in self.groups]
+            self._compacted = (tuple(prefixes.pairs), compacted, found)
+        prefixes.used |= self._compacted[2]
+        return self._compacted[1]
+
+
+#: An IRI that may be written ``prefix:local``: its namespace (up to its last ``/`` or ``#``)
+#: and a local name as :data:`_PN_LOCAL` takes them.
+_COMPACTABLE = re.compile(r"((?s:.*)[/#])[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+def _compact_all(by_namespace: Mapping[str, str], iris: list[str], used: set[str]) -> list[str | None]:
+    """What :meth:`Prefixes.compact` gives for each of ``iris``; adds the prefixes it uses to ``used``."""
+    written: list[str | None] = []
+    append = written.append
+    for iri, match in zip(iris, map(_COMPACTABLE.match, iris), strict=True):
+        if match is not None:
+            namespace = match.group(1)
+            prefix = by_namespace.get(namespace)
+            if prefix is not None:
+                append(f"{prefix}:{iri[len(namespace) :]}")
+                used.add(prefix)
+                continue
+        append(None)
+    return written
 
 
 def _escaped(text: str) -> str:
@@ -635,13 +737,40 @@ def _column_forms(
     return [written[key] if key in written else forms[key] for key in group.columns[index]]
 
 
+def _sorted_texts(texts: list[str], keys: list[str]) -> list[str]:
+    """``texts`` in the order of their ``keys``."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return list(map(texts.__getitem__, order))
+
+
+# ---------------------------------------------------------------- N-Triples, column by column
+
+
+def _nt_forms(terms: _Terms) -> dict[int, str]:
+    """Every term written in N-Triples, by id."""
+    forms = dict(zip(terms.iri_keys, _iri_forms(terms.iris), strict=True))
+    suffixes = {number: _nt_suffix(*kind) for number, kind in terms.kind_of.items()}
+    written = map(operator.add, terms.quoted, map(suffixes.__getitem__, terms.kinds))
+    forms.update(zip(terms.literal_keys, written, strict=True))
+    forms.update(zip(terms.other_keys, map(_nt_term, terms.others), strict=True))
+    return forms
+
+
+def _nt_suffix(language: str | None, datatype: URIRef | None) -> str:
+    """What follows the string of a literal in N-Triples (as :func:`_nt_term` writes it)."""
+    if language:
+        return f"@{language}"
+    if datatype and datatype != _STRING:
+        return f"^^{_iri(str(datatype))}"
+    return ""
+
+
 def _ntriples_rows(rows: Rows) -> bytes:
-    terms = {**rows.objects, **rows.types}
-    forms = {key: _nt_term(node) for key, node in terms.items()}
+    forms = _nt_forms(rows.terms)
     keys: list[str] = []
     texts: list[str] = []
     for group in rows.groups:
-        subjects = _iri_forms(list(map(str, group.subjects)))
+        subjects = _iri_forms(group.iris)
         heads = [_nt_term(p) + " " for p in group.predicates]
         order = sorted(range(len(heads)), key=heads.__getitem__)
         template = "".join("%s " + _escaped(heads[j]) + "%s .\n" for j in order)
@@ -649,17 +778,21 @@ def _ntriples_rows(rows: Rows) -> bytes:
         for j in order:
 
             def several(s: Node, objects: list[Node], head: str = heads[j]) -> str:
-                return (" .\n" + _nt_term(s) + " " + head).join(sorted([forms[id(o)] for o in objects], key=_line_end))
+                ends = sorted([forms[id(o)] for o in objects], key=_line_end)
+                return (" .\n" + _nt_term(s) + " " + head).join(ends)
 
             columns += [subjects, _column_forms(group, j, forms, several)]
-        keys += [subject + " " for subject in subjects]
-        texts += map(template.__mod__, zip(*columns))
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    return _encoded(list(map(texts.__getitem__, order)), "")
+        keys += map(_line_start, subjects)
+        texts += map(template.__mod__, zip(*columns, strict=True))
+    return _encoded(_sorted_texts(texts, keys), "")
 
 
 def _line_end(text: str) -> str:
     return text + " .\n"
+
+
+def _line_start(text: str) -> str:
+    return text + " "
 
 
 def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
@@ -681,49 +814,102 @@ def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
     return _plain_ntriples(graph)
 
 
+# ---------------------------------------------------------------- Turtle, column by column
+
+
+def _turtle_iris(prefixes: Prefixes, iris: list[str]) -> list[str]:
+    """Each of ``iris`` as :func:`_turtle_term` writes it."""
+    compacted = _compact_all(prefixes.by_namespace, iris, prefixes.used)
+    if None not in compacted:
+        return compacted  # type: ignore[return-value]
+    return [name if name is not None else _iri(iri) for name, iri in zip(compacted, iris, strict=True)]
+
+
+def _turtle_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
+    """Every term written in Turtle, by id."""
+    forms = dict(zip(terms.iri_keys, _turtle_iris(prefixes, terms.iris), strict=True))
+    suffixes: dict[int, str] = {}
+    shortcuts: dict[int, re.Pattern[str]] = {}
+    for number, (language, datatype) in terms.kind_of.items():
+        if language:
+            suffixes[number] = f"@{language}"
+        elif datatype is None or datatype == _STRING:
+            suffixes[number] = ""
+        elif datatype in _TURTLE_SHORTCUTS:  # written bare if its lexical form allows
+            shortcuts[number] = _TURTLE_SHORTCUTS[datatype]
+        else:
+            suffixes[number] = "^^" + _turtle_term(datatype, prefixes)
+    if not shortcuts:
+        written = map(operator.add, terms.quoted, map(suffixes.__getitem__, terms.kinds))
+        forms.update(zip(terms.literal_keys, written, strict=True))
+    else:
+        for key, quoted, lexical, number in zip(
+            terms.literal_keys, terms.quoted, terms.lexicals, terms.kinds, strict=True
+        ):
+            pattern = shortcuts.get(number)
+            if pattern is None:
+                forms[key] = quoted + suffixes[number]
+            elif pattern.match(lexical):
+                forms[key] = lexical
+            else:
+                forms[key] = quoted + "^^" + _turtle_term(terms.kind_of[number][1], prefixes)  # type: ignore[arg-type]
+    forms.update((key, _turtle_term(node, prefixes)) for key, node in zip(terms.other_keys, terms.others, strict=True))
+    return forms
+
+
+def _boolean(lexical: str) -> bool:
+    return lexical in ("true", "false")
+
+
+#: Datatypes whose literals Turtle writes bare, when their lexical form matches.
+_TURTLE_SHORTCUTS: dict[URIRef, re.Pattern[str]] = {
+    _INTEGER_T: _INTEGER,
+    _DECIMAL_T: _DECIMAL,
+    _BOOLEAN: re.compile(r"(?:true|false)\Z"),
+}
+
+
 def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
     prefixes = Prefixes.of(rows.graph)
     last = [str(c) for c in last_classes]
-    terms = {**rows.objects, **rows.types}
-    forms = {key: _turtle_term(node, prefixes) for key, node in terms.items()}
-    ranks: dict[tuple[int, str], int] = {}  # each (rank, first type) by the order of its first subject
+    forms = _turtle_forms(rows.terms, prefixes)
+    compacted = rows.compacted_subjects(prefixes)
+    ranks: dict[tuple[int, str], int] = {}  # each (rank, first type) numbered in the order first met
     keys: list[str] = []
-    positions: list[int] = []  # of each subject's (rank, first type) in ``ranks``
+    positions: list[int] = []  # each subject's (rank, first type) by its number in ``ranks``
     texts: list[str] = []
 
     def several(s: Node, objects: list[Node]) -> str:
         return ",\n        ".join([forms[id(o)] for o in sorted(objects, key=_object_key)])
 
-    for group in rows.groups:
-        order = sorted(
-            range(len(group.predicates)), key=lambda j: (group.predicates[j] != _TYPE, str(group.predicates[j]))
-        )
-        verbs = ["a" if group.predicates[j] == _TYPE else _turtle_term(group.predicates[j], prefixes) for j in order]
+    for group, names in zip(rows.groups, compacted, strict=True):
+        predicates = group.predicates
+        order = sorted(range(len(predicates)), key=lambda j: (predicates[j] != _TYPE, str(predicates[j])))
+        verbs = ["a" if predicates[j] == _TYPE else _turtle_term(predicates[j], prefixes) for j in order]
         template = "%s " + " ;\n    ".join(_escaped(verb) + " %s" for verb in verbs) + " .\n"
-        subjects = [_turtle_term(s, prefixes) for s in group.subjects]
+        if None in names:
+            subjects = [name if name is not None else _iri(iri) for name, iri in zip(names, group.iris, strict=True)]
+        else:
+            subjects = names  # type: ignore[assignment]
         columns = [subjects] + [_column_forms(group, j, forms, several) for j in order]
-        typed = next((j for j in order if group.predicates[j] == _TYPE), None)
+        typed = next((j for j in order if predicates[j] == _TYPE), None)
         if typed is None:
-            rank = _class_rank((), last)
-            group_ranks = [ranks.setdefault(rank, len(ranks))] * len(subjects)
+            positions += [ranks.setdefault(_class_rank((), last), len(ranks))] * len(subjects)
         else:
             by_cell: dict[int, int] = {}
             for key in set(group.columns[typed]):
                 cell = group.several[typed].get(key)
                 types = cell[1] if cell is not None else (rows.types[key],)
                 by_cell[key] = ranks.setdefault(_class_rank(types, last), len(ranks))
-            group_ranks = list(map(by_cell.__getitem__, group.columns[typed]))
-        keys += map(str, group.subjects)
-        positions += group_ranks
-        texts += map(template.__mod__, zip(*columns))
+            positions += map(by_cell.__getitem__, group.columns[typed])
+        keys += group.iris
+        texts += map(template.__mod__, zip(*columns, strict=True))
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
     if not texts:
         return header.encode("utf-8") + b"\n"
-    rank_order = sorted(ranks, key=ranks.__getitem__)
-    sorted_ranks = {ranks[rank]: place for place, rank in enumerate(sorted(rank_order))}
-    final = list(map(sorted_ranks.__getitem__, positions))
+    places = {ranks[rank]: place for place, rank in enumerate(sorted(ranks))}
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    order.sort(key=final.__getitem__)
+    order.sort(key=list(map(places.__getitem__, positions)).__getitem__)  # stable: by IRI within a class
     return header.encode("utf-8") + b"\n" + _encoded(list(map(texts.__getitem__, order)), "\n")
 
 
@@ -748,53 +934,120 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None 
     return _plain_turtle(graph, last_classes)
 
 
+# ---------------------------------------------------------------- JSON-LD, column by column
+
+
 class _Collision(Exception):
     """Two subjects of a node object, or two keys, written alike: left to the writer triple by triple."""
+
+
+def _jsonld_ids(prefixes: Prefixes, iris: list[str]) -> list[str]:
+    """Each of ``iris`` as ``prefix:local``, or itself."""
+    compacted = _compact_all(prefixes.by_namespace, iris, prefixes.used)
+    if None not in compacted:
+        return compacted  # type: ignore[return-value]
+    return [name if name is not None else iri for name, iri in zip(compacted, iris, strict=True)]
+
+
+def _jsonld_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
+    """Every term as a value of a node object (what :func:`_value` writes alone), by id."""
+    ids = map(_STR, _jsonld_ids(prefixes, terms.iris))
+    forms = dict(zip(terms.iri_keys, map(_ID_OBJECT.format, ids), strict=True))
+    before: dict[int, str] = {}
+    after: dict[int, str] = {}
+    for number, (language, datatype) in terms.kind_of.items():
+        if language:
+            before[number], after[number] = (
+                "{\n" + _MEMBER + '"@language": ' + _STR(language) + ",\n" + _MEMBER + '"@value": ',
+                "\n" + _KEY + "}",
+            )
+        elif datatype and datatype != _STRING:
+            name = _STR(prefixes.compact(str(datatype)) or str(datatype))
+            before[number], after[number] = (
+                "{\n" + _MEMBER + '"@type": ' + name + ",\n" + _MEMBER + '"@value": ',
+                "\n" + _KEY + "}",
+            )
+        else:
+            before[number], after[number] = "", ""
+    written = map(
+        operator.add,
+        map(operator.add, map(before.__getitem__, terms.kinds), terms.json),
+        map(after.__getitem__, terms.kinds),
+    )
+    forms.update(zip(terms.literal_keys, written, strict=True))
+    forms.update(
+        (key, _value(_jsonld_value(node, prefixes))[1])
+        for key, node in zip(terms.other_keys, terms.others, strict=True)
+    )
+    return forms
+
+
+#: A node object of an IRI alone, as :func:`_value` writes it.
+_ID_OBJECT = "{{\n" + _MEMBER + '"@id": {}\n' + _KEY + "}}"
+
+
+def _jsonld_type_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
+    """Every object of ``rdf:type`` as a value of ``@type``, by id."""
+    forms = dict(zip(terms.iri_keys, map(_STR, _jsonld_ids(prefixes, terms.iris)), strict=True))
+    rest = chain(
+        zip(terms.literal_keys, terms.lexicals, strict=True), zip(terms.other_keys, map(str, terms.others), strict=True)
+    )
+    forms.update((key, _STR(prefixes.compact(text) or text)) for key, text in rest)
+    return forms
 
 
 def _jsonld_rows(rows: Rows) -> bytes:
     prefixes = Prefixes.of(rows.graph)
     compact = prefixes.compact
-    values = {key: _value(_jsonld_value(node, prefixes)) for key, node in rows.objects.items()}
-    types = {key: _value(compact(str(node)) or str(node)) for key, node in rows.types.items()}
-    alone = {key: value[1] for key, value in values.items()}
-    types_alone = {key: value[1] for key, value in types.items()}
+    values = _jsonld_forms(rows.object_terms, prefixes)
+    types = _jsonld_type_forms(rows.type_terms, prefixes)
+    compacted = rows.compacted_subjects(prefixes)
+
+    def several_values(s: Node, objects: list[Node]) -> str:
+        return _members([_value(_jsonld_value(o, prefixes)) for o in objects])
+
+    def several_types(s: Node, objects: list[Node]) -> str:
+        return _members([_value(compact(str(o)) or str(o)) for o in objects])
+
     ids: list[str] = []
     texts: list[str] = []
-    for group in rows.groups:
-        keyed: dict[str, int] = {}
+    for group, names in zip(rows.groups, compacted, strict=True):
+        keyed: dict[str, int] = {"@id": -1}
         for j, p in enumerate(group.predicates):
             key = "@type" if p == _TYPE else compact(str(p)) or str(p)
-            if key in keyed or key == "@id":
+            if key in keyed:
                 raise _Collision(key)
             keyed[key] = j
-        keyed["@id"] = -1
         order = sorted(keyed)
         template = "    {\n" + ",\n".join(f"{_KEY}{_escaped(_STR(key))}: %s" for key in order) + "\n    }"
-        subjects = [compact(str(s)) or str(s) for s in group.subjects]
+        if None in names:
+            subjects = [name if name is not None else iri for name, iri in zip(names, group.iris, strict=True)]
+        else:
+            subjects = names  # type: ignore[assignment]
         columns = []
         for key in order:
             j = keyed[key]
             if j < 0:
                 columns.append(list(map(_STR, subjects)))
-                continue
-            memo = types if key == "@type" else values
-
-            def several(s: Node, objects: list[Node], memo: dict[int, _Value] = memo) -> str:
-                found = sorted([memo[id(o)] for o in objects], key=itemgetter(0))
-                return "[\n" + ",\n".join([member for _, _, member in found]) + "\n" + _KEY + "]"
-
-            columns.append(_column_forms(group, j, types_alone if key == "@type" else alone, several))
+            elif key == "@type":
+                columns.append(_column_forms(group, j, types, several_types))
+            else:
+                columns.append(_column_forms(group, j, values, several_values))
         ids += subjects
-        texts += map(template.__mod__, zip(*columns))
+        texts += map(template.__mod__, zip(*columns, strict=True))
     if len(set(ids)) < len(ids):
         raise _Collision("subjects")
     context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
     opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
     if not texts:
         return opening + b"[]\n}\n"
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    return opening + b"[\n" + _encoded(list(map(texts.__getitem__, order)), ",\n") + b"\n  ]\n}\n"
+    return opening + b"[\n" + _encoded(_sorted_texts(texts, ids), ",\n") + b"\n  ]\n}\n"
+
+
+def _members(found: list[_Value]) -> str:
+    """Several values of a key, sorted, as a list."""
+    found.sort(key=itemgetter(0))
+    return "[\n" + ",\n".join([member for _, _, member in found]) + "\n" + _KEY + "]"
 
 
 def jsonld(graph: Graph, rows: Rows | None = None) -> bytes:

@@ -519,7 +519,8 @@ class _Group:
         iris: The subjects' IRIs as plain strings.
         columns: Per predicate, per subject: the id of its sole object, or of the collection
             of its objects when it has several (found in ``several``).
-        several: Per predicate: the collections of several objects by id, each with its subject.
+        several: Per predicate: the collections of several objects by id, each with its
+            subject and the ids of its objects.
     """
 
     __slots__ = ("columns", "iris", "predicates", "several", "subjects")
@@ -529,7 +530,7 @@ class _Group:
         self.subjects = subjects
         self.iris = list(map(str, subjects))
         self.columns: list[list[int]] = []
-        self.several: list[dict[int, tuple[Node, list[Node]]]] = []
+        self.several: list[dict[int, tuple[Node, list[int]]]] = []
 
 
 class _Terms:
@@ -566,6 +567,11 @@ class _Terms:
         if _ESCAPE.search("".join(self.lexicals)) is None:
             return list(map('"{}"'.format, self.lexicals))
         return list(map(_string, self.lexicals))
+
+    @functools.cached_property
+    def iri_text(self) -> dict[int, str]:
+        """The text of each plain IRI, by id."""
+        return dict(zip(self.iri_keys, self.iris, strict=True))
 
     @functools.cached_property
     def json(self) -> list[str]:
@@ -629,7 +635,7 @@ class Rows:
         for index, p in enumerate(group.predicates):
             terms = self.types if p == _TYPE else self.objects
             column_cells = cells[index::width]
-            several: dict[int, tuple[Node, list[Node]]] = {}
+            several: dict[int, tuple[Node, list[int]]] = {}
             lengths = list(map(len, column_cells))
             if lengths.count(1) == len(lengths):  # the common case: one object each
                 sole = list(chain.from_iterable(column_cells))
@@ -646,8 +652,9 @@ class Rows:
                             terms[id(o)] = o
                     else:
                         column.append(id(objects))
-                        several[id(objects)] = (s, list(objects))
-                        terms.update(zip(map(id, objects), objects, strict=True))
+                        keys = list(map(id, objects))
+                        several[id(objects)] = (s, keys)
+                        terms.update(zip(keys, objects, strict=True))
             group.columns.append(column)
             group.several.append(several)
         return True
@@ -661,11 +668,6 @@ class Rows:
     def type_terms(self) -> _Terms:
         """The objects of ``rdf:type``."""
         return _Terms(self.types)
-
-    @functools.cached_property
-    def terms(self) -> _Terms:
-        """Every object."""
-        return _Terms({**self.objects, **self.types})
 
     def compacted_subjects(self, prefixes: Prefixes) -> list[list[str | None]]:
         """Per group, each subject as ``prefix:local`` or ``None``; adds the prefixes to ``prefixes.used``."""
@@ -727,7 +729,7 @@ def _iri_forms(iris: list[str]) -> list[str]:
 
 
 def _column_forms(
-    group: _Group, index: int, forms: Mapping[int, str], several: Callable[[Node, list[Node]], str]
+    group: _Group, index: int, forms: Mapping[int, str], several: Callable[[Node, list[int]], str]
 ) -> list[str]:
     """The written objects of column ``index`` of ``group``: looked up in ``forms``, or written by ``several``."""
     cells = group.several[index]
@@ -766,7 +768,8 @@ def _nt_suffix(language: str | None, datatype: URIRef | None) -> str:
 
 
 def _ntriples_rows(rows: Rows) -> bytes:
-    forms = _nt_forms(rows.terms)
+    forms = _nt_forms(rows.object_terms)
+    forms.update(_nt_forms(rows.type_terms))
     keys: list[str] = []
     texts: list[str] = []
     for group in rows.groups:
@@ -777,18 +780,14 @@ def _ntriples_rows(rows: Rows) -> bytes:
         columns = []
         for j in order:
 
-            def several(s: Node, objects: list[Node], head: str = heads[j]) -> str:
-                ends = sorted([forms[id(o)] for o in objects], key=_line_end)
-                return (" .\n" + _nt_term(s) + " " + head).join(ends)
+            def several(s: Node, keys: list[int], head: str = heads[j]) -> str:
+                ends = sorted(map(operator.add, map(forms.__getitem__, keys), repeat(" .\n")))
+                return (_nt_term(s) + " " + head).join(ends)[:-3]  # the template ends the last line
 
             columns += [subjects, _column_forms(group, j, forms, several)]
         keys += map(_line_start, subjects)
         texts += map(template.__mod__, zip(*columns, strict=True))
     return _encoded(_sorted_texts(texts, keys), "")
-
-
-def _line_end(text: str) -> str:
-    return text + " .\n"
 
 
 def _line_start(text: str) -> str:
@@ -872,15 +871,21 @@ _TURTLE_SHORTCUTS: dict[URIRef, re.Pattern[str]] = {
 def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
     prefixes = Prefixes.of(rows.graph)
     last = [str(c) for c in last_classes]
-    forms = _turtle_forms(rows.terms, prefixes)
+    forms = _turtle_forms(rows.object_terms, prefixes)
+    forms.update(_turtle_forms(rows.type_terms, prefixes))
+    iris = {**rows.object_terms.iri_text, **rows.type_terms.iri_text}
     compacted = rows.compacted_subjects(prefixes)
     ranks: dict[tuple[int, str], int] = {}  # each (rank, first type) numbered in the order first met
     keys: list[str] = []
     positions: list[int] = []  # each subject's (rank, first type) by its number in ``ranks``
     texts: list[str] = []
 
-    def several(s: Node, objects: list[Node]) -> str:
-        return ",\n        ".join([forms[id(o)] for o in sorted(objects, key=_object_key)])
+    def several(s: Node, keys: list[int]) -> str:
+        try:  # IRIs alone: _object_key orders them by their text
+            keys = sorted(keys, key=iris.__getitem__)
+        except KeyError:
+            keys = sorted(keys, key=lambda key: _object_key(rows.objects.get(key) or rows.types[key]))
+        return ",\n        ".join(map(forms.__getitem__, keys))
 
     for group, names in zip(rows.groups, compacted, strict=True):
         predicates = group.predicates
@@ -949,10 +954,10 @@ def _jsonld_ids(prefixes: Prefixes, iris: list[str]) -> list[str]:
     return [name if name is not None else iri for name, iri in zip(compacted, iris, strict=True)]
 
 
-def _jsonld_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
-    """Every term as a value of a node object (what :func:`_value` writes alone), by id."""
-    ids = map(_STR, _jsonld_ids(prefixes, terms.iris))
-    forms = dict(zip(terms.iri_keys, map(_ID_OBJECT.format, ids), strict=True))
+def _jsonld_forms(terms: _Terms, prefixes: Prefixes) -> tuple[dict[int, str], dict[int, str]]:
+    """Every term as a value of a node object (what :func:`_value` writes alone), and the ``@id`` of each IRI, by id."""
+    ids = _jsonld_ids(prefixes, terms.iris)
+    forms = dict(zip(terms.iri_keys, map(_ID_OBJECT.format, map(_STR, ids)), strict=True))
     before: dict[int, str] = {}
     after: dict[int, str] = {}
     for number, (language, datatype) in terms.kind_of.items():
@@ -979,35 +984,40 @@ def _jsonld_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
         (key, _value(_jsonld_value(node, prefixes))[1])
         for key, node in zip(terms.other_keys, terms.others, strict=True)
     )
-    return forms
+    return forms, dict(zip(terms.iri_keys, ids, strict=True))
 
 
 #: A node object of an IRI alone, as :func:`_value` writes it.
 _ID_OBJECT = "{{\n" + _MEMBER + '"@id": {}\n' + _KEY + "}}"
 
 
-def _jsonld_type_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
-    """Every object of ``rdf:type`` as a value of ``@type``, by id."""
-    forms = dict(zip(terms.iri_keys, map(_STR, _jsonld_ids(prefixes, terms.iris)), strict=True))
+def _jsonld_type_forms(terms: _Terms, prefixes: Prefixes) -> tuple[dict[int, str], dict[int, str]]:
+    """Every object of ``rdf:type`` as a value of ``@type``, and its name, by id."""
+    ids = dict(zip(terms.iri_keys, _jsonld_ids(prefixes, terms.iris), strict=True))
     rest = chain(
         zip(terms.literal_keys, terms.lexicals, strict=True), zip(terms.other_keys, map(str, terms.others), strict=True)
     )
-    forms.update((key, _STR(prefixes.compact(text) or text)) for key, text in rest)
-    return forms
+    ids.update((key, prefixes.compact(text) or text) for key, text in rest)
+    return dict(zip(ids, map(_STR, ids.values()), strict=True)), ids
 
 
 def _jsonld_rows(rows: Rows) -> bytes:
     prefixes = Prefixes.of(rows.graph)
     compact = prefixes.compact
-    values = _jsonld_forms(rows.object_terms, prefixes)
-    types = _jsonld_type_forms(rows.type_terms, prefixes)
+    values, value_ids = _jsonld_forms(rows.object_terms, prefixes)
+    types, type_ids = _jsonld_type_forms(rows.type_terms, prefixes)
     compacted = rows.compacted_subjects(prefixes)
 
-    def several_values(s: Node, objects: list[Node]) -> str:
-        return _members([_value(_jsonld_value(o, prefixes)) for o in objects])
+    def several_values(s: Node, keys: list[int]) -> str:
+        try:  # IRIs alone: _jsonld_sort_key orders them by their "@id"
+            keys = sorted(keys, key=value_ids.__getitem__)
+        except KeyError:
+            return _members([_value(_jsonld_value(rows.objects[key], prefixes)) for key in keys])
+        return _list(map(_member, map(values.__getitem__, keys)))
 
-    def several_types(s: Node, objects: list[Node]) -> str:
-        return _members([_value(compact(str(o)) or str(o)) for o in objects])
+    def several_types(s: Node, keys: list[int]) -> str:
+        keys = sorted(keys, key=type_ids.__getitem__)  # as _jsonld_sort_key orders strings
+        return _list(map(_MEMBER.__add__, map(types.__getitem__, keys)))
 
     ids: list[str] = []
     texts: list[str] = []
@@ -1047,7 +1057,17 @@ def _jsonld_rows(rows: Rows) -> bytes:
 def _members(found: list[_Value]) -> str:
     """Several values of a key, sorted, as a list."""
     found.sort(key=itemgetter(0))
-    return "[\n" + ",\n".join([member for _, _, member in found]) + "\n" + _KEY + "]"
+    return _list([member for _, _, member in found])
+
+
+def _list(members: Iterable[str]) -> str:
+    """The list of a key's values, each written as a member."""
+    return "[\n" + ",\n".join(members) + "\n" + _KEY + "]"
+
+
+def _member(alone: str) -> str:
+    """A value as a member of a list, from what it is written alone under a key (one level less indented)."""
+    return _MEMBER + alone.replace("\n", "\n  ")
 
 
 def jsonld(graph: Graph, rows: Rows | None = None) -> bytes:

@@ -868,6 +868,11 @@ _TURTLE_SHORTCUTS: dict[URIRef, re.Pattern[str]] = {
 }
 
 
+def _node(rows: Rows, key: int) -> Node:
+    """The object whose id is ``key``."""
+    return rows.objects[key] if key in rows.objects else rows.types[key]
+
+
 def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
     prefixes = Prefixes.of(rows.graph)
     last = [str(c) for c in last_classes]
@@ -884,7 +889,7 @@ def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
         try:  # IRIs alone: _object_key orders them by their text
             keys = sorted(keys, key=iris.__getitem__)
         except KeyError:
-            keys = sorted(keys, key=lambda key: _object_key(rows.objects.get(key) or rows.types[key]))
+            keys = sorted(keys, key=lambda key: _object_key(_node(rows, key)))
         return ",\n        ".join(map(forms.__getitem__, keys))
 
     for group, names in zip(rows.groups, compacted, strict=True):

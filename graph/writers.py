@@ -610,9 +610,9 @@ class Rows:
         if not self.regular:
             return
         tables = list(table.values())
-        # Each subject's set of predicates as a number, and the subjects sorted by it (stably).
-        numbers: dict[tuple[int, ...], int] = {}
-        signatures = list(map(numbers.setdefault, map(tuple, map(map, repeat(id), tables)), count()))
+        # Each subject's predicates (in order) as a number, and the subjects sorted by it (stably).
+        numbers: dict[tuple[Node, ...], int] = {}
+        signatures = list(map(numbers.setdefault, map(tuple, tables), count()))  # type: ignore[arg-type]
         order = sorted(range(len(signatures)), key=signatures.__getitem__)
         subjects, tables = list(map(subjects.__getitem__, order)), list(map(tables.__getitem__, order))
         start = 0
@@ -632,31 +632,31 @@ class Rows:
             return False
         width = len(group.predicates)
         cells = list(chain.from_iterable(map(dict.values, tables)))  # type: ignore[arg-type]  # row by row
+        lengths = list(map(len, cells))
+        if lengths.count(1) == len(lengths):  # the common case: one object in each cell
+            sole = list(chain.from_iterable(cells))
+            several = []
+        elif 0 in lengths:
+            return False
+        else:
+            sole = list(map(next, map(iter, cells)))  # the first of several, for now
+            several = list(compress(count(), map((1).__ne__, lengths)))
+        ids = list(map(id, sole))
         for index, p in enumerate(group.predicates):
-            terms = self.types if p == _TYPE else self.objects
-            column_cells = cells[index::width]
-            several: dict[int, tuple[Node, list[int]]] = {}
-            lengths = list(map(len, column_cells))
-            if lengths.count(1) == len(lengths):  # the common case: one object each
-                sole = list(chain.from_iterable(column_cells))
-                column = list(map(id, sole))
-                terms.update(zip(column, sole, strict=True))
-            elif 0 in lengths:
-                return False
-            else:
-                column = []
-                for s, objects in zip(group.subjects, column_cells, strict=True):
-                    if len(objects) == 1:
-                        for o in objects:
-                            column.append(id(o))
-                            terms[id(o)] = o
-                    else:
-                        column.append(id(objects))
-                        keys = list(map(id, objects))
-                        several[id(objects)] = (s, keys)
-                        terms.update(zip(keys, objects, strict=True))
-            group.columns.append(column)
-            group.several.append(several)
+            (self.types if p == _TYPE else self.objects).update(zip(ids[index::width], sole[index::width], strict=True))
+            group.several.append({})
+        if several:
+            ids = ids.copy()
+            for place in several:
+                objects = cells[place]
+                index = place % width
+                keys = list(map(id, objects))
+                ids[place] = id(objects)
+                group.several[index][id(objects)] = (group.subjects[place // width], keys)
+                (self.types if group.predicates[index] == _TYPE else self.objects).update(
+                    zip(keys, objects, strict=True)
+                )
+        group.columns = [ids[index::width] for index in range(width)]
         return True
 
     @functools.cached_property

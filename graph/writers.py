@@ -909,7 +909,7 @@ def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
             by_cell: dict[int, int] = {}
             for key in set(group.columns[typed]):
                 cell = group.several[typed].get(key)
-                types = cell[1] if cell is not None else (rows.types[key],)
+                types = [rows.types[member] for member in cell[1]] if cell is not None else [rows.types[key]]
                 by_cell[key] = ranks.setdefault(_class_rank(types, last), len(ranks))
             positions += map(by_cell.__getitem__, group.columns[typed])
         keys += group.iris

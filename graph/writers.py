@@ -560,6 +560,7 @@ class _Terms:
         rest = list(map(operator.not_, map(operator.or_, is_iri, is_literal)))
         self.other_keys = list(compress(keys, rest))
         self.others = list(compress(values, rest))
+        self._compacted: tuple[tuple[tuple[str, str], ...], list[str | None], set[str]] | None = None
 
     @functools.cached_property
     def quoted(self) -> list[str]:
@@ -567,6 +568,18 @@ class _Terms:
         if _ESCAPE.search("".join(self.lexicals)) is None:
             return list(map('"{}"'.format, self.lexicals))
         return list(map(_string, self.lexicals))
+
+    def compacted(self, prefixes: Prefixes) -> list[str | None]:
+        """Each of :attr:`iris` as ``prefix:local`` or ``None``; adds the prefixes to ``prefixes.used``.
+
+        Turtle and JSON-LD compact alike: the second writer of a build reuses the first one's work.
+        """
+        pairs = tuple(prefixes.pairs)
+        if self._compacted is None or self._compacted[0] != pairs:
+            found: set[str] = set()
+            self._compacted = (pairs, _compact_all(prefixes.by_namespace, self.iris, found), found)
+        prefixes.used |= self._compacted[2]
+        return self._compacted[1]
 
     @functools.cached_property
     def iri_text(self) -> dict[int, str]:
@@ -684,8 +697,19 @@ class Rows:
 _COMPACTABLE = re.compile(r"((?s:.*)[/#])[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 
 
+#: A local name as :data:`_PN_LOCAL` takes it, matched from where the namespace ends.
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
 def _compact_all(by_namespace: Mapping[str, str], iris: list[str], used: set[str]) -> list[str | None]:
-    """What :meth:`Prefixes.compact` gives for each of ``iris``; adds the prefixes it uses to ``used``."""
+    """What :meth:`Prefixes.compact` gives for each of ``iris``; adds the prefixes it uses to ``used``.
+
+    IRIs of one namespace (the subjects of a group, mostly) are compacted all at once.
+    """
+    alike = _compact_alike(by_namespace, iris)
+    if alike is not None:
+        used.add(alike[0])
+        return alike[1]  # type: ignore[return-value]
     written: list[str | None] = []
     append = written.append
     for iri, match in zip(iris, map(_COMPACTABLE.match, iris), strict=True):
@@ -698,6 +722,21 @@ def _compact_all(by_namespace: Mapping[str, str], iris: list[str], used: set[str
                 continue
         append(None)
     return written
+
+
+def _compact_alike(by_namespace: Mapping[str, str], iris: list[str]) -> tuple[str, list[str]] | None:
+    """The prefix and the compact form of ``iris`` if all are in the namespace of the first, else ``None``."""
+    first = _COMPACTABLE.match(iris[0]) if iris else None
+    if first is None or first.group(1) not in by_namespace:
+        return None
+    namespace = first.group(1)
+    start = len(namespace)
+    if list(map(str.startswith, iris, repeat(namespace))).count(True) < len(iris):
+        return None
+    if None in map(_LOCAL.match, iris, repeat(start)):  # a local name that is not one, or holds a "/" or "#"
+        return None
+    prefix = by_namespace[namespace]
+    return prefix, list(map(f"{prefix}:".__add__, map(operator.getitem, iris, repeat(slice(start, None)))))
 
 
 def _escaped(text: str) -> str:
@@ -816,9 +855,9 @@ def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
 # ---------------------------------------------------------------- Turtle, column by column
 
 
-def _turtle_iris(prefixes: Prefixes, iris: list[str]) -> list[str]:
-    """Each of ``iris`` as :func:`_turtle_term` writes it."""
-    compacted = _compact_all(prefixes.by_namespace, iris, prefixes.used)
+def _turtle_iris(prefixes: Prefixes, terms: _Terms) -> list[str]:
+    """Each IRI of ``terms`` as :func:`_turtle_term` writes it."""
+    compacted, iris = terms.compacted(prefixes), terms.iris
     if None not in compacted:
         return compacted  # type: ignore[return-value]
     return [name if name is not None else _iri(iri) for name, iri in zip(compacted, iris, strict=True)]
@@ -826,7 +865,7 @@ def _turtle_iris(prefixes: Prefixes, iris: list[str]) -> list[str]:
 
 def _turtle_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
     """Every term written in Turtle, by id."""
-    forms = dict(zip(terms.iri_keys, _turtle_iris(prefixes, terms.iris), strict=True))
+    forms = dict(zip(terms.iri_keys, _turtle_iris(prefixes, terms), strict=True))
     suffixes: dict[int, str] = {}
     shortcuts: dict[int, re.Pattern[str]] = {}
     for number, (language, datatype) in terms.kind_of.items():
@@ -951,9 +990,9 @@ class _Collision(Exception):
     """Two subjects of a node object, or two keys, written alike: left to the writer triple by triple."""
 
 
-def _jsonld_ids(prefixes: Prefixes, iris: list[str]) -> list[str]:
-    """Each of ``iris`` as ``prefix:local``, or itself."""
-    compacted = _compact_all(prefixes.by_namespace, iris, prefixes.used)
+def _jsonld_ids(prefixes: Prefixes, terms: _Terms) -> list[str]:
+    """Each IRI of ``terms`` as ``prefix:local``, or itself."""
+    compacted, iris = terms.compacted(prefixes), terms.iris
     if None not in compacted:
         return compacted  # type: ignore[return-value]
     return [name if name is not None else iri for name, iri in zip(compacted, iris, strict=True)]
@@ -961,7 +1000,7 @@ def _jsonld_ids(prefixes: Prefixes, iris: list[str]) -> list[str]:
 
 def _jsonld_forms(terms: _Terms, prefixes: Prefixes) -> tuple[dict[int, str], dict[int, str]]:
     """Every term as a value of a node object (what :func:`_value` writes alone), and the ``@id`` of each IRI, by id."""
-    ids = _jsonld_ids(prefixes, terms.iris)
+    ids = _jsonld_ids(prefixes, terms)
     forms = dict(zip(terms.iri_keys, map(_ID_OBJECT.format, map(_STR, ids)), strict=True))
     before: dict[int, str] = {}
     after: dict[int, str] = {}
@@ -998,7 +1037,7 @@ _ID_OBJECT = "{{\n" + _MEMBER + '"@id": {}\n' + _KEY + "}}"
 
 def _jsonld_type_forms(terms: _Terms, prefixes: Prefixes) -> tuple[dict[int, str], dict[int, str]]:
     """Every object of ``rdf:type`` as a value of ``@type``, and its name, by id."""
-    ids = dict(zip(terms.iri_keys, _jsonld_ids(prefixes, terms.iris), strict=True))
+    ids = dict(zip(terms.iri_keys, _jsonld_ids(prefixes, terms), strict=True))
     rest = chain(
         zip(terms.literal_keys, terms.lexicals, strict=True), zip(terms.other_keys, map(str, terms.others), strict=True)
     )

@@ -211,15 +211,24 @@ def test_every_case_is_collected() -> None:
 
 
 _IRI_TEXT = st.text(alphabet="ab1_-.:/#%ä\n", max_size=12)
+_NAMESPACES = st.sampled_from(["", EX, OTHER, "https://example.org/", "urn:"])
 
 
-@given(st.lists(st.tuples(st.sampled_from(["", EX, OTHER, "https://example.org/", "urn:"]), _IRI_TEXT), max_size=8))
-def test_compacting_many_iris_at_once_is_compacting_each(parts: list[tuple[str, str]]) -> None:
-    iris = [namespace + local for namespace, local in parts]
+def _compacted_both_ways(iris: list[str]) -> None:
     one_by_one = writers.Prefixes(PREFIXES.items())
     many = writers.Prefixes(PREFIXES.items())
     assert writers._compact_all(many.by_namespace, iris, many.used) == [one_by_one.compact(iri) for iri in iris]
     assert many.used == one_by_one.used
+
+
+@given(st.lists(st.tuples(_NAMESPACES, _IRI_TEXT), max_size=8))
+def test_compacting_many_iris_at_once_is_compacting_each(parts: list[tuple[str, str]]) -> None:
+    _compacted_both_ways([namespace + local for namespace, local in parts])
+
+
+@given(_NAMESPACES, st.lists(_IRI_TEXT, max_size=8))
+def test_compacting_iris_of_one_namespace_at_once_is_compacting_each(namespace: str, locals: list[str]) -> None:
+    _compacted_both_ways([namespace + local for local in locals])
 
 
 def test_columns_of_a_built_project(musterland_built: Path) -> None:

@@ -744,16 +744,19 @@ def _escaped(text: str) -> str:
     return text.replace("%", "%%")
 
 
-def _encoded(texts: list[str], separator: str) -> bytes:
-    """``separator.join(texts)`` encoded as UTF-8, a few thousand texts at a time.
+def _encoded(forms: Mapping[int, str]) -> dict[int, bytes]:
+    """``forms`` encoded as UTF-8.
 
-    One text of the whole document would be twice or four times as large as its bytes
-    when a few characters lie outside Latin-1, and slow to encode.
+    The writers fill their templates with bytes: each term is encoded once, and the
+    document is joined from the texts of its subjects in one go (one text of the whole
+    document would be twice or four times as large as its bytes when a few characters
+    lie outside Latin-1, and slow to encode).
     """
-    step = 4096
-    return separator.encode().join(
-        [separator.join(texts[start : start + step]).encode("utf-8") for start in range(0, len(texts), step)]
-    )
+    return dict(zip(forms, map(str.encode, forms.values()), strict=True))
+
+
+def _encode_all(texts: Iterable[str]) -> list[bytes]:
+    return list(map(str.encode, texts))
 
 
 def _iri_forms(iris: list[str]) -> list[str]:
@@ -768,8 +771,8 @@ def _iri_forms(iris: list[str]) -> list[str]:
 
 
 def _column_forms(
-    group: _Group, index: int, forms: Mapping[int, str], several: Callable[[Node, list[int]], str]
-) -> list[str]:
+    group: _Group, index: int, forms: Mapping[int, bytes], several: Callable[[Node, list[int]], bytes]
+) -> list[bytes]:
     """The written objects of column ``index`` of ``group``: looked up in ``forms``, or written by ``several``."""
     cells = group.several[index]
     if not cells:
@@ -778,7 +781,7 @@ def _column_forms(
     return [written[key] if key in written else forms[key] for key in group.columns[index]]
 
 
-def _sorted_texts(texts: list[str], keys: list[str]) -> list[str]:
+def _sorted_texts(texts: list[bytes], keys: list[str]) -> list[bytes]:
     """``texts`` in the order of their ``keys``."""
     order = sorted(range(len(keys)), key=keys.__getitem__)
     return list(map(texts.__getitem__, order))
@@ -807,30 +810,26 @@ def _nt_suffix(language: str | None, datatype: URIRef | None) -> str:
 
 
 def _ntriples_rows(rows: Rows) -> bytes:
-    forms = _nt_forms(rows.object_terms)
-    forms.update(_nt_forms(rows.type_terms))
+    forms = _encoded({**_nt_forms(rows.object_terms), **_nt_forms(rows.type_terms)})
     keys: list[str] = []
-    texts: list[str] = []
+    texts: list[bytes] = []
     for group in rows.groups:
         subjects = _iri_forms(group.iris)
         heads = [_nt_term(p) + " " for p in group.predicates]
         order = sorted(range(len(heads)), key=heads.__getitem__)
-        template = "".join("%s " + _escaped(heads[j]) + "%s .\n" for j in order)
+        template = "".join("%s " + _escaped(heads[j]) + "%s .\n" for j in order).encode()
+        written = _encode_all(subjects)
         columns = []
         for j in order:
 
-            def several(s: Node, keys: list[int], head: str = heads[j]) -> str:
-                ends = sorted(map(operator.add, map(forms.__getitem__, keys), repeat(" .\n")))
-                return (_nt_term(s) + " " + head).join(ends)[:-3]  # the template ends the last line
+            def several(s: Node, keys: list[int], head: str = heads[j]) -> bytes:
+                ends = sorted(map(operator.add, map(forms.__getitem__, keys), repeat(b" .\n")))  # UTF-8 keeps the order
+                return (_nt_term(s) + " " + head).encode().join(ends)[:-3]  # the template ends the last line
 
-            columns += [subjects, _column_forms(group, j, forms, several)]
-        keys += map(_line_start, subjects)
+            columns += [written, _column_forms(group, j, forms, several)]
+        keys += map(operator.add, subjects, repeat(" "))
         texts += map(template.__mod__, zip(*columns, strict=True))
-    return _encoded(_sorted_texts(texts, keys), "")
-
-
-def _line_start(text: str) -> str:
-    return text + " "
+    return b"".join(_sorted_texts(texts, keys))
 
 
 def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
@@ -915,32 +914,31 @@ def _node(rows: Rows, key: int) -> Node:
 def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
     prefixes = Prefixes.of(rows.graph)
     last = [str(c) for c in last_classes]
-    forms = _turtle_forms(rows.object_terms, prefixes)
-    forms.update(_turtle_forms(rows.type_terms, prefixes))
+    forms = _encoded({**_turtle_forms(rows.object_terms, prefixes), **_turtle_forms(rows.type_terms, prefixes)})
     iris = {**rows.object_terms.iri_text, **rows.type_terms.iri_text}
     compacted = rows.compacted_subjects(prefixes)
     ranks: dict[tuple[int, str], int] = {}  # each (rank, first type) numbered in the order first met
     keys: list[str] = []
     positions: list[int] = []  # each subject's (rank, first type) by its number in ``ranks``
-    texts: list[str] = []
+    texts: list[bytes] = []
 
-    def several(s: Node, keys: list[int]) -> str:
+    def several(s: Node, keys: list[int]) -> bytes:
         try:  # IRIs alone: _object_key orders them by their text
             keys = sorted(keys, key=iris.__getitem__)
         except KeyError:
             keys = sorted(keys, key=lambda key: _object_key(_node(rows, key)))
-        return ",\n        ".join(map(forms.__getitem__, keys))
+        return b",\n        ".join(map(forms.__getitem__, keys))
 
     for group, names in zip(rows.groups, compacted, strict=True):
         predicates = group.predicates
         order = sorted(range(len(predicates)), key=lambda j: (predicates[j] != _TYPE, str(predicates[j])))
         verbs = ["a" if predicates[j] == _TYPE else _turtle_term(predicates[j], prefixes) for j in order]
-        template = "%s " + " ;\n    ".join(_escaped(verb) + " %s" for verb in verbs) + " .\n"
+        template = ("%s " + " ;\n    ".join(_escaped(verb) + " %s" for verb in verbs) + " .\n").encode()
         if None in names:
             subjects = [name if name is not None else _iri(iri) for name, iri in zip(names, group.iris, strict=True)]
         else:
             subjects = names  # type: ignore[assignment]
-        columns = [subjects] + [_column_forms(group, j, forms, several) for j in order]
+        columns = [_encode_all(subjects)] + [_column_forms(group, j, forms, several) for j in order]
         typed = next((j for j in order if predicates[j] == _TYPE), None)
         if typed is None:
             positions += [ranks.setdefault(_class_rank((), last), len(ranks))] * len(subjects)
@@ -959,7 +957,7 @@ def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
     places = {ranks[rank]: place for place, rank in enumerate(sorted(ranks))}
     order = sorted(range(len(keys)), key=keys.__getitem__)
     order.sort(key=list(map(places.__getitem__, positions)).__getitem__)  # stable: by IRI within a class
-    return header.encode("utf-8") + b"\n" + _encoded(list(map(texts.__getitem__, order)), "\n")
+    return header.encode("utf-8") + b"\n" + b"\n".join(list(map(texts.__getitem__, order)))
 
 
 def turtle(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None = None) -> bytes:
@@ -1048,23 +1046,24 @@ def _jsonld_type_forms(terms: _Terms, prefixes: Prefixes) -> tuple[dict[int, str
 def _jsonld_rows(rows: Rows) -> bytes:
     prefixes = Prefixes.of(rows.graph)
     compact = prefixes.compact
-    values, value_ids = _jsonld_forms(rows.object_terms, prefixes)
-    types, type_ids = _jsonld_type_forms(rows.type_terms, prefixes)
+    value_forms, value_ids = _jsonld_forms(rows.object_terms, prefixes)
+    type_forms, type_ids = _jsonld_type_forms(rows.type_terms, prefixes)
+    values, types = _encoded(value_forms), _encoded(type_forms)
     compacted = rows.compacted_subjects(prefixes)
 
-    def several_values(s: Node, keys: list[int]) -> str:
+    def several_values(s: Node, keys: list[int]) -> bytes:
         try:  # IRIs alone: _jsonld_sort_key orders them by their "@id"
             keys = sorted(keys, key=value_ids.__getitem__)
         except KeyError:
-            return _members([_value(_jsonld_value(rows.objects[key], prefixes)) for key in keys])
-        return _list(map(_member, map(values.__getitem__, keys)))
+            return _members([_value(_jsonld_value(rows.objects[key], prefixes)) for key in keys]).encode()
+        return _list(map(_member, map(value_forms.__getitem__, keys))).encode()
 
-    def several_types(s: Node, keys: list[int]) -> str:
+    def several_types(s: Node, keys: list[int]) -> bytes:
         keys = sorted(keys, key=type_ids.__getitem__)  # as _jsonld_sort_key orders strings
-        return _list(map(_MEMBER.__add__, map(types.__getitem__, keys)))
+        return _list(map(_MEMBER.__add__, map(type_forms.__getitem__, keys))).encode()
 
     ids: list[str] = []
-    texts: list[str] = []
+    texts: list[bytes] = []
     for group, names in zip(rows.groups, compacted, strict=True):
         keyed: dict[str, int] = {"@id": -1}
         for j, p in enumerate(group.predicates):
@@ -1073,7 +1072,7 @@ def _jsonld_rows(rows: Rows) -> bytes:
                 raise _Collision(key)
             keyed[key] = j
         order = sorted(keyed)
-        template = "    {\n" + ",\n".join(f"{_KEY}{_escaped(_STR(key))}: %s" for key in order) + "\n    }"
+        template = ("    {\n" + ",\n".join(f"{_KEY}{_escaped(_STR(key))}: %s" for key in order) + "\n    }").encode()
         if None in names:
             subjects = [name if name is not None else iri for name, iri in zip(names, group.iris, strict=True)]
         else:
@@ -1082,7 +1081,7 @@ def _jsonld_rows(rows: Rows) -> bytes:
         for key in order:
             j = keyed[key]
             if j < 0:
-                columns.append(list(map(_STR, subjects)))
+                columns.append(_encode_all(map(_STR, subjects)))
             elif key == "@type":
                 columns.append(_column_forms(group, j, types, several_types))
             else:
@@ -1095,7 +1094,7 @@ def _jsonld_rows(rows: Rows) -> bytes:
     opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
     if not texts:
         return opening + b"[]\n}\n"
-    return opening + b"[\n" + _encoded(_sorted_texts(texts, ids), ",\n") + b"\n  ]\n}\n"
+    return opening + b"[\n" + b",\n".join(_sorted_texts(texts, ids)) + b"\n  ]\n}\n"
 
 
 def _members(found: list[_Value]) -> str:

@@ -128,9 +128,8 @@ def main() -> None:
     for name in FILES:
         best = [min(r[name] for r in runs) for runs in (olds, news, shared)]
         totals = [total + value for total, value in zip(totals, best, strict=True)]
-        print(
-            f"{name:<9} {best[0]:7.2f} {best[1]:7.2f} {best[0] / best[1]:5.2f}x {best[2]:7.2f} {best[0] / best[2]:5.2f}x"
-        )
+        old_s, new_s, shared_s = best
+        print(f"{name:<9} {old_s:7.2f} {new_s:7.2f} {old_s / new_s:5.2f}x {shared_s:7.2f} {old_s / shared_s:5.2f}x")
     print(
         f"{'total':<9} {totals[0]:7.2f} {totals[1]:7.2f} {totals[0] / totals[1]:5.2f}x"
         f" {totals[2]:7.2f} {totals[0] / totals[2]:5.2f}x"

@@ -625,7 +625,7 @@ class Rows:
         tables = list(table.values())
         # Each subject's predicates (in order) as a number, and the subjects sorted by it (stably).
         numbers: dict[tuple[Node, ...], int] = {}
-        signatures = list(map(numbers.setdefault, map(tuple, tables), count()))  # type: ignore[arg-type]
+        signatures = list(map(numbers.setdefault, map(tuple, tables), count()))
         order = sorted(range(len(signatures)), key=signatures.__getitem__)
         subjects, tables = list(map(subjects.__getitem__, order)), list(map(tables.__getitem__, order))
         start = 0
@@ -639,12 +639,12 @@ class Rows:
         kinds = set(map(type, self.objects.values())) | set(map(type, self.types.values()))
         self.regular = all(issubclass(kind, (URIRef, Literal)) and not issubclass(kind, BNode) for kind in kinds)
 
-    def _add_columns(self, group: _Group, tables: Sequence[Mapping[Node, Collection[Node]]]) -> bool:
+    def _add_columns(self, group: _Group, tables: Sequence[dict[Node, dict[Node, int]]]) -> bool:
         """Fill the columns of ``group`` from the subjects' ``tables``; ``False`` if they do not fit."""
         if not set(map(type, group.predicates)) <= {URIRef}:
             return False
         width = len(group.predicates)
-        cells = list(chain.from_iterable(map(dict.values, tables)))  # type: ignore[arg-type]  # row by row
+        cells = list(chain.from_iterable(map(dict.values, tables)))  # row by row
         lengths = list(map(len, cells))
         if lengths.count(1) == len(lengths):  # the common case: one object in each cell
             sole = list(chain.from_iterable(cells))
@@ -736,7 +736,7 @@ def _compact_alike(by_namespace: Mapping[str, str], iris: list[str]) -> tuple[st
     if None in map(_LOCAL.match, iris, repeat(start)):  # a local name that is not one, or holds a "/" or "#"
         return None
     prefix = by_namespace[namespace]
-    return prefix, list(map(f"{prefix}:".__add__, map(operator.getitem, iris, repeat(slice(start, None)))))
+    return prefix, list(map(f"{prefix}:".__add__, map(str.__getitem__, iris, repeat(slice(start, None)))))
 
 
 def _escaped(text: str) -> str:

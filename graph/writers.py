@@ -5,11 +5,15 @@ large graphs; ours need only IRIs and literals. Every writer orders its output
 completely (subjects, predicates, objects), so the same graph always gives the same
 bytes. The tests parse every output with Oxigraph and rapper and compare the triples.
 
-At a million triples a writer is bound by the work it does per triple, so that is kept
-to a dictionary lookup and a string concatenation: each term is written once
-(:class:`_Memo`); the order and the written form of a subject's predicates are worked
-out once per set of predicates (a few dozen in a graph of a hundred thousand subjects);
-the text of each subject is encoded on its own and the document joined once as bytes.
+At a million triples a writer is bound by the work the interpreter does per triple.
+So the writers go column by column (:class:`Rows`): the subjects are grouped by their
+set of predicates (a few dozen sets), each group is a table with a column per predicate,
+every term is written once, many at a time, and each subject is written with one ``%``
+template per group, so that the loops per triple run in the interpreter's C code. The
+three writers of a build can share one :class:`Rows`, and with it the work on the
+terms they have in common. Graphs that do not fit the columns (blank nodes, subjects
+that are not IRIs, subjects or keys written alike) go triple by triple
+(``_plain_ntriples`` and its siblings), which is also what the tests compare with.
 """
 
 from __future__ import annotations
@@ -190,7 +194,7 @@ def _object_key(node: Node) -> tuple[str, str, str]:
     return (str(node), "", "")
 
 
-# ---------------------------------------------------------------- N-Triples
+# ---------------------------------------------------------------- N-Triples, triple by triple
 
 
 def _nt_term(node: Node) -> str:
@@ -255,7 +259,7 @@ def _plain_ntriples(graph: Graph) -> bytes:
     return text
 
 
-# ---------------------------------------------------------------- Turtle
+# ---------------------------------------------------------------- Turtle, triple by triple
 
 
 def _turtle_term(node: Node, prefixes: Prefixes) -> str:
@@ -346,7 +350,7 @@ def _plain_turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
     return b"\n".join(blocks) if len(blocks) > 1 else blocks[0] + b"\n"
 
 
-# ---------------------------------------------------------------- JSON-LD
+# ---------------------------------------------------------------- JSON-LD, triple by triple
 
 
 def _jsonld_value(node: Node, prefixes: Prefixes) -> str | dict[str, str]:
@@ -618,6 +622,7 @@ class Rows:
         self.objects: dict[int, Node] = {}
         self.types: dict[int, Node] = {}
         self._compacted: tuple[tuple[tuple[str, str], ...], list[list[str | None]], set[str]] | None = None
+        self._table = table  # holds every collection whose id is in a column
         subjects = list(table)
         self.regular = set(map(type, subjects)) <= {URIRef}
         if not self.regular:
@@ -1082,7 +1087,7 @@ def _jsonld_rows(rows: Rows) -> bytes:
             j = keyed[key]
             if j < 0:
                 columns.append(_encode_all(map(_STR, subjects)))
-            elif key == "@type":
+            elif group.predicates[j] == _TYPE:
                 columns.append(_column_forms(group, j, types, several_types))
             else:
                 columns.append(_column_forms(group, j, values, several_values))

@@ -94,6 +94,7 @@ def _awkward() -> Graph:
     triples += [(_ex("odd-type"), RDF.type, Literal("not a class")), (_ex("odd-type"), RDF.type, _ex("Thing"))]
     triples += [(_ex("sole-odd-type"), RDF.type, Literal("x", datatype=XSD.date))]
     triples += [(_ex("%s"), _ex("100%"), Literal("%"))]
+    triples += [(_ex("key-type"), URIRef("@type"), Literal("not rdf:type")), (_ex("key-type"), URIRef("@id"), _ex("a"))]
     return _graph(*triples)
 
 

@@ -8,10 +8,12 @@ The project is loaded and built once (no SHACL); then, in the same process and o
 same graph, the old revision's ``graph/writers.py`` (read with ``git show``) and the
 current exporters render the three RDF formats one after another, as a build's worker
 does (the garbage collector off as in ``pipeline.Timings.step``), and once more sharing
-one ``writers.Rows`` between them. Prints the best of ``--rounds`` per format for each
-side and the ratios; with ``--compare``, whether the
-current outputs are byte-identical to ``kg.nt``, ``kg.ttl`` and ``kg.jsonld`` in that
-folder (and always whether old and new agree).
+one ``writers.Rows`` between them (as exporters that share it through ``ExportInput``
+would). Prints the best of ``--rounds`` per format for each side, in CPU seconds of the
+process (``time.process_time``: less swayed by other work on a shared machine than the
+wall clock), and the ratios; whether the new outputs equal the old ones; with
+``--compare``, whether they are byte-identical to ``kg.nt``, ``kg.ttl`` and ``kg.jsonld``
+in that folder.
 """
 
 from __future__ import annotations

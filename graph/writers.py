@@ -5,21 +5,28 @@ large graphs; ours need only IRIs and literals. Every writer orders its output
 completely (subjects, predicates, objects), so the same graph always gives the same
 bytes. The tests parse every output with Oxigraph and rapper and compare the triples.
 
-At a million triples a writer is bound by the work it does per triple, so that is kept
-to a dictionary lookup and a string concatenation: each term is written once
-(:class:`_Memo`); the order and the written form of a subject's predicates are worked
-out once per set of predicates (a few dozen in a graph of a hundred thousand subjects);
-the text of each subject is encoded on its own and the document joined once as bytes.
+At a million triples a writer is bound by the work the interpreter does per triple.
+So the writers go column by column (:class:`Rows`): the subjects are grouped by their
+set of predicates (a few dozen sets), each group is a table with a column per predicate,
+every term is written once, many at a time, and each subject is written with one ``%``
+template per group, so that the loops per triple run in the interpreter's C code. The
+three writers of a build can share one :class:`Rows`, and with it the work on the
+terms they have in common. Graphs that do not fit the columns (blank nodes, subjects
+that are not IRIs, subjects or keys written alike) go triple by triple
+(``_plain_ntriples`` and its siblings), which is also what the tests compare with.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from itertools import chain, compress, count, repeat
 from json.encoder import encode_basestring
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Generic, TypeGuard, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -187,7 +194,7 @@ def _object_key(node: Node) -> tuple[str, str, str]:
     return (str(node), "", "")
 
 
-# ---------------------------------------------------------------- N-Triples
+# ---------------------------------------------------------------- N-Triples, triple by triple
 
 
 def _nt_term(node: Node) -> str:
@@ -203,7 +210,7 @@ def _nt_term(node: Node) -> str:
     raise ValueError(f"cannot write {node!r}")
 
 
-def ntriples(graph: Graph) -> bytes:
+def _plain_ntriples(graph: Graph) -> bytes:
     """N-Triples, one triple per line, lines sorted by code point.
 
     The lines are not sorted as a million strings: a written subject, predicate or
@@ -252,7 +259,7 @@ def ntriples(graph: Graph) -> bytes:
     return text
 
 
-# ---------------------------------------------------------------- Turtle
+# ---------------------------------------------------------------- Turtle, triple by triple
 
 
 def _turtle_term(node: Node, prefixes: Prefixes) -> str:
@@ -285,7 +292,7 @@ def _class_rank(types: Iterable[Node], last: Sequence[str]) -> tuple[int, str]:
     return (rank, first)
 
 
-def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
+def _plain_turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
     """Turtle grouped by subject; subjects ordered by class, then IRI.
 
     Args:
@@ -343,7 +350,7 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
     return b"\n".join(blocks) if len(blocks) > 1 else blocks[0] + b"\n"
 
 
-# ---------------------------------------------------------------- JSON-LD
+# ---------------------------------------------------------------- JSON-LD, triple by triple
 
 
 def _jsonld_value(node: Node, prefixes: Prefixes) -> str | dict[str, str]:
@@ -388,7 +395,7 @@ def _value(value: str | dict[str, str]) -> _Value:
     return (_jsonld_sort_key(value), alone, member)
 
 
-def jsonld(graph: Graph) -> bytes:
+def _plain_jsonld(graph: Graph) -> bytes:
     """Compacted JSON-LD: a prefix context and one node object per subject, all sorted.
 
     The text is the one ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)``
@@ -502,3 +509,632 @@ def _indented(value: object, indent: str) -> str:
             return "[]"
         return "[\n" + ",\n".join(inner + _indented(item, inner) for item in value) + "\n" + indent + "]"
     return json.dumps(value, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- Column by column
+
+
+class _Group:
+    """The subjects that have the same predicates (in the table's order), with their objects column by column.
+
+    Attributes:
+        predicates: The predicates, in the table's order.
+        subjects: The subjects, in the table's order.
+        iris: The subjects' IRIs as plain strings.
+        columns: Per predicate, per subject: the id of its sole object, or of the collection
+            of its objects when it has several (found in ``several``).
+        several: Per predicate: the collections of several objects by id, each with its
+            subject and the ids of its objects.
+    """
+
+    __slots__ = ("columns", "iris", "predicates", "several", "subjects")
+
+    def __init__(self, predicates: list[Node], subjects: list[Node]) -> None:
+        self.predicates = predicates
+        self.subjects = subjects
+        self.iris = list(map(str, subjects))
+        self.columns: list[list[int]] = []
+        self.several: list[dict[int, tuple[Node, list[int]]]] = []
+
+
+class _Terms:
+    """Terms by id, split by kind so that a writer can write each kind many at a time.
+
+    Attributes:
+        iri_keys, iris: The ids of the plain IRIs and their text.
+        literal_keys, lexicals, kinds: The ids of the plain literals, their lexical forms,
+            and the number of their language and datatype in ``kind_of``.
+        other_keys, others: Terms of other types (subclasses), written one by one.
+    """
+
+    def __init__(self, nodes: Mapping[int, Node]) -> None:
+        keys, values = list(nodes), list(nodes.values())
+        types = list(map(type, values))
+        is_iri = list(map(operator.is_, types, repeat(URIRef)))
+        is_literal = list(map(operator.is_, types, repeat(Literal)))
+        self.iri_keys = list(compress(keys, is_iri))
+        self.iris = list(map(str, compress(values, is_iri)))
+        literals = list(compress(values, is_literal))
+        self.literal_keys = list(compress(keys, is_literal))
+        self.lexicals = list(map(str, literals))
+        numbers: dict[tuple[str | None, URIRef | None], int] = {}
+        pairs = zip(map(attrgetter("language"), literals), map(attrgetter("datatype"), literals), strict=True)
+        self.kinds = list(map(numbers.setdefault, pairs, count()))
+        self.kind_of = {number: pair for pair, number in numbers.items()}
+        rest = list(map(operator.not_, map(operator.or_, is_iri, is_literal)))
+        self.other_keys = list(compress(keys, rest))
+        self.others = list(compress(values, rest))
+        self._compacted: tuple[tuple[tuple[str, str], ...], list[str | None], set[str]] | None = None
+
+    @functools.cached_property
+    def quoted(self) -> list[str]:
+        """The lexical forms as N-Triples and Turtle strings."""
+        if _ESCAPE.search("".join(self.lexicals)) is None:
+            return list(map('"{}"'.format, self.lexicals))
+        return list(map(_string, self.lexicals))
+
+    def compacted(self, prefixes: Prefixes) -> list[str | None]:
+        """Each of :attr:`iris` as ``prefix:local`` or ``None``; adds the prefixes to ``prefixes.used``.
+
+        Turtle and JSON-LD compact alike: the second writer of a build reuses the first one's work.
+        """
+        pairs = tuple(prefixes.pairs)
+        if self._compacted is None or self._compacted[0] != pairs:
+            found: set[str] = set()
+            self._compacted = (pairs, _compact_all(prefixes.by_namespace, self.iris, found), found)
+        prefixes.used |= self._compacted[2]
+        return self._compacted[1]
+
+    @functools.cached_property
+    def iri_text(self) -> dict[int, str]:
+        """The text of each plain IRI, by id."""
+        return dict(zip(self.iri_keys, self.iris, strict=True))
+
+    @functools.cached_property
+    def json(self) -> list[str]:
+        """The lexical forms as JSON strings."""
+        return list(map(_STR, self.lexicals))
+
+
+class Rows:
+    """The triples of a graph laid out once for all three writers.
+
+    A writer that goes triple by triple in Python spends most of its time on the loop
+    itself. Here the subjects are grouped by their set of predicates (a few dozen sets in
+    a graph of a hundred thousand subjects), and each group is a table with a column per
+    predicate, holding the id of each subject's object. A writer renders each term once,
+    many at a time, looks the columns up with ``map`` and writes a group's subjects with
+    one ``%`` template, so the work per triple is done by the interpreter's C code. Only
+    objects that share a subject and predicate (a few in a hundred) are written one
+    collection at a time.
+
+    The three writers of a build can share one ``Rows`` (pass it as ``rows=``), and with
+    it the work on the terms they have in common; it must not outlive changes to the
+    graph. Graphs the columns do not fit (blank nodes, subjects that are not IRIs, a
+    predicate without objects) are not :attr:`regular`; the writers then go triple by triple.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        table = subject_table(graph)
+        self.groups: list[_Group] = []
+        #: Every term that is an object of a predicate other than ``rdf:type``, by id; and of ``rdf:type``.
+        self.objects: dict[int, Node] = {}
+        self.types: dict[int, Node] = {}
+        self._compacted: tuple[tuple[tuple[str, str], ...], list[list[str | None]], set[str]] | None = None
+        self._table = table  # holds every collection whose id is in a column
+        subjects = list(table)
+        self.regular = set(map(type, subjects)) <= {URIRef}
+        if not self.regular:
+            return
+        tables = list(table.values())
+        # Each subject's predicates (in order) as a number, and the subjects sorted by it (stably).
+        numbers: dict[tuple[Node, ...], int] = {}
+        signatures = list(map(numbers.setdefault, map(tuple, tables), count()))
+        order = sorted(range(len(signatures)), key=signatures.__getitem__)
+        subjects, tables = list(map(subjects.__getitem__, order)), list(map(tables.__getitem__, order))
+        start = 0
+        for size in map(Counter(signatures).__getitem__, sorted(numbers.values())):
+            group = _Group(list(tables[start]), subjects[start : start + size])
+            if not self._add_columns(group, tables[start : start + size]):
+                self.regular = False
+                return
+            self.groups.append(group)
+            start += size
+        kinds = set(map(type, self.objects.values())) | set(map(type, self.types.values()))
+        self.regular = all(issubclass(kind, (URIRef, Literal)) and not issubclass(kind, BNode) for kind in kinds)
+
+    def _add_columns(self, group: _Group, tables: Sequence[dict[Node, dict[Node, int]]]) -> bool:
+        """Fill the columns of ``group`` from the subjects' ``tables``; ``False`` if they do not fit."""
+        if not set(map(type, group.predicates)) <= {URIRef}:
+            return False
+        width = len(group.predicates)
+        cells = list(chain.from_iterable(map(dict.values, tables)))  # row by row
+        lengths = list(map(len, cells))
+        if lengths.count(1) == len(lengths):  # the common case: one object in each cell
+            sole = list(chain.from_iterable(cells))
+            several = []
+        elif 0 in lengths:
+            return False
+        else:
+            sole = list(map(next, map(iter, cells)))  # the first of several, for now
+            several = list(compress(count(), map((1).__ne__, lengths)))
+        ids = list(map(id, sole))
+        for index, p in enumerate(group.predicates):
+            (self.types if p == _TYPE else self.objects).update(zip(ids[index::width], sole[index::width], strict=True))
+            group.several.append({})
+        if several:
+            ids = ids.copy()
+            for place in several:
+                objects = cells[place]
+                index = place % width
+                keys = list(map(id, objects))
+                ids[place] = id(objects)
+                group.several[index][id(objects)] = (group.subjects[place // width], keys)
+                (self.types if group.predicates[index] == _TYPE else self.objects).update(
+                    zip(keys, objects, strict=True)
+                )
+        group.columns = [ids[index::width] for index in range(width)]
+        return True
+
+    @functools.cached_property
+    def object_terms(self) -> _Terms:
+        """The objects of predicates other than ``rdf:type``."""
+        return _Terms(self.objects)
+
+    @functools.cached_property
+    def type_terms(self) -> _Terms:
+        """The objects of ``rdf:type``."""
+        return _Terms(self.types)
+
+    def compacted_subjects(self, prefixes: Prefixes) -> list[list[str | None]]:
+        """Per group, each subject as ``prefix:local`` or ``None``; adds the prefixes to ``prefixes.used``."""
+        if self._compacted is None or self._compacted[0] != tuple(prefixes.pairs):
+            found: set[str] = set()
+            compacted = [_compact_all(prefixes.by_namespace, group.iris, found) for group in self.groups]
+            self._compacted = (tuple(prefixes.pairs), compacted, found)
+        prefixes.used |= self._compacted[2]
+        return self._compacted[1]
+
+
+#: An IRI that may be written ``prefix:local``: its namespace (up to its last ``/`` or ``#``)
+#: and a local name as :data:`_PN_LOCAL` takes them.
+_COMPACTABLE = re.compile(r"((?s:.*)[/#])[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+#: A local name as :data:`_PN_LOCAL` takes it, matched from where the namespace ends.
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+def _compact_all(by_namespace: Mapping[str, str], iris: list[str], used: set[str]) -> list[str | None]:
+    """What :meth:`Prefixes.compact` gives for each of ``iris``; adds the prefixes it uses to ``used``.
+
+    IRIs of one namespace (the subjects of a group, mostly) are compacted all at once.
+    """
+    alike = _compact_alike(by_namespace, iris)
+    if alike is not None:
+        used.add(alike[0])
+        return alike[1]  # type: ignore[return-value]
+    written: list[str | None] = []
+    append = written.append
+    for iri, match in zip(iris, map(_COMPACTABLE.match, iris), strict=True):
+        if match is not None:
+            namespace = match.group(1)
+            prefix = by_namespace.get(namespace)
+            if prefix is not None:
+                append(f"{prefix}:{iri[len(namespace) :]}")
+                used.add(prefix)
+                continue
+        append(None)
+    return written
+
+
+def _compact_alike(by_namespace: Mapping[str, str], iris: list[str]) -> tuple[str, list[str]] | None:
+    """The prefix and the compact form of ``iris`` if all are in the namespace of the first, else ``None``."""
+    first = _COMPACTABLE.match(iris[0]) if iris else None
+    if first is None or first.group(1) not in by_namespace:
+        return None
+    namespace = first.group(1)
+    start = len(namespace)
+    if list(map(str.startswith, iris, repeat(namespace))).count(True) < len(iris):
+        return None
+    if None in map(_LOCAL.match, iris, repeat(start)):  # a local name that is not one, or holds a "/" or "#"
+        return None
+    prefix = by_namespace[namespace]
+    return prefix, list(map(f"{prefix}:".__add__, map(str.__getitem__, iris, repeat(slice(start, None)))))
+
+
+def _escaped(text: str) -> str:
+    """``text`` as the fixed part of a ``%`` template."""
+    return text.replace("%", "%%")
+
+
+def _encoded(forms: Mapping[int, str]) -> dict[int, bytes]:
+    """``forms`` encoded as UTF-8.
+
+    The writers fill their templates with bytes: each term is encoded once, and the
+    document is joined from the texts of its subjects in one go (one text of the whole
+    document would be twice or four times as large as its bytes when a few characters
+    lie outside Latin-1, and slow to encode).
+    """
+    return dict(zip(forms, map(str.encode, forms.values()), strict=True))
+
+
+def _encode_all(texts: Iterable[str]) -> list[bytes]:
+    return list(map(str.encode, texts))
+
+
+def _iri_forms(iris: list[str]) -> list[str]:
+    """``<iri>`` for each of ``iris``.
+
+    Raises:
+        ValueError: When one holds a character that cannot be written.
+    """
+    if _IRI_FORBIDDEN.search("".join(iris)):
+        raise ValueError("an IRI holds a character that cannot be written")
+    return list(map("<{}>".format, iris))
+
+
+def _column_forms(
+    group: _Group, index: int, forms: Mapping[int, bytes], several: Callable[[Node, list[int]], bytes]
+) -> list[bytes]:
+    """The written objects of column ``index`` of ``group``: looked up in ``forms``, or written by ``several``."""
+    cells = group.several[index]
+    if not cells:
+        return list(map(forms.__getitem__, group.columns[index]))
+    written = {key: several(s, objects) for key, (s, objects) in cells.items()}
+    return [written[key] if key in written else forms[key] for key in group.columns[index]]
+
+
+def _sorted_texts(texts: list[bytes], keys: list[str]) -> list[bytes]:
+    """``texts`` in the order of their ``keys``."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return list(map(texts.__getitem__, order))
+
+
+# ---------------------------------------------------------------- N-Triples, column by column
+
+
+def _nt_forms(terms: _Terms) -> dict[int, str]:
+    """Every term written in N-Triples, by id."""
+    forms = dict(zip(terms.iri_keys, _iri_forms(terms.iris), strict=True))
+    suffixes = {number: _nt_suffix(*kind) for number, kind in terms.kind_of.items()}
+    written = map(operator.add, terms.quoted, map(suffixes.__getitem__, terms.kinds))
+    forms.update(zip(terms.literal_keys, written, strict=True))
+    forms.update(zip(terms.other_keys, map(_nt_term, terms.others), strict=True))
+    return forms
+
+
+def _nt_suffix(language: str | None, datatype: URIRef | None) -> str:
+    """What follows the string of a literal in N-Triples (as :func:`_nt_term` writes it)."""
+    if language:
+        return f"@{language}"
+    if datatype and datatype != _STRING:
+        return f"^^{_iri(str(datatype))}"
+    return ""
+
+
+def _ntriples_rows(rows: Rows) -> bytes:
+    forms = _encoded({**_nt_forms(rows.object_terms), **_nt_forms(rows.type_terms)})
+    keys: list[str] = []
+    texts: list[bytes] = []
+    for group in rows.groups:
+        subjects = _iri_forms(group.iris)
+        heads = [_nt_term(p) + " " for p in group.predicates]
+        order = sorted(range(len(heads)), key=heads.__getitem__)
+        template = "".join("%s " + _escaped(heads[j]) + "%s .\n" for j in order).encode()
+        written = _encode_all(subjects)
+        columns = []
+        for j in order:
+
+            def several(s: Node, keys: list[int], head: str = heads[j]) -> bytes:
+                ends = sorted(map(operator.add, map(forms.__getitem__, keys), repeat(b" .\n")))  # UTF-8 keeps the order
+                return (_nt_term(s) + " " + head).encode().join(ends)[:-3]  # the template ends the last line
+
+            columns += [written, _column_forms(group, j, forms, several)]
+        keys += map(operator.add, subjects, repeat(" "))
+        texts += map(template.__mod__, zip(*columns, strict=True))
+    return b"".join(_sorted_texts(texts, keys))
+
+
+def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
+    """N-Triples, one triple per line, lines sorted by code point.
+
+    Args:
+        graph: The graph (IRIs and literals only).
+        rows: The graph's :class:`Rows`, when the caller shares them between writers.
+
+    Raises:
+        ValueError: For a blank node, or a term that cannot be written.
+    """
+    rows = rows if rows is not None else Rows(graph)
+    if rows.regular:
+        try:
+            return _ntriples_rows(rows)
+        except ValueError:  # the writer triple by triple says which term
+            pass
+    return _plain_ntriples(graph)
+
+
+# ---------------------------------------------------------------- Turtle, column by column
+
+
+def _turtle_iris(prefixes: Prefixes, terms: _Terms) -> list[str]:
+    """Each IRI of ``terms`` as :func:`_turtle_term` writes it."""
+    compacted, iris = terms.compacted(prefixes), terms.iris
+    if None not in compacted:
+        return compacted  # type: ignore[return-value]
+    return [name if name is not None else _iri(iri) for name, iri in zip(compacted, iris, strict=True)]
+
+
+def _turtle_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
+    """Every term written in Turtle, by id."""
+    forms = dict(zip(terms.iri_keys, _turtle_iris(prefixes, terms), strict=True))
+    suffixes: dict[int, str] = {}
+    shortcuts: dict[int, re.Pattern[str]] = {}
+    for number, (language, datatype) in terms.kind_of.items():
+        if language:
+            suffixes[number] = f"@{language}"
+        elif datatype is None or datatype == _STRING:
+            suffixes[number] = ""
+        elif datatype in _TURTLE_SHORTCUTS:  # written bare if its lexical form allows
+            shortcuts[number] = _TURTLE_SHORTCUTS[datatype]
+        else:
+            suffixes[number] = "^^" + _turtle_term(datatype, prefixes)
+    if not shortcuts:
+        written = map(operator.add, terms.quoted, map(suffixes.__getitem__, terms.kinds))
+        forms.update(zip(terms.literal_keys, written, strict=True))
+    else:
+        for key, quoted, lexical, number in zip(
+            terms.literal_keys, terms.quoted, terms.lexicals, terms.kinds, strict=True
+        ):
+            pattern = shortcuts.get(number)
+            if pattern is None:
+                forms[key] = quoted + suffixes[number]
+            elif pattern.match(lexical):
+                forms[key] = lexical
+            else:
+                forms[key] = quoted + "^^" + _turtle_term(terms.kind_of[number][1], prefixes)  # type: ignore[arg-type]
+    forms.update((key, _turtle_term(node, prefixes)) for key, node in zip(terms.other_keys, terms.others, strict=True))
+    return forms
+
+
+def _boolean(lexical: str) -> bool:
+    return lexical in ("true", "false")
+
+
+#: Datatypes whose literals Turtle writes bare, when their lexical form matches.
+_TURTLE_SHORTCUTS: dict[URIRef, re.Pattern[str]] = {
+    _INTEGER_T: _INTEGER,
+    _DECIMAL_T: _DECIMAL,
+    _BOOLEAN: re.compile(r"(?:true|false)\Z"),
+}
+
+
+def _node(rows: Rows, key: int) -> Node:
+    """The object whose id is ``key``."""
+    return rows.objects[key] if key in rows.objects else rows.types[key]
+
+
+def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
+    prefixes = Prefixes.of(rows.graph)
+    last = [str(c) for c in last_classes]
+    forms = _encoded({**_turtle_forms(rows.object_terms, prefixes), **_turtle_forms(rows.type_terms, prefixes)})
+    iris = {**rows.object_terms.iri_text, **rows.type_terms.iri_text}
+    compacted = rows.compacted_subjects(prefixes)
+    ranks: dict[tuple[int, str], int] = {}  # each (rank, first type) numbered in the order first met
+    keys: list[str] = []
+    positions: list[int] = []  # each subject's (rank, first type) by its number in ``ranks``
+    texts: list[bytes] = []
+
+    def several(s: Node, keys: list[int]) -> bytes:
+        try:  # IRIs alone: _object_key orders them by their text
+            keys = sorted(keys, key=iris.__getitem__)
+        except KeyError:
+            keys = sorted(keys, key=lambda key: _object_key(_node(rows, key)))
+        return b",\n        ".join(map(forms.__getitem__, keys))
+
+    for group, names in zip(rows.groups, compacted, strict=True):
+        predicates = group.predicates
+        order = sorted(range(len(predicates)), key=lambda j: (predicates[j] != _TYPE, str(predicates[j])))
+        verbs = ["a" if predicates[j] == _TYPE else _turtle_term(predicates[j], prefixes) for j in order]
+        template = ("%s " + " ;\n    ".join(_escaped(verb) + " %s" for verb in verbs) + " .\n").encode()
+        if None in names:
+            subjects = [name if name is not None else _iri(iri) for name, iri in zip(names, group.iris, strict=True)]
+        else:
+            subjects = names  # type: ignore[assignment]
+        columns = [_encode_all(subjects)] + [_column_forms(group, j, forms, several) for j in order]
+        typed = next((j for j in order if predicates[j] == _TYPE), None)
+        if typed is None:
+            positions += [ranks.setdefault(_class_rank((), last), len(ranks))] * len(subjects)
+        else:
+            by_cell: dict[int, int] = {}
+            for key in set(group.columns[typed]):
+                cell = group.several[typed].get(key)
+                types = [rows.types[member] for member in cell[1]] if cell is not None else [rows.types[key]]
+                by_cell[key] = ranks.setdefault(_class_rank(types, last), len(ranks))
+            positions += map(by_cell.__getitem__, group.columns[typed])
+        keys += group.iris
+        texts += map(template.__mod__, zip(*columns, strict=True))
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
+    if not texts:
+        return header.encode("utf-8") + b"\n"
+    places = {ranks[rank]: place for place, rank in enumerate(sorted(ranks))}
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    order.sort(key=list(map(places.__getitem__, positions)).__getitem__)  # stable: by IRI within a class
+    return header.encode("utf-8") + b"\n" + b"\n".join(list(map(texts.__getitem__, order)))
+
+
+def turtle(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None = None) -> bytes:
+    """Turtle grouped by subject; subjects ordered by class, then IRI.
+
+    Args:
+        graph: The graph (IRIs and literals only).
+        last_classes: Classes whose members come after all others, in this order
+            (e.g. statements and references after the entities they describe).
+        rows: The graph's :class:`Rows`, when the caller shares them between writers.
+
+    Raises:
+        ValueError: For a blank node, or a term that cannot be written.
+    """
+    rows = rows if rows is not None else Rows(graph)
+    if rows.regular:
+        try:
+            return _turtle_rows(rows, last_classes)
+        except ValueError:  # the writer triple by triple says which term
+            pass
+    return _plain_turtle(graph, last_classes)
+
+
+# ---------------------------------------------------------------- JSON-LD, column by column
+
+
+class _Collision(Exception):
+    """Two subjects of a node object, or two keys, written alike: left to the writer triple by triple."""
+
+
+def _jsonld_ids(prefixes: Prefixes, terms: _Terms) -> list[str]:
+    """Each IRI of ``terms`` as ``prefix:local``, or itself."""
+    compacted, iris = terms.compacted(prefixes), terms.iris
+    if None not in compacted:
+        return compacted  # type: ignore[return-value]
+    return [name if name is not None else iri for name, iri in zip(compacted, iris, strict=True)]
+
+
+def _jsonld_forms(terms: _Terms, prefixes: Prefixes) -> tuple[dict[int, str], dict[int, str]]:
+    """Every term as a value of a node object (what :func:`_value` writes alone), and the ``@id`` of each IRI, by id."""
+    ids = _jsonld_ids(prefixes, terms)
+    forms = dict(zip(terms.iri_keys, map(_ID_OBJECT.format, map(_STR, ids)), strict=True))
+    before: dict[int, str] = {}
+    after: dict[int, str] = {}
+    for number, (language, datatype) in terms.kind_of.items():
+        if language:
+            before[number], after[number] = (
+                "{\n" + _MEMBER + '"@language": ' + _STR(language) + ",\n" + _MEMBER + '"@value": ',
+                "\n" + _KEY + "}",
+            )
+        elif datatype and datatype != _STRING:
+            name = _STR(prefixes.compact(str(datatype)) or str(datatype))
+            before[number], after[number] = (
+                "{\n" + _MEMBER + '"@type": ' + name + ",\n" + _MEMBER + '"@value": ',
+                "\n" + _KEY + "}",
+            )
+        else:
+            before[number], after[number] = "", ""
+    written = map(
+        operator.add,
+        map(operator.add, map(before.__getitem__, terms.kinds), terms.json),
+        map(after.__getitem__, terms.kinds),
+    )
+    forms.update(zip(terms.literal_keys, written, strict=True))
+    forms.update(
+        (key, _value(_jsonld_value(node, prefixes))[1])
+        for key, node in zip(terms.other_keys, terms.others, strict=True)
+    )
+    return forms, dict(zip(terms.iri_keys, ids, strict=True))
+
+
+#: A node object of an IRI alone, as :func:`_value` writes it.
+_ID_OBJECT = "{{\n" + _MEMBER + '"@id": {}\n' + _KEY + "}}"
+
+
+def _jsonld_type_forms(terms: _Terms, prefixes: Prefixes) -> tuple[dict[int, str], dict[int, str]]:
+    """Every object of ``rdf:type`` as a value of ``@type``, and its name, by id."""
+    ids = dict(zip(terms.iri_keys, _jsonld_ids(prefixes, terms), strict=True))
+    rest = chain(
+        zip(terms.literal_keys, terms.lexicals, strict=True), zip(terms.other_keys, map(str, terms.others), strict=True)
+    )
+    ids.update((key, prefixes.compact(text) or text) for key, text in rest)
+    return dict(zip(ids, map(_STR, ids.values()), strict=True)), ids
+
+
+def _jsonld_rows(rows: Rows) -> bytes:
+    prefixes = Prefixes.of(rows.graph)
+    compact = prefixes.compact
+    value_forms, value_ids = _jsonld_forms(rows.object_terms, prefixes)
+    type_forms, type_ids = _jsonld_type_forms(rows.type_terms, prefixes)
+    values, types = _encoded(value_forms), _encoded(type_forms)
+    compacted = rows.compacted_subjects(prefixes)
+
+    def several_values(s: Node, keys: list[int]) -> bytes:
+        try:  # IRIs alone: _jsonld_sort_key orders them by their "@id"
+            keys = sorted(keys, key=value_ids.__getitem__)
+        except KeyError:
+            return _members([_value(_jsonld_value(rows.objects[key], prefixes)) for key in keys]).encode()
+        return _list(map(_member, map(value_forms.__getitem__, keys))).encode()
+
+    def several_types(s: Node, keys: list[int]) -> bytes:
+        keys = sorted(keys, key=type_ids.__getitem__)  # as _jsonld_sort_key orders strings
+        return _list(map(_MEMBER.__add__, map(type_forms.__getitem__, keys))).encode()
+
+    ids: list[str] = []
+    texts: list[bytes] = []
+    for group, names in zip(rows.groups, compacted, strict=True):
+        keyed: dict[str, int] = {"@id": -1}
+        for j, p in enumerate(group.predicates):
+            key = "@type" if p == _TYPE else compact(str(p)) or str(p)
+            if key in keyed:
+                raise _Collision(key)
+            keyed[key] = j
+        order = sorted(keyed)
+        template = ("    {\n" + ",\n".join(f"{_KEY}{_escaped(_STR(key))}: %s" for key in order) + "\n    }").encode()
+        if None in names:
+            subjects = [name if name is not None else iri for name, iri in zip(names, group.iris, strict=True)]
+        else:
+            subjects = names  # type: ignore[assignment]
+        columns = []
+        for key in order:
+            j = keyed[key]
+            if j < 0:
+                columns.append(_encode_all(map(_STR, subjects)))
+            elif group.predicates[j] == _TYPE:
+                columns.append(_column_forms(group, j, types, several_types))
+            else:
+                columns.append(_column_forms(group, j, values, several_values))
+        ids += subjects
+        texts += map(template.__mod__, zip(*columns, strict=True))
+    if len(set(ids)) < len(ids):
+        raise _Collision("subjects")
+    context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
+    opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
+    if not texts:
+        return opening + b"[]\n}\n"
+    return opening + b"[\n" + b",\n".join(_sorted_texts(texts, ids)) + b"\n  ]\n}\n"
+
+
+def _members(found: list[_Value]) -> str:
+    """Several values of a key, sorted, as a list."""
+    found.sort(key=itemgetter(0))
+    return _list([member for _, _, member in found])
+
+
+def _list(members: Iterable[str]) -> str:
+    """The list of a key's values, each written as a member."""
+    return "[\n" + ",\n".join(members) + "\n" + _KEY + "]"
+
+
+def _member(alone: str) -> str:
+    """A value as a member of a list, from what it is written alone under a key (one level less indented)."""
+    return _MEMBER + alone.replace("\n", "\n  ")
+
+
+def jsonld(graph: Graph, rows: Rows | None = None) -> bytes:
+    """Compacted JSON-LD: a prefix context and one node object per subject, all sorted.
+
+    The text is the one ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)``
+    gives for the document of nested dictionaries, written directly.
+
+    Args:
+        graph: The graph (IRIs and literals only).
+        rows: The graph's :class:`Rows`, when the caller shares them between writers.
+
+    Raises:
+        ValueError: For a blank node, or a term that cannot be written.
+    """
+    rows = rows if rows is not None else Rows(graph)
+    if rows.regular:
+        try:
+            return _jsonld_rows(rows)
+        except (ValueError, _Collision):  # the writer triple by triple says which term, or merges
+            pass
+    return _plain_jsonld(graph)

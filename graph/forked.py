@@ -104,10 +104,32 @@ class Claims:
     def take(self, name: str) -> bool:
         """Claim ``name`` for this process: whether it was still free."""
         try:
-            os.close(os.open(self.folder / f"claim-{name.encode('utf-8').hex()}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            os.close(os.open(self._path(name), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:
             return False
         return True
+
+    def taken(self, name: str) -> bool:
+        """Whether some process has claimed ``name``."""
+        return self._path(name).exists()
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"claim-{name.encode('utf-8').hex()}"
+
+
+def first_emitted(children: Sequence[Child], name: str, poll: float = 0.01) -> Path | None:
+    """Wait until one of ``children`` has emitted ``name``: the file holding it, or ``None``
+    once they have all ended without (their :meth:`Child.join` says why)."""
+    while True:
+        running = False
+        for child in children:
+            path = child.emitted(name)
+            if path is not None:
+                return path
+            running = running or child.running()
+        if not running:  # each may have emitted just before it ended
+            return next((p for c in children if (p := c.emitted(name)) is not None), None)
+        time.sleep(poll)
 
 
 @dataclass
@@ -125,17 +147,15 @@ class Child:
         """Wait until the child has emitted ``name``: the file holding it, or ``None`` if it
         ended without (:meth:`join` then says why). The file is complete and stays until
         :meth:`join` or :meth:`kill`."""
-        path = _output(self.folder, name)
-        while not path.exists():
-            if self._status is None:
-                pid, status = os.waitpid(self.pid, os.WNOHANG)
-                if pid:
-                    self._status = status
-                    continue  # it may have emitted just before it ended
-                time.sleep(poll)
-            else:
-                return None
-        return path
+        return first_emitted([self], name, poll)
+
+    def running(self) -> bool:
+        """Whether the child has not ended yet (it is reaped when it has)."""
+        if self._status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self._status = status
+        return self._status is None
 
     def emitted(self, name: str) -> Path | None:
         """The file holding ``name`` if the child has emitted it by now, else ``None`` (no waiting)."""

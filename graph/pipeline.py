@@ -402,8 +402,8 @@ def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> R
     ``jobs`` counts this process, so ``jobs - 1`` workers are forked (never more than
     there are groups, nor than fit in free memory: :func:`graph.forked.affordable_children`).
     With ``jobs=None`` a graph of at least :data:`PARALLEL_FROM` triples gets one process
-    per CPU. Larger groups are taken first (then in the order of ``chosen``), so that the
-    small ones fill the gaps at the end.
+    per CPU. Costlier groups (see :attr:`~graph.export.Exporter.cost`) are taken first
+    (ties in the order of ``chosen``), so that the cheap ones fill the gaps at the end.
     """
     from graph import forked
 
@@ -416,7 +416,7 @@ def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> R
     workers = forked.affordable_children(workers) if workers else 0
     if not workers:
         return None
-    ordered = sorted(groups.values(), key=len, reverse=True)  # stable: ties in the order chosen
+    ordered = sorted(groups.values(), key=lambda g: -sum(e.cost for e in g))  # stable: ties as chosen
     return RenderPlan(workers, tuple(tuple(group) for group in ordered))
 
 
@@ -476,6 +476,7 @@ def _render_claimed(
                 content = chosen_exporter.render_pieces(source)
             emit(chosen_exporter.filename, content)
             del content  # no rendered file is kept longer than needed
+        source.release()  # the group's derived views: no other group reads them
     return timings.steps
 
 
@@ -553,7 +554,10 @@ def _render_and_write(
         if plan is not None and folder is not None:
             groups = plan.groups
             if job is not None:  # kg.nt first: the query store is loaded from it while the rest renders
-                groups = tuple(sorted(groups, key=lambda g: all(e.filename != NTRIPLES_FILE for e in g)))
+                groups = tuple(
+                    tuple(sorted(g, key=lambda e: e.filename != NTRIPLES_FILE))
+                    for g in sorted(groups, key=lambda g: all(e.filename != NTRIPLES_FILE for e in g))
+                )
             claims = forked.Claims(folder)
             work = functools.partial(_render_claimed, source, groups, claims)
             children = [forked.start(work, "rendering the exports") for _ in range(plan.workers)]
@@ -561,11 +565,15 @@ def _render_and_write(
             say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
             result = _check_shapes(prepared, say)
             debug_point("build:validated")
-            loaded = job is None or _load_store_if_ready(job, children, None, result.timings)
+            # With a query store to load: if a worker renders kg.nt, load it as soon as it is
+            # there, and take what is left afterwards; else render it here first.
+            loaded = job is None
+            if job is not None and claims.taken(groups[0][0].name):
+                loaded = _load_store(job, children, None, result.timings)
             own = _render_here(source, groups, claims, folder / "here", result.timings)
             rendered.update(own)
             if not loaded and job is not None:
-                _load_store_if_ready(job, children, own.get(NTRIPLES_FILE), result.timings, wait=True)
+                _load_store(job, children, own.get(NTRIPLES_FILE), result.timings)
             for child in children:
                 with result.timings.step(WAIT_STEP):
                     parts, steps = child.join()  # files in the worker's folder, not read into memory
@@ -615,19 +623,15 @@ def _render_here(
     return files
 
 
-def _load_store_if_ready(
-    job: _StoreJob, children: Sequence[forked.Child], here: Path | None, timings: Timings, wait: bool = False
-) -> bool:
-    """Load the query store from the new kg.nt if it is rendered (``here``, or by a worker;
-    with ``wait``, once it is): whether that was done or is not needed."""
+def _load_store(job: _StoreJob, children: Sequence[forked.Child], here: Path | None, timings: Timings) -> bool:
+    """Load the query store from the new kg.nt (``here``, else once a worker has it): whether
+    it was loaded or found loaded already (``False``: no worker made it; its join says why)."""
+    from graph import forked
+
     ntriples = here
-    for child in children:
-        if ntriples is None:
-            if wait:
-                with timings.step(WAIT_STEP):
-                    ntriples = child.ready(NTRIPLES_FILE)  # None: it ended without (join says why)
-            else:
-                ntriples = child.emitted(NTRIPLES_FILE)
+    if ntriples is None:
+        with timings.step(WAIT_STEP):
+            ntriples = forked.first_emitted(children, NTRIPLES_FILE)
     if ntriples is None:
         return False
     if not job.current(ntriples):  # kg.nt unchanged and its store cached already: nothing to load

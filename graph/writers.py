@@ -786,6 +786,13 @@ def _column_forms(
     return [written[key] if key in written else forms[key] for key in group.columns[index]]
 
 
+def _interleaved(separator: bytes, texts: list[bytes]) -> list[bytes]:
+    """The pieces of ``separator.join(texts)``, without joining them."""
+    pieces = [separator] * (2 * len(texts) - 1) if texts else []
+    pieces[::2] = texts
+    return pieces
+
+
 def _sorted_texts(texts: list[bytes], keys: list[str]) -> list[bytes]:
     """``texts`` in the order of their ``keys``."""
     order = sorted(range(len(keys)), key=keys.__getitem__)
@@ -814,7 +821,7 @@ def _nt_suffix(language: str | None, datatype: URIRef | None) -> str:
     return ""
 
 
-def _ntriples_rows(rows: Rows) -> bytes:
+def _ntriples_rows(rows: Rows) -> list[bytes]:
     forms = _encoded({**_nt_forms(rows.object_terms), **_nt_forms(rows.type_terms)})
     keys: list[str] = []
     texts: list[bytes] = []
@@ -834,7 +841,7 @@ def _ntriples_rows(rows: Rows) -> bytes:
             columns += [written, _column_forms(group, j, forms, several)]
         keys += map(operator.add, subjects, repeat(" "))
         texts += map(template.__mod__, zip(*columns, strict=True))
-    return b"".join(_sorted_texts(texts, keys))
+    return _sorted_texts(texts, keys)
 
 
 def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
@@ -847,13 +854,18 @@ def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
     Raises:
         ValueError: For a blank node, or a term that cannot be written.
     """
+    return b"".join(ntriples_pieces(graph, rows))
+
+
+def ntriples_pieces(graph: Graph, rows: Rows | None = None) -> list[bytes]:
+    """:func:`ntriples` in pieces whose concatenation it is (for writing a large file without a joined copy)."""
     rows = rows if rows is not None else Rows(graph)
     if rows.regular:
         try:
             return _ntriples_rows(rows)
         except ValueError:  # the writer triple by triple says which term
             pass
-    return _plain_ntriples(graph)
+    return [_plain_ntriples(graph)]
 
 
 # ---------------------------------------------------------------- Turtle, column by column
@@ -916,7 +928,7 @@ def _node(rows: Rows, key: int) -> Node:
     return rows.objects[key] if key in rows.objects else rows.types[key]
 
 
-def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
+def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> list[bytes]:
     prefixes = Prefixes.of(rows.graph)
     last = [str(c) for c in last_classes]
     forms = _encoded({**_turtle_forms(rows.object_terms, prefixes), **_turtle_forms(rows.type_terms, prefixes)})
@@ -958,11 +970,11 @@ def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> bytes:
         texts += map(template.__mod__, zip(*columns, strict=True))
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
     if not texts:
-        return header.encode("utf-8") + b"\n"
+        return [header.encode("utf-8") + b"\n"]
     places = {ranks[rank]: place for place, rank in enumerate(sorted(ranks))}
     order = sorted(range(len(keys)), key=keys.__getitem__)
     order.sort(key=list(map(places.__getitem__, positions)).__getitem__)  # stable: by IRI within a class
-    return header.encode("utf-8") + b"\n" + b"\n".join(list(map(texts.__getitem__, order)))
+    return [header.encode("utf-8") + b"\n", *_interleaved(b"\n", list(map(texts.__getitem__, order)))]
 
 
 def turtle(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None = None) -> bytes:
@@ -977,13 +989,18 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None 
     Raises:
         ValueError: For a blank node, or a term that cannot be written.
     """
+    return b"".join(turtle_pieces(graph, last_classes, rows))
+
+
+def turtle_pieces(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None = None) -> list[bytes]:
+    """:func:`turtle` in pieces whose concatenation it is (for writing a large file without a joined copy)."""
     rows = rows if rows is not None else Rows(graph)
     if rows.regular:
         try:
             return _turtle_rows(rows, last_classes)
         except ValueError:  # the writer triple by triple says which term
             pass
-    return _plain_turtle(graph, last_classes)
+    return [_plain_turtle(graph, last_classes)]
 
 
 # ---------------------------------------------------------------- JSON-LD, column by column
@@ -1048,7 +1065,7 @@ def _jsonld_type_forms(terms: _Terms, prefixes: Prefixes) -> tuple[dict[int, str
     return dict(zip(ids, map(_STR, ids.values()), strict=True)), ids
 
 
-def _jsonld_rows(rows: Rows) -> bytes:
+def _jsonld_rows(rows: Rows) -> list[bytes]:
     prefixes = Prefixes.of(rows.graph)
     compact = prefixes.compact
     value_forms, value_ids = _jsonld_forms(rows.object_terms, prefixes)
@@ -1098,8 +1115,8 @@ def _jsonld_rows(rows: Rows) -> bytes:
     context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
     opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
     if not texts:
-        return opening + b"[]\n}\n"
-    return opening + b"[\n" + b",\n".join(_sorted_texts(texts, ids)) + b"\n  ]\n}\n"
+        return [opening + b"[]\n}\n"]
+    return [opening + b"[\n", *_interleaved(b",\n", _sorted_texts(texts, ids)), b"\n  ]\n}\n"]
 
 
 def _members(found: list[_Value]) -> str:
@@ -1131,10 +1148,15 @@ def jsonld(graph: Graph, rows: Rows | None = None) -> bytes:
     Raises:
         ValueError: For a blank node, or a term that cannot be written.
     """
+    return b"".join(jsonld_pieces(graph, rows))
+
+
+def jsonld_pieces(graph: Graph, rows: Rows | None = None) -> list[bytes]:
+    """:func:`jsonld` in pieces whose concatenation it is (for writing a large file without a joined copy)."""
     rows = rows if rows is not None else Rows(graph)
     if rows.regular:
         try:
             return _jsonld_rows(rows)
         except (ValueError, _Collision):  # the writer triple by triple says which term, or merges
             pass
-    return _plain_jsonld(graph)
+    return [_plain_jsonld(graph)]

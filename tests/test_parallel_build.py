@@ -50,7 +50,7 @@ def _plan(
     return None if plan is None else (plan.workers, [[e.filename for e in group] for group in plan.groups])
 
 
-ALL_GROUPS = [NETWORK, ["kg.ttl"], ["kg.nt"], ["kg.jsonld"]]
+ALL_GROUPS = [NETWORK, ["kg.ttl", "kg.nt", "kg.jsonld"]]  # the costlier first
 
 
 def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path, workers_tmp: Path) -> None:
@@ -110,11 +110,16 @@ def test_the_workers_steps_are_reported_beside_the_wall_time(mini: Path, workers
     assert {f"export {name}" for name in export.DEFAULT_FORMATS} <= set(sequential.timings.steps)
 
 
-def test_jobs_counts_the_build_process_and_the_network_formats_stay_together() -> None:
+def test_jobs_counts_the_build_process_and_formats_that_share_views_stay_together() -> None:
     assert _plan(2) == (1, ALL_GROUPS)
     assert _plan(3) == (2, ALL_GROUPS)
-    assert _plan(8) == (4, ALL_GROUPS)  # never more workers than groups
+    assert _plan(8) == (2, ALL_GROUPS)  # never more workers than groups
     assert _plan(2, formats=("gexf", "turtle", "html")) == (1, [["kg.gexf", "kg.html"], ["kg.ttl"]])
+
+
+def test_the_costliest_group_is_taken_first() -> None:
+    assert _plan(2, formats=("turtle", "ntriples", "html")) == (1, [["kg.html"], ["kg.ttl", "kg.nt"]])
+    assert _plan(2, formats=("graphml", "turtle", "ntriples")) == (1, [["kg.ttl", "kg.nt"], ["kg.graphml"]])
 
 
 def test_small_graphs_single_formats_and_jobs_1_render_in_the_build_process() -> None:
@@ -122,7 +127,7 @@ def test_small_graphs_single_formats_and_jobs_1_render_in_the_build_process() ->
     assert _plan(None, triples=pipeline.PARALLEL_FROM - 1) is None
     assert _plan(4, formats=("html", "graphml", "gexf")) is None  # one group: nothing to share out
     cpus = os.cpu_count() or 1
-    assert _plan(None, triples=pipeline.PARALLEL_FROM) == (None if cpus < 2 else (min(cpus - 1, 4), ALL_GROUPS))
+    assert _plan(None, triples=pipeline.PARALLEL_FROM) == (None if cpus < 2 else (min(cpus - 1, 2), ALL_GROUPS))
 
 
 def test_no_more_workers_than_fit_in_free_memory(monkeypatch: pytest.MonkeyPatch) -> None:

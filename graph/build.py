@@ -226,6 +226,9 @@ class _Hasher:
         self.seen: dict[str, str] = {}
         self.iris: dict[str, URIRef] = {}  # content -> IRI, for content hashed before
         self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
+        # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
+        # resolver makes one object per written value, and the dataset keeps them alive.
+        self.literal_terms: dict[int, tuple[Node, str]] = {}
 
     def term(self, node: Node) -> str:
         if isinstance(node, URIRef):
@@ -233,7 +236,12 @@ class _Hasher:
             if text is None:
                 text = self.iri_terms[node] = node.n3().replace(f"<{self.base}", "<~", 1)
             return text
-        return node.n3()
+        known = self.literal_terms.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        text = node.n3()
+        self.literal_terms[id(node)] = (node, text)
+        return text
 
     def iri(self, content: str) -> URIRef:
         iri = self.iris.get(content)
@@ -290,9 +298,21 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     sourced: set[tuple[Node, Node, Node]] = set()
     sources = dataset.sources
 
+    reference = None
+    last_evidence: tuple[object, str, str | None] = ((), "", None)  # the previous fact's quotes, source, note
     for fact in dataset.facts:
         source = sources[fact.source]
-        reference = references.iri(_reference_key(fact))
+        # The claims of one fact entry follow each other, sharing its quotes (one tuple)
+        # and thus their reference: made once, for the first.
+        evidence = (fact.quotes, fact.source, fact.note)
+        if (
+            reference is None
+            or evidence[0] is not last_evidence[0]
+            or evidence[1] != last_evidence[1]
+            or evidence[2] != last_evidence[2]
+        ):
+            reference = references.iri(_reference_key(fact))
+            last_evidence = evidence
         if reference not in made_references:
             made_references.add(reference)
             origins[reference] = fact.location

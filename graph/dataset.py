@@ -103,6 +103,11 @@ class _Resolver:
         # range, and what literal a written value is (years, dates, currencies, languages).
         self._fits: dict[tuple[URIRef, Collection[URIRef]], bool] = {}
         self._literals: dict[tuple[tuple[URIRef, ...], type, str, str], Literal] = {}
+        # The same (property, subject class) and (property, written value) recur in most
+        # facts: what passed the checks once is remembered (problems are never remembered,
+        # so each occurrence of a mistake is still reported where it is).
+        self._props: dict[tuple[str, URIRef], PropertyInfo] = {}
+        self._values: dict[tuple[str, type, str, str], Node] = {}
 
     def fail(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -194,6 +199,30 @@ class _Resolver:
                 )
                 return None
         return info
+
+    def claim_prop(self, claim: Claim, subject_id: str, subject_cls: URIRef) -> PropertyInfo | None:
+        """:meth:`prop` of a claim about ``subject_id`` (of class ``subject_cls``), remembered when it passes."""
+        key = (claim.property, subject_cls)
+        info = self._props.get(key)
+        if info is None:
+            info = self.prop(claim, subject_id, qualifier=False)
+            if info is not None:
+                self._props[key] = info
+        return info
+
+    def claim_value(self, info: PropertyInfo, claim: Claim, lang: str) -> Node | None:
+        """:meth:`value`, remembered per property and written value when it passes.
+
+        The key is the value's type and text, as in :meth:`literal`.
+        """
+        value = claim.value
+        key = (claim.property, value.__class__, value if value.__class__ is str else str(value), lang)
+        found = self._values.get(key)
+        if found is None:
+            found = self.value(info, claim, lang)
+            if found is not None:
+                self._values[key] = found
+        return found
 
     def value(self, info: PropertyInfo, claim: Claim, lang: str) -> Node | None:
         if info.is_object:
@@ -322,15 +351,16 @@ class _Resolver:
         qualifiers: list[tuple[URIRef, Node]] = []
         for claim in decl.qualifiers:
             info = self.prop(claim, None, qualifier=True)
-            value = self.value(info, claim, lang) if info else None
+            value = self.claim_value(info, claim, lang) if info else None
             if info is not None and value is not None:
                 qualifiers.append((info.iri, value))
         subject = self.iris[decl.subject]
-        ordered = tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3())))
+        subject_cls = self.classes[decl.subject]
+        ordered = tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3()))) if len(qualifiers) > 1 else tuple(qualifiers)
         facts: list[Fact] = []
         for claim in decl.claims:
-            info = self.prop(claim, decl.subject, qualifier=False)
-            value = self.value(info, claim, lang) if info else None
+            info = self.claim_prop(claim, decl.subject, subject_cls)
+            value = self.claim_value(info, claim, lang) if info else None
             if info is None or value is None:
                 continue
             facts.append(

@@ -223,35 +223,33 @@ class _Hasher:
     def __init__(self, base: str, namespace: str) -> None:
         self.base = base
         self.namespace = namespace
-        self.seen: dict[str, str] = {}
-        self.iris: dict[str, URIRef] = {}  # content -> IRI, for content hashed before
-        self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
-        # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
-        # resolver makes one object per written value, and the dataset keeps them alive.
-        self.literal_terms: dict[int, tuple[Node, str]] = {}
+        self.seen: dict[str, tuple[str, URIRef]] = {}  # digest -> content and its IRI
+        # Each node's text by identity: the same few IRIs and literal objects recur in
+        # thousands of facts (the resolver makes one object per entity and per written
+        # value), and a literal's hash is a Python call, its n3() a dozen. The node is
+        # kept with its text, so its id stays its own.
+        self.terms: dict[int, tuple[Node, str]] = {}
 
     def term(self, node: Node) -> str:
-        if isinstance(node, URIRef):
-            text = self.iri_terms.get(node)
-            if text is None:
-                text = self.iri_terms[node] = node.n3().replace(f"<{self.base}", "<~", 1)
-            return text
-        known = self.literal_terms.get(id(node))
+        known = self.terms.get(id(node))
         if known is not None and known[0] is node:
             return known[1]
         text = node.n3()
-        self.literal_terms[id(node)] = (node, text)
+        if isinstance(node, URIRef):
+            text = text.replace(f"<{self.base}", "<~", 1)
+        self.terms[id(node)] = (node, text)
         return text
 
     def iri(self, content: str) -> URIRef:
-        iri = self.iris.get(content)
-        if iri is not None:
-            return iri
+        """The IRI for ``content``: the same object for the same content."""
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
-        previous = self.seen.setdefault(digest, content)
-        if previous != content:  # 64-bit prefix: practically never, but never silently
-            raise KGError(f"hash collision between {previous!r} and {content!r}")
-        iri = self.iris[content] = URIRef(f"{self.namespace}{digest}")
+        known = self.seen.get(digest)
+        if known is not None:
+            if known[0] != content:  # 64-bit prefix: practically never, but never silently
+                raise KGError(f"hash collision between {known[0]!r} and {content!r}")
+            return known[1]
+        iri = URIRef(f"{self.namespace}{digest}")
+        self.seen[digest] = (content, iri)
         return iri
 
 
@@ -293,7 +291,6 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     entity_iris = dataset.entity_iris()
     mentions: dict[URIRef, set[URIRef]] = defaultdict(set)
     made_references: set[URIRef] = set()
-    made_statements: set[URIRef] = set()
     facts: dict[Node, tuple[Node, Node, Node]] = {}
     sourced: set[tuple[Node, Node, Node]] = set()
     sources = dataset.sources
@@ -327,8 +324,7 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         truthy = (subject, fact.predicate, obj)
         if fact.quotes:  # the reference above has its source (statedIn) and a quote
             sourced.add(truthy)
-        if statement not in made_statements:
-            made_statements.add(statement)
+        if statement not in facts:  # made only here
             origins[statement] = fact.location
             facts[statement] = truthy
             add(truthy)
@@ -362,7 +358,7 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     triples.clear()
     add_triples(graph, inverse_triples(graph, ontology.graph))
     add_triples(graph, class_hierarchy(ontology.graph))
-    return BuiltGraph(graph, origins, len(made_statements), len(made_references), metadata, facts, frozenset(sourced))
+    return BuiltGraph(graph, origins, len(facts), len(made_references), metadata, facts, frozenset(sourced))
 
 
 def _statement_key(fact: Fact, hasher: _Hasher) -> str:

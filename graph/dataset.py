@@ -356,7 +356,7 @@ class _Resolver:
                 qualifiers.append((info.iri, value))
         subject = self.iris[decl.subject]
         subject_cls = self.classes[decl.subject]
-        ordered = tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3()))) if len(qualifiers) > 1 else tuple(qualifiers)
+        ordered = tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3())) if len(qualifiers) > 1 else qualifiers)
         facts: list[Fact] = []
         for claim in decl.claims:
             info = self.claim_prop(claim, decl.subject, subject_cls)

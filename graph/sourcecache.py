@@ -173,7 +173,7 @@ class SourceCache:
         return entries if isinstance(entries, dict) else {}
 
 
-def file_stat(path: Path) -> tuple[int, int, int, int, int]:
+def file_stat(path: str | Path) -> tuple[int, int, int, int, int]:
     """What changes whenever the file's bytes change: ``ctime`` moves on every write and
     cannot be set back, and a file replaced by another has another inode.
 

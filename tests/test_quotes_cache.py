@@ -57,7 +57,8 @@ def test_a_changed_text_is_read_again_and_its_missing_quote_reported(
     assert _check(musterland, cache=True) == fresh
     assert read == ["b-webseite-konferenz.txt"]
     assert [p.message.split(" (")[0] for p in fresh.problems] == [
-        f"no file in {musterland / 'texts'} has SHA-256 9f02d5f59a366f7b171547aff68e231a78e7b00c6783310d805020478ca0ee34"
+        f"no file in {musterland / 'texts'} has SHA-256 "
+        "9f02d5f59a366f7b171547aff68e231a78e7b00c6783310d805020478ca0ee34"
     ]
 
 

@@ -178,8 +178,8 @@ def check_quotes(dataset: Dataset, texts_dir: Path, cache: bool = True) -> Quote
             continue
         previous = fact.quotes
         places = wanted.setdefault(fact.source, {})
-        for quote in fact.quotes:
-            places.setdefault((quote[0], quote[1].line, str(quote[1].path)), quote)
+        for evidence in fact.quotes:
+            places.setdefault((evidence[0], evidence[1].line, str(evidence[1].path)), evidence)
     checked = 0
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
         name = texts.names.get(source.sha256)

@@ -362,9 +362,11 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
 
 
 def _statement_key(fact: Fact, hasher: _Hasher) -> str:
-    parts = [hasher.term(fact.subject), hasher.term(fact.predicate), hasher.term(fact.object)]
-    parts += [f"{hasher.term(q)} {hasher.term(v)}" for q, v in fact.qualifiers]
-    return "\n".join(parts)
+    term = hasher.term
+    key = f"{term(fact.subject)}\n{term(fact.predicate)}\n{term(fact.object)}"
+    for qualifier, value in fact.qualifiers:
+        key += f"\n{term(qualifier)} {term(value)}"
+    return key
 
 
 def _reference_key(fact: Fact) -> str:

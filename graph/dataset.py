@@ -103,11 +103,11 @@ class _Resolver:
         # range, and what literal a written value is (years, dates, currencies, languages).
         self._fits: dict[tuple[URIRef, Collection[URIRef]], bool] = {}
         self._literals: dict[tuple[tuple[URIRef, ...], type, str, str], Literal] = {}
-        # The same (property, subject class) and (property, written value) recur in most
+        # The same (property, subject class) and (property, entity id) recur in most
         # facts: what passed the checks once is remembered (problems are never remembered,
         # so each occurrence of a mistake is still reported where it is).
         self._props: dict[tuple[str, URIRef], PropertyInfo] = {}
-        self._values: dict[tuple[str, type, str, str], Node] = {}
+        self._targets: dict[tuple[str, str], Node] = {}
 
     def fail(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -211,17 +211,17 @@ class _Resolver:
         return info
 
     def claim_value(self, info: PropertyInfo, claim: Claim, lang: str) -> Node | None:
-        """:meth:`value`, remembered per property and written value when it passes.
-
-        The key is the value's type and text, as in :meth:`literal`.
-        """
-        value = claim.value
-        key = (claim.property, value.__class__, value if value.__class__ is str else str(value), lang)
-        found = self._values.get(key)
+        """:meth:`value`, for an entity id remembered per property when it passes (literals
+        are remembered by :meth:`literal`)."""
+        target = claim.value
+        if not info.is_object or target.__class__ is not str:
+            return self.value(info, claim, lang)
+        key = (claim.property, target)
+        found = self._targets.get(key)
         if found is None:
             found = self.value(info, claim, lang)
             if found is not None:
-                self._values[key] = found
+                self._targets[key] = found
         return found
 
     def value(self, info: PropertyInfo, claim: Claim, lang: str) -> Node | None:
@@ -391,12 +391,18 @@ def shown_value(value: object) -> str:
 def _referenced_ids(declarations: Declarations) -> set[str]:
     """Every id a fact entry refers to, as written (whether or not it resolves)."""
     used: set[str] = set()
+    add = used.add
     for article in declarations.articles:
         # a source's metadata (publisher, photographer, ...) uses entities like a fact does
         used.update(c.value for c in article.source.claims if isinstance(c.value, str))
         for fact in article.facts:
-            used.add(fact.subject)
-            used.update(c.value for c in (*fact.claims, *fact.qualifiers) if isinstance(c.value, str))
+            add(fact.subject)
+            for claim in fact.claims:
+                if isinstance(claim.value, str):
+                    add(claim.value)
+            for claim in fact.qualifiers:
+                if isinstance(claim.value, str):
+                    add(claim.value)
     return used
 
 

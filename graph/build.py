@@ -29,12 +29,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from graph.dataset import Dataset, Fact
+from graph.dataset import Dataset, Fact, text_literal
 from graph.errors import KGError, Location
 from graph.namespace import NIK, PREFIXES
 
@@ -316,9 +316,9 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
             add((reference, _TYPE, _REFERENCE))
             add((reference, _STATED_IN, source.iri))
             for text, _ in fact.quotes:
-                add((reference, _QUOTE, Literal(text, lang=source.language)))
+                add((reference, _QUOTE, text_literal(text, source.language)))
             if fact.note:
-                add((reference, _CURATOR_NOTE, Literal(fact.note)))
+                add((reference, _CURATOR_NOTE, text_literal(fact.note)))
         statement = statements.iri(_statement_key(fact, statements))
         subject, obj = fact.subject, fact.object
         truthy = (subject, fact.predicate, obj)

@@ -224,20 +224,23 @@ class _Hasher:
         self.base = base
         self.namespace = namespace
         self.seen: dict[str, tuple[str, URIRef]] = {}  # digest -> content and its IRI
-        # Each node's text by identity: the same few IRIs and literal objects recur in
-        # thousands of facts (the resolver makes one object per entity and per written
-        # value), and a literal's hash is a Python call, its n3() a dozen. The node is
-        # kept with its text, so its id stays its own.
-        self.terms: dict[int, tuple[Node, str]] = {}
+        self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
+        # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
+        # resolver makes one object per written value. The literal is kept with its
+        # text, so its id stays its own.
+        self.literal_terms: dict[int, tuple[Node, str]] = {}
 
     def term(self, node: Node) -> str:
-        known = self.terms.get(id(node))
+        if isinstance(node, URIRef):
+            text = self.iri_terms.get(node)
+            if text is None:
+                text = self.iri_terms[node] = node.n3().replace(f"<{self.base}", "<~", 1)
+            return text
+        known = self.literal_terms.get(id(node))
         if known is not None and known[0] is node:
             return known[1]
         text = node.n3()
-        if isinstance(node, URIRef):
-            text = text.replace(f"<{self.base}", "<~", 1)
-        self.terms[id(node)] = (node, text)
+        self.literal_terms[id(node)] = (node, text)
         return text
 
     def iri(self, content: str) -> URIRef:

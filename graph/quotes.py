@@ -4,6 +4,12 @@ Texts are not part of the project (copyright): a source records the SHA-256 of i
 text, and this check finds the text by that hash in a folder the user points to.
 Whitespace is compared loosely (runs of spaces and line breaks count as one space),
 everything else exactly, after Unicode NFC normalisation.
+
+What a check learnt is remembered under the cache root (see
+:func:`graph.buildcache.cache_root`): each text file's SHA-256 by its ``stat`` (trusted
+as :mod:`graph.sourcecache` trusts it), and by a text's SHA-256 the quotes found in it.
+An unchanged text is then not read again, and a quote found in it before is not searched
+for again; a quote not found is searched for every time, and reported as before.
 """
 
 from __future__ import annotations

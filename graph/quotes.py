@@ -133,19 +133,29 @@ class _Texts:
         return text
 
     def save(self) -> None:
-        """Keep what was learnt (skipped when nothing was, or if the cache is unwritable)."""
-        if self.file is None or not self.changed:
+        """Keep what was learnt (skipped when nothing was, or if the cache is unwritable).
+
+        Only the :data:`graph.sourcecache.FOLDERS` texts folders checked last are kept,
+        and one version of the tool.
+        """
+        if self.file is None:
             return
-        self.memo.found = {d: quotes for d, quotes in self.memo.found.items() if d in self.names}
         with contextlib.suppress(OSError):  # an unwritable cache only costs the next check its shortcut
+            if not self.changed:
+                os.utime(self.file)  # used now: the folders used longest ago go first
+                return
+            self.memo.found = {d: quotes for d, quotes in self.memo.found.items() if d in self.names}
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            prefix = self.file.name.split("-", 1)[0]
-            for other in self.file.parent.glob(f"{prefix}-*.pickle"):  # another version of the tool
-                if other != self.file:
-                    other.unlink(missing_ok=True)
             temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
             temporary.write_bytes(pickle.dumps(self.memo, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(temporary, self.file)
+            prefix = self.file.name.split("-", 1)[0]
+            others = [p for p in self.file.parent.glob("*.pickle") if p != self.file]
+            for other in [p for p in others if p.name.startswith(f"{prefix}-")]:  # another version of the tool
+                other.unlink(missing_ok=True)
+            kept = sorted((p for p in others if p.exists()), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for other in kept[sourcecache.FOLDERS - 1 :]:
+                other.unlink(missing_ok=True)
 
     def _load(self) -> _Memo:
         if self.file is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -79,3 +82,16 @@ def test_texts_written_moments_ago_are_read_each_time(musterland: Path, monkeypa
     read = _reads(monkeypatch, musterland / "texts")
     assert _check(musterland, cache=True) == fresh
     assert sorted(read) == sorted(p.name for p in (musterland / "texts").iterdir())
+
+
+def test_only_the_texts_folders_checked_last_are_kept(musterland: Path, settled: None, tmp_path: Path) -> None:
+    dataset = pipeline.load(musterland)
+    folders = []
+    for number in range(sourcecache.FOLDERS + 2):
+        folder = tmp_path / f"texts-{number}"
+        shutil.copytree(musterland / "texts", folder)
+        quotes.check_quotes(dataset, folder)
+        folders.append(folder)
+    kept = {p.name.split("-", 1)[0] for p in (tmp_path / "cache" / "quotes").glob("*.pickle")}
+    names = [hashlib.sha256(os.fsencode(os.path.abspath(f))).hexdigest()[:24] for f in folders]
+    assert kept == set(names[-sourcecache.FOLDERS :])

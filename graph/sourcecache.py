@@ -186,8 +186,11 @@ def file_stat(path: str | Path) -> tuple[int, int, int, int, int]:
 
 def settled(stat: tuple[int, int, int, int, int], started: int) -> bool:
     """Whether ``stat`` (:func:`file_stat`), taken at ``started`` (``time.time_ns()``), stands
-    for the bytes read after it: whether the file's last change is older than :data:`RACY_NS`."""
-    return max(stat[2], stat[3]) < started - RACY_NS
+    for the bytes read after it: whether the file's last change is older than :data:`RACY_NS`.
+
+    Never on Windows, where ``st_ctime`` is the time the file was created.
+    """
+    return os.name != "nt" and max(stat[2], stat[3]) < started - RACY_NS
 
 
 def tool_id() -> str:

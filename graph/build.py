@@ -29,12 +29,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from graph.dataset import Dataset, Fact
+from graph.dataset import Dataset, Fact, text_literal
 from graph.errors import KGError, Location
 from graph.namespace import NIK, PREFIXES
 
@@ -223,9 +223,12 @@ class _Hasher:
     def __init__(self, base: str, namespace: str) -> None:
         self.base = base
         self.namespace = namespace
-        self.seen: dict[str, str] = {}
-        self.iris: dict[str, URIRef] = {}  # content -> IRI, for content hashed before
+        self.seen: dict[str, tuple[str, URIRef]] = {}  # digest -> content and its IRI
         self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
+        # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
+        # resolver makes one object per written value. The literal is kept with its
+        # text, so its id stays its own.
+        self.literal_terms: dict[int, tuple[Node, str]] = {}
 
     def term(self, node: Node) -> str:
         if isinstance(node, URIRef):
@@ -233,17 +236,23 @@ class _Hasher:
             if text is None:
                 text = self.iri_terms[node] = node.n3().replace(f"<{self.base}", "<~", 1)
             return text
-        return node.n3()
+        known = self.literal_terms.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        text = node.n3()
+        self.literal_terms[id(node)] = (node, text)
+        return text
 
     def iri(self, content: str) -> URIRef:
-        iri = self.iris.get(content)
-        if iri is not None:
-            return iri
+        """The IRI for ``content``: the same object for the same content."""
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
-        previous = self.seen.setdefault(digest, content)
-        if previous != content:  # 64-bit prefix: practically never, but never silently
-            raise KGError(f"hash collision between {previous!r} and {content!r}")
-        iri = self.iris[content] = URIRef(f"{self.namespace}{digest}")
+        known = self.seen.get(digest)
+        if known is not None:
+            if known[0] != content:  # 64-bit prefix: practically never, but never silently
+                raise KGError(f"hash collision between {known[0]!r} and {content!r}")
+            return known[1]
+        iri = URIRef(f"{self.namespace}{digest}")
+        self.seen[digest] = (content, iri)
         return iri
 
 
@@ -285,30 +294,40 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     entity_iris = dataset.entity_iris()
     mentions: dict[URIRef, set[URIRef]] = defaultdict(set)
     made_references: set[URIRef] = set()
-    made_statements: set[URIRef] = set()
     facts: dict[Node, tuple[Node, Node, Node]] = {}
     sourced: set[tuple[Node, Node, Node]] = set()
     sources = dataset.sources
 
+    reference = None
+    last_evidence: tuple[object, str, str | None] = ((), "", None)  # the previous fact's quotes, source, note
     for fact in dataset.facts:
         source = sources[fact.source]
-        reference = references.iri(_reference_key(fact))
+        # The claims of one fact entry follow each other, sharing its quotes (one tuple)
+        # and thus their reference: made once, for the first.
+        evidence = (fact.quotes, fact.source, fact.note)
+        if (
+            reference is None
+            or evidence[0] is not last_evidence[0]
+            or evidence[1] != last_evidence[1]
+            or evidence[2] != last_evidence[2]
+        ):
+            reference = references.iri(_reference_key(fact))
+            last_evidence = evidence
         if reference not in made_references:
             made_references.add(reference)
             origins[reference] = fact.location
             add((reference, _TYPE, _REFERENCE))
             add((reference, _STATED_IN, source.iri))
             for text, _ in fact.quotes:
-                add((reference, _QUOTE, Literal(text, lang=source.language)))
+                add((reference, _QUOTE, text_literal(text, source.language)))
             if fact.note:
-                add((reference, _CURATOR_NOTE, Literal(fact.note)))
+                add((reference, _CURATOR_NOTE, text_literal(fact.note)))
         statement = statements.iri(_statement_key(fact, statements))
         subject, obj = fact.subject, fact.object
         truthy = (subject, fact.predicate, obj)
         if fact.quotes:  # the reference above has its source (statedIn) and a quote
             sourced.add(truthy)
-        if statement not in made_statements:
-            made_statements.add(statement)
+        if statement not in facts:  # made only here
             origins[statement] = fact.location
             facts[statement] = truthy
             add(truthy)
@@ -342,13 +361,15 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     triples.clear()
     add_triples(graph, inverse_triples(graph, ontology.graph))
     add_triples(graph, class_hierarchy(ontology.graph))
-    return BuiltGraph(graph, origins, len(made_statements), len(made_references), metadata, facts, frozenset(sourced))
+    return BuiltGraph(graph, origins, len(facts), len(made_references), metadata, facts, frozenset(sourced))
 
 
 def _statement_key(fact: Fact, hasher: _Hasher) -> str:
-    parts = [hasher.term(fact.subject), hasher.term(fact.predicate), hasher.term(fact.object)]
-    parts += [f"{hasher.term(q)} {hasher.term(v)}" for q, v in fact.qualifiers]
-    return "\n".join(parts)
+    term = hasher.term
+    key = f"{term(fact.subject)}\n{term(fact.predicate)}\n{term(fact.object)}"
+    for qualifier, value in fact.qualifiers:
+        key += f"\n{term(qualifier)} {term(value)}"
+    return key
 
 
 def _reference_key(fact: Fact) -> str:

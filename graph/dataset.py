@@ -103,6 +103,11 @@ class _Resolver:
         # range, and what literal a written value is (years, dates, currencies, languages).
         self._fits: dict[tuple[URIRef, Collection[URIRef]], bool] = {}
         self._literals: dict[tuple[tuple[URIRef, ...], type, str, str], Literal] = {}
+        # The same (property, subject class) and (property, entity id) recur in most
+        # facts: what passed the checks once is remembered (problems are never remembered,
+        # so each occurrence of a mistake is still reported where it is).
+        self._props: dict[tuple[str, URIRef], PropertyInfo] = {}
+        self._targets: dict[tuple[str, str], Node] = {}
 
     def fail(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -195,6 +200,30 @@ class _Resolver:
                 return None
         return info
 
+    def claim_prop(self, claim: Claim, subject_id: str, subject_cls: URIRef) -> PropertyInfo | None:
+        """:meth:`prop` of a claim about ``subject_id`` (of class ``subject_cls``), remembered when it passes."""
+        key = (claim.property, subject_cls)
+        info = self._props.get(key)
+        if info is None:
+            info = self.prop(claim, subject_id, qualifier=False)
+            if info is not None:
+                self._props[key] = info
+        return info
+
+    def claim_value(self, info: PropertyInfo, claim: Claim, lang: str) -> Node | None:
+        """:meth:`value`, for an entity id remembered per property when it passes (literals
+        are remembered by :meth:`literal`)."""
+        target = claim.value
+        if not info.is_object or target.__class__ is not str:
+            return self.value(info, claim, lang)
+        key = (claim.property, target)
+        found = self._targets.get(key)
+        if found is None:
+            found = self.value(info, claim, lang)
+            if found is not None:
+                self._targets[key] = found
+        return found
+
     def value(self, info: PropertyInfo, claim: Claim, lang: str) -> Node | None:
         if info.is_object:
             target = claim.value
@@ -240,8 +269,8 @@ class _Resolver:
                     id=decl.id,
                     cls=self.classes[decl.id],
                     iri=self.iris[decl.id],
-                    name=Literal(decl.name, lang=lang),
-                    aliases=tuple(Literal(a, lang=lang) for a in decl.aliases),
+                    name=text_literal(decl.name, lang),
+                    aliases=tuple(text_literal(a, lang) for a in decl.aliases),
                     location=decl.location,
                 )
         sources = {a.source.id: s for a in ok_sources if (s := self._source(a, languages[a.source.id]))}
@@ -295,7 +324,7 @@ class _Resolver:
             id=decl.id,
             cls=self.classes[decl.id],
             iri=self.iris[decl.id],
-            name=Literal(decl.name, lang=lang),
+            name=text_literal(decl.name, lang),
             language=lang,
             sha256=str(by_name["sha256"].value),
             sha256_location=by_name["sha256"].location,
@@ -322,15 +351,16 @@ class _Resolver:
         qualifiers: list[tuple[URIRef, Node]] = []
         for claim in decl.qualifiers:
             info = self.prop(claim, None, qualifier=True)
-            value = self.value(info, claim, lang) if info else None
+            value = self.claim_value(info, claim, lang) if info else None
             if info is not None and value is not None:
                 qualifiers.append((info.iri, value))
         subject = self.iris[decl.subject]
-        ordered = tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3())))
+        subject_cls = self.classes[decl.subject]
+        ordered = tuple(sorted(qualifiers, key=lambda pq: (pq[0], pq[1].n3())) if len(qualifiers) > 1 else qualifiers)
         facts: list[Fact] = []
         for claim in decl.claims:
-            info = self.prop(claim, decl.subject, qualifier=False)
-            value = self.value(info, claim, lang) if info else None
+            info = self.claim_prop(claim, decl.subject, subject_cls)
+            value = self.claim_value(info, claim, lang) if info else None
             if info is None or value is None:
                 continue
             facts.append(
@@ -348,6 +378,15 @@ class _Resolver:
         return facts
 
 
+def text_literal(text: str, lang: str | None = None) -> Literal:
+    """A literal of text, as ``Literal(text, lang=lang)`` makes it.
+
+    Normalising a text (rdflib's default) gives the same text back, after a dozen
+    comparisons of datatypes: a third of the time of making the literal.
+    """
+    return Literal(text, lang=lang, normalize=False)
+
+
 def shown_value(value: object) -> str:
     """A value as the curator wrote it: text in quotes, numbers and booleans bare."""
     if isinstance(value, bool):
@@ -361,12 +400,18 @@ def shown_value(value: object) -> str:
 def _referenced_ids(declarations: Declarations) -> set[str]:
     """Every id a fact entry refers to, as written (whether or not it resolves)."""
     used: set[str] = set()
+    add = used.add
     for article in declarations.articles:
         # a source's metadata (publisher, photographer, ...) uses entities like a fact does
         used.update(c.value for c in article.source.claims if isinstance(c.value, str))
         for fact in article.facts:
-            used.add(fact.subject)
-            used.update(c.value for c in (*fact.claims, *fact.qualifiers) if isinstance(c.value, str))
+            add(fact.subject)
+            for claim in fact.claims:
+                if isinstance(claim.value, str):
+                    add(claim.value)
+            for claim in fact.qualifiers:
+                if isinstance(claim.value, str):
+                    add(claim.value)
     return used
 
 

@@ -4,16 +4,27 @@ Texts are not part of the project (copyright): a source records the SHA-256 of i
 text, and this check finds the text by that hash in a folder the user points to.
 Whitespace is compared loosely (runs of spaces and line breaks count as one space),
 everything else exactly, after Unicode NFC normalisation.
+
+What a check learnt is remembered under the cache root (see
+:func:`graph.buildcache.cache_root`): each text file's SHA-256 by its ``stat`` (trusted
+as :mod:`graph.sourcecache` trusts it), and by a text's SHA-256 the quotes found in it.
+An unchanged text is then not read again, and a quote found in it before is not searched
+for again; a quote not found is searched for every time, and reported as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
+import os
+import pickle
+import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph import buildcache, sourcecache
 from graph.dataset import Dataset
 from graph.errors import ConfigError, Location, Problem
 
@@ -51,25 +62,144 @@ def load_texts(texts_dir: Path) -> dict[str, tuple[Path, str]]:
     return texts
 
 
-def check_quotes(dataset: Dataset, texts_dir: Path) -> QuoteReport:
+@dataclass
+class _Memo:
+    """What an earlier check learnt about a texts folder (see :func:`check_quotes`)."""
+
+    files: dict[str, tuple[tuple[int, int, int, int, int], str | None]] = field(default_factory=dict)
+    """Each file's settled stat (:func:`graph.sourcecache.file_stat`) and SHA-256 (``None``: not UTF-8)."""
+    found: dict[str, set[str]] = field(default_factory=dict)
+    """By a text's SHA-256, the quotes (as written) found in it, normalised."""
+
+
+class _Texts:
+    """The texts of one folder by SHA-256; a file is read only when its stat changed or a
+    quote not found in it before is looked for, and what was learnt is remembered
+    under the cache root (``quotes/<folder>-<tool>.pickle``)."""
+
+    def __init__(self, folder: Path, remember: bool) -> None:
+        if not folder.is_dir():
+            raise ConfigError(f"texts folder not found: {folder}")
+        self.file = None
+        if remember:
+            name = hashlib.sha256(os.fsencode(os.path.abspath(folder))).hexdigest()[:24]
+            self.file = buildcache.cache_root() / "quotes" / f"{name}-{sourcecache.tool_id()}.pickle"
+        self.memo = self._load()
+        self.changed = False
+        self.folder = folder
+        self.names: dict[str, str] = {}  # SHA-256 -> the file's name (the last by name of equal ones)
+        self.normalized: dict[str, str] = {}
+        files: dict[str, tuple[tuple[int, int, int, int, int], str | None]] = {}
+        started = time.time_ns()
+        # by name, as sorted paths of one folder are (names compare faster than paths)
+        for entry in sorted((e for e in os.scandir(folder) if e.is_file()), key=lambda e: e.name):
+            stat = sourcecache.file_stat(entry.path)
+            known = self.memo.files.get(entry.name)
+            if known is not None and known[0] == stat:
+                digest = known[1]
+            else:
+                data = (folder / entry.name).read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                try:
+                    self.normalized[digest] = normalize(data.decode("utf-8"))
+                except UnicodeDecodeError:
+                    digest = None  # not a text; it cannot be a source's text either
+                self.changed = True
+            if sourcecache.settled(stat, started):
+                files[entry.name] = (stat, digest)
+            else:
+                self.changed = True  # hashed again next time
+            if digest is not None:
+                self.names[digest] = entry.name
+        self.changed = self.changed or files.keys() != self.memo.files.keys()
+        self.memo.files = files
+
+    def found(self, digest: str, quote: str) -> bool:
+        """Whether ``quote``, normalised, is in the text with SHA-256 ``digest`` (one of :attr:`names`)."""
+        found = self.memo.found.setdefault(digest, set())
+        if quote in found:
+            return True
+        if normalize(quote) in self.text(digest):
+            found.add(quote)
+            self.changed = True
+            return True
+        return False
+
+    def text(self, digest: str) -> str:
+        """The normalised text with SHA-256 ``digest``."""
+        text = self.normalized.get(digest)
+        if text is None:
+            text = self.normalized[digest] = normalize((self.folder / self.names[digest]).read_bytes().decode("utf-8"))
+        return text
+
+    def save(self) -> None:
+        """Keep what was learnt (skipped when nothing was, or if the cache is unwritable).
+
+        Only the :data:`graph.sourcecache.FOLDERS` texts folders checked last are kept,
+        and one version of the tool.
+        """
+        if self.file is None:
+            return
+        with contextlib.suppress(OSError):  # an unwritable cache only costs the next check its shortcut
+            if not self.changed:
+                os.utime(self.file)  # used now: the folders used longest ago go first
+                return
+            self.memo.found = {d: quotes for d, quotes in self.memo.found.items() if d in self.names}
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(self.memo, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, self.file)
+            prefix = self.file.name.split("-", 1)[0]
+            others = [p for p in self.file.parent.glob("*.pickle") if p != self.file]
+            for other in [p for p in others if p.name.startswith(f"{prefix}-")]:  # another version of the tool
+                other.unlink(missing_ok=True)
+            kept = sorted((p for p in others if p.exists()), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for other in kept[sourcecache.FOLDERS - 1 :]:
+                other.unlink(missing_ok=True)
+
+    def _load(self) -> _Memo:
+        if self.file is None:
+            return _Memo()
+        try:
+            with open(self.file, "rb") as handle:
+                memo = pickle.load(handle)
+        except Exception:  # missing, truncated or foreign: the texts are read again
+            return _Memo()
+        return memo if isinstance(memo, _Memo) else _Memo()
+
+
+def check_quotes(dataset: Dataset, texts_dir: Path, cache: bool = True) -> QuoteReport:
     """Look up each source's text by hash and search it for each quote and the title.
 
     Args:
         dataset: The resolved sources.
         texts_dir: Folder with the full texts (any file names).
+        cache: Remember each text file's SHA-256 (by its stat, as :mod:`graph.sourcecache`
+            does) and the quotes found in each text, so that an unchanged text is not
+            read again and a quote found in it before is not searched for again.
 
     Returns:
         The counts and one problem per missing text, quote or title.
+
+    Raises:
+        ConfigError: When the folder does not exist.
     """
-    texts = load_texts(texts_dir)
+    texts = _Texts(texts_dir, cache)
     problems: list[Problem] = []
-    wanted: dict[str, set[tuple[str, Location]]] = {}
+    # Each source's quotes, once per text and place, in the order first seen.
+    wanted: dict[str, dict[tuple[str, int, str], tuple[str, Location]]] = {}
+    previous: object = None
     for fact in dataset.facts:
-        wanted.setdefault(fact.source, set()).update(fact.quotes)
+        if fact.quotes is previous:  # the claims of one fact entry share its quotes
+            continue
+        previous = fact.quotes
+        places = wanted.setdefault(fact.source, {})
+        for evidence in fact.quotes:
+            places.setdefault((evidence[0], evidence[1].line, str(evidence[1].path)), evidence)
     checked = 0
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
-        found = texts.get(source.sha256)
-        if found is None:
+        name = texts.names.get(source.sha256)
+        if name is None:
             problems.append(
                 Problem(
                     source.sha256_location,
@@ -77,21 +207,26 @@ def check_quotes(dataset: Dataset, texts_dir: Path) -> QuoteReport:
                 )
             )
             continue
-        path, text = found
-        items = sorted(wanted.get(source.id, set()), key=lambda q: q[1])
+        items = _by_location(wanted.get(source.id, {}))
         if source.title is not None:
             items.append(source.title)
         for quote, location in items:
             checked += 1
-            wanted_text = normalize(quote)
-            if wanted_text not in text:
-                problems.append(
-                    Problem(
-                        location,
-                        f"not found verbatim in {path.name} (source '{source.id}'): {explain_miss(wanted_text, text)}",
-                    )
-                )
+            if not texts.found(source.sha256, quote):
+                explained = explain_miss(normalize(quote), texts.text(source.sha256))
+                problems.append(Problem(location, f"not found verbatim in {name} (source '{source.id}'): {explained}"))
+    texts.save()
     return QuoteReport(len(dataset.sources), checked, tuple(problems))
+
+
+def _by_location(places: dict[tuple[str, int, str], tuple[str, Location]]) -> list[tuple[str, Location]]:
+    """The quotes of ``places`` sorted by location (quotes at one place in the order first seen)."""
+    items = list(places.values())
+    if len({path for _, _, path in places}) <= 1:  # one file (as always): its lines decide, faster
+        items.sort(key=lambda q: q[1].line)
+    else:
+        items.sort(key=lambda q: q[1])
+    return items
 
 
 SHOWN = 80

@@ -6,7 +6,12 @@ its declarations and its problems, is kept with the SHA-256 of its bytes, for th
 of one ``sources/`` folder in a few files under the cache root (see
 :func:`graph.buildcache.cache_root`): ``sources/<folder>-<tool>/NN.pickle``. The next
 read takes a file whose bytes are the same from there (unpickling is about five times
-faster than parsing) and reports the same problems, with the same ``file:line``. A cache
+faster than parsing) and reports the same problems, with the same ``file:line``. A file
+whose ``stat`` (size, inode, modification and change times) is the one recorded when it
+was hashed is not even read again: the change time moves on every write and cannot be
+set back, so equal ``stat`` means equal bytes -- unless the file was written within the
+resolution of its time stamps before it was hashed (:data:`RACY_NS`, as git's "racy"
+index entries), whose ``stat`` is not recorded until a later read hashes it again. A cache
 file is rewritten when one of its files changed, with the entries of the files read this
 time; another version of the tool starts afresh and removes the old version's files,
 and only the :data:`FOLDERS` folders used last are kept.
@@ -24,6 +29,7 @@ import os
 import pickle
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -35,7 +41,11 @@ from graph.errors import Problem
 
 T = TypeVar("T")
 Reader = Callable[[Path, list[Problem], bytes | None], T]
-_Entries = dict[tuple[str, str], tuple[bytes, object, list[Problem]]]
+_Stat = tuple[int, int, int, int, int]
+_Entries = dict[tuple[str, str], tuple[bytes, _Stat | None, object, list[Problem]]]
+
+RACY_NS = 2_000_000_000
+"""How much older than the read a file's last change must be for its ``stat`` to stand for its bytes."""
 
 FOLDERS = 8
 """Most ``sources/`` folders whose entries are kept (those used last)."""
@@ -85,23 +95,35 @@ class SourceCache:
             What ``reader`` returned for these bytes (a file that cannot be read is left
             to ``reader``, which reports it, and nothing is remembered).
         """
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return reader(path, problems, None)
         key = (kind, str(path))
         shard = int.from_bytes(hashlib.sha256(key[1].encode("utf-8", "surrogateescape")).digest()[:4]) % SHARDS
-        digest = hashlib.sha256(data).digest()
         entry = self._shard(shard).get(key)
+        started = time.time_ns()
+        try:
+            stat = file_stat(path)
+            data = None if entry is not None and entry[1] is not None and entry[1] == stat else path.read_bytes()
+        except OSError:
+            return reader(path, problems, None)
+        if data is None:  # the same file as when it was hashed, unchanged since (see file_stat)
+            assert entry is not None
+            self._read.setdefault(shard, {})[key] = entry
+            problems.extend(entry[3])
+            return entry[2]  # type: ignore[return-value]  # what this kind's reader gave
+        digest = hashlib.sha256(data).digest()
         if entry is not None and entry[0] == digest:
-            _, result, found = entry
+            _, _, result, found = entry
             problems.extend(found)
         else:
             before = len(problems)
             result = reader(path, problems, data)
             found = problems[before:]
+            entry = None
+        # A file written moments ago may be written again within the resolution of its
+        # time stamps, leaving them as they are: its stat stands for its bytes only later.
+        trusted = stat if settled(stat, started) else None
+        if entry is None or entry[1] != trusted:
             self._changed.add(shard)
-        self._read.setdefault(shard, {})[key] = (digest, result, found)
+        self._read.setdefault(shard, {})[key] = (digest, trusted, result, found)
         return result  # type: ignore[return-value]  # what this kind's reader gave
 
     def save(self) -> None:
@@ -149,3 +171,28 @@ class SourceCache:
         except Exception:  # missing, truncated or foreign: its files are parsed again
             return {}
         return entries if isinstance(entries, dict) else {}
+
+
+def file_stat(path: str | Path) -> tuple[int, int, int, int, int]:
+    """What changes whenever the file's bytes change: ``ctime`` moves on every write and
+    cannot be set back, and a file replaced by another has another inode.
+
+    Raises:
+        OSError: When the file cannot be stat'ed.
+    """
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_dev)
+
+
+def settled(stat: tuple[int, int, int, int, int], started: int) -> bool:
+    """Whether ``stat`` (:func:`file_stat`), taken at ``started`` (``time.time_ns()``), stands
+    for the bytes read after it: whether the file's last change is older than :data:`RACY_NS`.
+
+    Never on Windows, where ``st_ctime`` is the time the file was created.
+    """
+    return os.name != "nt" and max(stat[2], stat[3]) < started - RACY_NS
+
+
+def tool_id() -> str:
+    """The tool's part of a cache file's name: its code, Python, and the YAML parser."""
+    return _tool()

@@ -151,9 +151,15 @@ class _Reader:
     def __init__(self, path: Path, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
+        # One object per line: a fact written on one line has a dozen locations there, and
+        # the source cache pickles (and unpickles) each distinct object once.
+        self._locations: dict[int, Location] = {}
 
     def at(self, line: int) -> Location:
-        return Location(self.path, line)
+        location = self._locations.get(line)
+        if location is None:
+            location = self._locations[line] = Location(self.path, line)
+        return location
 
     def fail(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.at(line), message))

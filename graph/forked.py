@@ -12,10 +12,11 @@ them in the parent (Oxigraph's database does): only the forking thread lives on 
 child, and locks its other threads held stay locked there. Pure Python, rdflib,
 networkx and igraph are fine.
 
-Only where ``os.fork`` is safe (Linux): elsewhere :func:`available` is false and callers
-do the work in their own process. A child never runs the parent's clean-up code
-(``os._exit``), and an error in it comes back to the parent as the same exception when
-it can be pickled, else as a :class:`~graph.errors.KGError` with its text.
+Only where ``os.fork`` is safe (Linux, and a process without other Python threads):
+elsewhere :func:`available` is false and callers do the work in their own process. A
+child never runs the parent's clean-up code (``os._exit``), and an error in it comes back
+to the parent as the same exception when it can be pickled, else as a
+:class:`~graph.errors.KGError` with its text.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -45,8 +47,10 @@ _RESULT = "result.pickle"
 
 
 def available() -> bool:
-    """Whether work can be forked here (Linux only: fork is unsafe on macOS, absent on Windows)."""
-    return sys.platform == "linux" and hasattr(os, "fork")
+    """Whether work can be forked here: on Linux (fork is unsafe on macOS, absent on
+    Windows), from a process with no other Python thread (a library caller's threads
+    might hold locks, which would stay locked in the child)."""
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def available_memory() -> int | None:

@@ -30,14 +30,17 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
 from graph import buildcache
-from graph.errors import Problem
+from graph.errors import KGError, Problem
+
+if TYPE_CHECKING:
+    from graph import forked
 
 T = TypeVar("T")
 Reader = Callable[[Path, list[Problem], bytes | None], T]
@@ -52,6 +55,10 @@ FOLDERS = 8
 
 SHARDS = 64
 """Files the entries of one folder are spread over (about 80 articles each at 5,000)."""
+
+PARSE_AHEAD_FROM = 400
+"""Fewest files to parse for a worker to parse half of them (see :meth:`SourceCache.parse_ahead`):
+a fork and handing the results over cost about as much as parsing 100 articles."""
 
 
 @functools.cache
@@ -96,7 +103,7 @@ class SourceCache:
             to ``reader``, which reports it, and nothing is remembered).
         """
         key = (kind, str(path))
-        shard = int.from_bytes(hashlib.sha256(key[1].encode("utf-8", "surrogateescape")).digest()[:4]) % SHARDS
+        shard = _shard_of(key[1])
         entry = self._shard(shard).get(key)
         started = time.time_ns()
         try:
@@ -125,6 +132,46 @@ class SourceCache:
             self._changed.add(shard)
         self._read.setdefault(shard, {})[key] = (digest, trusted, result, found)
         return result  # type: ignore[return-value]  # what this kind's reader gave
+
+    def parse_ahead(self, files: Sequence[tuple[Path, str, Reader[Any]]]) -> Ahead | None:
+        """Parse the second half of what ``files`` (read in this order) need parsed, in a
+        forked worker, while this process reads the first half.
+
+        Call :meth:`Ahead.finish` when the reading gets to ``files[ahead.start]``: the
+        worker's results are then in this cache, so :meth:`read` finds them by the
+        SHA-256 of the bytes it reads, as if they had been remembered. A file changed in
+        between is parsed again; a worker that fails only costs its half being parsed
+        here. ``None`` when too few files need parsing for a worker to pay off, or no
+        worker can be forked.
+        """
+        from graph import forked
+
+        needed = [i for i, (path, kind, _) in enumerate(files) if not self._known(path, kind)]
+        if len(needed) < PARSE_AHEAD_FROM or not forked.available() or not forked.affordable_children(1):
+            return None
+        start = needed[len(needed) // 2]
+        ahead = [files[i] for i in needed if i >= start]
+        try:
+            child = forked.start(functools.partial(_parse, ahead), "parsing sources")
+        except KGError:
+            return None
+        return Ahead(self, child, start)
+
+    def _known(self, path: Path, kind: str) -> bool:
+        """Whether ``path``'s entry is trusted by its ``stat`` (:meth:`read` would not read it)."""
+        key = (kind, str(path))
+        entry = self._shard(_shard_of(key[1])).get(key)
+        if entry is None or entry[1] is None:
+            return False
+        try:
+            return entry[1] == file_stat(path)
+        except OSError:
+            return False
+
+    def _take(self, parsed: list[tuple[str, str, bytes, object, list[Problem]]]) -> None:
+        for kind, name, digest, result, found in parsed:
+            # no stat: read() checks the bytes it reads against the digest
+            self._shard(_shard_of(name))[(kind, name)] = (digest, None, result, found)
 
     def save(self) -> None:
         """Keep the entries of the files read (skipped where nothing changed, or if the cache is read-only).
@@ -171,6 +218,52 @@ class SourceCache:
         except Exception:  # missing, truncated or foreign: its files are parsed again
             return {}
         return entries if isinstance(entries, dict) else {}
+
+
+def _shard_of(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()[:4]) % SHARDS
+
+
+class Ahead:
+    """Sources being parsed ahead in a worker (see :meth:`SourceCache.parse_ahead`).
+
+    Attributes:
+        start: Index of the first file the worker parses; :meth:`finish` before reading it.
+    """
+
+    def __init__(self, cache: SourceCache, child: forked.Child, start: int) -> None:
+        self.cache = cache
+        self.child = child
+        self.start = start
+
+    def finish(self) -> None:
+        """Wait for the worker and put what it parsed into the cache (nothing, if it failed)."""
+        try:
+            outputs, _ = self.child.join()
+            parsed = pickle.loads(outputs[_PARSED].read_bytes())  # our own child's
+        except (KGError, OSError, KeyError, pickle.UnpicklingError):
+            return
+        finally:
+            self.child.kill()  # its files are read
+        self.cache._take(parsed)
+
+
+_PARSED = "parsed"
+
+
+def _parse(files: Sequence[tuple[Path, str, Reader[Any]]], emit: forked.Emit) -> dict[str, float]:
+    """In the worker: each file's kind, name, digest, result and problems, handed over pickled."""
+    parsed = []
+    for path, kind, reader in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # read() leaves it to the reader, which reports it
+        found: list[Problem] = []
+        result = reader(path, found, data)
+        parsed.append((kind, str(path), hashlib.sha256(data).digest(), result, found))
+    emit(_PARSED, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    return {}
 
 
 def file_stat(path: str | Path) -> tuple[int, int, int, int, int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.errors import Location, Problem, suggest
 from graph.sourcecache import Reader, SourceCache, T
@@ -125,21 +126,26 @@ def read_sources(sources_dir: Path, problems: list[Problem], cache: bool = True)
             return reader(path, problems, None)
         return remembered.read(path, kind, reader, problems)
 
+    files: list[tuple[Path, str, Reader[Any]]] = [(p, "registry", _read_registry) for p in registry_files(sources_dir)]
+    files += [(p, "article", _read_article) for p in article_files(sources_dir)]
+    ahead = remembered.parse_ahead(files) if remembered is not None else None
     registry: list[EntityDecl] = []
-    unreadable: list[Path] = []
-    for path in registry_files(sources_dir):
-        entities = read(path, "registry", _read_registry)
-        if entities is None:
-            unreadable.append(path)
-        else:
-            registry.extend(entities)
     articles: list[ArticleDecl] = []
-    for path in article_files(sources_dir):
-        article = read(path, "article", _read_article)
-        if article is None:
-            unreadable.append(path)
-        else:
-            articles.append(article)
+    unreadable: list[Path] = []
+    try:
+        for index, (path, kind, reader) in enumerate(files):
+            if ahead is not None and index == ahead.start:
+                ahead.finish()  # the rest is in the cache now, as if remembered
+            found = read(path, kind, reader)
+            if found is None:
+                unreadable.append(path)
+            elif kind == "registry":
+                registry.extend(found)
+            else:
+                articles.append(found)
+    finally:
+        if ahead is not None:
+            ahead.child.kill()  # stopped and cleaned up (if it is still there)
     if remembered is not None:
         remembered.save()
     return Declarations(tuple(registry), tuple(articles), tuple(unreadable))

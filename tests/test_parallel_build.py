@@ -314,3 +314,19 @@ def test_an_unchanged_kg_nt_with_its_store_is_not_loaded_again(mini: Path, worke
     forced = pipeline.build(project=mini, jobs=2)
     assert pipeline.QUERY_STORE_STEP not in forced.timings.steps
     assert list(workers_tmp.iterdir()) == []
+
+
+def test_a_process_with_other_threads_is_not_forked() -> None:
+    import threading
+
+    assert forked.available()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forked.available()
+        assert _plan(2) is None  # its exports are rendered one by one
+    finally:
+        stop.set()
+        thread.join()
+    assert forked.available()

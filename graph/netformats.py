@@ -77,32 +77,44 @@ class _Rows:
         for u, targets in network.adjacency():  # the order of network.edges(), without its views
             for v, keyed in targets.items():
                 for key, data in keyed.items():
-                    claims = data["claims"]
-                    sources = _claim_sources(claims)
-                    touching[u] |= sources
-                    touching[v] |= sources
-                    de, en = label(key)
+                    claims: tuple[Claim, ...] = data["claims"]
+                    evidence = claims[0].evidence if len(claims) == 1 else ()
+                    if len(evidence) == 1:  # mostly: one claim from one source
+                        source, quotes = evidence[0].source, evidence[0].quotes
+                        touching[u].add(source)
+                        touching[v].add(source)
+                        sources_text = source
+                        quotes_text = quotes[0] if len(quotes) == 1 else " | ".join(sorted(set(quotes)))
+                    else:
+                        sources = _claim_sources(claims)
+                        touching[u] |= sources
+                        touching[v] |= sources
+                        sources_text = _join(sources)
+                        quotes_text = " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes}))
+                    de, en = labels.get(key) or label(key)
                     row: Row = {
                         "predicate": key,
                         "label": de,
                         "label_en": en,
                         "statements": len(claims),
-                        "sources": _join(sources),
-                        "quotes": " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes})),
+                        "sources": sources_text,
+                        "quotes": quotes_text,
                     }
-                    qualifiers: dict[str, list[str]] = {}
-                    for claim in claims:
-                        for name, value in claim.qualifiers:
-                            qualifiers.setdefault(name, []).append(value)
-                    if qualifiers:
+                    if any(claim.qualifiers for claim in claims):
+                        qualifiers: dict[str, list[str]] = {}
+                        for claim in claims:
+                            for name, value in claim.qualifiers:
+                                qualifiers.setdefault(name, []).append(value)
                         row.update({name: _join(values) for name, values in qualifiers.items()})
                     self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
         self.nodes: list[NodeRow] = []
         for node, data in network.nodes(data=True):
             sources = set(touching.get(node, ()))
             for attribute in data["attributes"]:
-                sources |= _claim_sources(attribute.claims)
-            de, en = label(data["cls"])
+                for claim in attribute.claims:
+                    for e in claim.evidence:
+                        sources.add(e.source)
+            de, en = labels.get(data["cls"]) or label(data["cls"])
             row = {
                 "label": data["label"],
                 "name": data["label"],
@@ -117,7 +129,8 @@ class _Rows:
             for attribute in data["attributes"]:
                 if attribute.datatype in _DATES and not attribute.inverse:
                     dates.setdefault(attribute.predicate, []).append(attribute.value)
-            row.update({name: _join(values) for name, values in dates.items()})
+            if dates:
+                row.update({name: _join(values) for name, values in dates.items()})
             self.nodes.append((node, row if "" not in row.values() else _filled(row)))
         self.node_keys = _keys(row for _, row in self.nodes)
         self.edge_keys = _keys(row for *_, row in self.edges)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any, TypeVar, cast
 
 import networkx as nx
@@ -181,6 +182,10 @@ class _LocalNames(dict[Node, str]):
         return name
 
 
+# the order of Attribute (order=True): its fields compared as a tuple
+_fields = attrgetter(*(f.name for f in fields(Attribute)))
+
+
 def _least(objects: dict[Node, int] | None) -> str | None:
     """The text of the least object in rdflib's term order."""
     terms = cast("Iterable[Identifier]", objects or ())
@@ -249,7 +254,9 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         found = references[reference] = Evidence(source, quotes, None if note is None else str(note))
         return found
 
-    edges: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    # by subject, then object and property: sorting the few edges of each subject is cheaper
+    # than sorting all of them by (subject, object, property) at once, in the same order
+    edges: dict[str, dict[tuple[str, str], list[Claim]]] = defaultdict(lambda: defaultdict(list))
     attributes: dict[str, dict[tuple[str, str, str | None, str | None, bool], list[Claim]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -277,7 +284,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         # a literal is never an entity; skip hashing it (rdflib hashes literals in Python)
         subject_id, object_id = entities.get(subject), None if isinstance(obj, Literal) else entities.get(obj)
         if subject_id is not None and object_id is not None:
-            edges[(subject_id, object_id, name)].append(claim)
+            edges[subject_id][(object_id, name)].append(claim)
         elif subject_id is not None:
             if isinstance(obj, Literal):
                 datatype = names[obj.datatype] if obj.datatype else None
@@ -295,8 +302,11 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         aliases = sorted(str(o) for o in pairs.get(_ALT_LABEL, empty))
         facts = tuple(
             sorted(
-                Attribute(name, value, tuple(sorted(claims)), datatype, language, inverse)
-                for (name, value, datatype, language, inverse), claims in attributes.get(id_, {}).items()
+                (
+                    Attribute(name, value, tuple(sorted(claims)), datatype, language, inverse)
+                    for (name, value, datatype, language, inverse), claims in attributes.get(id_, {}).items()
+                ),
+                key=_fields,  # the dataclass's own order, without a call of its __lt__ per comparison
             )
         )
         network.add_node(
@@ -307,8 +317,10 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
             aliases=tuple(aliases),
             attributes=facts,
         )
-    for (u, v, name), claims in sorted(edges.items()):
-        network.add_edge(u, v, key=name, predicate=name, claims=tuple(sorted(claims)))
+    for u in sorted(edges):
+        outgoing = edges[u]
+        for v, name in sorted(outgoing):
+            network.add_edge(u, v, key=name, predicate=name, claims=tuple(sorted(outgoing[(v, name)])))
 
     infos = {}
     for iri, id_ in sources.items():

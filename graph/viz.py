@@ -235,11 +235,19 @@ class _Tables:
         return self.terms.setdefault(name, len(self.terms))
 
     def claim(self, claim: Claim) -> list[Any]:
-        term, sources, numbered = self.term, self.sources, self.evidence.setdefault
+        """``[qualifiers, evidence numbers]`` of a claim, numbering what is new."""
+        term, sources, evidence = self.term, self.sources, self.evidence
         qualifiers = [[term(name), value] for name, value in claim.qualifiers] if claim.qualifiers else []
         # len() is taken before setdefault adds the key: a new piece of evidence gets the next number
-        refs = [numbered((sources[e.source], e.quotes, e.note), len(self.evidence)) for e in claim.evidence]
+        if len(claim.evidence) == 1:  # mostly
+            e = claim.evidence[0]
+            return [qualifiers, [evidence.setdefault((sources[e.source], e.quotes, e.note), len(evidence))]]
+        refs = [evidence.setdefault((sources[e.source], e.quotes, e.note), len(evidence)) for e in claim.evidence]
         return [qualifiers, refs]
+
+    def claims(self, claims: tuple[Claim, ...]) -> list[list[Any]]:
+        """:meth:`claim` of each claim."""
+        return [self.claim(claims[0])] if len(claims) == 1 else [self.claim(c) for c in claims]
 
 
 @dataclass(frozen=True)
@@ -305,34 +313,37 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
         [style.family_label(ontology, i, lang), family.color, family.shape] for i, family in enumerate(style.families)
     ]
     # the edges between each pair of nodes (by index), from the adjacency: no edge view per edge
-    merged: dict[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]] = defaultdict(list)
+    merged: dict[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]] = {}
     for u, targets in network.adjacency():
         index = order[u]
         for v, keyed in targets.items():
-            merged[(index, order[v])].extend((key, data["claims"]) for key, data in keyed.items())
-    pairs = sorted(merged)
+            merged[(index, order[v])] = [(key, data["claims"]) for key, data in keyed.items()]
+    links = sorted(merged.items())  # by pair (each pair once)
+    pairs = [pair for pair, _ in links]
     # networkx's degree of a multigraph (parallel edges and both ends of a loop count)
     degree = [0] * len(ids)
     for (u, v), parts in merged.items():
         degree[u] += len(parts)
         degree[v] += len(parts)
     nodes = []
-    term, claim = tables.term, tables.claim
+    term, claims_of = tables.term, tables.claims
     # the tables number terms and evidence in order of first use: nodes first, then edges
     node_data = dict(network.nodes(data=True))
     for index, node in enumerate(ids):
         data = node_data[node]
         attributes = [
-            [term(a.predicate), _display(a, projection), int(a.inverse), [claim(c) for c in a.claims]]
+            [term(a.predicate), _display(a, projection), int(a.inverse), claims_of(a.claims)]
             for a in data["attributes"]
         ]
         nodes.append([node, data["label"], class_index[data["cls"]], list(data["aliases"]), degree[index], attributes])
     edges: list[list[Any]] = []
-    for pair in pairs:
-        parts = merged[pair]
-        if len(parts) > 1:
+    for (u, v), parts in links:
+        if len(parts) == 1:  # mostly
+            key, claims = parts[0]
+            edges.append([u, v, [[term(key), claims_of(claims)]]])
+        else:
             parts.sort(key=_first)  # by property
-        edges.append([*pair, [[term(key), [claim(c) for c in claims]] for key, claims in parts]])
+            edges.append([u, v, [[term(key), claims_of(claims)] for key, claims in parts]])
 
     large = len(nodes) > LARGE_VIEW
     positions = force_layout(len(nodes), pairs, spacing=LARGE_SPACING if large else SPACING)

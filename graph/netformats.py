@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 
 from graph.projection import Claim, Projection
 
@@ -209,30 +210,50 @@ class _Markup:
         self.edges = [_escapes((key, *row.values())) for _, _, key, row in rows.edges]  # the key is written too
 
 
-class _Lines:
-    """Each row's lines for its attributes, from the starts of the lines for each key.
+class _Elements:
+    """``%``-templates of one kind of element, one per set of attributes a row has.
 
     Rows of one kind mostly have the same keys, so the keys a row has (in ``keys`` order)
-    are looked up once per distinct set (by the row's own key order).
+    are worked out once per distinct set (by the row's own key order), and each element is
+    one ``%`` formatting of the row's values.
     """
 
-    def __init__(self, starts: Sequence[tuple[str, str]], end: str) -> None:
-        self.starts = starts
-        self.end = end
-        self._present: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    def __init__(self, keys: Sequence[str], template: Callable[[list[str]], str]) -> None:
+        self.keys = keys
+        self.template = template
+        self._shapes: dict[tuple[str, ...], tuple[str, Callable[[Row], tuple[str | int, ...]]]] = {}
 
-    def plain(self, row: Row) -> list[str]:
-        """The lines of a row whose values need no escaping."""
+    def __call__(self, row: Row) -> tuple[str, tuple[str | int, ...]]:
+        """The template for ``row`` and its values in the template's order."""
         shape = tuple(row)
-        present = self._present.get(shape)
-        if present is None:
-            present = self._present[shape] = [(k, start) for k, start in self.starts if k in row]
-        end = self.end
-        return [f"{start}{row[k]}{end}" for k, start in present]
+        found = self._shapes.get(shape)
+        if found is None:
+            present = [k for k in self.keys if k in row]
+            found = self._shapes[shape] = (self.template(present), _values_of(present))
+        template, values = found
+        return template, values(row)
 
-    def escaped(self, row: Row, escape: Callable[[str], str]) -> list[str]:
-        """The lines of any row, each value escaped with ``escape``."""
-        return [f"{start}{escape(str(row[k]))}{self.end}" for k, start in self.starts if k in row]
+
+def _values_of(keys: list[str]) -> Callable[[Row], tuple[str | int, ...]]:
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    return (lambda row: (row[keys[0]],)) if keys else (lambda row: ())
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal text of a ``%``-template."""
+    return text.replace("%", "%%")
+
+
+def _graphml_element(tag: str, start: str, prefix: str, keys: list[str]) -> str:
+    lines = "".join(f'      <data key="{_literal(prefix + "_" + k)}">%s</data>\n' for k in keys)
+    return f"    <{tag} id={start}>\n{lines}    </{tag}>"
+
+
+def _gexf_element(tag: str, start: str, value: str, keys: list[str]) -> str:
+    """An element with its ``<attvalues>`` block: one line per attribute the row has."""
+    lines = "".join(f"          <attvalue for={_literal(xml_attribute(k))} value={value}/>\n" for k in keys)
+    return f"      <{tag} id={start}>\n        <attvalues>\n{lines}        </attvalues>\n      </{tag}>"
 
 
 def graphml(projection: Projection) -> bytes:
@@ -251,18 +272,22 @@ def graphml(projection: Projection) -> bytes:
                 f'  <key id="{prefix}_{name}" for="{scope}" attr.name={xml_attribute(name)} attr.type="{kind}"/>'
             )
     out.append('  <graph id="nrw-integration-kg" edgedefault="directed">')
-    append, extend = out.append, out.extend
+    append = out.append
     ids = markup.node_ids
-    lines = _Lines([(k, f'      <data key="n_{k}">') for k, _ in rows.node_keys], "</data>")
+    nodes = _Elements([k for k, _ in rows.node_keys], lambda keys: _graphml_element("node", "%s", "n", keys))
     for (node, row), escapes in zip(rows.nodes, markup.nodes, strict=True):
-        append(f"    <node id={ids[node]}>")
-        extend(lines.escaped(row, xml_text) if escapes & _AS_TEXT else lines.plain(row))
-        append("    </node>")
-    lines = _Lines([(k, f'      <data key="e_{k}">') for k, _ in rows.edge_keys], "</data>")
+        template, values = nodes(row)
+        if escapes & _AS_TEXT:
+            values = tuple(xml_text(str(value)) for value in values)
+        append(template % (ids[node], *values))
+    edges = _Elements(
+        [k for k, _ in rows.edge_keys], lambda keys: _graphml_element("edge", "%s source=%s target=%s", "e", keys)
+    )
     for (u, v, _, row), edge_id, escapes in zip(rows.edges, markup.edge_ids, markup.edges, strict=True):
-        append(f"    <edge id={edge_id} source={ids[u]} target={ids[v]}>")
-        extend(lines.escaped(row, xml_text) if escapes & _AS_TEXT else lines.plain(row))
-        append("    </edge>")
+        template, values = edges(row)
+        if escapes & _AS_TEXT:
+            values = tuple(xml_text(str(value)) for value in values)
+        append(template % (edge_id, ids[u], ids[v], *values))
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out).encode("utf-8")
 
@@ -270,8 +295,8 @@ def graphml(projection: Projection) -> bytes:
 def gexf(projection: Projection) -> bytes:
     """The projection as GEXF 1.3 (directed; an edge's ``kind`` is its property)."""
     rows, markup = projection.derived(_Rows), projection.derived(_Markup)
-    node_keys = [k for k in rows.node_keys if k[0] != "label"]
-    edge_keys = [k for k in rows.edge_keys if k[0] != "label"]
+    node_keys = [k for k, _ in rows.node_keys if k != "label"]
+    edge_keys = [k for k, _ in rows.edge_keys if k != "label"]
     types = {"string": "string", "int": "integer"}
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -282,44 +307,38 @@ def gexf(projection: Projection) -> bytes:
         "  </meta>",
         '  <graph defaultedgetype="directed" mode="static">',
     ]
-    for scope, keys in (("node", node_keys), ("edge", edge_keys)):
+    for scope, keys in (("node", rows.node_keys), ("edge", rows.edge_keys)):
         out.append(f'    <attributes class="{scope}" mode="static">')
         out.extend(
             f'      <attribute id={xml_attribute(name)} title={xml_attribute(name)} type="{types[kind]}"/>'
             for name, kind in keys
+            if name != "label"
         )
         out.append("    </attributes>")
     out.append("    <nodes>")
-    append, extend = out.append, out.extend
+    append = out.append
     ids = markup.node_ids
     # a plain value goes in double quotes; xml_attribute chooses the quotes of the others
-    plain = _Lines([(k, f'          <attvalue for={xml_attribute(k)} value="') for k, _ in node_keys], '"/>')
-    escaped = _Lines([(k, f"          <attvalue for={xml_attribute(k)} value=") for k, _ in node_keys], "/>")
+    plain = _Elements(node_keys, lambda keys: _gexf_element("node", '%s label="%s"', '"%s"', keys))
+    escaped = _Elements(node_keys, lambda keys: _gexf_element("node", "%s label=%s", "%s", keys))
     for (node, row), escapes in zip(rows.nodes, markup.nodes, strict=True):
         if escapes:
-            append(f"      <node id={ids[node]} label={xml_attribute(str(row['label']))}>")
-            append("        <attvalues>")
-            extend(escaped.escaped(row, xml_attribute))
+            template, values = escaped(row)
+            append(template % (ids[node], *(xml_attribute(str(value)) for value in (row["label"], *values))))
         else:
-            append(f'      <node id={ids[node]} label="{row["label"]}">')
-            append("        <attvalues>")
-            extend(plain.plain(row))
-        append("        </attvalues>")
-        append("      </node>")
+            template, values = plain(row)
+            append(template % (ids[node], row["label"], *values))
     out += ["    </nodes>", "    <edges>"]
-    plain = _Lines([(k, f'          <attvalue for={xml_attribute(k)} value="') for k, _ in edge_keys], '"/>')
-    escaped = _Lines([(k, f"          <attvalue for={xml_attribute(k)} value=") for k, _ in edge_keys], "/>")
+    start = "%s source=%s target=%s label={0}%s{0} kind={0}%s{0}"
+    plain = _Elements(edge_keys, lambda keys: _gexf_element("edge", start.format('"'), '"%s"', keys))
+    escaped = _Elements(edge_keys, lambda keys: _gexf_element("edge", start.format(""), "%s", keys))
     for (u, v, key, row), edge_id, escapes in zip(rows.edges, markup.edge_ids, markup.edges, strict=True):
         if escapes:
-            label, kind = xml_attribute(str(row["label"])), xml_attribute(key)
-            append(f"      <edge id={edge_id} source={ids[u]} target={ids[v]} label={label} kind={kind}>")
-            append("        <attvalues>")
-            extend(escaped.escaped(row, xml_attribute))
+            template, values = escaped(row)
+            texts = (xml_attribute(str(value)) for value in (row["label"], key, *values))
+            append(template % (edge_id, ids[u], ids[v], *texts))
         else:
-            append(f'      <edge id={edge_id} source={ids[u]} target={ids[v]} label="{row["label"]}" kind="{key}">')
-            append("        <attvalues>")
-            extend(plain.plain(row))
-        append("        </attvalues>")
-        append("      </edge>")
+            template, values = plain(row)
+            append(template % (edge_id, ids[u], ids[v], row["label"], key, *values))
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     return "\n".join(out).encode("utf-8")

@@ -107,3 +107,29 @@ def test_the_layout_of_components_is_pinned() -> None:
         (80, 62),
     ]
     assert force_layout(3, []) == force_layout(3, [(1, 1)])
+
+
+def test_the_classes_read_from_the_store_index_equal_a_walk_over_every_subject(musterland_built: Path) -> None:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from graph.namespace import NIK
+    from graph.projection import local_name
+    from tests.test_network_exports import _OtherGraph, _signature
+
+    dataset = pipeline.load(musterland_built)
+    graph = build_graph(dataset).graph
+    kinds = sorted(c.iri for c in dataset.ontology.classes.values() if NIK.Entity in c.ancestors)
+    entity = next(s for s, cls in graph.subject_objects(RDF.type) if cls in kinds and cls != kinds[0])
+    graph.add((entity, RDF.type, kinds[0]))  # two classes: the least IRI names it
+    statement = next(iter(graph.subjects(RDF.type, NIK.Statement)))
+    graph.add((statement, RDF.type, kinds[-1]))  # a statement that is an entity too
+    graph.add((URIRef(str(NIK) + "nowhere"), RDF.type, Literal(str(kinds[0]))))  # a literal is no class
+    other = _OtherGraph(bind_namespaces="none")
+    for triple in graph:
+        other.add(triple)
+    assert type(graph) is Graph  # read from its pos index
+    fast, plain = project(graph, dataset.ontology), project(other, dataset.ontology)
+    assert fast.network.nodes[local_name(entity)]["cls"] == local_name(kinds[0])
+    assert local_name(statement) in fast.network
+    assert _signature(fast) == _signature(plain)

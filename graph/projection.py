@@ -49,7 +49,7 @@ class SelectionError(KGError):
     exit_code = 2
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Evidence:
     """One reference: the source and the verbatim quotes that back a claim."""
 
@@ -58,7 +58,7 @@ class Evidence:
     note: str | None = None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Claim:
     """One statement of a fact: its qualifiers and the evidence for it."""
 
@@ -74,7 +74,7 @@ class Claim:
         return [value for key, value in self.qualifiers if key == name]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Attribute:
     """A fact about an entity whose value is not another entity.
 

@@ -275,11 +275,12 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         else:
             others = pairs.keys() - _STATEMENT_LINKS
             qualifiers = tuple(sorted((names[p], str(o)) for p in others for o in pairs[p]))
-        if derived:
-            found = [references.get(o) or evidence(o) for o in derived]
-            claim = Claim(local_name(statement), qualifiers, tuple(sorted(found) if len(found) > 1 else found))
-        else:
-            claim = Claim(local_name(statement), qualifiers, ())
+        if derived is None or len(derived) != 1:
+            found = tuple(sorted(references.get(o) or evidence(o) for o in derived or ()))
+        else:  # mostly one reference
+            reference = next(iter(derived))
+            found = (references.get(reference) or evidence(reference),)
+        claim = Claim(local_name(statement), qualifiers, found)
         name = names[predicate]
         # a literal is never an entity; skip hashing it (rdflib hashes literals in Python)
         subject_id, object_id = entities.get(subject), None if isinstance(obj, Literal) else entities.get(obj)

@@ -185,7 +185,7 @@ def _escapes(values: Iterable[str | int]) -> int:
 
     Numbers are skipped: their digits never change.
     """
-    texts = [value for value in values if type(value) is str]
+    texts = [value for value in values if isinstance(value, str)]
     text = "\n".join(texts)
     if "&" in text or "<" in text or ">" in text:
         return _AS_TEXT | _AS_ATTRIBUTE

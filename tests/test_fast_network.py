@@ -67,7 +67,9 @@ def test_rows_written_as_they_are_equal_rows_escaped_value_by_value(
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_a_row_is_escaped_when_a_value_changes_as_xml(text: str) -> None:
-    for values in ([text], ["plain", text], [text, 3, "plain"]):
+    from rdflib import Literal
+
+    for values in ([text], ["plain", text], [text, 3, "plain"], [Literal(text)]):  # a str subclass too
         escapes = netformats._escapes(values)
         assert bool(escapes & netformats._AS_TEXT) == (xml_text(text) != text), repr(text)
         assert bool(escapes) == (xml_text(text) != text or xml_attribute(text) != f'"{text}"'), repr(text)

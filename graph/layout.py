@@ -48,24 +48,20 @@ def _component_layout(count: int, pairs: list[tuple[int, int]], seed: int, itera
     return np.array(layout.coords, dtype=np.float64)
 
 
-def _components(count: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
-    """Node indices per connected component, largest first (ties: by smallest index)."""
-    parent = list(range(count))
+def _pairs(edges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """The distinct links of ``edges`` as ``(smaller, larger)`` rows, sorted, without loops."""
+    ends = np.sort(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=1)
+    return np.unique(ends[ends[:, 0] != ends[:, 1]], axis=0)
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    for a, b in pairs:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for i in range(count):
-        groups.setdefault(root(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+def _components(count: int, pairs: np.ndarray) -> list[np.ndarray]:
+    """Node indices per connected component (ascending), largest first (ties: by smallest index)."""
+    import igraph
+
+    membership = np.asarray(igraph.Graph(n=count, edges=pairs.tolist()).connected_components().membership)
+    by_component = np.argsort(membership, kind="stable")  # each component's nodes stay in ascending order
+    groups = np.split(by_component, np.cumsum(np.bincount(membership))[:-1])
+    return sorted(groups, key=lambda g: (-len(g), int(g[0])))
 
 
 def force_layout(
@@ -89,16 +85,14 @@ def force_layout(
     """
     if count == 0:
         return []
-    pairs = sorted({(min(a, b), max(a, b)) for a, b in edges if a != b})
+    pairs = _pairs(edges)
     parameters = f"fruchterman-reingold {GRID_FROM} {iterations} {seed} {spacing!r}"
     return layoutcache.remembered(count, pairs, parameters, lambda: _layout(count, pairs, iterations, seed, spacing))
 
 
-def _layout(
-    count: int, pairs: list[tuple[int, int]], iterations: int, seed: int, spacing: float
-) -> list[tuple[int, int]]:
+def _layout(count: int, pairs: np.ndarray, iterations: int, seed: int, spacing: float) -> list[tuple[int, int]]:
     pos = np.zeros((count, 2))
-    placed: list[tuple[list[int], np.ndarray]] = []
+    placed: list[tuple[np.ndarray, np.ndarray]] = []
     lengths: list[np.ndarray] = []
     components = _components(count, pairs)
     member = np.zeros(count, dtype=np.int64)
@@ -106,17 +100,16 @@ def _layout(
     for c, component in enumerate(components):
         member[component] = c
         local[component] = np.arange(len(component))
-    within: list[list[tuple[int, int]]] = [[] for _ in components]
-    members, locals_ = member.tolist(), local.tolist()
-    for a, b in pairs:
-        within[members[a]].append((locals_[a], locals_[b]))
+    # each component's links in local indices, in the order of ``pairs`` (igraph's result depends on it)
+    by_component = np.argsort(member[pairs[:, 0]], kind="stable")
+    counts = np.bincount(member[pairs[:, 0]], minlength=len(components))
+    within = np.split(local[pairs[by_component]], np.cumsum(counts)[:-1])
     for component, inner in zip(components, within, strict=True):
-        coords = _component_layout(len(component), inner, seed, iterations)
+        coords = _component_layout(len(component), inner.tolist(), seed, iterations)
         coords -= coords.mean(axis=0)
         placed.append((component, coords))
-        if inner:
-            ends = np.array(inner)
-            dx, dy = (coords[ends[:, 0]] - coords[ends[:, 1]]).T
+        if len(inner):
+            dx, dy = (coords[inner[:, 0]] - coords[inner[:, 1]]).T
             # sqrt(dx² + dy²) by element-wise operations, each rounded once: the same
             # floats as numpy.linalg.norm of each difference, without a call per edge
             lengths.append(np.sqrt(dx * dx + dy * dy))

@@ -44,7 +44,7 @@ def _code_key() -> str:
     return f"{buildcache.tool_key()} igraph {igraph.__version__}"
 
 
-def key(count: int, pairs: Sequence[tuple[int, int]], parameters: str) -> str:
+def key(count: int, pairs: Sequence[tuple[int, int]] | np.ndarray, parameters: str) -> str:
     """The SHA-256 of a layout's whole input (``parameters``: the other arguments, as text)."""
     hasher = hashlib.sha256(f"{_code_key()} {parameters} {count}\n".encode())
     hasher.update(np.asarray(pairs, dtype=np.int64).tobytes())
@@ -52,7 +52,7 @@ def key(count: int, pairs: Sequence[tuple[int, int]], parameters: str) -> str:
 
 
 def remembered(
-    count: int, pairs: Sequence[tuple[int, int]], parameters: str, compute: Callable[[], Positions]
+    count: int, pairs: Sequence[tuple[int, int]] | np.ndarray, parameters: str, compute: Callable[[], Positions]
 ) -> Positions:
     """The positions ``compute()`` gives for this input: from the cache when kept, else computed (and kept)."""
     if count < REMEMBER_FROM:

@@ -19,7 +19,8 @@ used (``asOf``, ``startDate``, ``role``, …). Several values are joined with ``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 
 from graph.projection import Claim, Projection
 
@@ -64,37 +65,63 @@ class _Rows:
 
     def __init__(self, projection: Projection) -> None:
         network = projection.network
+        labels: dict[str, tuple[str, str]] = {}  # property or class → its German and English label
+
+        def label(name: str) -> tuple[str, str]:
+            found = labels.get(name)
+            if found is None:
+                found = labels[name] = (projection.term_label(name, "de"), projection.term_label(name, "en"))
+            return found
+
         touching: dict[str, set[str]] = defaultdict(set)
         self.edges: list[EdgeRow] = []
-        for u, v, key, claims in network.edges(keys=True, data="claims"):
-            sources = _claim_sources(claims)
-            touching[u] |= sources
-            touching[v] |= sources
-            row: Row = {
-                "predicate": key,
-                "label": projection.term_label(key, "de"),
-                "label_en": projection.term_label(key, "en"),
-                "statements": len(claims),
-                "sources": _join(sources),
-                "quotes": " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes})),
-            }
-            qualifiers: dict[str, list[str]] = {}
-            for claim in claims:
-                for name, value in claim.qualifiers:
-                    qualifiers.setdefault(name, []).append(value)
-            row.update({name: _join(values) for name, values in qualifiers.items()})
-            self.edges.append((u, v, key, {k: val for k, val in row.items() if val != ""}))
+        for u, targets in network.adjacency():  # the order of network.edges(), without its views
+            for v, keyed in targets.items():
+                for key, data in keyed.items():
+                    claims: tuple[Claim, ...] = data["claims"]
+                    evidence = claims[0].evidence if len(claims) == 1 else ()
+                    if len(evidence) == 1:  # mostly: one claim from one source
+                        source, quotes = evidence[0].source, evidence[0].quotes
+                        touching[u].add(source)
+                        touching[v].add(source)
+                        sources_text = source
+                        quotes_text = quotes[0] if len(quotes) == 1 else " | ".join(sorted(set(quotes)))
+                    else:
+                        sources = _claim_sources(claims)
+                        touching[u] |= sources
+                        touching[v] |= sources
+                        sources_text = _join(sources)
+                        quotes_text = " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes}))
+                    de, en = labels.get(key) or label(key)
+                    row: Row = {
+                        "predicate": key,
+                        "label": de,
+                        "label_en": en,
+                        "statements": len(claims),
+                        "sources": sources_text,
+                        "quotes": quotes_text,
+                    }
+                    if any(claim.qualifiers for claim in claims):
+                        qualifiers: dict[str, list[str]] = {}
+                        for claim in claims:
+                            for name, value in claim.qualifiers:
+                                qualifiers.setdefault(name, []).append(value)
+                        row.update({name: _join(values) for name, values in qualifiers.items()})
+                    self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
         self.nodes: list[NodeRow] = []
         for node, data in network.nodes(data=True):
             sources = set(touching.get(node, ()))
             for attribute in data["attributes"]:
-                sources |= _claim_sources(attribute.claims)
+                for claim in attribute.claims:
+                    for e in claim.evidence:
+                        sources.add(e.source)
+            de, en = labels.get(data["cls"]) or label(data["cls"])
             row = {
                 "label": data["label"],
                 "name": data["label"],
                 "class": data["cls"],
-                "class_de": projection.term_label(data["cls"], "de"),
-                "class_en": projection.term_label(data["cls"], "en"),
+                "class_de": de,
+                "class_en": en,
                 "iri": data["iri"],
                 "aliases": _join(data["aliases"]),
                 "sources": _join(sources),
@@ -103,10 +130,16 @@ class _Rows:
             for attribute in data["attributes"]:
                 if attribute.datatype in _DATES and not attribute.inverse:
                     dates.setdefault(attribute.predicate, []).append(attribute.value)
-            row.update({name: _join(values) for name, values in dates.items()})
-            self.nodes.append((node, {k: v for k, v in row.items() if v != ""}))
+            if dates:
+                row.update({name: _join(values) for name, values in dates.items()})
+            self.nodes.append((node, row if "" not in row.values() else _filled(row)))
         self.node_keys = _keys(row for _, row in self.nodes)
         self.edge_keys = _keys(row for *_, row in self.edges)
+
+
+def _filled(row: Row) -> Row:
+    """``row`` without its empty values (a row lists only what an entity or fact has)."""
+    return {k: v for k, v in row.items() if v != ""}
 
 
 def node_rows(projection: Projection) -> list[NodeRow]:
@@ -123,11 +156,17 @@ def edge_rows(projection: Projection) -> list[EdgeRow]:
 
 
 def _keys(rows: Iterable[Row]) -> list[tuple[str, str]]:
-    """Attribute names in a fixed order (the common ones first), each with its type."""
+    """Attribute names in a fixed order (the common ones first), each with its type.
+
+    A name's type is that of its first value; rows that bring no new name are skipped
+    whole (most rows have the names of one before them).
+    """
     names: dict[str, str] = {}
+    seen = names.keys()
     for row in rows:
-        for name, value in row.items():
-            names.setdefault(name, "int" if isinstance(value, int) else "string")
+        if not row.keys() <= seen:
+            for name, value in row.items():
+                names.setdefault(name, "int" if isinstance(value, int) else "string")
     first = ["label", "name", "label_en", "predicate", "class", "class_de", "class_en", "iri", "aliases", "statements"]
     ordered = [n for n in first if n in names] + sorted(n for n in names if n not in first)
     return [(n, names[n]) for n in ordered]
@@ -137,10 +176,89 @@ def _edge_id(u: str, v: str, key: str) -> str:
     return f"{u}--{key}--{v}"
 
 
+# What a row needs escaped: as XML text (GraphML's data) or only as an attribute (GEXF's values)
+_AS_TEXT, _AS_ATTRIBUTE = 1, 2
+
+
+def _escapes(values: Iterable[str | int]) -> int:
+    """Whether any of ``values`` changes as XML text (``_AS_TEXT``), only as an attribute, or not at all.
+
+    Numbers are skipped: their digits never change.
+    """
+    texts = [value for value in values if isinstance(value, str)]
+    text = "\n".join(texts)
+    if "&" in text or "<" in text or ">" in text:
+        return _AS_TEXT | _AS_ATTRIBUTE
+    # a line feed separates the values: count the ones inside them
+    if '"' in text or "\r" in text or "\t" in text or text.count("\n") >= len(texts):
+        return _AS_ATTRIBUTE
+    return 0
+
+
+class _Markup:
+    """What GraphML and GEXF both write of a projection's rows: ids and which rows need escaping.
+
+    Most rows hold nothing XML must escape; their values are written as they are. The
+    others are written value by value with :func:`xml_text` or :func:`xml_attribute`.
+    """
+
+    def __init__(self, projection: Projection) -> None:
+        rows = projection.derived(_Rows)
+        self.node_ids = {node: xml_attribute(node) for node, _ in rows.nodes}
+        self.edge_ids = [xml_attribute(_edge_id(u, v, key)) for u, v, key, _ in rows.edges]
+        self.nodes = [_escapes(row.values()) for _, row in rows.nodes]
+        self.edges = [_escapes((key, *row.values())) for _, _, key, row in rows.edges]  # the key is written too
+
+
+class _Elements:
+    """``%``-templates of one kind of element, one per set of attributes a row has.
+
+    Rows of one kind mostly have the same keys, so the keys a row has (in ``keys`` order)
+    are worked out once per distinct set (by the row's own key order), and each element is
+    one ``%`` formatting of the row's values.
+    """
+
+    def __init__(self, keys: Sequence[str], template: Callable[[list[str]], str]) -> None:
+        self.keys = keys
+        self.template = template
+        self._shapes: dict[tuple[str, ...], tuple[str, Callable[[Row], tuple[str | int, ...]]]] = {}
+
+    def __call__(self, row: Row) -> tuple[str, tuple[str | int, ...]]:
+        """The template for ``row`` and its values in the template's order."""
+        shape = tuple(row)
+        found = self._shapes.get(shape)
+        if found is None:
+            present = [k for k in self.keys if k in row]
+            found = self._shapes[shape] = (self.template(present), _values_of(present))
+        template, values = found
+        return template, values(row)
+
+
+def _values_of(keys: list[str]) -> Callable[[Row], tuple[str | int, ...]]:
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    return (lambda row: (row[keys[0]],)) if keys else (lambda row: ())
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal text of a ``%``-template."""
+    return text.replace("%", "%%")
+
+
+def _graphml_element(tag: str, start: str, prefix: str, keys: list[str]) -> str:
+    lines = "".join(f'      <data key="{_literal(prefix + "_" + k)}">%s</data>\n' for k in keys)
+    return f"    <{tag} id={start}>\n{lines}    </{tag}>"
+
+
+def _gexf_element(tag: str, start: str, value: str, keys: list[str]) -> str:
+    """An element with its ``<attvalues>`` block: one line per attribute the row has."""
+    lines = "".join(f"          <attvalue for={_literal(xml_attribute(k))} value={value}/>\n" for k in keys)
+    return f"      <{tag} id={start}>\n        <attvalues>\n{lines}        </attvalues>\n      </{tag}>"
+
+
 def graphml(projection: Projection) -> bytes:
     """The projection as GraphML (directed, parallel edges allowed)."""
-    rows = projection.derived(_Rows)
-    nodes, edges, node_keys, edge_keys = rows.nodes, rows.edges, rows.node_keys, rows.edge_keys
+    rows, markup = projection.derived(_Rows), projection.derived(_Markup)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -148,41 +266,37 @@ def graphml(projection: Projection) -> bytes:
         'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
         'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
     ]
-    for prefix, scope, keys in (("n", "node", node_keys), ("e", "edge", edge_keys)):
+    for prefix, scope, keys in (("n", "node", rows.node_keys), ("e", "edge", rows.edge_keys)):
         for name, kind in keys:
             out.append(
                 f'  <key id="{prefix}_{name}" for="{scope}" attr.name={xml_attribute(name)} attr.type="{kind}"/>'
             )
     out.append('  <graph id="nrw-integration-kg" edgedefault="directed">')
     append = out.append
-    node_data = [(k, f'      <data key="n_{k}">') for k, _ in node_keys]
-    edge_data = [(k, f'      <data key="e_{k}">') for k, _ in edge_keys]
-    for node, row in nodes:
-        append(f"    <node id={xml_attribute(node)}>")
-        for k, start in node_data:
-            value = row.get(k)
-            if value is not None:
-                append(f"{start}{xml_text(str(value))}</data>")
-        append("    </node>")
-    for u, v, key, row in edges:
-        append(
-            f"    <edge id={xml_attribute(_edge_id(u, v, key))} source={xml_attribute(u)} target={xml_attribute(v)}>"
-        )
-        for k, start in edge_data:
-            value = row.get(k)
-            if value is not None:
-                append(f"{start}{xml_text(str(value))}</data>")
-        append("    </edge>")
+    ids = markup.node_ids
+    nodes = _Elements([k for k, _ in rows.node_keys], lambda keys: _graphml_element("node", "%s", "n", keys))
+    for (node, row), escapes in zip(rows.nodes, markup.nodes, strict=True):
+        template, values = nodes(row)
+        if escapes & _AS_TEXT:
+            values = tuple(xml_text(str(value)) for value in values)
+        append(template % (ids[node], *values))
+    edges = _Elements(
+        [k for k, _ in rows.edge_keys], lambda keys: _graphml_element("edge", "%s source=%s target=%s", "e", keys)
+    )
+    for (u, v, _, row), edge_id, escapes in zip(rows.edges, markup.edge_ids, markup.edges, strict=True):
+        template, values = edges(row)
+        if escapes & _AS_TEXT:
+            values = tuple(xml_text(str(value)) for value in values)
+        append(template % (edge_id, ids[u], ids[v], *values))
     out += ["  </graph>", "</graphml>", ""]
     return "\n".join(out).encode("utf-8")
 
 
 def gexf(projection: Projection) -> bytes:
     """The projection as GEXF 1.3 (directed; an edge's ``kind`` is its property)."""
-    rows = projection.derived(_Rows)
-    nodes, edges = rows.nodes, rows.edges
-    node_keys = [k for k in rows.node_keys if k[0] != "label"]
-    edge_keys = [k for k in rows.edge_keys if k[0] != "label"]
+    rows, markup = projection.derived(_Rows), projection.derived(_Markup)
+    node_keys = [k for k, _ in rows.node_keys if k != "label"]
+    edge_keys = [k for k, _ in rows.edge_keys if k != "label"]
     types = {"string": "string", "int": "integer"}
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -193,38 +307,38 @@ def gexf(projection: Projection) -> bytes:
         "  </meta>",
         '  <graph defaultedgetype="directed" mode="static">',
     ]
-    for scope, keys in (("node", node_keys), ("edge", edge_keys)):
+    for scope, keys in (("node", rows.node_keys), ("edge", rows.edge_keys)):
         out.append(f'    <attributes class="{scope}" mode="static">')
         out.extend(
             f'      <attribute id={xml_attribute(name)} title={xml_attribute(name)} type="{types[kind]}"/>'
             for name, kind in keys
+            if name != "label"
         )
         out.append("    </attributes>")
     out.append("    <nodes>")
     append = out.append
-    node_values = [(k, f"          <attvalue for={xml_attribute(k)} value=") for k, _ in node_keys]
-    edge_values = [(k, f"          <attvalue for={xml_attribute(k)} value=") for k, _ in edge_keys]
-    for node, row in nodes:
-        append(f"      <node id={xml_attribute(node)} label={xml_attribute(str(row['label']))}>")
-        _attvalues(append, node_values, row)
-        append("      </node>")
+    ids = markup.node_ids
+    # a plain value goes in double quotes; xml_attribute chooses the quotes of the others
+    plain = _Elements(node_keys, lambda keys: _gexf_element("node", '%s label="%s"', '"%s"', keys))
+    escaped = _Elements(node_keys, lambda keys: _gexf_element("node", "%s label=%s", "%s", keys))
+    for (node, row), escapes in zip(rows.nodes, markup.nodes, strict=True):
+        if escapes:
+            template, values = escaped(row)
+            append(template % (ids[node], *(xml_attribute(str(value)) for value in (row["label"], *values))))
+        else:
+            template, values = plain(row)
+            append(template % (ids[node], row["label"], *values))
     out += ["    </nodes>", "    <edges>"]
-    for u, v, key, row in edges:
-        append(
-            f"      <edge id={xml_attribute(_edge_id(u, v, key))} source={xml_attribute(u)} target={xml_attribute(v)} "
-            f"label={xml_attribute(str(row['label']))} kind={xml_attribute(key)}>"
-        )
-        _attvalues(append, edge_values, row)
-        append("      </edge>")
+    start = "%s source=%s target=%s label={0}%s{0} kind={0}%s{0}"
+    plain = _Elements(edge_keys, lambda keys: _gexf_element("edge", start.format('"'), '"%s"', keys))
+    escaped = _Elements(edge_keys, lambda keys: _gexf_element("edge", start.format(""), "%s", keys))
+    for (u, v, key, row), edge_id, escapes in zip(rows.edges, markup.edge_ids, markup.edges, strict=True):
+        if escapes:
+            template, values = escaped(row)
+            texts = (xml_attribute(str(value)) for value in (row["label"], key, *values))
+            append(template % (edge_id, ids[u], ids[v], *texts))
+        else:
+            template, values = plain(row)
+            append(template % (edge_id, ids[u], ids[v], row["label"], key, *values))
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     return "\n".join(out).encode("utf-8")
-
-
-def _attvalues(append: Callable[[str], None], starts: list[tuple[str, str]], row: Mapping[str, object]) -> None:
-    """A GEXF ``<attvalues>`` block: one line per attribute the row has (``starts``: key, line start)."""
-    append("        <attvalues>")
-    for k, start in starts:
-        value = row.get(k)
-        if value is not None:
-            append(f"{start}{xml_attribute(str(value))}/>")
-    append("        </attvalues>")

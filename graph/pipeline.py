@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import os
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ from graph import buildcache
 from graph.errors import ConfigError, KGError, Problem, QuoteError, ShapeError, warning_line
 from graph.export import DEFAULT_FORMATS, Exporter, ExportInput, exporter
 from graph.fsutil import Content, debug_point, replace_export_set, write_atomically
+from graph.gcpause import gc_paused
 from graph.project import Project, load_project
 
 if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a step runs
@@ -66,13 +66,10 @@ class Timings:
         # Each step allocates millions of objects on large graphs and frees them in bulk;
         # the cyclic garbage collector would rescan the growing heap over and over
         # (30-50 % of load and build time at a million triples).
-        enabled = gc.isenabled()
-        gc.disable()
         try:
-            yield
+            with gc_paused():
+                yield
         finally:
-            if enabled:
-                gc.enable()
             self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - start
 
     @property

@@ -23,7 +23,8 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any, TypeVar, cast
 
 import networkx as nx
@@ -35,7 +36,7 @@ from graph.errors import ConfigError, KGError, suggest
 from graph.namespace import NIK
 from graph.ontology import Ontology
 from graph.temporal import DateProblem, Period, Span, parse_span, period_of
-from graph.writers import subject_table
+from graph.writers import store_table, subject_table
 
 _OURS = str(NIK)
 T = TypeVar("T")
@@ -48,7 +49,7 @@ class SelectionError(KGError):
     exit_code = 2
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Evidence:
     """One reference: the source and the verbatim quotes that back a claim."""
 
@@ -57,7 +58,7 @@ class Evidence:
     note: str | None = None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Claim:
     """One statement of a fact: its qualifiers and the evidence for it."""
 
@@ -73,7 +74,7 @@ class Claim:
         return [value for key, value in self.qualifiers if key == name]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Attribute:
     """A fact about an entity whose value is not another entity.
 
@@ -155,7 +156,7 @@ class Projection:
                 yield from attribute.claims
 
 
-def local_name(iri: Node) -> str:
+def local_name(iri: Node | str) -> str:
     """The part of an IRI after its last ``#`` or ``/`` (entity ids, class and property names)."""
     text = str(iri)
     return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
@@ -181,10 +182,34 @@ class _LocalNames(dict[Node, str]):
         return name
 
 
+# the order of Attribute (order=True): its fields compared as a tuple
+_fields = attrgetter(*(f.name for f in fields(Attribute)))
+
+
 def _least(objects: dict[Node, int] | None) -> str | None:
     """The text of the least object in rdflib's term order."""
     terms = cast("Iterable[Identifier]", objects or ())
     return str(min(terms)) if objects else None
+
+
+def _typed(
+    graph: Graph, table: dict[Node, dict[Node, dict[Node, int]]], wanted: set[URIRef]
+) -> Iterable[tuple[Node, Iterable[Node]]]:
+    """``(class, its instances)`` for the classes of ``wanted`` used in the graph.
+
+    Read from the store's ``pos`` index where it can (a few dozen classes instead of every
+    subject), else by a walk over every subject's types.
+    """
+    pos = store_table(graph, "pos")
+    if pos is not None:
+        types = pos.get(_TYPE, {})
+        return [(cls, members) for cls, members in types.items() if cls in wanted]
+    instances: dict[Node, list[Node]] = defaultdict(list)
+    for node, predicates in table.items():
+        for cls in predicates.get(_TYPE, ()):
+            if cls in wanted:
+                instances[cls].append(node)
+    return list(instances.items())
 
 
 def project(graph: Graph, ontology: Ontology) -> Projection:
@@ -206,52 +231,61 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
 
     entities: dict[Node, str] = {}
     sources: dict[Node, str] = {}
-    classes: dict[Node, URIRef] = {}
-    statements: list[Node] = []
-    for node, predicates in table.items():
-        types = predicates.get(_TYPE)
-        if not types:
+    classes: dict[Node, str] = {}  # the least class IRI of each entity and source
+    statements: dict[Node, None] = {}
+    for cls, members in _typed(graph, table, entity_classes | source_classes | {_STATEMENT}):
+        kind = entities if cls in entity_classes else sources if cls in source_classes else None
+        if kind is None:  # nik:Statement
+            statements.update(dict.fromkeys(members))
             continue
-        for o in types:
-            if o in entity_classes:
-                entities[node] = local_name(node)
-                classes[node] = min(classes.get(node, URIRef(str(o))), URIRef(str(o)))
-            elif o in source_classes:
-                sources[node] = local_name(node)
-                classes[node] = min(classes.get(node, URIRef(str(o))), URIRef(str(o)))
-            elif o == _STATEMENT:
-                statements.append(node)
+        name = str(cls)
+        for node in members:
+            kind[node] = local_name(node)
+            known = classes.get(node)
+            classes[node] = name if known is None else min(known, name)
 
     references: dict[Node, Evidence] = {}
 
     def evidence(reference: Node) -> Evidence:
-        found = references.get(reference)
-        if found is None:
-            pairs = table.get(reference, {})
-            stated, note = _last(pairs.get(_STATED_IN)), _last(pairs.get(_NOTE))
-            source = "" if stated is None else sources.get(stated) or local_name(stated)
-            quotes = tuple(sorted(map(str, pairs.get(_QUOTE, empty))))
-            found = references[reference] = Evidence(source, quotes, None if note is None else str(note))
+        pairs = table.get(reference, {})
+        stated, note = _last(pairs.get(_STATED_IN)), _last(pairs.get(_NOTE))
+        source = "" if stated is None else sources.get(stated) or local_name(stated)
+        quotes = tuple(sorted(map(str, pairs.get(_QUOTE, empty))))
+        found = references[reference] = Evidence(source, quotes, None if note is None else str(note))
         return found
 
-    edges: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    # by subject, then object and property: sorting the few edges of each subject is cheaper
+    # than sorting all of them by (subject, object, property) at once, in the same order
+    edges: dict[str, dict[tuple[str, str], list[Claim]]] = defaultdict(lambda: defaultdict(list))
     attributes: dict[str, dict[tuple[str, str, str | None, str | None, bool], list[Claim]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for statement in statements:
         pairs = table[statement]
-        subject, predicate, obj = _last(pairs.get(_SUBJECT)), _last(pairs.get(_PREDICATE)), _last(pairs.get(_OBJECT))
-        if subject is None or predicate is None or obj is None:
+        try:  # the objects added last (a store's index may keep an emptied entry)
+            subject = next(reversed(pairs[_SUBJECT]))
+            predicate = next(reversed(pairs[_PREDICATE]))
+            obj = next(reversed(pairs[_OBJECT]))
+        except (KeyError, StopIteration):
             continue
-        others = pairs.keys() - _STATEMENT_LINKS  # qualifiers, mostly none
-        qualifiers = tuple(sorted((names[p], str(o)) for p in others for o in pairs[p])) if others else ()
-        found = [evidence(o) for o in pairs.get(_DERIVED_FROM, empty)]
-        claim = Claim(local_name(statement), qualifiers, tuple(sorted(found)))
+        derived = pairs.get(_DERIVED_FROM)
+        # rdf:type, subject, predicate and object are there; qualifiers are what else is (mostly none)
+        if len(pairs) == 4 or (len(pairs) == 5 and derived is not None):
+            qualifiers: tuple[tuple[str, str], ...] = ()
+        else:
+            others = pairs.keys() - _STATEMENT_LINKS
+            qualifiers = tuple(sorted((names[p], str(o)) for p in others for o in pairs[p]))
+        if derived is None or len(derived) != 1:
+            found = tuple(sorted(references.get(o) or evidence(o) for o in derived or ()))
+        else:  # mostly one reference
+            reference = next(iter(derived))
+            found = (references.get(reference) or evidence(reference),)
+        claim = Claim(local_name(statement), qualifiers, found)
         name = names[predicate]
         # a literal is never an entity; skip hashing it (rdflib hashes literals in Python)
         subject_id, object_id = entities.get(subject), None if isinstance(obj, Literal) else entities.get(obj)
         if subject_id is not None and object_id is not None:
-            edges[(subject_id, object_id, name)].append(claim)
+            edges[subject_id][(object_id, name)].append(claim)
         elif subject_id is not None:
             if isinstance(obj, Literal):
                 datatype = names[obj.datatype] if obj.datatype else None
@@ -269,8 +303,11 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         aliases = sorted(str(o) for o in pairs.get(_ALT_LABEL, empty))
         facts = tuple(
             sorted(
-                Attribute(name, value, tuple(sorted(claims)), datatype, language, inverse)
-                for (name, value, datatype, language, inverse), claims in attributes.get(id_, {}).items()
+                (
+                    Attribute(name, value, tuple(sorted(claims)), datatype, language, inverse)
+                    for (name, value, datatype, language, inverse), claims in attributes.get(id_, {}).items()
+                ),
+                key=_fields,  # the dataclass's own order, without a call of its __lt__ per comparison
             )
         )
         network.add_node(
@@ -281,8 +318,10 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
             aliases=tuple(aliases),
             attributes=facts,
         )
-    for (u, v, name), claims in sorted(edges.items()):
-        network.add_edge(u, v, key=name, predicate=name, claims=tuple(sorted(claims)))
+    for u in sorted(edges):
+        outgoing = edges[u]
+        for v, name in sorted(outgoing):
+            network.add_edge(u, v, key=name, predicate=name, claims=tuple(sorted(outgoing[(v, name)])))
 
     infos = {}
     for iri, id_ in sources.items():

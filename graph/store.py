@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import json
 import os
@@ -132,22 +131,20 @@ def read_ntriples(path: Path, graph: Graph, lines: bytes | None = None) -> Graph
         return found
 
     from graph.build import add_triples
+    from graph.gcpause import gc_paused
 
-    enabled = gc.isenabled()
-    gc.disable()  # millions of new objects: the cyclic collector would rescan them over and over
     try:
         parsed = (
             ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
             if lines is None
             else ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
         )
-        # in bulk into the builder's store (see graph.build.CountedMemory), else one by one
-        add_triples(graph, ((node(t.subject), node(t.predicate), value(t.object)) for t in parsed))
+        # in bulk into the builder's store (see graph.build.CountedMemory), else one by one;
+        # millions of new objects: the cyclic collector would rescan them over and over
+        with gc_paused():
+            add_triples(graph, ((node(t.subject), node(t.predicate), value(t.object)) for t in parsed))
     except (OSError, SyntaxError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
-    finally:
-        if enabled:
-            gc.enable()
     return graph
 
 

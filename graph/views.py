@@ -4,7 +4,9 @@ Each function takes the same keyword arguments as its command's options, loads t
 project (both phases of :func:`graph.pipeline.load`, so every fact is sourced) and builds
 the graph, projects it onto its entities and selects the view (:func:`graph.projection.select`).
 SHACL and the quote check are ``kg build``'s and ``kg validate``'s job; a view of sources
-that do not load is never drawn. Nothing here prints; progress goes to a callback.
+that do not load is never drawn. Nothing here prints; progress goes to a callback. The
+cyclic garbage collector is paused while a command's view is loaded and used
+(:func:`graph.gcpause.gc_paused`, as ``kg build`` does for each step).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import networkx as nx
 from graph import pipeline
 from graph.analysis import Hop, Stats, compute_stats, shortest_paths
 from graph.fsutil import write_atomically
+from graph.gcpause import gc_paused
 from graph.project import load_project
 from graph.projection import Projection, SelectionError, project, select
 from graph.viz import Filters, render_html
@@ -143,9 +146,10 @@ def viz(
         raise SelectionError(
             "a focused view (--focus, --type, --source, --as-of) needs --output FILE; exports/kg.html shows everything"
         )
-    view = load_view(project, focus, depth, types, sources, as_of, undated, progress)
     filters = Filters(tuple(focus), depth, tuple(types), tuple(sources), as_of, undated) if focused else None
-    html = render_html(view, lang=lang, title=title, filters=filters)
+    with gc_paused():
+        view = load_view(project, focus, depth, types, sources, as_of, undated, progress)
+        html = render_html(view, lang=lang, title=title, filters=filters)
     if output is not None and str(output) == "-":
         return VizResult(None, html, view.network.number_of_nodes(), view.network.number_of_edges(), True)
     target = Path(output) if output is not None else load_project(project).exports_dir / HTML_NAME
@@ -166,8 +170,9 @@ def stats(
     progress: Progress | None = None,
 ) -> Stats:
     """Network statistics of a view (see :func:`graph.analysis.compute_stats`)."""
-    view = load_view(project, focus, depth, types, sources, as_of, undated, progress)
-    return compute_stats(view, top=top, lang=lang)
+    with gc_paused():
+        view = load_view(project, focus, depth, types, sources, as_of, undated, progress)
+        return compute_stats(view, top=top, lang=lang)
 
 
 def path(
@@ -182,5 +187,6 @@ def path(
     progress: Progress | None = None,
 ) -> tuple[Projection, list[tuple[Hop, ...]]]:
     """The shortest connections between two entities (see :func:`graph.analysis.shortest_paths`)."""
-    view = load_view(project, (), 1, types, sources, as_of, undated, progress)
-    return view, shortest_paths(view, start, end, every=every)
+    with gc_paused():
+        view = load_view(project, (), 1, types, sources, as_of, undated, progress)
+        return view, shortest_paths(view, start, end, every=every)

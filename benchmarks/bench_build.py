@@ -284,11 +284,13 @@ def report(rows: list[dict[str, Any]]) -> None:
         workers = row["build"].get("workers", {})
         for name in EXPORT_NAMES:
             key = f"export {name}"
-            where = " (in a worker, during SHACL)" if key in workers else ""
+            where = ""
+            if workers:
+                where = " (in a worker, during SHACL)" if key in workers else " (build process, after SHACL)"
             lines.append((f"export {name}{where}", steps.get(key, workers.get(key, 0.0)), rdf.get(name), ox_.get(name)))
         if workers:
             waited = steps.get("render (waiting for the workers)", 0.0)
-            lines.append(("waiting for the workers after SHACL", waited, None, None))
+            lines.append(("waiting for the workers at the end", waited, None, None))
             stored = steps.get("query store (for kg query)")
             if stored is not None:  # only for a graph queried before
                 lines.append(("query store for kg query (meanwhile)", stored, None, None))

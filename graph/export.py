@@ -75,6 +75,9 @@ class Exporter:
         cost: About how long rendering takes, relative to the others (the seconds at a
             million triples, derived views included): a build starts the costliest group
             first. It only orders the work; any value gives the same files.
+        views: The derived views of :class:`ExportInput` it reads (``projection``,
+            ``rows``): a build can make them once and then render a group's formats in
+            parallel processes.
     """
 
     name: str
@@ -83,6 +86,7 @@ class Exporter:
     renderer: Render
     group: str = ""
     cost: float = 1.0
+    views: tuple[str, ...] = ()
 
     def render(self, source: ExportInput) -> bytes:
         """The file's bytes."""
@@ -99,10 +103,16 @@ _REGISTRY: dict[str, Exporter] = {}
 
 
 def register(
-    name: str, filename: str, media_type: str, render: Render, group: str | None = None, cost: float = 1.0
+    name: str,
+    filename: str,
+    media_type: str,
+    render: Render,
+    group: str | None = None,
+    cost: float = 1.0,
+    views: tuple[str, ...] = (),
 ) -> None:
     """Add an output format under ``name`` (in its own group unless ``group`` is given)."""
-    _REGISTRY[name] = Exporter(name, filename, media_type, render, group or name, cost)
+    _REGISTRY[name] = Exporter(name, filename, media_type, render, group or name, cost, views)
 
 
 def exporter(name: str) -> Exporter:
@@ -178,9 +188,9 @@ def _gexf(source: ExportInput) -> bytes:
 
 # costs: seconds at a million triples (1.1 s of rows go with the first RDF format, 3 s of
 # projection with the first network format); they only decide which group starts first
-register("turtle", "kg.ttl", "text/turtle", _turtle, group="rdf", cost=1.2)
-register("ntriples", "kg.nt", "application/n-triples", _ntriples, group="rdf", cost=1.5)
-register("jsonld", "kg.jsonld", "application/ld+json", _jsonld, group="rdf", cost=1.5)
-register("html", "kg.html", "text/html", _html, group="network", cost=4.0)
-register("graphml", "kg.graphml", "application/graphml+xml", _graphml, group="network", cost=1.0)
-register("gexf", "kg.gexf", "application/gexf+xml", _gexf, group="network", cost=0.5)
+register("turtle", "kg.ttl", "text/turtle", _turtle, group="rdf", cost=1.2, views=("rows",))
+register("ntriples", "kg.nt", "application/n-triples", _ntriples, group="rdf", cost=1.5, views=("rows",))
+register("jsonld", "kg.jsonld", "application/ld+json", _jsonld, group="rdf", cost=1.5, views=("rows",))
+register("html", "kg.html", "text/html", _html, group="network", cost=4.0, views=("projection",))
+register("graphml", "kg.graphml", "application/graphml+xml", _graphml, group="network", cost=1.0, views=("projection",))
+register("gexf", "kg.gexf", "application/gexf+xml", _gexf, group="network", cost=0.5, views=("projection",))

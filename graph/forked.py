@@ -39,11 +39,16 @@ from pathlib import Path
 from graph.errors import KGError
 
 #: Hands one named output of a child to its parent (see :meth:`Child.ready`): its bytes,
-#: or pieces of them in order (written one after the other, never joined in memory).
-Emit = Callable[[str, bytes | Sequence[bytes]], None]
+#: pieces of them in order (written one after the other, never joined in memory), or a
+#: file holding them (moved into place: a grandchild's output, say).
+Emit = Callable[[str, "bytes | Sequence[bytes] | Path"], None]
 #: What a child does: it emits its outputs as they are made and returns seconds per step.
 Work = Callable[[Emit], dict[str, float]]
 _RESULT = "result.pickle"
+#: Private memory of the children this process joined (a child reports its own with theirs).
+_joined_private = 0
+#: In a child: its folder (see :func:`start`).
+_own_folder: Path | None = None
 
 
 def available() -> bool:
@@ -143,7 +148,8 @@ class Child:
     pid: int
     folder: Path
     label: str
-    #: Bytes of memory the child did not share with its parent at its end (after :meth:`join`).
+    #: Bytes of memory the child (and the children it joined) did not share with its
+    #: parent at its end (after :meth:`join`).
     private: int = 0
     _status: int | None = None
 
@@ -184,6 +190,8 @@ class Child:
                 if kind == "error":
                     raise _error(self.label, payload)
                 names, steps, self.private = payload
+                global _joined_private
+                _joined_private += self.private
             except OSError as exc:
                 raise KGError(f"{self.label}: the worker process left no result (exit status {status})") from exc
         except BaseException:
@@ -240,7 +248,8 @@ def start(work: Work, label: str) -> Child:
     Raises:
         KGError: When no child can be forked.
     """
-    folder = Path(tempfile.mkdtemp(prefix="kg-worker-"))
+    # a child's own children keep their files in its folder: removing it removes theirs
+    folder = Path(tempfile.mkdtemp(prefix="kg-worker-", dir=_own_folder))
     # Objects alive now are never collected in the child: keep the collector away from
     # them, so that it does not write to (and so copy) every page of the parent's heap.
     gc.freeze()
@@ -254,6 +263,18 @@ def start(work: Work, label: str) -> Child:
         _run_child(work, folder)
     gc.unfreeze()
     return Child(pid, folder, label)
+
+
+def write_content(path: Path, content: bytes | Sequence[bytes] | Path) -> None:
+    """Write ``content`` (see :data:`Emit`) to the new file ``path``."""
+    if isinstance(content, Path):
+        shutil.move(content, path)
+        return
+    with path.open("wb") as file:
+        if isinstance(content, bytes):
+            file.write(content)
+        else:
+            file.writelines(content)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - in the child
@@ -272,20 +293,18 @@ def _run_child(work: Work, folder: Path) -> None:  # pragma: no cover - in the c
         _die_with_parent()
         names: list[str] = []
 
-        def emit(name: str, content: bytes | Sequence[bytes]) -> None:
+        def emit(name: str, content: bytes | Sequence[bytes] | Path) -> None:
             target = _output(folder, name)
             staging = target.with_name(f"{target.name}.tmp")
-            with staging.open("wb") as file:
-                if isinstance(content, bytes):
-                    file.write(content)
-                else:
-                    file.writelines(content)
+            write_content(staging, content)
             staging.rename(target)  # complete once it has its name
             names.append(name)
 
+        global _joined_private, _own_folder
+        _joined_private, _own_folder = 0, folder  # this child's own children only
         try:
             steps = work(emit)
-            payload: tuple[str, object] = ("done", (names, steps, private_memory() or 0))
+            payload: tuple[str, object] = ("done", (names, steps, (private_memory() or 0) + _joined_private))
         except BaseException as exc:  # everything goes back to the parent
             code = 1
             try:

@@ -459,21 +459,61 @@ def _store_job(project: Path | str, out_dir: Path, chosen: Sequence[Exporter], s
         return None
 
 
+#: A group of formats at least this costly (see :attr:`~graph.export.Exporter.cost`) makes
+#: its shared views, then renders its first format while a forked helper renders the rest.
+SPLIT_FROM_COST = 5.0
+
+
 def _render_claimed(
     source: ExportInput, groups: Sequence[Sequence[Exporter]], claims: forked.Claims, emit: forked.Emit
 ) -> dict[str, float]:
     """Render each group of ``groups`` not claimed by another process, handing each file over
-    as it is done: the seconds per format."""
+    as it is done: the seconds per format.
+
+    A group of :data:`SPLIT_FROM_COST` or more makes the views its formats share (the
+    projection of the network formats), then forks a helper for all but its first format,
+    which is rendered here meanwhile: the helper reads the views in place.
+    """
+    from graph import forked
+
     timings = Timings()
     for group in groups:
         if not claims.take(group[0].name):
             continue
-        for chosen_exporter in group:
-            with timings.step(f"export {chosen_exporter.name}"):
-                content = chosen_exporter.render_pieces(source)
-            emit(chosen_exporter.filename, content)
+        first, rest = group[0], group[1:]
+        helper: forked.Child | None = None
+        try:
+            with timings.step(f"export {first.name}"):
+                if rest and sum(e.cost for e in group) >= SPLIT_FROM_COST and forked.available():
+                    for view in dict.fromkeys(v for e in group for v in e.views):
+                        getattr(source, view)
+                    names = ", ".join(e.filename for e in rest)
+                    helper = forked.start(functools.partial(_render_each, source, rest), f"rendering {names}")
+                content = first.render_pieces(source)
+            emit(first.filename, content)
             del content  # no rendered file is kept longer than needed
+            if helper is None:
+                timings.steps.update(_render_each(source, rest, emit))
+            else:
+                outputs, steps = helper.join()
+                for chosen_exporter in rest:
+                    emit(chosen_exporter.filename, outputs[chosen_exporter.filename])
+                timings.steps.update(steps)
+        finally:
+            if helper is not None:
+                helper.kill()
         source.release()  # the group's derived views: no other group reads them
+    return timings.steps
+
+
+def _render_each(source: ExportInput, exporters: Sequence[Exporter], emit: forked.Emit) -> dict[str, float]:
+    """Render ``exporters`` one after the other, handing each file over as it is done."""
+    timings = Timings()
+    for chosen_exporter in exporters:
+        with timings.step(f"export {chosen_exporter.name}"):
+            content = chosen_exporter.render_pieces(source)
+        emit(chosen_exporter.filename, content)
+        del content  # no rendered file is kept longer than needed
     return timings.steps
 
 
@@ -604,16 +644,14 @@ def _render_here(
     source: ExportInput, groups: Sequence[Sequence[Exporter]], claims: forked.Claims, folder: Path, timings: Timings
 ) -> dict[str, Path]:
     """Render in this process what no worker has claimed, each file into ``folder``: the files by name."""
+    from graph import forked
+
     folder.mkdir()
     files: dict[str, Path] = {}
 
-    def emit(name: str, content: bytes | Sequence[bytes]) -> None:
+    def emit(name: str, content: bytes | Sequence[bytes] | Path) -> None:
         path = files[name] = folder / str(len(files))
-        with path.open("wb") as file:
-            if isinstance(content, bytes):
-                file.write(content)
-            else:
-                file.writelines(content)
+        forked.write_content(path, content)
 
     for step, seconds in _render_claimed(source, groups, claims, emit).items():
         timings.steps[step] = timings.steps.get(step, 0.0) + seconds

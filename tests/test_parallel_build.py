@@ -86,7 +86,12 @@ def here_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_build_process_renders_what_the_workers_leave(
     mini: Path, tmp_path: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, here_only: None
 ) -> None:
+    started: list[str] = []
+    start = forked.start
+    monkeypatch.setattr(forked, "start", lambda work, label: started.append(label) or start(work, label))
     result = pipeline.build(project=mini, out=tmp_path / "here", jobs=2)
+    # the network formats share the projection: made once, then GraphML and GEXF in a helper
+    assert started == ["rendering the exports", "rendering kg.graphml, kg.gexf"]
     assert (result.timings.workers, sorted(n for n in result.timings.steps if n.startswith("export "))) == (
         {},
         sorted(f"export {name}" for name in export.DEFAULT_FORMATS),

@@ -28,7 +28,6 @@ import gc
 import hashlib
 import importlib
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from oldcode import git_show  # noqa: E402
 
 MODULES = ("errors", "yamlio", "sources", "sourcecache", "dataset", "build", "quotes")
 STEPS = ("load", "quotes", "build")
@@ -49,9 +51,7 @@ def old_package(revision: str, folder: Path) -> dict[str, ModuleType]:
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
     for name in MODULES:
-        text = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{revision}:graph/{name}.py"], check=True, capture_output=True, text=True
-        ).stdout
+        text = git_show(revision, f"graph/{name}.py")
         for other in MODULES:
             text = text.replace(f"from graph.{other} import", f"from old_graph.{other} import")
         (package / f"{name}.py").write_text(text, encoding="utf-8")

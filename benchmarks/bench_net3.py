@@ -17,53 +17,20 @@ import argparse
 import gc
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_netexports import FILES, old_modules  # noqa: E402
+from bench_netexports import FILES, old_modules, run_new, run_old  # noqa: E402
+from oldcode import cpu_timed as cpu  # noqa: E402
 
 from graph import layout, pipeline  # noqa: E402
-from graph.export import ExportInput, exporter  # noqa: E402
 from graph.projection import project, select  # noqa: E402
 from graph.viz import page_data, render_html  # noqa: E402
 
 STEPS = ("projection", "html", "graphml", "gexf")
-
-
-def cpu(work: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.process_time()
-    result = work()
-    return result, time.process_time() - start
-
-
-def old_round(old: dict[str, Any], graph: Any, ontology: Any) -> dict[str, float]:
-    seconds = {}
-    view, seconds["projection"] = cpu(lambda: old["projection"].project(graph, ontology))
-    _, seconds["html"] = cpu(lambda: old["viz"].render_html(view))
-    _, seconds["graphml"] = cpu(lambda: old["netformats"].graphml(view))
-    _, seconds["gexf"] = cpu(lambda: old["netformats"].gexf(view))
-    return seconds
-
-
-def new_round(graph: Any, ontology: Any) -> tuple[dict[str, float], dict[str, bytes]]:
-    seconds, outputs = {}, {}
-    source = ExportInput(graph, ontology)
-    _, seconds["projection"] = cpu(lambda: source.projection)
-    for name in FILES:
-        render = exporter(name).render
-        outputs[name], seconds[name] = cpu(lambda: b"".join(_pieces(render(source))))  # noqa: B023  called at once
-    return seconds, outputs
-
-
-def _pieces(rendered: Any) -> Any:
-    """An exporter's bytes, or the pieces it renders them in."""
-    return [rendered] if isinstance(rendered, bytes) else rendered
 
 
 def main() -> None:
@@ -90,8 +57,8 @@ def main() -> None:
         gc.disable()
         olds, news, layouts = [], [], []
         for _ in range(args.rounds):
-            olds.append(old_round(old, graph, ontology))
-            new, outputs = new_round(graph, ontology)
+            olds.append(run_old(old, graph, ontology, cpu))
+            new, outputs = run_new(graph, ontology, cpu)
             news.append(new)
             before, old_seconds = cpu(lambda: old["layout"].force_layout(count, pairs, spacing=spacing))
             after, new_seconds = cpu(lambda: layout.force_layout(count, pairs, spacing=spacing))

@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -29,6 +26,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from oldcode import old_module, timed  # noqa: E402
 
 from graph import pipeline  # noqa: E402
 from graph.export import ExportInput, exporter  # noqa: E402
@@ -36,35 +36,21 @@ from graph.projection import project, select  # noqa: E402
 from graph.viz import render_html  # noqa: E402
 
 STEPS = ("projection", "html", "graphml", "gexf")
+NAMES = ("projection", "layout", "viz", "netformats")
 FILES = {"html": "kg.html", "graphml": "kg.graphml", "gexf": "kg.gexf"}
 
 
 def old_modules(revision: str, folder: Path) -> dict[str, ModuleType]:
     """The old revision's network modules, imported under their own names (old_viz …)."""
-    modules = {}
-    for name in ("projection", "layout", "viz", "netformats"):
-        text = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{revision}:graph/{name}.py"], check=True, capture_output=True, text=True
-        ).stdout
-        path = folder / f"old_{name}.py"
-        path.write_text(text, encoding="utf-8")
-        spec = importlib.util.spec_from_file_location(f"old_{name}", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # dataclasses look their module up
-        spec.loader.exec_module(module)
-        modules[name] = module
+    modules = {name: old_module(revision, f"graph/{name}.py", folder, f"old_{name}") for name in NAMES}
     modules["viz"].force_layout = modules["layout"].force_layout  # type: ignore[attr-defined]  # it imported the current one
     return modules
 
 
-def timed(work: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = work()
-    return result, time.perf_counter() - start
+Timer = Callable[[Callable[[], Any]], tuple[Any, float]]
 
 
-def run_old(old: dict[str, ModuleType], graph: Any, ontology: Any) -> dict[str, float]:
+def run_old(old: dict[str, ModuleType], graph: Any, ontology: Any, timed: Timer = timed) -> dict[str, float]:
     seconds = {}
     view, seconds["projection"] = timed(lambda: old["projection"].project(graph, ontology))
     _, seconds["html"] = timed(lambda: old["viz"].render_html(view))
@@ -73,7 +59,7 @@ def run_old(old: dict[str, ModuleType], graph: Any, ontology: Any) -> dict[str, 
     return seconds
 
 
-def run_new(graph: Any, ontology: Any) -> tuple[dict[str, float], dict[str, bytes]]:
+def run_new(graph: Any, ontology: Any, timed: Timer = timed) -> tuple[dict[str, float], dict[str, bytes]]:
     seconds, outputs = {}, {}
     source = ExportInput(graph, ontology)
     _, seconds["projection"] = timed(lambda: source.projection)

@@ -23,13 +23,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
-import importlib.util
 import logging
 import random
-import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -38,7 +35,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from oldcode import old_module, timed  # noqa: E402
 from rdflib import BNode, Literal, URIRef  # noqa: E402
 from rdflib.namespace import RDFS, XSD  # noqa: E402
 
@@ -58,30 +57,8 @@ IMPORTS = {
 
 def old_modules(revision: str, folder: Path) -> dict[str, ModuleType]:
     """The old revision's modules, imported as ``old_shacl``, ``old_validate``, ``old_conflicts``."""
-    sys.path.insert(0, str(folder))
-    modules = {}
     paths = {"shacl": "graph/shacl.py", "validate": "graph/validate.py", "conflicts": "graph/curation/conflicts.py"}
-    for name, path in paths.items():
-        text = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{revision}:{path}"], check=True, capture_output=True, text=True
-        ).stdout
-        for before, after in IMPORTS.items():
-            text = text.replace(before, after)
-        target = folder / f"old_{name}.py"
-        target.write_text(text, encoding="utf-8")
-        spec = importlib.util.spec_from_file_location(f"old_{name}", target)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # dataclasses look their module up
-        spec.loader.exec_module(module)
-        modules[name] = module
-    return modules
-
-
-def timed(work: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = work()
-    return result, time.perf_counter() - start
+    return {name: old_module(revision, path, folder, f"old_{name}", IMPORTS) for name, path in paths.items()}
 
 
 def run_step(modules: dict[str, Any], dataset: Any, built: BuiltGraph) -> tuple[dict[str, float], tuple[Any, ...]]:

@@ -20,18 +20,18 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from oldcode import cpu_timed as timed  # noqa: E402
+from oldcode import old_module  # noqa: E402
 
 from graph import pipeline, writers  # noqa: E402
 from graph.export import ExportInput, exporter  # noqa: E402
@@ -42,23 +42,7 @@ FILES = {"ntriples": "kg.nt", "turtle": "kg.ttl", "jsonld": "kg.jsonld"}
 
 def old_writers(revision: str, folder: Path) -> ModuleType:
     """The old revision's ``graph/writers.py``, imported as ``old_writers``."""
-    text = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{revision}:graph/writers.py"], check=True, capture_output=True, text=True
-    ).stdout
-    path = folder / "old_writers.py"
-    path.write_text(text, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("old_writers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def timed(work: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.process_time()
-    result = work()
-    return result, time.process_time() - start
+    return old_module(revision, "graph/writers.py", folder, "old_writers")
 
 
 def run_old(old: ModuleType, graph: Any) -> tuple[dict[str, float], dict[str, bytes]]:

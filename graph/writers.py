@@ -859,13 +859,26 @@ def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
 
 def ntriples_pieces(graph: Graph, rows: Rows | None = None) -> list[bytes]:
     """:func:`ntriples` in pieces whose concatenation it is (for writing a large file without a joined copy)."""
+    return _column_or_plain(graph, rows, _ntriples_rows, _plain_ntriples)
+
+
+def _column_or_plain(
+    graph: Graph,
+    rows: Rows | None,
+    by_columns: Callable[[Rows], list[bytes]],
+    plain: Callable[[Graph], bytes],
+    fitting: tuple[type[Exception], ...] = (ValueError,),
+) -> list[bytes]:
+    """The pieces written column by column, or (for a graph the columns do not fit, or a
+    term that cannot be written: the writer triple by triple says which) the whole text
+    written triple by triple."""
     rows = rows if rows is not None else Rows(graph)
     if rows.regular:
         try:
-            return _ntriples_rows(rows)
-        except ValueError:  # the writer triple by triple says which term
+            return by_columns(rows)
+        except fitting:
             pass
-    return [_plain_ntriples(graph)]
+    return [plain(graph)]
 
 
 # ---------------------------------------------------------------- Turtle, column by column
@@ -994,13 +1007,9 @@ def turtle(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None 
 
 def turtle_pieces(graph: Graph, last_classes: Sequence[URIRef] = (), rows: Rows | None = None) -> list[bytes]:
     """:func:`turtle` in pieces whose concatenation it is (for writing a large file without a joined copy)."""
-    rows = rows if rows is not None else Rows(graph)
-    if rows.regular:
-        try:
-            return _turtle_rows(rows, last_classes)
-        except ValueError:  # the writer triple by triple says which term
-            pass
-    return [_plain_turtle(graph, last_classes)]
+    return _column_or_plain(
+        graph, rows, lambda r: _turtle_rows(r, last_classes), lambda g: _plain_turtle(g, last_classes)
+    )
 
 
 # ---------------------------------------------------------------- JSON-LD, column by column
@@ -1153,10 +1162,5 @@ def jsonld(graph: Graph, rows: Rows | None = None) -> bytes:
 
 def jsonld_pieces(graph: Graph, rows: Rows | None = None) -> list[bytes]:
     """:func:`jsonld` in pieces whose concatenation it is (for writing a large file without a joined copy)."""
-    rows = rows if rows is not None else Rows(graph)
-    if rows.regular:
-        try:
-            return _jsonld_rows(rows)
-        except (ValueError, _Collision):  # the writer triple by triple says which term, or merges
-            pass
-    return [_plain_jsonld(graph)]
+    # a collision: two subjects or keys written alike, which the writer triple by triple merges
+    return _column_or_plain(graph, rows, _jsonld_rows, _plain_jsonld, (ValueError, _Collision))

@@ -39,14 +39,19 @@ def _pyshacl(graph: Graph, shapes: Graph, hierarchy: list[tuple[Node, Node]]) ->
         data.add(triple)
     for s, o in hierarchy:
         data.add((s, RDFS.subClassOf, o))
+    return set(pyshacl_results(data, shapes))
+
+
+def pyshacl_results(data: Graph, shapes: Graph) -> list[Key]:
+    """pySHACL's results on ``data``, each as focus, path, value, component and severity."""
     _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-    found: set[Key] = set()
+    found: list[Key] = []
     for result in results.objects(None, SH.result):  # the report's results, not their sh:detail
         path = results.value(result, SH.resultPath)
         if isinstance(path, BNode):
             path = ("inverse", results.value(path, SH.inversePath))
         component = str(results.value(result, SH.sourceConstraintComponent)).removeprefix(str(SH))
-        found.add(
+        found.append(
             (results.value(result, SH.focusNode), path, results.value(result, SH.value), component,
              results.value(result, SH.resultSeverity))
         )  # fmt: skip

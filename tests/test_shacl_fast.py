@@ -21,10 +21,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from graph import pipeline, shacl
@@ -32,6 +31,7 @@ from graph.build import BuiltGraph, build_graph
 from graph.namespace import NIK
 from graph.validate import ShaclReport, load_shapes, validate_graph
 from tests.conftest import DATA, ROOT
+from tests.test_shacl import pyshacl_results
 
 # A wrong datatype on a number is the point of some broken copies; rdflib warns when it writes one.
 pytestmark = pytest.mark.filterwarnings("ignore:Serializing weird numerical:UserWarning")
@@ -218,28 +218,13 @@ ex:tagged ex:tag "x" ; ex:name "Markiert"@de .
 ex:linker ex:link ex:named , ex:unnamed , ex:nothing .
 """
 
-Key = tuple[Node, object, Node | None, str, Node]
-
-
-def _pyshacl_keys(data: Graph, shapes: Graph) -> Counter[Key]:
-    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-    found: Counter[Key] = Counter()
-    for result in results.objects(None, SH.result):  # the report's results, not their sh:detail
-        path = results.value(result, SH.resultPath)
-        if isinstance(path, BNode):
-            path = ("inverse", results.value(path, SH.inversePath))
-        component = str(results.value(result, SH.sourceConstraintComponent)).removeprefix(str(SH))
-        focus, value = results.value(result, SH.focusNode), results.value(result, SH.value)
-        found[(focus, path, value, component, results.value(result, SH.resultSeverity))] += 1
-    return found
-
 
 def test_every_supported_constraint_and_target_kind_gives_pyshacls_results() -> None:
     shapes = Graph().parse(data=EVERY_KIND, format="turtle")
     data = Graph().parse(data=EVERY_KIND_DATA, format="turtle")
     results = shacl.validate(data, shapes)
     found = Counter((r.focus, r.path, r.value, r.component, r.severity) for r in results)
-    assert found == _pyshacl_keys(data, shapes)
+    assert found == Counter(pyshacl_results(data, shapes))
     components = {r.component.removesuffix("ConstraintComponent") for r in results}
     assert components == {
         "HasValue", "MaxCount", "MinCount", "Datatype", "MinExclusive", "MaxInclusive", "MinInclusive",

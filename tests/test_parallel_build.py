@@ -6,6 +6,7 @@ build forks only from :data:`graph.pipeline.PARALLEL_FROM` triples.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import signal
@@ -167,6 +168,24 @@ def test_an_error_in_a_worker_comes_back_as_itself(
     with pytest.raises(ShapeError) as caught:
         pipeline.build(project=mini_built, jobs=2)
     assert (caught.value.summary, str(caught.value)) == ("1 made-up problem", "x.yaml:3: made up")
+    assert snapshot(mini_built / "exports") == before
+    assert list(workers_tmp.iterdir()) == []
+
+
+def test_a_helper_killed_by_a_signal_is_an_error_of_its_worker(
+    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, workers_only: None
+) -> None:
+    def killed(source: export.ExportInput) -> bytes:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return b""
+
+    graphml = export.exporter("graphml")
+    monkeypatch.setitem(export._REGISTRY, "graphml", dataclasses.replace(graphml, renderer=killed))
+    before = snapshot(mini_built / "exports")
+    with pytest.raises(KGError) as caught:
+        pipeline.build(project=mini_built, jobs=2)
+    # GraphML and GEXF were rendered in a helper of the network formats' worker
+    assert str(caught.value) == "rendering kg.graphml, kg.gexf: the worker process was killed by signal 9"
     assert snapshot(mini_built / "exports") == before
     assert list(workers_tmp.iterdir()) == []
 

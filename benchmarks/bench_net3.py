@@ -13,7 +13,6 @@ also timed on its own, so the page's other work can be told apart: ``page w/o la
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 import tempfile
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_netexports import FILES, old_modules, run_new, run_old  # noqa: E402
+from oldcode import arguments  # noqa: E402
 from oldcode import cpu_timed as cpu  # noqa: E402
 
 from graph import layout, pipeline  # noqa: E402
@@ -34,11 +34,7 @@ STEPS = ("projection", "html", "graphml", "gexf")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("project", type=Path)
-    parser.add_argument("--old", default="main", help="git revision to compare with (default: main)")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--compare", type=Path, help="folder with reference kg.html, kg.graphml, kg.gexf")
+    parser = arguments(__doc__, rounds=3, references="kg.html, kg.graphml, kg.gexf")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         old = old_modules(args.old, Path(folder))

@@ -15,7 +15,6 @@ exports are byte-identical to ``kg.html``, ``kg.graphml`` and ``kg.gexf`` in tha
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 import tempfile
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from oldcode import old_module, timed  # noqa: E402
+from oldcode import arguments, old_module, timed  # noqa: E402
 
 from graph import pipeline  # noqa: E402
 from graph.export import ExportInput, exporter  # noqa: E402
@@ -70,11 +69,7 @@ def run_new(graph: Any, ontology: Any, timed: Timer = timed) -> tuple[dict[str, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("project", type=Path)
-    parser.add_argument("--old", default="main", help="git revision to compare with (default: main)")
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--compare", type=Path, help="folder with reference kg.html, kg.graphml, kg.gexf")
+    parser = arguments(__doc__, references="kg.html, kg.graphml, kg.gexf")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         old = old_modules(args.old, Path(folder))

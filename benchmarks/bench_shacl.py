@@ -20,7 +20,6 @@ from the triples) and on a dataset whose sources disagree, each run once per sid
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import gc
 import logging
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from oldcode import old_module, timed  # noqa: E402
+from oldcode import arguments, old_module, timed  # noqa: E402
 from rdflib import BNode, Literal, URIRef  # noqa: E402
 from rdflib.namespace import RDFS, XSD  # noqa: E402
 
@@ -180,10 +179,7 @@ def print_row(name: str, before: float, after: float) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("project", type=Path)
-    parser.add_argument("--old", default="main", help="git revision to compare with (default: main)")
-    parser.add_argument("--rounds", type=int, default=1)
+    parser = arguments(__doc__)
     parser.add_argument("--broken", action="store_true", help="also compare the reports on broken copies")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # rdflib warns about each ill-typed literal of the broken copies

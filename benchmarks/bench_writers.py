@@ -18,7 +18,6 @@ in that folder.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 import tempfile
@@ -30,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from oldcode import arguments, old_module  # noqa: E402
 from oldcode import cpu_timed as timed  # noqa: E402
-from oldcode import old_module  # noqa: E402
 
 from graph import pipeline, writers  # noqa: E402
 from graph.export import ExportInput, exporter  # noqa: E402
@@ -77,11 +76,7 @@ def run_shared(graph: Any) -> tuple[dict[str, float], dict[str, bytes]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("project", type=Path)
-    parser.add_argument("--old", default="main", help="git revision to compare with (default: main)")
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--compare", type=Path, help="folder with reference kg.nt, kg.ttl, kg.jsonld")
+    parser = arguments(__doc__, references="kg.nt, kg.ttl, kg.jsonld")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         old = old_writers(args.old, Path(folder))

@@ -7,6 +7,7 @@ process, so that their ratio does not depend on what else the machine is doing.
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import subprocess
 import sys
@@ -41,6 +42,18 @@ def old_module(revision: str, path: str, folder: Path, name: str, replace: Mappi
     return module
 
 
+def arguments(doc: str, rounds: int = 1, references: str | None = None) -> argparse.ArgumentParser:
+    """The arguments every old-against-new benchmark takes: the project, ``--old``,
+    ``--rounds`` and, given what ``references`` names, ``--compare``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--old", default="main", help="git revision to compare with (default: main)")
+    parser.add_argument("--rounds", type=int, default=rounds)
+    if references is not None:
+        parser.add_argument("--compare", type=Path, help=f"folder with reference {references}")
+    return parser
+
+
 def timed(work: Callable[[], T]) -> tuple[T, float]:
     """What ``work()`` returns, and the wall seconds it took."""
     start = time.perf_counter()
@@ -55,4 +68,4 @@ def cpu_timed(work: Callable[[], T]) -> tuple[T, float]:
     return result, time.process_time() - start
 
 
-__all__ = ["ROOT", "cpu_timed", "git_show", "old_module", "timed"]
+__all__ = ["ROOT", "arguments", "cpu_timed", "git_show", "old_module", "timed"]

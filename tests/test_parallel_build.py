@@ -172,36 +172,35 @@ def test_an_error_in_a_worker_comes_back_as_itself(
     assert list(workers_tmp.iterdir()) == []
 
 
-def test_a_helper_killed_by_a_signal_is_an_error_of_its_worker(
-    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, workers_only: None
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        # N-Triples in a group of its own: in the worker itself
+        ("ntriples", "rendering the exports: the worker process was killed by signal 9"),
+        # GraphML (and GEXF) in a helper the network formats' worker forks beside the page
+        ("graphml", "rendering kg.graphml, kg.gexf: the worker process was killed by signal 9"),
+    ],
+)
+def test_a_worker_or_helper_killed_by_a_signal_is_an_error(
+    mini_built: Path,
+    workers_tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers_only: None,
+    name: str,
+    message: str,
 ) -> None:
     def killed(source: export.ExportInput) -> bytes:
         os.kill(os.getpid(), signal.SIGKILL)
         return b""
 
-    graphml = export.exporter("graphml")
-    monkeypatch.setitem(export._REGISTRY, "graphml", dataclasses.replace(graphml, renderer=killed))
+    replaced = dataclasses.replace(export.exporter(name), renderer=killed)
+    if name == "ntriples":
+        replaced = dataclasses.replace(replaced, group="")
+    monkeypatch.setitem(export._REGISTRY, name, replaced)
     before = snapshot(mini_built / "exports")
     with pytest.raises(KGError) as caught:
         pipeline.build(project=mini_built, jobs=2)
-    # GraphML and GEXF were rendered in a helper of the network formats' worker
-    assert str(caught.value) == "rendering kg.graphml, kg.gexf: the worker process was killed by signal 9"
-    assert snapshot(mini_built / "exports") == before
-    assert list(workers_tmp.iterdir()) == []
-
-
-def test_a_worker_killed_by_a_signal_is_an_error(
-    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, workers_only: None
-) -> None:
-    def killed(source: export.ExportInput) -> bytes:
-        os.kill(os.getpid(), signal.SIGKILL)
-        return b""
-
-    monkeypatch.setitem(export._REGISTRY, "ntriples", export.Exporter("ntriples", "kg.nt", "x", killed))
-    before = snapshot(mini_built / "exports")
-    with pytest.raises(KGError) as caught:
-        pipeline.build(project=mini_built, jobs=2)
-    assert str(caught.value) == "rendering the exports: the worker process was killed by signal 9"
+    assert str(caught.value) == message
     assert snapshot(mini_built / "exports") == before
     assert list(workers_tmp.iterdir()) == []
 

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import Node
 
 from graph import iris
 
 ONTOLOGY_IRI = URIRef(iris.ONTOLOGY)
+
+
+def local_name(iri: Node | str) -> str:
+    """The part of an IRI after its last ``#`` or ``/`` (entity ids, class and property names)."""
+    text = str(iri)
+    return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
 
 
 class NIK(DefinedNamespace):

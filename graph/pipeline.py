@@ -29,7 +29,7 @@ from graph.project import Project, load_project
 if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a step runs
     from rdflib import Graph
 
-    from graph import forked
+    from graph import ahead, forked
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
     from graph.ontology import Ontology
@@ -223,8 +223,17 @@ def validate(
     return _check_shapes(prepared, say)
 
 
-def _prepare(project: Path | str, texts: Path | str | None, say: Progress, require_texts: bool) -> CheckResult:
-    """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`."""
+def _prepare(
+    project: Path | str,
+    texts: Path | str | None,
+    say: Progress,
+    require_texts: bool,
+    loaded: Callable[[Dataset, Timings], None] | None = None,
+) -> CheckResult:
+    """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`.
+
+    ``loaded``, if given, is called with the dataset as soon as it is loaded.
+    """
     from graph.build import build_graph
     from graph.quotes import check_quotes as _check_quotes
 
@@ -232,6 +241,8 @@ def _prepare(project: Path | str, texts: Path | str | None, say: Progress, requi
     with timings.step("load"):
         dataset = load(project)
     say(f"loaded {len(dataset.sources)} sources, {len(dataset.entities)} entities, {len(dataset.facts)} facts")
+    if loaded is not None:
+        loaded(dataset, timings)
     quotes = None
     folder = texts_folder(dataset.project, texts, say, required=require_texts)
     missing = missing_texts_warning(dataset.project, texts)
@@ -531,7 +542,22 @@ def _build(
     # makes the next build's key differ, never a stale "up to date".
     say = progress or _silent
     chosen = [exporter(name) for name in formats]
-    prepared = _prepare(project, texts, say, require_texts)
+    with _ahead(chosen, jobs, say) as ahead:
+        return _build_with(project, key, out_dir, texts, chosen, say, require_texts, jobs, ahead)
+
+
+def _build_with(
+    project: Path | str,
+    key: str,
+    out_dir: Path,
+    texts: Path | str | None,
+    chosen: Sequence[Exporter],
+    say: Progress,
+    require_texts: bool,
+    jobs: int | None,
+    ahead: _Ahead,
+) -> CheckResult:
+    prepared = _prepare(project, texts, say, require_texts, ahead.start)
     source = ExportInput(prepared.built.graph, prepared.dataset.ontology)
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
@@ -549,6 +575,7 @@ def _build(
     finally:
         if job is not None:
             shutil.rmtree(job.staging, ignore_errors=True)
+    ahead.finish(result.timings)
     return CheckResult(
         result.dataset,
         result.built,
@@ -558,6 +585,52 @@ def _build(
         tuple(written),
         tuple(sorted(out_dir / e.filename for e in chosen)),
     )
+
+
+#: The step of a build that starts work ahead (see :class:`_Ahead`).
+AHEAD_STEP = "start the layout ahead"
+#: The step the process ahead runs, among the workers' steps.
+LAYOUT_AHEAD_STEP = "layout ahead (while building)"
+
+
+class _Ahead:
+    """The page's layout, computed by another process while this one builds the graph
+    (see :mod:`graph.ahead`): started once the sources are loaded, in a build that renders
+    the page and may use more than one process."""
+
+    def __init__(self, chosen: Sequence[Exporter], jobs: int | None, say: Progress) -> None:
+        self.wanted = jobs != 1 and any(e.name == "html" for e in chosen)
+        self.say = say
+        self.work: ahead.Ahead | None = None
+
+    def start(self, dataset: Dataset, timings: Timings) -> None:
+        from graph import ahead
+
+        if self.wanted:
+            with timings.step(AHEAD_STEP):
+                self.work = ahead.start(dataset)
+            if self.work is not None:
+                self.say("laying out the page in another process while the graph is built")
+
+    def finish(self, timings: Timings) -> None:
+        """Take the step time of the work, if it has ended, into ``timings`` (not waiting for it)."""
+        seconds = self.work.seconds() if self.work is not None else None
+        if seconds is not None:
+            timings.workers[LAYOUT_AHEAD_STEP] = seconds
+
+    def close(self) -> None:
+        """Stop work still running (the build no longer needs it) and clean up."""
+        if self.work is not None:
+            self.work.close()
+
+
+@contextmanager
+def _ahead(chosen: Sequence[Exporter], jobs: int | None, say: Progress) -> Iterator[_Ahead]:
+    work = _Ahead(chosen, jobs, say)
+    try:
+        yield work
+    finally:
+        work.close()
 
 
 def _adopt(job: _StoreJob) -> bool:

@@ -33,7 +33,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Identifier, Node
 
 from graph.errors import ConfigError, KGError, suggest
-from graph.namespace import NIK
+from graph.namespace import NIK, local_name
 from graph.ontology import Ontology
 from graph.temporal import DateProblem, Period, Span, parse_span, period_of
 from graph.writers import store_table, subject_table
@@ -154,12 +154,6 @@ class Projection:
         for _, attributes in self.network.nodes(data="attributes"):
             for attribute in attributes:
                 yield from attribute.claims
-
-
-def local_name(iri: Node | str) -> str:
-    """The part of an IRI after its last ``#`` or ``/`` (entity ids, class and property names)."""
-    text = str(iri)
-    return text[max(text.rfind("#"), text.rfind("/")) + 1 :]
 
 
 # rdflib resolves namespace attributes on every access; these are read once per triple.

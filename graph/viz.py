@@ -346,7 +346,7 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
             edges.append([u, v, [[term(key), claims_of(claims)] for key, claims in parts]])
 
     large = len(nodes) > LARGE_VIEW
-    positions = force_layout(len(nodes), pairs, spacing=LARGE_SPACING if large else SPACING)
+    positions = force_layout(len(nodes), pairs, spacing=page_spacing(len(nodes)))
     for record, (x, y) in zip(nodes, positions, strict=True):
         record.extend([x, y])
     sources = [[s.id, s.label, s.title or "", projection.term_label(s.cls, lang)] for s in projection.sources.values()]
@@ -367,6 +367,11 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
         "nodes": nodes,
         "edges": edges,
     }
+
+
+def page_spacing(count: int) -> float:
+    """The median edge length of the layout of a view of ``count`` nodes, in pixels."""
+    return LARGE_SPACING if count > LARGE_VIEW else SPACING
 
 
 def _first(part: tuple[str, Any]) -> str:

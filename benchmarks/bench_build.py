@@ -75,6 +75,7 @@ def child_build(project: Path) -> dict[str, Any]:
         "steps": result.timings.steps,
         "workers": result.timings.workers,
         "workers_mib": result.timings.workers_memory / 2**20,
+        "ahead_mib": result.timings.ahead_memory / 2**20,
         "total": time.perf_counter() - start,
         "triples": result.triples,
     }
@@ -159,13 +160,71 @@ def measure_rss(command: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+def _tree_pss(root: int) -> int:
+    """Bytes of memory of process ``root`` and all its descendants now: the sum of their
+    proportional set sizes (a page shared by n processes counts 1/n in each)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text("ascii")
+            except OSError:
+                continue
+            parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text("ascii").splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def measure_tree(command: list[str], every: float = 0.2) -> tuple[float, float, float]:
+    """Like :func:`measure_rss`, plus the peak memory of the process and its descendants
+    together (MiB), sampled every ``every`` seconds (Linux; 0 elsewhere)."""
+    import threading
+
+    peak = [0]
+    done = threading.Event()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    start = time.perf_counter()
+
+    def sample() -> None:
+        while not done.wait(every):
+            peak[0] = max(peak[0], _tree_pss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if Path("/proc/self/smaps_rollup").exists():
+        sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode() if process.stderr else ''}")
+    if process.stderr:
+        process.stderr.close()
+    return wall, usage.ru_maxrss / 1024, peak[0] / 2**20
+
+
 def child_json(kind: str, project: Path, *extra: str) -> tuple[dict[str, Any], float, float]:
-    """Run a measurement in its own process: its JSON answer, wall seconds and peak RSS (MiB)."""
+    """Run a measurement in its own process: its JSON answer (with ``tree_peak_mib``: see
+    :func:`measure_tree`), wall seconds and peak RSS (MiB)."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         answer = Path(handle.name)
     try:
-        wall, rss = measure_rss([sys.executable, __file__, "--child", kind, str(project), str(answer), *extra])
-        return json.loads(answer.read_text("utf-8")), wall, rss
+        wall, rss, tree = measure_tree([sys.executable, __file__, "--child", kind, str(project), str(answer), *extra])
+        found: dict[str, Any] = json.loads(answer.read_text("utf-8"))
+        found["tree_peak_mib"] = tree
+        return found, wall, rss
     finally:
         answer.unlink(missing_ok=True)
 
@@ -203,7 +262,8 @@ def run_size(workdir: Path, triples: int, seed: int, runs: int, skip_rdflib: boo
     row.update(build=build, build_wall=wall, build_rss=rss)
     say(
         f"kg build: {build['triples']:,} triples, {wall:.1f} s, {rss:.0f} MiB "
-        f"(+{build['workers_mib']:.0f} MiB in workers); {_rounded(build['steps'])}; "
+        f"(+{build['workers_mib']:.0f} MiB in workers, +{build.get('ahead_mib', 0):.0f} MiB laying out ahead; "
+        f"all processes together, sampled: {build['tree_peak_mib']:.0f} MiB); {_rounded(build['steps'])}; "
         f"workers {_rounded(build['workers'])}"
     )
 
@@ -254,12 +314,16 @@ def _s(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-_MEMORY_NOTE = ": build process's peak RSS + the workers' unshared memory"
+_MEMORY_NOTE = (
+    ": build process's peak RSS + the workers' unshared memory + the peak RSS of the process laying out ahead"
+)
 
 
 def _memory(row: dict[str, Any]) -> float:
-    """The build's memory: its process's peak RSS plus what its workers did not share with it."""
-    return float(row["build_rss"] + row["build"].get("workers_mib", 0.0))
+    """The build's memory: its process's peak RSS plus what its workers did not share with it,
+    plus the peak of the process that laid out the page ahead (counted as if all peaked at once)."""
+    build = row["build"]
+    return float(row["build_rss"] + build.get("workers_mib", 0.0) + build.get("ahead_mib", 0.0))
 
 
 def report(rows: list[dict[str, Any]]) -> None:
@@ -309,6 +373,13 @@ def report(rows: list[dict[str, Any]]) -> None:
             f"| {rdf_rss or 0:.0f} | {_ratio(memory, rdf_rss)} "
             f"| {row['oxigraph_rss']:.0f} | {_ratio(memory, row['oxigraph_rss'])} |"
         )
+        tree = row["build"].get("tree_peak_mib")
+        if tree:
+            print(
+                f"| peak memory (MiB): all its processes together, sampled every 0.2 s (PSS) | {tree:.0f} "
+                f"| {rdf_rss or 0:.0f} | {_ratio(tree, rdf_rss)} "
+                f"| {row['oxigraph_rss']:.0f} | {_ratio(tree, row['oxigraph_rss'])} |"
+            )
         print(
             f"\nUnchanged `kg build` (up to date, whole process): {row['unchanged']:.2f} s; after changing one article "
             f"of {row['articles']:,}: {row['one_changed']:.2f} s ({row['one_changed_rss']:.0f} MiB); "

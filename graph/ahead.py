@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,9 +35,8 @@ from typing import IO, TYPE_CHECKING, cast
 
 import graph
 from graph import layoutcache
-from graph.namespace import NIK, local_name
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # and not imported by the process laying out, which needs none of them
     from rdflib.term import Node
 
     from graph.dataset import Dataset
@@ -50,6 +50,8 @@ def page_input(dataset: Dataset) -> tuple[int, array[int]]:
     facts from one entity to another, as :func:`graph.projection.project` reads them from
     the graph.
     """
+    from graph.namespace import NIK, local_name
+
     ontology = dataset.ontology
     entity_classes = {c.iri for c in ontology.classes.values() if NIK.Entity in c.ancestors}
     ids = {e.iri: local_name(e.iri) for e in dataset.entities.values() if e.cls in entity_classes}
@@ -72,12 +74,14 @@ class Ahead:
         self._awaiting = contextlib.ExitStack()
         self._awaiting.enter_context(layoutcache.awaiting(promise))
 
-    def seconds(self) -> float | None:
-        """How long the layout took, once the process has ended with it kept (else ``None``)."""
+    def outcome(self) -> tuple[float, int] | None:
+        """How long the layout took and the peak memory (bytes) of its process, once that
+        has ended with the layout kept (else ``None``)."""
         if self.process.poll() != 0 or self.process.stdout is None:
             return None
-        with contextlib.suppress(ValueError, OSError):
-            return float(json.loads(self.process.stdout.read())["seconds"])
+        with contextlib.suppress(ValueError, OSError, KeyError, TypeError):
+            found = json.loads(self.process.stdout.read())
+            return float(found["seconds"]), int(found["memory"])
         return None
 
     def close(self) -> None:
@@ -132,14 +136,26 @@ def start(dataset: Dataset) -> Ahead | None:
 def _main(count: int, links: IO[bytes], report: IO[str]) -> None:
     import numpy as np
 
-    from graph.layout import force_layout
-    from graph.viz import page_spacing
+    from graph.layout import force_layout, page_spacing
 
     begin = time.perf_counter()
     layoutcache.REMEMBER_FROM = 0  # this process was started to keep this layout, whatever its size
     pairs = np.frombuffer(links.read(), dtype=np.int64).reshape(-1, 2)
     force_layout(count, cast("list[tuple[int, int]]", pairs), spacing=page_spacing(count))
-    report.write(json.dumps({"seconds": time.perf_counter() - begin}))
+    report.write(json.dumps({"seconds": time.perf_counter() - begin, "memory": _peak_memory()}))
+
+
+def _peak_memory() -> int:
+    """This process's peak resident memory in bytes since it started Python (``VmHWM``).
+
+    Not ``ru_maxrss``: that also counts the moments before ``exec``, when the new process
+    was still a copy of the build's.
+    """
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
 if __name__ == "__main__":

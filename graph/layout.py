@@ -27,6 +27,16 @@ from graph import layoutcache
 
 #: From this many nodes on, igraph's grid variant (approximate, near-linear) is used.
 GRID_FROM = 400
+#: Views with more nodes than this are "large": no label-aware spacing, straight edges, a preview.
+LARGE_VIEW = 400
+#: Median edge length of the layout in pixels (at zoom 1), small and large views.
+SPACING = 110.0
+LARGE_SPACING = 60.0
+
+
+def page_spacing(count: int) -> float:
+    """The median edge length of the layout of a view of ``count`` nodes, in pixels."""
+    return LARGE_SPACING if count > LARGE_VIEW else SPACING
 
 
 def _component_layout(count: int, pairs: list[tuple[int, int]], seed: int, iterations: int) -> np.ndarray:

@@ -54,11 +54,14 @@ class Timings:
             each as long as it took there, overlapping each other and ``steps``.
         workers_memory: Bytes of memory the workers did not share with the build's
             process (copy-on-write copies and their own data), together.
+        ahead_memory: Peak bytes of memory of the process that laid out the page ahead
+            (see :mod:`graph.ahead`), a process of its own.
     """
 
     steps: dict[str, float] = field(default_factory=dict)
     workers: dict[str, float] = field(default_factory=dict)
     workers_memory: int = 0
+    ahead_memory: int = 0
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
@@ -614,9 +617,9 @@ class _Ahead:
 
     def finish(self, timings: Timings) -> None:
         """Take the step time of the work, if it has ended, into ``timings`` (not waiting for it)."""
-        seconds = self.work.seconds() if self.work is not None else None
-        if seconds is not None:
-            timings.workers[LAYOUT_AHEAD_STEP] = seconds
+        outcome = self.work.outcome() if self.work is not None else None
+        if outcome is not None:
+            timings.workers[LAYOUT_AHEAD_STEP], timings.ahead_memory = outcome
 
     def close(self) -> None:
         """Stop work still running (the build no longer needs it) and clean up."""

@@ -34,16 +34,11 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS
 
 from graph.errors import ConfigError
-from graph.layout import force_layout
+from graph.layout import LARGE_VIEW, force_layout, page_spacing
 from graph.namespace import NIK, ONTOLOGY_IRI
 from graph.ontology import Ontology
 from graph.projection import Attribute, Claim, Projection, SelectionError, resolve_entity
 
-#: Views with more nodes than this are "large": no label-aware spacing, straight edges, a preview.
-LARGE_VIEW = 400
-#: Median edge length of the layout in pixels (at zoom 1), small and large views.
-SPACING = 110.0
-LARGE_SPACING = 60.0
 #: Node labels longer than this are cut (the full name is in the tooltip and panel).
 LABEL_LENGTH = 42
 LANGUAGES = ("de", "en")
@@ -367,11 +362,6 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
         "nodes": nodes,
         "edges": edges,
     }
-
-
-def page_spacing(count: int) -> float:
-    """The median edge length of the layout of a view of ``count`` nodes, in pixels."""
-    return LARGE_SPACING if count > LARGE_VIEW else SPACING
 
 
 def _first(part: tuple[str, Any]) -> str:

@@ -238,18 +238,20 @@ def _error(label: str, payload: tuple[bytes | None, str]) -> BaseException:
     return KGError(f"{label} failed: {text}")
 
 
-def start(work: Work, label: str) -> Child:
+def start(work: Work, label: str, within: Path | None = None) -> Child:
     """Fork a child that runs ``work`` and writes what it returns for :meth:`Child.join`.
 
     Args:
         work: What the child does; it sees the parent's memory as it is now.
         label: Names the work in error messages ("rendering kg.html").
+        within: The folder to keep the child's files in (default: a temporary folder;
+            in a child, its own folder).
 
     Raises:
         KGError: When no child can be forked.
     """
     # a child's own children keep their files in its folder: removing it removes theirs
-    folder = Path(tempfile.mkdtemp(prefix="kg-worker-", dir=_own_folder))
+    folder = Path(tempfile.mkdtemp(prefix="kg-worker-", dir=_own_folder or within))
     # Objects alive now are never collected in the child: keep the collector away from
     # them, so that it does not write to (and so copy) every page of the parent's heap.
     gc.freeze()
@@ -266,15 +268,18 @@ def start(work: Work, label: str) -> Child:
 
 
 def write_content(path: Path, content: bytes | Sequence[bytes] | Path) -> None:
-    """Write ``content`` (see :data:`Emit`) to the new file ``path``."""
+    """Write ``content`` (see :data:`Emit`) to the new file ``path``, through to the disk
+    (``fsync``: the parent links the file into the export set as it is)."""
     if isinstance(content, Path):
-        shutil.move(content, path)
+        shutil.move(content, path)  # a grandchild's output, written through already
         return
     with path.open("wb") as file:
         if isinstance(content, bytes):
             file.write(content)
         else:
             file.writelines(content)
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def _die_with_parent() -> None:  # pragma: no cover - in the child

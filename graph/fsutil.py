@@ -6,7 +6,7 @@ is written into a sibling folder, which is then swapped with the old one in one 
 call (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, with the old set put
 back by the next run if a crash falls between them). A reader that opens
 ``exports/kg.ttl`` and ``exports/kg.nt`` gets both from one build, however the build
-ends; what a crash leaves behind (``.exports.kg-new-PID-…`` folders, ``.NAME.….tmp``
+ends; what a crash leaves behind (``.exports.kg-new-PID-…`` and ``.exports.kg-render-PID-…`` folders, ``.NAME.….tmp``
 files) is removed by the next run once its process is gone.
 
 Debugging crashes: with ``KG_DEBUG_PAUSE_AT=POINT`` a process stops itself (SIGSTOP) when
@@ -18,6 +18,7 @@ files, kill it (as the crash tests do) or let it go on with SIGCONT.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -26,14 +27,25 @@ import signal
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from graph.errors import ConfigError
 
-#: A file's new content: its bytes, or a file holding them (a build's worker rendered it
-#: there; it is copied, never moved, and not kept in memory).
-Content = bytes | Path
+
+@dataclass(frozen=True)
+class Rendered:
+    """A complete file made for the export set alone (a build rendered it there, wrote it
+    to disk with ``fsync`` and will neither change nor keep it): :func:`replace_export_set`
+    hard-links it into the new set instead of copying its bytes, where it can."""
+
+    path: Path
+
+
+#: A file's new content: its bytes, a file holding them (copied, never moved, and not
+#: kept in memory), or a :class:`Rendered` file.
+Content = bytes | Path | Rendered
 
 DEBUG_PAUSE_VARIABLE = "KG_DEBUG_PAUSE_AT"
 _RENAME_EXCHANGE = 2
@@ -51,10 +63,14 @@ def debug_point(name: str) -> None:
 
 
 def _size(content: Content) -> int:
+    if isinstance(content, Rendered):
+        content = content.path
     return content.stat().st_size if isinstance(content, Path) else len(content)
 
 
 def _write_content(handle: BinaryIO, content: Content) -> None:
+    if isinstance(content, Rendered):
+        content = content.path
     if isinstance(content, Path):
         with open(content, "rb") as source:
             shutil.copyfileobj(source, handle, 1 << 20)
@@ -64,6 +80,8 @@ def _write_content(handle: BinaryIO, content: Content) -> None:
 
 def same_content(path: Path, content: Content) -> bool:
     """Whether the existing file ``path`` holds ``content`` (``False`` if it is missing)."""
+    if isinstance(content, Rendered):
+        content = content.path
     try:
         if path.stat().st_size != _size(content):
             return False
@@ -181,6 +199,19 @@ def _sibling(folder: Path, kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{folder.name}.kg-{kind}-{os.getpid()}-", dir=folder.parent))
 
 
+def render_folder(folder: Path) -> Path:
+    """A new, empty folder to render the exports of ``folder`` in before they replace it: a
+    sibling of it (``.FOLDER.kg-render-PID-…``, on the same file system, so that
+    :class:`Rendered` files can be linked into the new set), else a temporary folder.
+    The caller removes it; what a crash leaves is removed by the next run once its
+    process is gone."""
+    folder = Path(os.path.abspath(folder))
+    with contextlib.suppress(OSError):
+        if folder.parent.is_dir():
+            return _sibling(folder, "render")
+    return Path(tempfile.mkdtemp(prefix="kg-render-"))
+
+
 def _is_stale_temp(name: str) -> bool:
     match = _TEMP_FILE.match(name)
     return match is not None and not _alive(match["pid"])
@@ -204,7 +235,7 @@ def _recover(folder: Path) -> None:
     parent = folder.parent
     if not parent.is_dir():
         return
-    pattern = re.compile(rf"^\.{re.escape(folder.name)}\.kg-(?P<kind>new|old)-(?P<pid>\d+)-[A-Za-z0-9_]{{8}}$")
+    pattern = re.compile(rf"^\.{re.escape(folder.name)}\.kg-(?P<kind>new|old|render)-(?P<pid>\d+)-[A-Za-z0-9_]{{8}}$")
     stale = []
     for entry in sorted(os.listdir(parent)):
         match = pattern.match(entry)
@@ -222,6 +253,11 @@ def _write_files(staging: Path, files: Mapping[str, Content], names: Iterable[st
     for name in sorted(names):
         target = staging / name
         mode = _mode(old / name) if old is not None else _mode(target)
+        content = files[name]
+        if isinstance(content, Rendered) and _linked(content.path, target):
+            os.chmod(target, mode)
+            debug_point(f"export:wrote {name}")
+            continue
         with open(target, "xb") as handle:
             os.chmod(target, mode)
             _write_content(handle, files[name])
@@ -272,12 +308,19 @@ def _swap_in_new_set(folder: Path, files: Mapping[str, Content], changed: set[st
     debug_point("export:cleaned")
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _linked(source: Path, target: Path) -> bool:
+    """Hard-link ``source`` as ``target``: whether it could be (not across file systems, say)."""
     try:
         os.link(source, target, follow_symlinks=False)
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP):
             raise
+        return False
+    return True
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    if not _linked(source, target):
         shutil.copy2(source, target, follow_symlinks=False)
 
 

@@ -11,7 +11,6 @@ import contextlib
 import functools
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 from graph import buildcache
 from graph.errors import ConfigError, KGError, Problem, QuoteError, ShapeError, warning_line
 from graph.export import DEFAULT_FORMATS, Exporter, ExportInput, exporter
-from graph.fsutil import Content, debug_point, replace_export_set, write_atomically
+from graph.fsutil import Content, Rendered, debug_point, render_folder, replace_export_set, write_atomically
 from graph.gcpause import gc_paused
 from graph.project import Project, load_project
 
@@ -661,7 +660,8 @@ def _render_and_write(
     from graph import forked
 
     children: list[forked.Child] = []
-    folder = Path(tempfile.mkdtemp(prefix="kg-render-")) if plan else None
+    # beside the export folder: what is rendered there is linked into the new set, not copied
+    folder = render_folder(out_dir) if plan else None
     try:  # every worker is stopped (if need be) and every rendered file removed when this ends
         rendered: dict[str, Content] = {}
         if plan is not None and folder is not None:
@@ -673,7 +673,7 @@ def _render_and_write(
                 )
             claims = forked.Claims(folder)
             work = functools.partial(_render_claimed, source, groups, claims)
-            children = [forked.start(work, "rendering the exports") for _ in range(plan.workers)]
+            children = [forked.start(work, "rendering the exports", folder) for _ in range(plan.workers)]
             count = len(children)
             say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
             result = _check_shapes(prepared, say)
@@ -684,13 +684,13 @@ def _render_and_write(
             if job is not None and claims.taken(groups[0][0].name):
                 loaded = _load_store(job, children, None, result.timings)
             own = _render_here(source, groups, claims, folder / "here", result.timings)
-            rendered.update(own)
+            rendered.update({name: Rendered(path) for name, path in own.items()})
             if not loaded and job is not None:
                 _load_store(job, children, own.get(NTRIPLES_FILE), result.timings)
             for child in children:
                 with result.timings.step(WAIT_STEP):
                     parts, steps = child.join()  # files in the worker's folder, not read into memory
-                rendered.update(parts)
+                rendered.update({name: Rendered(path) for name, path in parts.items()})
                 result.timings.workers.update(steps)
                 result.timings.workers_memory += child.private
             for chosen_exporter in chosen:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph import fsutil, pipeline
+from graph import forked, fsutil, pipeline
 from tests.conftest import DATA, ROOT, run
 
 EXPORTS = ("kg.gexf", "kg.graphml", "kg.html", "kg.jsonld", "kg.nt", "kg.ttl")
@@ -68,11 +68,11 @@ def two_builds(mini: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes], dict
     return mini, old, new
 
 
-def _kill_build_at(project: Path, point: str, *, fallback: bool = False) -> None:
+def _kill_build_at(project: Path, point: str, *options: str, fallback: bool = False) -> None:
     command = [sys.executable, "-c", NO_EXCHANGE] if fallback else [sys.executable, "-m", "graph"]
     env = {**os.environ, fsutil.DEBUG_PAUSE_VARIABLE: point}
     process = subprocess.Popen(
-        [*command, "build", "--quiet", "--project", str(project)], env=env, stderr=subprocess.PIPE
+        [*command, "build", "--quiet", "--project", str(project), *options], env=env, stderr=subprocess.PIPE
     )
     _, status = os.waitpid(process.pid, os.WUNTRACED)
     if not os.WIFSTOPPED(status):
@@ -158,12 +158,28 @@ def test_a_killed_first_build_leaves_no_partial_folder(mini: Path, point: str) -
     assert _leftovers(mini) == []
 
 
+@pytest.mark.skipif(not forked.available(), reason="worker processes need os.fork (Linux)")
+def test_what_a_killed_parallel_build_rendered_is_removed_by_the_next(
+    two_builds: tuple[Path, dict[str, bytes], dict[str, bytes]],
+) -> None:
+    project, old, new = two_builds
+    _kill_build_at(project, "build:rendered turtle", "--jobs", "2")
+    (rendered,) = [p for p in project.iterdir() if p.name.startswith(".exports.kg-render-")]
+    assert len(list(rendered.rglob("*"))) > 6  # the claims, and every export, rendered
+    assert _assert_one_build(project / "exports", old, new) == "old"
+    pipeline.build(project=project)
+    assert _assert_one_build(project / "exports", old, new) == "new"
+    assert _leftovers(project) == []
+
+
 def test_temporary_files_of_earlier_runs_are_removed(mini: Path) -> None:
     pipeline.build(project=mini)
     exports = mini / "exports"
     (exports / ".kg.ttl.a1b2c3d4.tmp").write_bytes(b"half")  # as versions before the swap left them
     (exports / ".kg.nt.kg-999999999-a1b2c3d4.tmp").write_bytes(b"half")  # no such process
     (mini / ".exports.kg-new-999999999-a1b2c3d4").mkdir()
+    (mini / ".exports.kg-render-999999999-a1b2c3d4").mkdir()  # a killed build rendered there
+    (mini / ".exports.kg-render-999999999-a1b2c3d4" / "0").write_bytes(b"half")
     (exports / "notes.txt").write_bytes(b"mine")  # not ours: kept
     _rename_entity(mini)
     pipeline.build(project=mini)

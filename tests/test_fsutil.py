@@ -69,3 +69,48 @@ def test_contents_may_be_files_holding_them(tmp_path: Path) -> None:
     assert fsutil.write_atomically({tmp_path / "single": held / "a"}) == [tmp_path / "single"]
     assert (tmp_path / "single").read_bytes() == b"two"
     assert (held / "a").read_bytes() == b"two", "the holding file is copied, not moved"
+
+
+def test_rendered_files_are_linked_into_the_new_set_not_copied(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    rendered = fsutil.render_folder(folder)
+    assert rendered.parent == tmp_path and rendered.name.startswith(f".exports.kg-render-{os.getpid()}-")
+    (rendered / "a").write_bytes(b"one")
+    (rendered / "b").write_bytes(b"two")
+    files = {"a.txt": fsutil.Rendered(rendered / "a"), "b.txt": fsutil.Rendered(rendered / "b")}
+    assert fsutil.replace_export_set(folder, files) == [folder / "a.txt", folder / "b.txt"]
+    assert (folder / "a.txt").stat().st_ino == (rendered / "a").stat().st_ino
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (folder / "a.txt").stat().st_mode & 0o777 == 0o666 & ~umask
+    (rendered / "c").write_bytes(b"three")
+    (folder / "b.txt").chmod(0o600)
+    changed = {"a.txt": fsutil.Rendered(rendered / "a"), "b.txt": fsutil.Rendered(rendered / "c")}
+    assert fsutil.replace_export_set(folder, changed) == [folder / "b.txt"]
+    assert (folder / "b.txt").read_bytes() == b"three" and (folder / "b.txt").stat().st_mode & 0o777 == 0o600
+    assert (folder / "b.txt").stat().st_ino == (rendered / "c").stat().st_ino
+
+
+def test_rendered_files_are_copied_where_they_cannot_be_linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def cannot_link(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    held = tmp_path / "held"
+    held.write_bytes(b"x" * 3_000_000)
+    monkeypatch.setattr(os, "link", cannot_link)
+    folder = tmp_path / "exports"
+    assert fsutil.replace_export_set(folder, {"a.txt": fsutil.Rendered(held)}) == [folder / "a.txt"]
+    assert (folder / "a.txt").read_bytes() == b"x" * 3_000_000
+    assert (folder / "a.txt").stat().st_ino != held.stat().st_ino
+
+
+def test_without_a_parent_folder_to_render_in_a_temporary_one_is_used(tmp_path: Path) -> None:
+    import tempfile
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    made = fsutil.render_folder(blocker / "exports")
+    assert made.parent == Path(tempfile.gettempdir()) and made.is_dir()
+    made.rmdir()

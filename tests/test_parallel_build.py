@@ -27,13 +27,35 @@ MEMBER = "ASK { person:erika-beispiel nik:memberOf <https://example.org/kg/party
 SECOND_DATE = "\n  - subject: besuch-beispiel\n    quote: am 3. März 2021\n    startDate: 2021-03\n"
 
 
+@dataclasses.dataclass
+class Scratch:
+    """The temporary folder of a test, and the folders its builds rendered in."""
+
+    folder: Path
+    rendered_in: list[Path]
+
+    def left(self) -> list[Path]:
+        """What is left of them: nothing, once every build has ended."""
+        return sorted([*self.folder.iterdir(), *(path for path in self.rendered_in if path.exists())])
+
+
 @pytest.fixture
-def workers_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where the workers' result folders go during the test (to see that none is left)."""
+def workers_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scratch:
+    """Where the workers' result folders go during the test, to see that none is left: the
+    temporary folder, and each build's render folder beside its exports."""
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
+    scratch = Scratch(folder, [])
+    make = pipeline.render_folder
+
+    def render_folder(out: Path) -> Path:
+        made = make(out)
+        scratch.rendered_in.append(made)
+        return made
+
+    monkeypatch.setattr(pipeline, "render_folder", render_folder)
+    return scratch
 
 
 @pytest.fixture
@@ -54,7 +76,7 @@ def _plan(
 ALL_GROUPS = [NETWORK, ["kg.ttl", "kg.nt", "kg.jsonld"]]  # the costlier first
 
 
-def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path, workers_tmp: Path) -> None:
+def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path, workers_tmp: Scratch) -> None:
     one = run("build", "--force", "--jobs", "1", "--out", tmp_path / "one")
     two = run("build", "--force", "--jobs", "2", "--out", tmp_path / "two")
     three = run("build", "--force", "--jobs", "3", "--out", tmp_path / "three")
@@ -66,15 +88,15 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path
     assert found == {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
     assert found == {p.name: p.read_bytes() for p in (tmp_path / "three").iterdir()}
     assert sorted(found) == sorted(export.exporter(name).filename for name in export.DEFAULT_FORMATS)
-    assert list(workers_tmp.iterdir()) == []
+    assert workers_tmp.left() == []
 
 
-def test_each_export_is_rendered_once_by_whichever_process_is_free(mini: Path, workers_tmp: Path) -> None:
+def test_each_export_is_rendered_once_by_whichever_process_is_free(mini: Path, workers_tmp: Scratch) -> None:
     result = pipeline.build(project=mini, jobs=3)
     here = [name for name in result.timings.steps if name.startswith("export ")]
     exports = [f"export {name}" for name in export.DEFAULT_FORMATS]
     assert sorted([*result.timings.workers, *here]) == sorted(exports)
-    assert list(workers_tmp.iterdir()) == []
+    assert workers_tmp.left() == []
 
 
 @pytest.fixture
@@ -85,11 +107,16 @@ def here_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_build_process_renders_what_the_workers_leave(
-    mini: Path, tmp_path: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, here_only: None
+    mini: Path, tmp_path: Path, workers_tmp: Scratch, monkeypatch: pytest.MonkeyPatch, here_only: None
 ) -> None:
     started: list[str] = []
     start = forked.start
-    monkeypatch.setattr(forked, "start", lambda work, label: started.append(label) or start(work, label))
+
+    def recorded(work: forked.Work, label: str, within: Path | None = None) -> forked.Child:
+        started.append(label)
+        return start(work, label, within)
+
+    monkeypatch.setattr(forked, "start", recorded)
     result = pipeline.build(project=mini, out=tmp_path / "here", jobs=2)
     # the network formats share the projection: made once, then GraphML and GEXF in a helper
     assert started == ["rendering the exports", "rendering kg.graphml, kg.gexf"]
@@ -101,10 +128,12 @@ def test_the_build_process_renders_what_the_workers_leave(
     pipeline.build(project=mini, out=tmp_path / "one", jobs=1)
     here, one = ({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()} for name in ("here", "one"))
     assert here == one
-    assert list(workers_tmp.iterdir()) == []
+    assert workers_tmp.left() == []
 
 
-def test_the_workers_steps_are_reported_beside_the_wall_time(mini: Path, workers_tmp: Path, workers_only: None) -> None:
+def test_the_workers_steps_are_reported_beside_the_wall_time(
+    mini: Path, workers_tmp: Scratch, workers_only: None
+) -> None:
     result = pipeline.build(project=mini, jobs=2)
     exports = [f"export {name}" for name in export.DEFAULT_FORMATS]
     assert sorted(result.timings.workers) == sorted(exports)
@@ -146,7 +175,7 @@ def test_no_more_workers_than_fit_in_free_memory(monkeypatch: pytest.MonkeyPatch
     assert _plan(4) is None
 
 
-def test_a_shacl_violation_stops_the_workers_and_writes_nothing(mini_built: Path, workers_tmp: Path) -> None:
+def test_a_shacl_violation_stops_the_workers_and_writes_nothing(mini_built: Path, workers_tmp: Scratch) -> None:
     article = mini_built / "sources" / "articles" / "a.yaml"
     article.write_text(article.read_text(encoding="utf-8") + SECOND_DATE, "utf-8")
     before = snapshot(mini_built / "exports")
@@ -154,11 +183,11 @@ def test_a_shacl_violation_stops_the_workers_and_writes_nothing(mini_built: Path
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == "Error: 1 SHACL violation; nothing was written."
     assert snapshot(mini_built / "exports") == before
-    assert list(workers_tmp.iterdir()) == []
+    assert workers_tmp.left() == []
 
 
 def test_an_error_in_a_worker_comes_back_as_itself(
-    mini_built: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch, workers_only: None
+    mini_built: Path, workers_tmp: Scratch, monkeypatch: pytest.MonkeyPatch, workers_only: None
 ) -> None:
     def broken(source: export.ExportInput) -> bytes:
         raise ShapeError([Problem(Location(Path("x.yaml"), 3), "made up")], "1 made-up problem")
@@ -169,7 +198,7 @@ def test_an_error_in_a_worker_comes_back_as_itself(
         pipeline.build(project=mini_built, jobs=2)
     assert (caught.value.summary, str(caught.value)) == ("1 made-up problem", "x.yaml:3: made up")
     assert snapshot(mini_built / "exports") == before
-    assert list(workers_tmp.iterdir()) == []
+    assert workers_tmp.left() == []
 
 
 @pytest.mark.parametrize(
@@ -183,7 +212,7 @@ def test_an_error_in_a_worker_comes_back_as_itself(
 )
 def test_a_worker_or_helper_killed_by_a_signal_is_an_error(
     mini_built: Path,
-    workers_tmp: Path,
+    workers_tmp: Scratch,
     monkeypatch: pytest.MonkeyPatch,
     workers_only: None,
     name: str,
@@ -202,7 +231,7 @@ def test_a_worker_or_helper_killed_by_a_signal_is_an_error(
         pipeline.build(project=mini_built, jobs=2)
     assert str(caught.value) == message
     assert snapshot(mini_built / "exports") == before
-    assert list(workers_tmp.iterdir()) == []
+    assert workers_tmp.left() == []
 
 
 def test_an_exporter_in_pieces_renders_their_concatenation() -> None:
@@ -218,7 +247,7 @@ class Odd(Exception):
         super().__init__(f"odd {a} {b}")
 
 
-def test_an_unpicklable_error_comes_back_as_its_text(workers_tmp: Path) -> None:
+def test_an_unpicklable_error_comes_back_as_its_text(workers_tmp: Scratch) -> None:
     def work(emit: forked.Emit) -> dict[str, float]:
         raise Odd(1, 2)  # pickles, but cannot be unpickled: __init__ takes two arguments
 
@@ -229,7 +258,7 @@ def test_an_unpicklable_error_comes_back_as_its_text(workers_tmp: Path) -> None:
     assert str(caught.value) == "doing odd things failed: tests.test_parallel_build.Odd: odd 1 2"
 
 
-def test_a_worker_returns_its_outputs_and_steps(workers_tmp: Path) -> None:
+def test_a_worker_returns_its_outputs_and_steps(workers_tmp: Scratch) -> None:
     big = bytes(range(256)) * 40_000  # larger than a pipe's buffer
 
     def work(emit: forked.Emit) -> dict[str, float]:
@@ -248,7 +277,7 @@ def test_a_worker_returns_its_outputs_and_steps(workers_tmp: Path) -> None:
         {"step": 1.5},
     )
     child.release()
-    assert list(workers_tmp.iterdir()) == []
+    assert workers_tmp.left() == []
 
 
 def test_data_errors_survive_pickling() -> None:
@@ -264,7 +293,7 @@ def _stores(cache: Path) -> list[str]:
 
 @pytest.mark.parametrize("renderers", ["workers_only", "here_only", "any"])
 def test_a_parallel_build_of_a_queried_graph_leaves_its_query_store_ready(
-    mini: Path, workers_tmp: Path, renderers: str, request: pytest.FixtureRequest
+    mini: Path, workers_tmp: Scratch, renderers: str, request: pytest.FixtureRequest
 ) -> None:
     if renderers != "any":  # kg.nt rendered by a worker, or by the build process itself
         request.getfixturevalue(renderers)
@@ -305,7 +334,9 @@ def test_a_sequential_or_turtle_only_build_leaves_the_store_to_kg_query(mini: Pa
     assert "into the query store" in asked.stderr
 
 
-def test_a_failed_build_leaves_no_staged_store(mini: Path, workers_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_build_leaves_no_staged_store(
+    mini: Path, workers_tmp: Scratch, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = Path(os.environ["KG_CACHE_DIR"])
     assert run("build", "--project", mini).exit_code == 0
     assert run("query", "-e", MEMBER, "--project", mini).exit_code == 0
@@ -321,7 +352,7 @@ def test_a_failed_build_leaves_no_staged_store(mini: Path, workers_tmp: Path, mo
     assert built.exit_code == 0, built.stderr
 
 
-def test_an_unchanged_kg_nt_with_its_store_is_not_loaded_again(mini: Path, workers_tmp: Path) -> None:
+def test_an_unchanged_kg_nt_with_its_store_is_not_loaded_again(mini: Path, workers_tmp: Scratch) -> None:
     cache = Path(os.environ["KG_CACHE_DIR"])
     assert run("build", "--project", mini).exit_code == 0
     assert run("query", "-e", MEMBER, "--project", mini).exit_code == 0
@@ -336,7 +367,7 @@ def test_an_unchanged_kg_nt_with_its_store_is_not_loaded_again(mini: Path, worke
     assert _stores(cache) == stores
     forced = pipeline.build(project=mini, jobs=2)
     assert pipeline.QUERY_STORE_STEP not in forced.timings.steps
-    assert list(workers_tmp.iterdir()) == []
+    assert workers_tmp.left() == []
 
 
 def test_a_process_with_other_threads_is_not_forked() -> None:

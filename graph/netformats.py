@@ -64,7 +64,6 @@ class _Rows:
     """Node and edge rows of one projection, computed together (they share the sources per edge)."""
 
     def __init__(self, projection: Projection) -> None:
-        network = projection.network
         labels: dict[str, tuple[str, str]] = {}  # property or class → its German and English label
 
         def label(name: str) -> tuple[str, str]:
@@ -75,41 +74,38 @@ class _Rows:
 
         touching: dict[str, set[str]] = defaultdict(set)
         self.edges: list[EdgeRow] = []
-        for u, targets in network.adjacency():  # the order of network.edges(), without its views
-            for v, keyed in targets.items():
-                for key, data in keyed.items():
-                    claims: tuple[Claim, ...] = data["claims"]
-                    evidence = claims[0].evidence if len(claims) == 1 else ()
-                    if len(evidence) == 1:  # mostly: one claim from one source
-                        source, quotes = evidence[0].source, evidence[0].quotes
-                        touching[u].add(source)
-                        touching[v].add(source)
-                        sources_text = source
-                        quotes_text = quotes[0] if len(quotes) == 1 else " | ".join(sorted(set(quotes)))
-                    else:
-                        sources = _claim_sources(claims)
-                        touching[u] |= sources
-                        touching[v] |= sources
-                        sources_text = _join(sources)
-                        quotes_text = " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes}))
-                    de, en = labels.get(key) or label(key)
-                    row: Row = {
-                        "predicate": key,
-                        "label": de,
-                        "label_en": en,
-                        "statements": len(claims),
-                        "sources": sources_text,
-                        "quotes": quotes_text,
-                    }
-                    if any(claim.qualifiers for claim in claims):
-                        qualifiers: dict[str, list[str]] = {}
-                        for claim in claims:
-                            for name, value in claim.qualifiers:
-                                qualifiers.setdefault(name, []).append(value)
-                        row.update({name: _join(values) for name, values in qualifiers.items()})
-                    self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
+        for u, v, key, claims in projection.relations():  # the order of network.edges()
+            evidence = claims[0].evidence if len(claims) == 1 else ()
+            if len(evidence) == 1:  # mostly: one claim from one source
+                source, quotes = evidence[0].source, evidence[0].quotes
+                touching[u].add(source)
+                touching[v].add(source)
+                sources_text = source
+                quotes_text = quotes[0] if len(quotes) == 1 else " | ".join(sorted(set(quotes)))
+            else:
+                sources = _claim_sources(claims)
+                touching[u] |= sources
+                touching[v] |= sources
+                sources_text = _join(sources)
+                quotes_text = " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes}))
+            de, en = labels.get(key) or label(key)
+            row: Row = {
+                "predicate": key,
+                "label": de,
+                "label_en": en,
+                "statements": len(claims),
+                "sources": sources_text,
+                "quotes": quotes_text,
+            }
+            if any(claim.qualifiers for claim in claims):
+                qualifiers: dict[str, list[str]] = {}
+                for claim in claims:
+                    for name, value in claim.qualifiers:
+                        qualifiers.setdefault(name, []).append(value)
+                row.update({name: _join(values) for name, values in qualifiers.items()})
+            self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
         self.nodes: list[NodeRow] = []
-        for node, data in network.nodes(data=True):
+        for node, data in projection.entities():
             sources = set(touching.get(node, ()))
             for attribute in data["attributes"]:
                 for claim in attribute.claims:

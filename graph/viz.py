@@ -295,13 +295,13 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     """
     style = load_style()
     ontology = projection.ontology
-    network = projection.network
     tables = _Tables(projection, lang)
+    node_data = dict(projection.entities())
     # by id: a networkx subgraph (a focused view) iterates its nodes in set order, which
     # changes from process to process with string hashing
-    ids = sorted(network.nodes)
+    ids = sorted(node_data)
     order = {node: i for i, node in enumerate(ids)}
-    counts = Counter(cls for _, cls in network.nodes(data="cls"))
+    counts = Counter(data["cls"] for data in node_data.values())
     looks = style.looks(ontology)
     classes = sorted(counts, key=lambda c: projection.term_label(c, lang).casefold())
     class_index = {c: i for i, c in enumerate(classes)}
@@ -312,12 +312,15 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     families = [
         [style.family_label(ontology, i, lang), family.color, family.shape] for i, family in enumerate(style.families)
     ]
-    # the edges between each pair of nodes (by index), from the adjacency: no edge view per edge
+    # the edges between each pair of nodes (by index), in the network's order of their keys
     merged: dict[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]] = {}
-    for u, targets in network.adjacency():
-        index = order[u]
-        for v, keyed in targets.items():
-            merged[(index, order[v])] = [(key, data["claims"]) for key, data in keyed.items()]
+    for subject, target, key, claims in projection.relations():
+        pair = (order[subject], order[target])
+        parts = merged.get(pair)
+        if parts is None:
+            merged[pair] = [(key, claims)]
+        else:
+            parts.append((key, claims))
     links = sorted(merged.items())  # by pair (each pair once)
     pairs = [pair for pair, _ in links]
     # networkx's degree of a multigraph (parallel edges and both ends of a loop count)
@@ -328,7 +331,6 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     nodes = []
     term, claims_of = tables.term, tables.claims
     # the tables number terms and evidence in order of first use: nodes first, then edges
-    node_data = dict(network.nodes(data=True))
     for index, node in enumerate(ids):
         data = node_data[node]
         attributes = [

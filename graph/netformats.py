@@ -97,7 +97,7 @@ class _Rows:
                 "sources": sources_text,
                 "quotes": quotes_text,
             }
-            if any(claim.qualifiers for claim in claims):
+            if claims[0].qualifiers if len(claims) == 1 else any(claim.qualifiers for claim in claims):
                 qualifiers: dict[str, list[str]] = {}
                 for claim in claims:
                     for name, value in claim.qualifiers:
@@ -129,8 +129,8 @@ class _Rows:
             if dates:
                 row.update({name: _join(values) for name, values in dates.items()})
             self.nodes.append((node, row if "" not in row.values() else _filled(row)))
-        self.node_keys = _keys(row for _, row in self.nodes)
-        self.edge_keys = _keys(row for *_, row in self.edges)
+        self.node_keys = _keys(map(itemgetter(1), self.nodes))
+        self.edge_keys = _keys(map(itemgetter(3), self.edges))
 
 
 def _filled(row: Row) -> Row:

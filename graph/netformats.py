@@ -106,11 +106,12 @@ class _Rows:
             self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
         self.nodes: list[NodeRow] = []
         for node, data in projection.entities():
-            sources = set(touching.get(node, ()))
+            sources = touching.pop(node, None) or set()  # each node's own set, used once
             for attribute in data["attributes"]:
                 for claim in attribute.claims:
                     for e in claim.evidence:
                         sources.add(e.source)
+            aliases = data["aliases"]
             de, en = labels.get(data["cls"]) or label(data["cls"])
             row = {
                 "label": data["label"],
@@ -119,8 +120,8 @@ class _Rows:
                 "class_de": de,
                 "class_en": en,
                 "iri": data["iri"],
-                "aliases": _join(data["aliases"]),
-                "sources": _join(sources),
+                "aliases": _join(aliases) if aliases else "",
+                "sources": "; ".join(sorted(sources)),
             }
             dates: dict[str, list[str]] = {}
             for attribute in data["attributes"]:
@@ -201,9 +202,17 @@ class _Markup:
     def __init__(self, projection: Projection) -> None:
         rows = projection.derived(_Rows)
         self.node_ids = {node: xml_attribute(node) for node, _ in rows.nodes}
-        self.edge_ids = [xml_attribute(_edge_id(u, v, key)) for u, v, key, _ in rows.edges]
+        # an edge's id is written as it is when its parts are (none of them has a quote or
+        # anything else xml_attribute changes): no escaping of every id
+        plain = {node for node, written in self.node_ids.items() if written == f'"{node}"'}
+        plain.update(key for key in {key for _, _, key, _ in rows.edges} if xml_attribute(key) == f'"{key}"')
+        self.edge_ids = [
+            f'"{u}--{key}--{v}"' if u in plain and v in plain and key in plain else xml_attribute(_edge_id(u, v, key))
+            for u, v, key, _ in rows.edges
+        ]
         self.nodes = [_escapes(row.values()) for _, row in rows.nodes]
-        self.edges = [_escapes((key, *row.values())) for _, _, key, row in rows.edges]  # the key is written too
+        # the key is written too, as the row's predicate
+        self.edges = [_escapes(row.values()) for _, _, _, row in rows.edges]
 
 
 class _Elements:

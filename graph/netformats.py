@@ -106,7 +106,7 @@ class _Rows:
             self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
         self.nodes: list[NodeRow] = []
         for node, data in projection.entities():
-            sources = touching.pop(node, None) or set()  # each node's own set, used once
+            sources = touching.pop(node, set())  # each node's own set, used once
             for attribute in data["attributes"]:
                 for claim in attribute.claims:
                     for e in claim.evidence:

@@ -38,7 +38,7 @@ from graph.errors import ConfigError
 from graph.layout import force_layout
 from graph.namespace import NIK, ONTOLOGY_IRI
 from graph.ontology import Ontology
-from graph.projection import Attribute, Claim, Projection, SelectionError, resolve_entity
+from graph.projection import Attribute, Claim, Evidence, Projection, SelectionError, resolve_entity
 
 #: Views with more nodes than this are "large": no label-aware spacing, straight edges, a preview.
 LARGE_VIEW = 400
@@ -238,6 +238,17 @@ class _Tables:
         self.terms: dict[str, int] = {}
         self.sources = {s: i for i, s in enumerate(projection.sources)}
         self.evidence: dict[tuple[int, tuple[str, ...], str | None], int] = {}
+        # the number of each Evidence object met (claims share them): no key to build and hash
+        self._numbers: dict[int, int] = {}
+
+    def number(self, evidence: Evidence) -> int:
+        """The number of a piece of evidence, new if its source, quotes and note are."""
+        found = self._numbers.get(id(evidence))
+        if found is None:
+            key = (self.sources[evidence.source], evidence.quotes, evidence.note)
+            # len() is taken before setdefault adds the key: new evidence gets the next number
+            found = self._numbers[id(evidence)] = self.evidence.setdefault(key, len(self.evidence))
+        return found
 
     def term(self, name: str) -> int:
         return self.terms.setdefault(name, len(self.terms))
@@ -245,17 +256,14 @@ class _Tables:
     def claims(self, claims: tuple[Claim, ...]) -> str:
         """The claims as JSON (without the enclosing brackets), numbering what is new: terms of
         the qualifiers first, then evidence, claim by claim."""
-        sources, evidence = self.sources, self.evidence
-        # len() is taken before setdefault adds the key: a new piece of evidence gets the next number
         if len(claims) == 1 and not claims[0].qualifiers and len(claims[0].evidence) == 1:  # mostly
             e = claims[0].evidence[0]
-            return f"[[],[{evidence.setdefault((sources[e.source], e.quotes, e.note), len(evidence))}]]"
-        term, texts = self.term, []
+            found = self._numbers.get(id(e))
+            return f"[[],[{self.number(e) if found is None else found}]]"
+        term, number, texts = self.term, self.number, []
         for claim in claims:
             qualifiers = ",".join([f"[{term(name)},{_string(value)}]" for name, value in claim.qualifiers])
-            numbers = ",".join(
-                [str(evidence.setdefault((sources[e.source], e.quotes, e.note), len(evidence))) for e in claim.evidence]
-            )
+            numbers = ",".join([str(number(e)) for e in claim.evidence])
             texts.append(f"[[{qualifiers}],[{numbers}]]")
         return ",".join(texts)
 
@@ -354,14 +362,14 @@ def page_json(projection: Projection, lang: str = "de", title: str = "") -> str:
     links: list[tuple[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]]] = []
     # networkx's degree of a multigraph (parallel edges and both ends of a loop count)
     degree = [0] * len(ids)
-    last: tuple[str, str] | None = None
+    last_subject = last_target = None
     parts: list[tuple[str, tuple[Claim, ...]]] = []
     for subject, target, key, claims in projection.relations():
         u, v = order[subject], order[target]
         degree[u] += 1
         degree[v] += 1
-        if (subject, target) != last:
-            last, parts = (subject, target), []
+        if target != last_target or subject != last_subject:
+            last_subject, last_target, parts = subject, target, []
             links.append(((u, v), parts))
         parts.append((key, claims))
     links.sort(key=_first)  # by pair (each pair once); mostly in order already

@@ -218,6 +218,13 @@ class Projection:
             return unbuilt.edges
         return _adjacent(self.network)
 
+    def size(self) -> tuple[int, int]:
+        """The number of nodes and of edges (without building an unbuilt network)."""
+        unbuilt = _NETWORK.unbuilt(self)
+        if unbuilt is not None:
+            return len(unbuilt.nodes), len(unbuilt.edges)
+        return self.network.number_of_nodes(), self.network.number_of_edges()
+
     def claims(self) -> Iterable[Claim]:
         """Every claim in the view (edges and attributes)."""
         for *_, claims in self.relations():

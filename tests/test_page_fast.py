@@ -108,3 +108,12 @@ def test_the_exports_of_an_unbuilt_network_equal_those_of_the_built_one(musterla
     assert node_rows(unbuilt) == node_rows(built) and edge_rows(unbuilt) == edge_rows(built)
     assert isinstance(unbuilt.__dict__["_network"], Unbuilt)  # the exports did not build it
     assert nx.utils.graphs_equal(unbuilt.network, built.network)  # built now, to compare
+
+
+def test_the_size_of_a_view_is_counted_without_building_its_network(musterland_built: Path) -> None:
+    dataset = pipeline.load(musterland_built)
+    fresh = project(build_graph(dataset).graph, dataset.ontology)
+    counted = fresh.size()
+    assert isinstance(fresh.__dict__["_network"], Unbuilt)
+    assert counted == (fresh.network.number_of_nodes(), fresh.network.number_of_edges()) == fresh.size()
+    assert counted[0] > 1 and counted[1] > 1

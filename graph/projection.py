@@ -16,6 +16,11 @@ GraphML/GEXF exports always agree:
 
 Everything is read from the graph and the ontology; a class or property added to the
 ontology shows up here with no code change.
+
+The network is a ``networkx.MultiDiGraph``, built from the nodes and edges that
+:func:`project` finds only when something reads it (``kg stats``, ``kg path``, a focused
+view): the page and the GraphML/GEXF exports read those lists as they are
+(:meth:`Projection.entities`, :meth:`Projection.relations`), in the same order.
 """
 
 from __future__ import annotations

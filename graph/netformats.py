@@ -64,7 +64,6 @@ class _Rows:
     """Node and edge rows of one projection, computed together (they share the sources per edge)."""
 
     def __init__(self, projection: Projection) -> None:
-        network = projection.network
         labels: dict[str, tuple[str, str]] = {}  # property or class → its German and English label
 
         def label(name: str) -> tuple[str, str]:
@@ -75,46 +74,44 @@ class _Rows:
 
         touching: dict[str, set[str]] = defaultdict(set)
         self.edges: list[EdgeRow] = []
-        for u, targets in network.adjacency():  # the order of network.edges(), without its views
-            for v, keyed in targets.items():
-                for key, data in keyed.items():
-                    claims: tuple[Claim, ...] = data["claims"]
-                    evidence = claims[0].evidence if len(claims) == 1 else ()
-                    if len(evidence) == 1:  # mostly: one claim from one source
-                        source, quotes = evidence[0].source, evidence[0].quotes
-                        touching[u].add(source)
-                        touching[v].add(source)
-                        sources_text = source
-                        quotes_text = quotes[0] if len(quotes) == 1 else " | ".join(sorted(set(quotes)))
-                    else:
-                        sources = _claim_sources(claims)
-                        touching[u] |= sources
-                        touching[v] |= sources
-                        sources_text = _join(sources)
-                        quotes_text = " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes}))
-                    de, en = labels.get(key) or label(key)
-                    row: Row = {
-                        "predicate": key,
-                        "label": de,
-                        "label_en": en,
-                        "statements": len(claims),
-                        "sources": sources_text,
-                        "quotes": quotes_text,
-                    }
-                    if any(claim.qualifiers for claim in claims):
-                        qualifiers: dict[str, list[str]] = {}
-                        for claim in claims:
-                            for name, value in claim.qualifiers:
-                                qualifiers.setdefault(name, []).append(value)
-                        row.update({name: _join(values) for name, values in qualifiers.items()})
-                    self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
+        for u, v, key, claims in projection.relations():  # the order of network.edges()
+            evidence = claims[0].evidence if len(claims) == 1 else ()
+            if len(evidence) == 1:  # mostly: one claim from one source
+                source, quotes = evidence[0].source, evidence[0].quotes
+                touching[u].add(source)
+                touching[v].add(source)
+                sources_text = source
+                quotes_text = quotes[0] if len(quotes) == 1 else " | ".join(sorted(set(quotes)))
+            else:
+                sources = _claim_sources(claims)
+                touching[u] |= sources
+                touching[v] |= sources
+                sources_text = _join(sources)
+                quotes_text = " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes}))
+            de, en = labels.get(key) or label(key)
+            row: Row = {
+                "predicate": key,
+                "label": de,
+                "label_en": en,
+                "statements": len(claims),
+                "sources": sources_text,
+                "quotes": quotes_text,
+            }
+            if claims[0].qualifiers if len(claims) == 1 else any(claim.qualifiers for claim in claims):
+                qualifiers: dict[str, list[str]] = {}
+                for claim in claims:
+                    for name, value in claim.qualifiers:
+                        qualifiers.setdefault(name, []).append(value)
+                row.update({name: _join(values) for name, values in qualifiers.items()})
+            self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
         self.nodes: list[NodeRow] = []
-        for node, data in network.nodes(data=True):
-            sources = set(touching.get(node, ()))
+        for node, data in projection.entities():
+            sources = touching.pop(node, set())  # each node's own set, used once
             for attribute in data["attributes"]:
                 for claim in attribute.claims:
                     for e in claim.evidence:
                         sources.add(e.source)
+            aliases = data["aliases"]
             de, en = labels.get(data["cls"]) or label(data["cls"])
             row = {
                 "label": data["label"],
@@ -123,8 +120,8 @@ class _Rows:
                 "class_de": de,
                 "class_en": en,
                 "iri": data["iri"],
-                "aliases": _join(data["aliases"]),
-                "sources": _join(sources),
+                "aliases": _join(aliases) if aliases else "",
+                "sources": "; ".join(sorted(sources)),
             }
             dates: dict[str, list[str]] = {}
             for attribute in data["attributes"]:
@@ -133,8 +130,8 @@ class _Rows:
             if dates:
                 row.update({name: _join(values) for name, values in dates.items()})
             self.nodes.append((node, row if "" not in row.values() else _filled(row)))
-        self.node_keys = _keys(row for _, row in self.nodes)
-        self.edge_keys = _keys(row for *_, row in self.edges)
+        self.node_keys = _keys(map(itemgetter(1), self.nodes))
+        self.edge_keys = _keys(map(itemgetter(3), self.edges))
 
 
 def _filled(row: Row) -> Row:
@@ -205,9 +202,17 @@ class _Markup:
     def __init__(self, projection: Projection) -> None:
         rows = projection.derived(_Rows)
         self.node_ids = {node: xml_attribute(node) for node, _ in rows.nodes}
-        self.edge_ids = [xml_attribute(_edge_id(u, v, key)) for u, v, key, _ in rows.edges]
+        # an edge's id is written as it is when its parts are (none of them has a quote or
+        # anything else xml_attribute changes): no escaping of every id
+        plain = {node for node, written in self.node_ids.items() if written == f'"{node}"'}
+        plain.update(key for key in {key for _, _, key, _ in rows.edges} if xml_attribute(key) == f'"{key}"')
+        self.edge_ids = [
+            f'"{u}--{key}--{v}"' if u in plain and v in plain and key in plain else xml_attribute(_edge_id(u, v, key))
+            for u, v, key, _ in rows.edges
+        ]
         self.nodes = [_escapes(row.values()) for _, row in rows.nodes]
-        self.edges = [_escapes((key, *row.values())) for _, _, key, row in rows.edges]  # the key is written too
+        # the key is written too, as the row's predicate
+        self.edges = [_escapes(row.values()) for _, _, _, row in rows.edges]
 
 
 class _Elements:

@@ -16,6 +16,11 @@ GraphML/GEXF exports always agree:
 
 Everything is read from the graph and the ontology; a class or property added to the
 ontology shows up here with no code change.
+
+The network is a ``networkx.MultiDiGraph``, built from the nodes and edges that
+:func:`project` finds only when something reads it (``kg stats``, ``kg path``, a focused
+view): the page and the GraphML/GEXF exports read those lists as they are
+(:meth:`Projection.entities`, :meth:`Projection.relations`), in the same order.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -102,6 +107,57 @@ class SourceInfo:
     metadata: tuple[tuple[str, str], ...] = ()
 
 
+#: An entity and its data (``iri``, ``label``, ``cls``, ``aliases``, ``attributes``).
+Entity = tuple[str, dict[str, Any]]
+#: A relation: subject, object, property (the edge's key) and its claims.
+Relation = tuple[str, str, str, tuple[Claim, ...]]
+
+
+@dataclass(frozen=True)
+class Unbuilt:
+    """A network not built yet: its nodes and edges in the order they are to be inserted.
+
+    The exports read these lists as they are; the ``networkx`` graph, which costs more to
+    build than all of them to write at a million triples, is made only for what needs it
+    (``kg stats``, ``kg path``, a focused view).
+    """
+
+    nodes: list[Entity]
+    edges: list[Relation]
+
+    def build(self) -> Any:
+        """The ``networkx.MultiDiGraph`` (see :class:`Projection`)."""
+        network = nx.MultiDiGraph()
+        network.add_nodes_from(self.nodes)
+        for u, v, key, claims in self.edges:
+            network.add_edge(u, v, key=key, predicate=key, claims=claims)
+        return network
+
+
+class _Network:
+    """The ``network`` field of :class:`Projection`: a graph, or an :class:`Unbuilt` one
+    that is built on first use (a dataclass field with a descriptor as its default)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, projection: Projection | None, owner: type | None = None) -> Any:
+        if projection is None:
+            raise AttributeError("network")  # the field has no default
+        network = projection.__dict__[self.slot]
+        if isinstance(network, Unbuilt):
+            network = projection.__dict__[self.slot] = network.build()
+        return network
+
+    def __set__(self, projection: Projection, network: Any) -> None:
+        projection.__dict__[self.slot] = network
+
+    def unbuilt(self, projection: Projection) -> Unbuilt | None:
+        """The nodes and edges of a network not built yet, else ``None``."""
+        network = projection.__dict__[self.slot]
+        return network if isinstance(network, Unbuilt) else None
+
+
 @dataclass
 class Projection:
     """The entity network and what it needs to be shown.
@@ -110,13 +166,18 @@ class Projection:
         network: A ``networkx.MultiDiGraph``. Nodes are entity ids with the attributes ``iri``,
             ``label``, ``cls`` (class local name), ``aliases`` (tuple), ``attributes`` (tuple of
             :class:`Attribute`); edges go from subject to object, keyed by the property's local
-            name, with ``predicate`` and ``claims`` (tuple of :class:`Claim`).
+            name, with ``predicate`` and ``claims`` (tuple of :class:`Claim`). Given as an
+            :class:`Unbuilt` network, it is built when first read; :meth:`entities` and
+            :meth:`relations` read what it holds without building it.
         ontology: The ontology (labels of classes and properties).
         sources: Every source document by id.
         description: What the view shows, in words (filters applied), for titles and reports.
     """
 
-    network: Any
+    if TYPE_CHECKING:  # a plain field to type checkers, which do not know descriptor fields
+        network: Any
+    else:
+        network: Any = _Network()
     ontology: Ontology
     sources: dict[str, SourceInfo]
     description: tuple[str, ...] = field(default=())
@@ -147,13 +208,46 @@ class Projection:
             value = self._memo[compute] = compute(self)
         return value
 
+    def entities(self) -> Iterable[Entity]:
+        """Every node with its data, in the network's order (without building an unbuilt one)."""
+        unbuilt = _NETWORK.unbuilt(self)
+        if unbuilt is not None:
+            return unbuilt.nodes
+        return self.network.nodes(data=True)  # type: ignore[no-any-return]
+
+    def relations(self) -> Iterable[Relation]:
+        """Every edge with its claims, in the order of ``network.edges(keys=True)`` (without
+        building an unbuilt network)."""
+        unbuilt = _NETWORK.unbuilt(self)
+        if unbuilt is not None:
+            return unbuilt.edges
+        return _adjacent(self.network)
+
+    def size(self) -> tuple[int, int]:
+        """The number of nodes and of edges (without building an unbuilt network)."""
+        unbuilt = _NETWORK.unbuilt(self)
+        if unbuilt is not None:
+            return len(unbuilt.nodes), len(unbuilt.edges)
+        return self.network.number_of_nodes(), self.network.number_of_edges()
+
     def claims(self) -> Iterable[Claim]:
         """Every claim in the view (edges and attributes)."""
-        for _, _, claims in self.network.edges(data="claims"):
+        for *_, claims in self.relations():
             yield from claims
-        for _, attributes in self.network.nodes(data="attributes"):
-            for attribute in attributes:
+        for _, data in self.entities():
+            for attribute in data["attributes"]:
                 yield from attribute.claims
+
+
+_NETWORK: _Network = Projection.__dict__["network"]
+
+
+def _adjacent(network: Any) -> Iterable[Relation]:
+    """The edges of ``network`` with their claims, read from its adjacency (no edge view per edge)."""
+    for u, targets in network.adjacency():
+        for v, keyed in targets.items():
+            for key, data in keyed.items():
+                yield u, v, key, data["claims"]
 
 
 # rdflib resolves namespace attributes on every access; these are read once per triple.
@@ -290,7 +384,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         elif object_id is not None:
             attributes[object_id][(name, sources.get(subject, str(subject)), None, None, True)].append(claim)
 
-    network = nx.MultiDiGraph()
+    nodes: list[Entity] = []
     for iri, id_ in sorted(entities.items(), key=lambda item: item[1]):
         pairs = table[iri]
         labels = [str(o) for o in pairs.get(_LABEL, empty)]
@@ -304,18 +398,20 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
                 key=_fields,  # the dataclass's own order, without a call of its __lt__ per comparison
             )
         )
-        network.add_node(
-            id_,
-            iri=str(iri),
-            label=min(labels) if labels else id_,
-            cls=local_name(classes[iri]),
-            aliases=tuple(aliases),
-            attributes=facts,
-        )
+        data = {
+            "iri": str(iri),
+            "label": min(labels) if labels else id_,
+            "cls": local_name(classes[iri]),
+            "aliases": tuple(aliases),
+            "attributes": facts,
+        }
+        nodes.append((id_, data))
+    relations: list[Relation] = []
     for u in sorted(edges):
         outgoing = edges[u]
         for v, name in sorted(outgoing):
-            network.add_edge(u, v, key=name, predicate=name, claims=tuple(sorted(outgoing[(v, name)])))
+            claims = outgoing[(v, name)]
+            relations.append((u, v, name, (claims[0],) if len(claims) == 1 else tuple(sorted(claims))))
 
     infos = {}
     for iri, id_ in sources.items():
@@ -338,7 +434,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
             title,
             metadata,
         )
-    return Projection(network, ontology, dict(sorted(infos.items())))
+    return Projection(Unbuilt(nodes, relations), ontology, dict(sorted(infos.items())))
 
 
 # ------------------------------------------------------------------ selecting a view

@@ -56,7 +56,8 @@ def load_view(
         graph, ontology = pipeline.built_graph(project_dir, progress=say)  # the export when it is up to date
         whole = project(graph, ontology)
         view = select(whole, focus=focus, depth=depth, types=types, sources=sources, as_of=as_of, undated=undated)
-    say(f"view: {view.network.number_of_nodes()} entities, {view.network.number_of_edges()} relations")
+    entities, relations = view.size()
+    say(f"view: {entities} entities, {relations} relations")
     return view
 
 
@@ -151,10 +152,10 @@ def viz(
         view = load_view(project, focus, depth, types, sources, as_of, undated, progress)
         html = render_html(view, lang=lang, title=title, filters=filters)
     if output is not None and str(output) == "-":
-        return VizResult(None, html, view.network.number_of_nodes(), view.network.number_of_edges(), True)
+        return VizResult(None, html, *view.size(), True)
     target = Path(output) if output is not None else load_project(project).exports_dir / HTML_NAME
     changed = bool(write_atomically({target: html}))
-    return VizResult(target, html, view.network.number_of_nodes(), view.network.number_of_edges(), changed)
+    return VizResult(target, html, *view.size(), changed)
 
 
 def stats(

@@ -23,6 +23,7 @@ import colorsys
 import functools
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -37,7 +38,7 @@ from graph.errors import ConfigError
 from graph.layout import LARGE_VIEW, force_layout, page_spacing
 from graph.namespace import NIK, ONTOLOGY_IRI
 from graph.ontology import Ontology
-from graph.projection import Attribute, Claim, Projection, SelectionError, resolve_entity
+from graph.projection import Attribute, Claim, Evidence, Projection, SelectionError, resolve_entity
 
 #: Node labels longer than this are cut (the full name is in the tooltip and panel).
 LABEL_LENGTH = 42
@@ -216,33 +217,55 @@ def _display(attribute: Attribute, projection: Projection) -> str:
     return attribute.value
 
 
-class _Tables:
-    """Index tables that keep the page's JSON small: terms, sources and evidence by number."""
+#: The stdlib encoder's own function for a string (``ensure_ascii=False``): C, else Python.
+_string = json.encoder.encode_basestring
 
-    def __init__(self, projection: Projection, lang: str) -> None:
-        self.projection = projection
-        self.lang = lang
+
+class _Tables:
+    """Index tables that keep the page's JSON small: terms, sources and evidence by number.
+
+    The claims are written as JSON text at once, as ``json.dumps`` with ``separators=(",", ":")``
+    and ``ensure_ascii=False`` writes their lists (``[qualifiers, evidence numbers]`` each):
+    a page at a million triples has more than a hundred thousand of them.
+    """
+
+    def __init__(self, projection: Projection) -> None:
         self.terms: dict[str, int] = {}
         self.sources = {s: i for i, s in enumerate(projection.sources)}
         self.evidence: dict[tuple[int, tuple[str, ...], str | None], int] = {}
+        # the number of each Evidence object met (claims share them): no key to build and hash
+        self._numbers: dict[int, int] = {}
+
+    def number(self, evidence: Evidence) -> int:
+        """The number of a piece of evidence, new if its source, quotes and note are."""
+        found = self._numbers.get(id(evidence))
+        if found is None:
+            key = (self.sources[evidence.source], evidence.quotes, evidence.note)
+            # len() is taken before setdefault adds the key: new evidence gets the next number
+            found = self._numbers[id(evidence)] = self.evidence.setdefault(key, len(self.evidence))
+        return found
 
     def term(self, name: str) -> int:
         return self.terms.setdefault(name, len(self.terms))
 
-    def claim(self, claim: Claim) -> list[Any]:
-        """``[qualifiers, evidence numbers]`` of a claim, numbering what is new."""
-        term, sources, evidence = self.term, self.sources, self.evidence
-        qualifiers = [[term(name), value] for name, value in claim.qualifiers] if claim.qualifiers else []
-        # len() is taken before setdefault adds the key: a new piece of evidence gets the next number
-        if len(claim.evidence) == 1:  # mostly
-            e = claim.evidence[0]
-            return [qualifiers, [evidence.setdefault((sources[e.source], e.quotes, e.note), len(evidence))]]
-        refs = [evidence.setdefault((sources[e.source], e.quotes, e.note), len(evidence)) for e in claim.evidence]
-        return [qualifiers, refs]
+    def claims(self, claims: tuple[Claim, ...]) -> str:
+        """The claims as JSON (without the enclosing brackets), numbering what is new: terms of
+        the qualifiers first, then evidence, claim by claim."""
+        if len(claims) == 1 and not claims[0].qualifiers and len(claims[0].evidence) == 1:  # mostly
+            e = claims[0].evidence[0]
+            found = self._numbers.get(id(e))
+            return f"[[],[{self.number(e) if found is None else found}]]"
+        term, number, texts = self.term, self.number, []
+        for claim in claims:
+            qualifiers = ",".join([f"[{term(name)},{_string(value)}]" for name, value in claim.qualifiers])
+            numbers = ",".join([str(number(e)) for e in claim.evidence])
+            texts.append(f"[[{qualifiers}],[{numbers}]]")
+        return ",".join(texts)
 
-    def claims(self, claims: tuple[Claim, ...]) -> list[list[Any]]:
-        """:meth:`claim` of each claim."""
-        return [self.claim(claims[0])] if len(claims) == 1 else [self.claim(c) for c in claims]
+
+def _strings(texts: Iterable[str]) -> str:
+    """A JSON array of strings, written as the stdlib writes it."""
+    return "[" + ",".join([_string(text) for text in texts]) + "]"
 
 
 @dataclass(frozen=True)
@@ -283,6 +306,28 @@ def describe(projection: Projection, filters: Filters, lang: str) -> str:
 def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict[str, Any]:
     """Everything the page shows, as plain JSON-ready data (sorted, so the page is reproducible).
 
+    The data that :func:`page_json` writes, read back.
+
+    Args:
+        projection: The view to draw.
+        lang: Language of labels (``de`` or ``en``).
+        title: The page's heading.
+    """
+    data: dict[str, Any] = json.loads(page_json(projection, lang, title))
+    return data
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def page_json(projection: Projection, lang: str = "de", title: str = "") -> str:
+    """The page's data as one JSON object (see :func:`page_data` for the data itself).
+
+    The same text as ``json.dumps`` with ``sort_keys=True``, ``separators=(",", ":")`` and
+    ``ensure_ascii=False`` of that data; its large parts (nodes, edges, evidence) are written
+    here piece by piece, which spares building and then encoding a few lists per claim.
+
     Args:
         projection: The view to draw.
         lang: Language of labels (``de`` or ``en``).
@@ -290,13 +335,13 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     """
     style = load_style()
     ontology = projection.ontology
-    network = projection.network
-    tables = _Tables(projection, lang)
+    tables = _Tables(projection)
+    node_data = dict(projection.entities())
     # by id: a networkx subgraph (a focused view) iterates its nodes in set order, which
     # changes from process to process with string hashing
-    ids = sorted(network.nodes)
+    ids = sorted(node_data)
     order = {node: i for i, node in enumerate(ids)}
-    counts = Counter(cls for _, cls in network.nodes(data="cls"))
+    counts = Counter(data["cls"] for data in node_data.values())
     looks = style.looks(ontology)
     classes = sorted(counts, key=lambda c: projection.term_label(c, lang).casefold())
     class_index = {c: i for i, c in enumerate(classes)}
@@ -307,75 +352,78 @@ def page_data(projection: Projection, lang: str = "de", title: str = "") -> dict
     families = [
         [style.family_label(ontology, i, lang), family.color, family.shape] for i, family in enumerate(style.families)
     ]
-    # the edges between each pair of nodes (by index), from the adjacency: no edge view per edge
-    merged: dict[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]] = {}
-    for u, targets in network.adjacency():
-        index = order[u]
-        for v, keyed in targets.items():
-            merged[(index, order[v])] = [(key, data["claims"]) for key, data in keyed.items()]
-    links = sorted(merged.items())  # by pair (each pair once)
-    pairs = [pair for pair, _ in links]
+    # the edges between each pair of nodes (by index): the edges of a pair come one after the
+    # other, in the order of their keys, from the network's adjacency or an unbuilt network
+    links: list[tuple[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]]] = []
     # networkx's degree of a multigraph (parallel edges and both ends of a loop count)
     degree = [0] * len(ids)
-    for (u, v), parts in merged.items():
-        degree[u] += len(parts)
-        degree[v] += len(parts)
-    nodes = []
+    last_subject = last_target = None
+    parts: list[tuple[str, tuple[Claim, ...]]] = []
+    for subject, target, key, claims in projection.relations():
+        u, v = order[subject], order[target]
+        degree[u] += 1
+        degree[v] += 1
+        if target != last_target or subject != last_subject:
+            last_subject, last_target, parts = subject, target, []
+            links.append(((u, v), parts))
+        parts.append((key, claims))
+    links.sort(key=_first)  # by pair (each pair once); mostly in order already
+    pairs = [pair for pair, _ in links]
     term, claims_of = tables.term, tables.claims
     # the tables number terms and evidence in order of first use: nodes first, then edges
-    node_data = dict(network.nodes(data=True))
+    nodes = []  # each without its position and closing bracket
     for index, node in enumerate(ids):
         data = node_data[node]
-        attributes = [
-            [term(a.predicate), _display(a, projection), int(a.inverse), claims_of(a.claims)]
-            for a in data["attributes"]
-        ]
-        nodes.append([node, data["label"], class_index[data["cls"]], list(data["aliases"]), degree[index], attributes])
-    edges: list[list[Any]] = []
+        attributes = ",".join(
+            [
+                f"[{term(a.predicate)},{_string(_display(a, projection))},{int(a.inverse)},[{claims_of(a.claims)}]]"
+                for a in data["attributes"]
+            ]
+        )
+        nodes.append(
+            f"[{_string(node)},{_string(data['label'])},{class_index[data['cls']]},{_strings(data['aliases'])},"
+            f"{degree[index]},[{attributes}]"
+        )
+    edges = []
     for (u, v), parts in links:
         if len(parts) == 1:  # mostly
             key, claims = parts[0]
-            edges.append([u, v, [[term(key), claims_of(claims)]]])
+            edges.append(f"[{u},{v},[[{term(key)},[{claims_of(claims)}]]]]")
         else:
             parts.sort(key=_first)  # by property
-            edges.append([u, v, [[term(key), claims_of(claims)] for key, claims in parts]])
+            written = ",".join([f"[{term(key)},[{claims_of(claims)}]]" for key, claims in parts])
+            edges.append(f"[{u},{v},[{written}]]")
 
     large = len(nodes) > LARGE_VIEW
     positions = force_layout(len(nodes), pairs, spacing=page_spacing(len(nodes)))
-    for record, (x, y) in zip(nodes, positions, strict=True):
-        record.extend([x, y])
+    placed = ",".join([f"{record},{x},{y}]" for record, (x, y) in zip(nodes, positions, strict=True)])
     sources = [[s.id, s.label, s.title or "", projection.term_label(s.cls, lang)] for s in projection.sources.values()]
     # numbered in order of insertion: the tables' own order
-    evidence = [[src, list(quotes), note or ""] for src, quotes, note in tables.evidence]
+    evidence = ",".join([f"[{src},{_strings(quotes)},{_string(note or '')}]" for src, quotes, note in tables.evidence])
     terms = [[name, projection.term_label(name, lang)] for name in tables.terms]
-    return {
-        "title": title,
-        "description": list(projection.description),
-        "lang": lang,
-        "ui": style.ui[lang],
-        "large": large,
-        "classes": legend,
-        "families": families,
-        "terms": terms,
-        "sources": sources,
-        "evidence": evidence,
-        "nodes": nodes,
-        "edges": edges,
+    written_parts = {
+        "title": _dumps(title),
+        "description": _dumps(list(projection.description)),
+        "lang": _dumps(lang),
+        "ui": _dumps(style.ui[lang]),
+        "large": _dumps(large),
+        "classes": _dumps(legend),
+        "families": _dumps(families),
+        "terms": _dumps(terms),
+        "sources": _dumps(sources),
+        "evidence": f"[{evidence}]",
+        "nodes": f"[{placed}]",
+        "edges": "[" + ",".join(edges) + "]",
     }
+    return "{" + ",".join(f"{_string(name)}:{written_parts[name]}" for name in sorted(written_parts)) + "}"
 
 
-def _first(part: tuple[str, Any]) -> str:
+def _first(part: tuple[Any, Any]) -> Any:
     return part[0]
 
 
-def _json_for_html(data: Any) -> str:
-    """JSON that can sit inside an HTML element: no ``<``, ``>`` or ``&`` survives unescaped.
-
-    The page data is built afresh by :func:`page_data` and holds no cycle, so the encoder
-    need not track the containers it is inside to find one (a third of its time); the
-    text is the same either way.
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False)
+def _json_for_html(text: str) -> str:
+    """JSON text that can sit inside an HTML element: no ``<``, ``>`` or ``&`` survives unescaped."""
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -397,7 +445,7 @@ def render_html(
         raise ConfigError(f"unsupported language '{lang}'; choose from: {', '.join(LANGUAGES)}")
     template, script, css, vis = _assets()
     heading = title or _ontology_title(projection.ontology, lang)
-    data = page_data(projection, lang, heading)
+    data = page_json(projection, lang, heading)
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     html = environment.from_string(template).render(
         lang=lang,

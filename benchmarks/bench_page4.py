@@ -1,0 +1,69 @@
+"""Old against new network exports in one process, by CPU time, with a warm layout cache.
+
+Usage:
+    KG_CACHE_DIR=/tmp/me/cache python benchmarks/bench_page4.py /tmp/kg100k --rounds 5 --compare /tmp/ref100k
+
+As ``kg build`` runs them (the projection computed once, then the page, GraphML and GEXF,
+the garbage collector off): the old revision's ``graph/projection.py``, ``viz.py``,
+``layout.py`` and ``netformats.py`` (read with ``git show``) and the current ones take turns
+in every round on the same graph; the best of ``--rounds`` CPU seconds per step is kept.
+The layout is read from the layout cache on both sides (it is computed once, before the
+rounds, when the cache does not have it yet): what is left is the work of this round's
+modules. ``total`` is the CPU time of all four steps, which share two busy cores in a build.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_netexports import FILES, old_modules, run_new, run_old  # noqa: E402
+from oldcode import arguments  # noqa: E402
+from oldcode import cpu_timed as cpu  # noqa: E402
+
+from graph import pipeline  # noqa: E402
+from graph.export import ExportInput, exporter  # noqa: E402
+
+STEPS = ("projection", "html", "graphml", "gexf")
+
+
+def main() -> None:
+    parser = arguments(__doc__, rounds=5, references="kg.html, kg.graphml, kg.gexf")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        old = old_modules(args.old, Path(folder))
+        checked = pipeline._prepare(args.project, None, lambda _: None, False)
+        graph, ontology = checked.built.graph, checked.dataset.ontology
+        print(f"built {len(graph)} triples", file=sys.stderr)
+        exporter("html").render(ExportInput(graph, ontology))  # the layout into the cache; assets loaded
+        old["viz"].render_html(old["projection"].project(graph, ontology))
+        gc.collect()
+        gc.disable()
+        olds, news = [], []
+        for _ in range(args.rounds):
+            olds.append(run_old(old, graph, ontology, cpu))
+            new, outputs = run_new(graph, ontology, cpu)
+            news.append(new)
+            gc.collect()  # what the round left, outside the timings
+    if args.compare is not None:
+        for name, filename in FILES.items():
+            same = (args.compare / filename).read_bytes() == outputs[name]
+            print(f"{filename}: {'identical to' if same else 'DIFFERS from'} {args.compare / filename}")
+    print(f"{'step (CPU s)':<12} {'old s':>7} {'new s':>7} {'ratio':>6}")
+    totals = [0.0, 0.0]
+    for step in STEPS:
+        before, after = min(r[step] for r in olds), min(r[step] for r in news)
+        totals[0] += before
+        totals[1] += after
+        print(f"{step:<12} {before:7.2f} {after:7.2f} {before / after:5.2f}x")
+    print(f"{'total':<12} {totals[0]:7.2f} {totals[1]:7.2f} {totals[0] / totals[1]:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -36,7 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oldcode import arguments, old_module  # noqa: E402
+from oldcode import arguments, old_module
 
 MODULES = ("yamlio", "values", "sourcecache", "sources", "dataset")  # each imports only those before it
 CASES = ("cold", "one changed")
@@ -145,10 +145,9 @@ def main() -> None:
             for index, step in enumerate(STEPS):
                 old_wall, new_wall = best["old"][index], best["new"][index]
                 old_cpu, new_cpu = best["old"][index + 3], best["new"][index + 3]
-                print(
-                    f"  {case:12} {step:8} wall old {old_wall:6.2f} s  new {new_wall:6.2f} s  x{old_wall / new_wall:4.2f}"
-                    f"   cpu old {old_cpu:6.2f} s  new {new_cpu:6.2f} s  x{old_cpu / new_cpu:4.2f}"
-                )
+                wall = f"wall old {old_wall:6.2f} s  new {new_wall:6.2f} s  x{old_wall / new_wall:4.2f}"
+                cpu = f"cpu old {old_cpu:6.2f} s  new {new_cpu:6.2f} s  x{old_cpu / new_cpu:4.2f}"
+                print(f"  {case:12} {step:8} {wall}   {cpu}")
 
 
 if __name__ == "__main__":

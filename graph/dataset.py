@@ -112,7 +112,7 @@ class _Resolver:
         # What a written value resolves to, by property and the value's type, text and
         # language (the key of :meth:`literal`, and the property stands for its range):
         # one look-up for most claims. Only values that resolved are remembered.
-        self._values: dict[tuple[str, type, str, str], Node] = {}
+        self._values: dict[tuple[str, type, object, str], Node] = {}
         # (type name, root) -> (class IRI, IRI segment) of a type that passed declare's checks
         self._types: dict[tuple[str, URIRef], tuple[URIRef, str]] = {}
 

@@ -8,7 +8,7 @@ batch at once. The result is a :class:`Dataset` of typed RDF terms, ready to bui
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -115,6 +115,7 @@ class _Resolver:
         self._values: dict[tuple[str, type, object, str], Node] = {}
         # (type name, root) -> (class IRI, IRI segment) of a type that passed declare's checks
         self._types: dict[tuple[str, URIRef], tuple[URIRef, str]] = {}
+        self.used: set[str] = set()  # every id a fact entry refers to, as written (see _referenced_ids)
 
     def fail(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -276,11 +277,14 @@ class _Resolver:
         languages = {a.source.id: self._language_of(a.source) for a in self.declarations.articles}
         for article in self.declarations.articles:
             declared.extend((e, languages[article.source.id]) for e in article.entities)
-        ok_sources = [
-            a
-            for a in self.declarations.articles
-            if self.declare(a.source.id, a.source.type, a.source.location, a.source.type_location, NIK.SourceDocument)
-        ]
+        ok_sources: list[ArticleDecl] = []
+        undeclared: list[ArticleDecl] = []
+        for a in self.declarations.articles:
+            source = a.source
+            if self.declare(source.id, source.type, source.location, source.type_location, NIK.SourceDocument):
+                ok_sources.append(a)
+            else:
+                undeclared.append(a)
         entities: dict[str, Entity] = {}
         for decl, lang in declared:
             if self.declare(decl.id, decl.type, decl.location, decl.type_location, NIK.Entity):
@@ -293,10 +297,15 @@ class _Resolver:
                     location=decl.location,
                 )
         sources = {a.source.id: s for a in ok_sources if (s := self._source(a, languages[a.source.id]))}
-        facts = [
-            f for a in ok_sources for decl in a.facts for f in self._facts(decl, a.source.id, languages[a.source.id])
-        ]
-        used = _referenced_ids(self.declarations)
+        facts: list[Fact] = []
+        for a in ok_sources:
+            source_id = a.source.id
+            lang = languages[source_id]
+            for entry in a.facts:
+                self._facts(entry, source_id, lang, facts)
+        # _facts noted the ids the facts of ok_sources use; the others' are used all the same
+        used = self.used
+        _referenced_ids(self.declarations.articles, undeclared, used)
         for decl, _ in declared:
             # A file that could not be read may be the one that uses it: say nothing yet.
             if decl.id in entities and decl.id not in used and not self.declarations.unreadable:
@@ -354,7 +363,8 @@ class _Resolver:
             path=article.path,
         )
 
-    def _facts(self, decl: FactDecl, source_id: str, lang: str) -> list[Fact]:
+    def _facts(self, decl: FactDecl, source_id: str, lang: str, facts: list[Fact]) -> None:
+        """Append the facts of ``decl`` that resolve to ``facts``, and note the ids it uses in :attr:`used`."""
         for text, location in decl.quotes:
             if len(text) > MAX_QUOTE_LENGTH:
                 self.fail(
@@ -363,24 +373,32 @@ class _Resolver:
                     "and split it over several facts",
                 )
         subject_id = decl.subject
+        used = self.used
+        used.add(subject_id)
+        if decl.qualifiers:
+            _uses(decl.qualifiers, used)
         subject_cls = self.classes.get(subject_id)
         if subject_cls is None:
+            _uses(decl.claims, used)
             if subject_id not in self.invalid and not self.declarations.unreadable:
                 self.fail(decl.subject_location, f"unknown entity '{subject_id}'{suggest(subject_id, self.classes)}")
-            return []
+            return
         ordered = self._ordered_qualifiers(decl.qualifiers, lang) if decl.qualifiers else ()
         subject = self.iris[subject_id]
         quotes, note = decl.quotes, decl.note
         props, values = self._props, self._values
-        facts: list[Fact] = []
         # claim_prop and claim_value with their look-ups inlined: this loop runs once per claim
         for claim in decl.claims:
             name = claim.property
+            value = claim.value
+            kind = value.__class__
+            if kind is str:
+                used.add(value)  # type: ignore[arg-type]  # a str
+            elif isinstance(value, str):
+                used.add(value)
             info = props.get((name, subject_cls)) or self.claim_prop(claim, subject_id, subject_cls)
             if info is None:
                 continue
-            value = claim.value
-            kind = value.__class__
             key = (name, kind, value if kind is str else str(value), lang)
             node = values.get(key)
             if node is None:
@@ -389,7 +407,6 @@ class _Resolver:
                     continue
                 values[key] = node
             facts.append(new_fact(subject, info.iri, node, ordered, source_id, quotes, note, claim.location))
-        return facts
 
     def _ordered_qualifiers(self, claims: tuple[Claim, ...], lang: str) -> tuple[tuple[URIRef, Node], ...]:
         """The qualifiers that resolve, as ``(property, value)`` pairs in a fixed order."""
@@ -462,24 +479,24 @@ def shown_value(value: object) -> str:
     return text
 
 
-def _referenced_ids(declarations: Declarations) -> set[str]:
-    """Every id a fact entry refers to, as written (whether or not it resolves)."""
-    used: set[str] = set()
-    add = used.add
-    for article in declarations.articles:
+def _referenced_ids(articles: Iterable[ArticleDecl], undeclared: Iterable[ArticleDecl], used: set[str]) -> None:
+    """Add to ``used`` every id the sources of ``articles`` and the fact entries of ``undeclared`` refer to, as written.
+
+    The resolver notes the ids of the other fact entries as it goes (:meth:`_Resolver._facts`).
+    """
+    for article in articles:
         # a source's metadata (publisher, photographer, ...) uses entities like a fact does
-        used.update(c.value for c in article.source.claims if isinstance(c.value, str))
+        _uses(article.source.claims, used)
+    for article in undeclared:
         for fact in article.facts:
-            add(fact.subject)
-            for claim in fact.claims:
-                value = claim.value
-                if value.__class__ is str or isinstance(value, str):
-                    add(value)
-            for claim in fact.qualifiers:
-                value = claim.value
-                if value.__class__ is str or isinstance(value, str):
-                    add(value)
-    return used
+            used.add(fact.subject)
+            _uses(fact.claims, used)
+            _uses(fact.qualifiers, used)
+
+
+def _uses(claims: Iterable[Claim], used: set[str]) -> None:
+    """Add the values of ``claims`` that are text (and may be ids) to ``used``."""
+    used.update(c.value for c in claims if isinstance(c.value, str))
 
 
 def resolve(project: Project, ontology: Ontology, declarations: Declarations, problems: list[Problem]) -> Dataset:

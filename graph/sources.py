@@ -26,6 +26,7 @@ ENTITY_KEYS = ("id", "type", "name", "aliases")
 SOURCE_KEYS = ("id", "type", "name")
 FACT_KEYS = ("subject", "quote", "qualifiers", "note")
 ARTICLE_KEYS = ("source", "facts")
+_ENTRY_KEYS = frozenset(FACT_KEYS + ENTITY_KEYS)
 
 
 @dataclass(frozen=True)
@@ -184,18 +185,25 @@ class _Reader:
     def claims(self, mapping: LMap, skip: tuple[str, ...]) -> list[Claim]:
         """Every ``property: value`` pair not in ``skip``; lists give one claim per item."""
         result: list[Claim] = []
+        key_lines = mapping.key_lines
         for key, value in mapping.items():
             if key in skip:
                 continue
-            line = mapping.key_lines[key]
+            line = key_lines[key]
             if isinstance(value, LSeq):
                 if not value:
                     self.fail(line, f"'{key}' has an empty list")
                 for item, item_line in zip(value, value.item_lines, strict=True):
-                    result.append(self._claim(key, item, item_line))
+                    claim = self._claim(key, item, item_line)
+                    if claim.value is not None:
+                        result.append(claim)
+            elif value is not None and not isinstance(value, LMap):  # most claims: one plain value
+                result.append(Claim(key, value, self._locations.get(line) or self.at(line)))
             else:
-                result.append(self._claim(key, value, line))
-        return [c for c in result if c.value is not None]
+                claim = self._claim(key, value, line)
+                if claim.value is not None:
+                    result.append(claim)
+        return result
 
     def _claim(self, key: str, value: object, line: int) -> Claim:
         if value is None:
@@ -328,13 +336,17 @@ def _misspelt_keys(reader: _Reader, item: LMap) -> set[str]:
     else:
         required = ("quote", "subject")
     missing = [k for k in required if k not in item]
-    # no property takes a mapping, so a mapping's key is compared with every key left
-    nested = [k for k in FACT_KEYS + ENTITY_KEYS if k not in item]
     found: set[str] = set()
-    for key in item:
-        if key in FACT_KEYS + ENTITY_KEYS:
+    for key, value in item.items():
+        if key in _ENTRY_KEYS:
             continue
-        hint = suggest(key, nested if isinstance(item[key], LMap) else missing)
+        if isinstance(value, LMap):
+            # no property takes a mapping, so a mapping's key is compared with every key left
+            hint = suggest(key, [k for k in FACT_KEYS + ENTITY_KEYS if k not in item])
+        elif missing:
+            hint = suggest(key, missing)
+        else:
+            continue  # nothing it could be a misspelling of (most keys of most entries)
         if hint:
             reader.fail(item.key_lines[key], f"unknown key '{key}'{hint}")
             found.add(key)

@@ -10,7 +10,8 @@ current ones run ``pipeline.load``'s two steps on a copy of the project's ``onto
 ``sources/``, with the garbage collector off as in ``pipeline.Timings.step``, in two cases:
 
 - ``cold``: an empty source cache (the full build's benchmark): every file is parsed,
-  half of them in a forked parse-ahead worker, and the cache is written;
+  half of them in a forked parse-ahead worker, and the cache is written (by another
+  worker, from ``sourcecache.SAVE_AHEAD_FROM`` entries on: the next run waits for it);
 - ``one changed``: every file cached but one article, changed before each run (a
   comment appended), as after editing one article.
 
@@ -81,6 +82,8 @@ def run(modules: dict[str, Any], project: Path, cache: Path, case: str, round_: 
     from graph.ontology import load_ontology
     from graph.project import load_project
 
+    for module in modules.values():  # a worker may still be writing a cache (the new sourcecache's)
+        getattr(module, "finish_saving", lambda: None)()
     os.environ["KG_CACHE_DIR"] = str(cache)
     if case == "cold":
         shutil.rmtree(cache, ignore_errors=True)

@@ -22,6 +22,7 @@ it can make the tool read anything, as with any ``pickle``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -56,6 +57,11 @@ FOLDERS = 8
 SHARDS = 64
 """Files the entries of one folder are spread over (about 80 articles each at 5,000)."""
 
+SAVE_AHEAD_FROM = 1000
+"""Fewest entries to write for a forked worker to write them (see :meth:`SourceCache.save`):
+pickling them takes about as long (a few tenths of a second) as a fork and a parent that
+goes on copying the pages it writes to, and those of the worker, cost at most."""
+
 PARSE_AHEAD_FROM = 400
 """Fewest files to parse for a worker to parse half of them (see :meth:`SourceCache.parse_ahead`):
 a fork and handing the results over cost about as much as parsing 100 articles."""
@@ -77,6 +83,7 @@ class SourceCache:
     """
 
     def __init__(self, folder: Path) -> None:
+        finish_saving(folder)  # what a worker is still writing there
         self.folder = folder
         self._loaded: dict[int, _Entries] = {}
         self._read: dict[int, _Entries] = {}
@@ -177,11 +184,35 @@ class SourceCache:
         """Keep the entries of the files read (skipped where nothing changed, or if the cache is read-only).
 
         A shard none of whose files was read keeps its entries (the read may have been
-        of a few files only).
+        of a few files only). When there are :data:`SAVE_AHEAD_FROM` entries or more to
+        write, a forked worker writes them while this process goes on; the next
+        :class:`SourceCache` of the folder in this process, and the end of the process,
+        wait for it (:func:`finish_saving`).
         """
         stale = {n for n, entries in self._read.items() if entries.keys() != self._loaded.get(n, {}).keys()}
+        shards = sorted(self._changed | stale)
+        if sum(len(self._read[n]) for n in shards) >= SAVE_AHEAD_FROM and self._save_ahead(shards):
+            return
+        self._write(shards)
+
+    def _save_ahead(self, shards: list[int]) -> bool:
+        """Start a worker writing ``shards`` (see :meth:`save`): whether one could be started."""
+        from graph import forked
+
+        if not forked.available() or not forked.affordable_children(1):
+            return False
+        try:
+            child = forked.start(functools.partial(_write, self, shards), "saving the source cache")
+        except KGError:
+            return False
+        if not _saving:
+            atexit.register(finish_saving)
+        _saving[self.folder] = (os.getpid(), child)
+        return True
+
+    def _write(self, shards: list[int]) -> None:
         with contextlib.suppress(OSError):  # an unwritable cache only costs the next read its shortcut
-            for shard in sorted(self._changed | stale):
+            for shard in shards:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 file = self.folder / f"{shard:02d}.pickle"
                 temporary = file.with_name(f"{file.name}.{os.getpid()}.tmp")
@@ -218,6 +249,30 @@ class SourceCache:
         except Exception:  # missing, truncated or foreign: its files are parsed again
             return {}
         return entries if isinstance(entries, dict) else {}
+
+
+def _write(cache: SourceCache, shards: list[int], emit: forked.Emit) -> dict[str, float]:
+    """In the worker: write ``cache``'s ``shards`` (see :meth:`SourceCache.save`)."""
+    cache._write(shards)
+    return {}
+
+
+_saving: dict[Path, tuple[int, forked.Child]] = {}
+"""The worker writing each cache folder, and the process that started it (see :meth:`SourceCache.save`)."""
+
+
+def finish_saving(folder: Path | None = None) -> None:
+    """Wait until the worker writing the cache folder ``folder`` (every folder: ``None``) is done.
+
+    A worker that failed or was killed only leaves some of its files unwritten (each
+    is written whole or not at all): their articles are parsed again on the next read.
+    """
+    for key in list(_saving) if folder is None else [folder]:
+        parent, child = _saving.pop(key, (None, None))
+        if child is not None and parent == os.getpid():  # a forked child's copy of the entry is not its own
+            with contextlib.suppress(KGError):
+                child.join()
+            child.release()
 
 
 def _shard_of(name: str) -> int:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import RDF, XSD, Literal, URIRef
 
-from graph import dataset
+from graph import dataset, values
 from graph.dataset import Fact, new_fact
 from graph.errors import Location, SourceError
 from graph.ontology import load_ontology
@@ -137,3 +137,23 @@ def test_one_written_value_resolves_by_its_property_type_and_language(tmp_path: 
     ]
     german = [f.object for f in result.facts if f.source == "zeitung-a" and f.predicate.endswith("variableMeasured")]
     assert german == [Literal("Gäste", lang="de")]
+
+
+TEXTS = ["Gäste", "  padded  ", "2021", "true", "a\tb\nc", "„Zitat“", "x" * 500, "0.50"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en-GB"])
+def test_texts_are_the_literals_rdflib_normalises(lang: str) -> None:
+    for text in TEXTS:
+        for made, plain in (
+            (values.parse_literal((RDF.langString,), text, lang), Literal(text.strip(), lang=lang)),
+            (values.parse_literal((XSD.string,), text, lang), Literal(text.strip())),
+        ):
+            assert (made, made.value, made.language, made.datatype, made.ill_typed) == (
+                plain,
+                plain.value,
+                plain.language,
+                plain.datatype,
+                plain.ill_typed,
+            )
+            assert made.n3() == plain.n3()

@@ -14,6 +14,7 @@ Layout::
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,9 @@ ENTITY_KEYS = ("id", "type", "name", "aliases")
 SOURCE_KEYS = ("id", "type", "name")
 FACT_KEYS = ("subject", "quote", "qualifiers", "note")
 ARTICLE_KEYS = ("source", "facts")
-_ENTRY_KEYS = frozenset(FACT_KEYS + ENTITY_KEYS)
+_ENTRY_KEYS = frozenset(FACT_KEYS + ENTITY_KEYS)  # the keys that are no claims of a fact declaring an entity
+_FACT_KEYS = frozenset(FACT_KEYS)
+_SOURCE_KEYS = frozenset(SOURCE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,21 @@ class Declarations:
     unreadable: tuple[Path, ...] = ()
     """Files that could not be read as a whole (not YAML, or no usable source block):
     what they declare and use is unknown, so resolution does not guess about it."""
+
+
+def new_claim(property: str, value: object, location: Location) -> Claim:
+    """``Claim(property, value, location)`` in half the time (the reader makes one per claim).
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``;
+    this fills the new instance's ``__dict__`` as that does, in the order of the fields
+    (tests/test_resolve_fast.py checks that the two are the same).
+    """
+    claim = _new_object(Claim)
+    claim.__dict__.update(property=property, value=value, location=location)
+    return claim
+
+
+_new_object = object.__new__
 
 
 def registry_files(sources_dir: Path) -> list[Path]:
@@ -182,7 +200,7 @@ class _Reader:
             return None
         return value.strip()
 
-    def claims(self, mapping: LMap, skip: tuple[str, ...]) -> list[Claim]:
+    def claims(self, mapping: LMap, skip: Collection[str]) -> list[Claim]:
         """Every ``property: value`` pair not in ``skip``; lists give one claim per item."""
         result: list[Claim] = []
         key_lines = mapping.key_lines
@@ -198,7 +216,7 @@ class _Reader:
                     if claim.value is not None:
                         result.append(claim)
             elif value is not None and not isinstance(value, LMap):  # most claims: one plain value
-                result.append(Claim(key, value, self._locations.get(line) or self.at(line)))
+                result.append(new_claim(key, value, self._locations.get(line) or self.at(line)))
             else:
                 claim = self._claim(key, value, line)
                 if claim.value is not None:
@@ -316,7 +334,7 @@ def _read_source(reader: _Reader, mapping: LMap) -> SourceDecl | None:
         id=mapping["id"].strip(),
         type=mapping["type"].strip(),
         name=mapping["name"].strip(),
-        claims=tuple(reader.claims(mapping, SOURCE_KEYS)),
+        claims=tuple(reader.claims(mapping, _SOURCE_KEYS)),
         location=reader.at(mapping.key_lines["id"]),
         type_location=reader.at(mapping.key_lines["type"]),
     )
@@ -386,7 +404,7 @@ def _read_fact(reader: _Reader, item: LMap, source_id: str) -> tuple[FactDecl | 
     if note is not None and not (isinstance(note, str) and note.strip()):
         reader.fail(item.key_lines["note"], "'note' must be text")
         note = None
-    skip = FACT_KEYS + (ENTITY_KEYS if declares else ())
+    skip = _ENTRY_KEYS if declares else _FACT_KEYS
     claims = reader.claims(item, skip)
     if not claims and not any(k not in skip for k in item):
         reader.fail(item.line, "this fact states nothing: add at least one 'property: value'")

@@ -1,8 +1,8 @@
 """The resolver's shortcuts give what the plain way gives.
 
 Resolving remembers what passed its checks (a property for a class, a written value
-for a property, a type, a qualifier) and makes its facts without the frozen dataclass's
-``__init__``. Here the same declarations are resolved with every memo of the resolver
+for a property, a type, a qualifier) and makes its facts (and reading its claims)
+without the frozen dataclass's ``__init__``. Here the same declarations are resolved with every memo of the resolver
 forgetting what it is told, so that each claim takes the plain way: the dataset, and
 every problem in its order, must be the same, on the fixture projects and on one
 project holding every mistake of ``tests/data/invalid`` at once (so that the same
@@ -23,7 +23,7 @@ from graph.dataset import Fact, new_fact
 from graph.errors import Location, SourceError
 from graph.ontology import load_ontology
 from graph.project import load_project
-from graph.sources import read_sources
+from graph.sources import Claim, new_claim, read_sources
 from tests.conftest import DATA, copy_fixture
 
 MEMOS = ("_fits", "_literals", "_props", "_qualifiers", "_targets", "_values", "_types")
@@ -70,6 +70,14 @@ def test_new_fact_is_the_dataclass_made_by_its_init() -> None:
     fast, plain = new_fact(*args), Fact(*args)
     assert type(fast) is Fact
     assert list(vars(fast).items()) == list(vars(plain).items())  # the same fields, in the same order
+    assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+
+
+def test_new_claim_is_the_dataclass_made_by_its_init() -> None:
+    where = Location(Path("sources/articles/a.yaml"), 3)
+    fast, plain = new_claim("memberOf", "xyz", where), Claim("memberOf", "xyz", where)
+    assert type(fast) is Claim
+    assert list(vars(fast).items()) == list(vars(plain).items())
     assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
 
 

@@ -118,12 +118,22 @@ _new_object = object.__new__
 def registry_files(sources_dir: Path) -> list[Path]:
     """The registry files: ``entities.yaml`` and ``entities/*.yaml``, sorted."""
     files = [sources_dir / "entities.yaml"] if (sources_dir / "entities.yaml").is_file() else []
-    return files + sorted((sources_dir / "entities").glob("*.yaml"))
+    return files + _sorted_files(sources_dir / "entities")
 
 
 def article_files(sources_dir: Path) -> list[Path]:
     """The article files, sorted by name."""
-    return sorted((sources_dir / "articles").glob("*.yaml"))
+    return _sorted_files(sources_dir / "articles")
+
+
+def _sorted_files(folder: Path) -> list[Path]:
+    """``sorted(folder.glob("*.yaml"))``: all in one folder, paths sort as their names do
+    (which are compared without making each path's parts, thousands of times)."""
+    return sorted(folder.glob("*.yaml"), key=_name)
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 def read_sources(sources_dir: Path, problems: list[Problem], cache: bool = True) -> Declarations:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from rdflib import RDF, XSD, Literal, URIRef
 
-from graph import dataset, values
+from graph import dataset, sources, values
 from graph.dataset import Fact, new_fact
 from graph.errors import Location, SourceError
 from graph.ontology import load_ontology
@@ -165,3 +165,13 @@ def test_texts_are_the_literals_rdflib_normalises(lang: str) -> None:
                 plain.ill_typed,
             )
             assert made.n3() == plain.n3()
+
+
+def test_article_files_are_sorted_as_paths_sort(tmp_path: Path) -> None:
+    articles = tmp_path / "sources" / "articles"
+    articles.mkdir(parents=True)
+    for name in ("b.yaml", "B.yaml", "a-2.yaml", "a.yaml", "ä.yaml", ".hidden.yaml", "10.yaml", "9.yaml", "x.yml"):
+        (articles / name).write_text("", "utf-8")
+    (articles / "folder.yaml").mkdir()
+    found = sources.article_files(tmp_path / "sources")
+    assert found == sorted(articles.glob("*.yaml")) and len(found) == 9

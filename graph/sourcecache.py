@@ -62,6 +62,12 @@ SAVE_AHEAD_FROM = 1000
 pickling them takes about as long (a few tenths of a second) as a fork and a parent that
 goes on copying the pages it writes to, and those of the worker, cost at most."""
 
+AHEAD_PIECES = 8
+"""Pieces a parse-ahead worker hands its results over in (see :class:`Ahead`)."""
+
+TAKE_EVERY = 16
+"""Files read between two looks for pieces a parse-ahead worker has handed over."""
+
 PARSE_AHEAD_FROM = 400
 """Fewest files to parse for a worker to parse half of them (see :meth:`SourceCache.parse_ahead`):
 a fork and handing the results over cost about as much as parsing 100 articles."""
@@ -282,6 +288,11 @@ def _shard_of(name: str) -> int:
 class Ahead:
     """Sources being parsed ahead in a worker (see :meth:`SourceCache.parse_ahead`).
 
+    The worker hands what it parsed over in :data:`AHEAD_PIECES` pieces, each as soon as
+    it is parsed, and this process takes each it finds ready every :data:`TAKE_EVERY`
+    files it reads (:meth:`before`): so the pickling and unpickling of most of them
+    happen while both are still parsing, and :meth:`finish` has only the last to take.
+
     Attributes:
         start: Index of the first file the worker parses; :meth:`finish` before reading it.
     """
@@ -290,34 +301,56 @@ class Ahead:
         self.cache = cache
         self.child = child
         self.start = start
+        self.taken = 0  # pieces taken
+
+    def before(self, index: int) -> None:
+        """Call before reading ``files[index]``: finishes at :attr:`start`, takes what is ready before."""
+        if index == self.start:
+            self.finish()
+        elif index < self.start and index % TAKE_EVERY == 0:
+            self.take()
+
+    def take(self) -> None:
+        """Put the pieces the worker has handed over by now into the cache (no waiting)."""
+        while (path := self.child.emitted(f"{_PARSED}-{self.taken}")) is not None:
+            try:
+                parsed = pickle.loads(path.read_bytes())  # our own child's
+            except (OSError, pickle.UnpicklingError):
+                return
+            self.taken += 1
+            self.cache._take(parsed)
 
     def finish(self) -> None:
-        """Wait for the worker and put what it parsed into the cache (nothing, if it failed)."""
+        """Wait for the worker and put the rest of what it parsed into the cache (nothing
+        more, if it failed: what it did not hand over is parsed here)."""
         try:
-            outputs, _ = self.child.join()
-            parsed = pickle.loads(outputs[_PARSED].read_bytes())  # our own child's
-        except (KGError, OSError, KeyError, pickle.UnpicklingError):
+            self.child.join()
+        except KGError:
             return
+        else:
+            self.take()
         finally:
             self.child.kill()  # its files are read
-        self.cache._take(parsed)
 
 
 _PARSED = "parsed"
 
 
 def _parse(files: Sequence[tuple[Path, str, Reader[Any]]], emit: forked.Emit) -> dict[str, float]:
-    """In the worker: each file's kind, name, digest, result and problems, handed over pickled."""
-    parsed = []
-    for path, kind, reader in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue  # read() leaves it to the reader, which reports it
-        found: list[Problem] = []
-        result = reader(path, found, data)
-        parsed.append((kind, str(path), hashlib.sha256(data).digest(), result, found))
-    emit(_PARSED, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    """In the worker: each file's kind, name, digest, result and problems, handed over
+    pickled in :data:`AHEAD_PIECES` pieces (see :class:`Ahead`)."""
+    size = max(1, -(-len(files) // AHEAD_PIECES))
+    for number, begin in enumerate(range(0, len(files), size)):
+        parsed = []
+        for path, kind, reader in files[begin : begin + size]:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue  # read() leaves it to the reader, which reports it
+            found: list[Problem] = []
+            result = reader(path, found, data)
+            parsed.append((kind, str(path), hashlib.sha256(data).digest(), result, found))
+        emit(f"{_PARSED}-{number}", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
     return {}
 
 

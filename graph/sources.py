@@ -163,8 +163,8 @@ def read_sources(sources_dir: Path, problems: list[Problem], cache: bool = True)
     unreadable: list[Path] = []
     try:
         for index, (path, kind, reader) in enumerate(files):
-            if ahead is not None and index == ahead.start:
-                ahead.finish()  # the rest is in the cache now, as if remembered
+            if ahead is not None:
+                ahead.before(index)  # from ahead.start on, the rest is in the cache, as if remembered
             found = read(path, kind, reader)
             if found is None:
                 unreadable.append(path)

@@ -58,9 +58,10 @@ SHARDS = 64
 """Files the entries of one folder are spread over (about 80 articles each at 5,000)."""
 
 SAVE_AHEAD_FROM = 1000
-"""Fewest entries to write for a forked worker to write them (see :meth:`SourceCache.save`):
-pickling them takes about as long (a few tenths of a second) as a fork and a parent that
-goes on copying the pages it writes to, and those of the worker, cost at most."""
+"""Fewest entries to write for a forked worker to write them (see :meth:`SourceCache.save`).
+Pickling 4,762 articles (a million triples) takes half a second, off the build's way in a
+worker; fewer are pickled here, where the fork and the pages copied on writing after it
+would cost about as much as they save."""
 
 AHEAD_PIECES = 8
 """Pieces a parse-ahead worker hands its results over in (see :class:`Ahead`)."""
@@ -282,7 +283,13 @@ def finish_saving(folder: Path | None = None) -> None:
 
 
 def _shard_of(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()[:4]) % SHARDS
+    return _shard_number(name, SHARDS)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _shard_number(name: str, shards: int) -> int:
+    """The shard of the file ``name`` among ``shards`` (asked for twice per file and read)."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()[:4]) % shards
 
 
 class Ahead:

@@ -13,8 +13,9 @@ set back, so equal ``stat`` means equal bytes -- unless the file was written wit
 resolution of its time stamps before it was hashed (:data:`RACY_NS`, as git's "racy"
 index entries), whose ``stat`` is not recorded until a later read hashes it again. A cache
 file is rewritten when one of its files changed, with the entries of the files read this
-time; another version of the tool starts afresh and removes the old version's files,
-and only the :data:`FOLDERS` folders used last are kept.
+time (by a forked worker, while the build goes on, when there are many: see
+:meth:`SourceCache.save`); another version of the tool starts afresh and removes the
+old version's files, and only the :data:`FOLDERS` folders used last are kept.
 
 The cache is the user's own (like the build records beside it): whoever can write to
 it can make the tool read anything, as with any ``pickle``.
@@ -212,8 +213,7 @@ class SourceCache:
             child = forked.start(functools.partial(_write, self, shards), "saving the source cache")
         except KGError:
             return False
-        if not _saving:
-            atexit.register(finish_saving)
+        _finish_saving_at_exit()
         _saving[self.folder] = (os.getpid(), child)
         return True
 
@@ -280,6 +280,11 @@ def finish_saving(folder: Path | None = None) -> None:
             with contextlib.suppress(KGError):
                 child.join()
             child.release()
+
+
+@functools.cache
+def _finish_saving_at_exit() -> None:
+    atexit.register(finish_saving)  # once
 
 
 def _shard_of(name: str) -> int:

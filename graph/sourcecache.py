@@ -65,7 +65,10 @@ worker; fewer are pickled here, where the fork and the pages copied on writing a
 would cost about as much as they save."""
 
 AHEAD_PIECES = 8
-"""Pieces a parse-ahead worker hands its results over in (see :class:`Ahead`)."""
+"""Most pieces a parse-ahead worker hands its results over in (see :class:`Ahead`)."""
+
+PIECE_FILES = 200
+"""Fewest files in a piece (each piece is a file written through to the disk)."""
 
 TAKE_EVERY = 16
 """Files read between two looks for pieces a parse-ahead worker has handed over."""
@@ -300,10 +303,11 @@ def _shard_number(name: str, shards: int) -> int:
 class Ahead:
     """Sources being parsed ahead in a worker (see :meth:`SourceCache.parse_ahead`).
 
-    The worker hands what it parsed over in :data:`AHEAD_PIECES` pieces, each as soon as
-    it is parsed, and this process takes each it finds ready every :data:`TAKE_EVERY`
-    files it reads (:meth:`before`): so the pickling and unpickling of most of them
-    happen while both are still parsing, and :meth:`finish` has only the last to take.
+    The worker hands what it parsed over in up to :data:`AHEAD_PIECES` pieces of at least
+    :data:`PIECE_FILES` files, each as soon as it is parsed, and this process takes each
+    it finds ready every :data:`TAKE_EVERY` files it reads (:meth:`before`): so the
+    pickling and unpickling of most of them happen while both are still parsing, and
+    :meth:`finish` has only the last to take.
 
     Attributes:
         start: Index of the first file the worker parses; :meth:`finish` before reading it.
@@ -350,8 +354,8 @@ _PARSED = "parsed"
 
 def _parse(files: Sequence[tuple[Path, str, Reader[Any]]], emit: forked.Emit) -> dict[str, float]:
     """In the worker: each file's kind, name, digest, result and problems, handed over
-    pickled in :data:`AHEAD_PIECES` pieces (see :class:`Ahead`)."""
-    size = max(1, -(-len(files) // AHEAD_PIECES))
+    pickled in pieces (see :class:`Ahead`)."""
+    size = max(PIECE_FILES, -(-len(files) // AHEAD_PIECES), 1)
     for number, begin in enumerate(range(0, len(files), size)):
         parsed = []
         for path, kind, reader in files[begin : begin + size]:

@@ -27,6 +27,7 @@ def every_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (tmp_path / "sources" / "articles" / f"{case.parent.name}-{case.name}").write_bytes(case.read_bytes())
     monkeypatch.setattr(sourcecache, "PARSE_AHEAD_FROM", 2)
     monkeypatch.setattr(sourcecache, "AHEAD_PIECES", 4)
+    monkeypatch.setattr(sourcecache, "PIECE_FILES", 1)
     monkeypatch.setattr(sourcecache, "TAKE_EVERY", 1)
     return Path("sources")
 

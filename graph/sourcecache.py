@@ -13,8 +13,9 @@ set back, so equal ``stat`` means equal bytes -- unless the file was written wit
 resolution of its time stamps before it was hashed (:data:`RACY_NS`, as git's "racy"
 index entries), whose ``stat`` is not recorded until a later read hashes it again. A cache
 file is rewritten when one of its files changed, with the entries of the files read this
-time; another version of the tool starts afresh and removes the old version's files,
-and only the :data:`FOLDERS` folders used last are kept.
+time (by a forked worker, while the build goes on, when there are many: see
+:meth:`SourceCache.save`); another version of the tool starts afresh and removes the
+old version's files, and only the :data:`FOLDERS` folders used last are kept.
 
 The cache is the user's own (like the build records beside it): whoever can write to
 it can make the tool read anything, as with any ``pickle``.
@@ -22,6 +23,7 @@ it can make the tool read anything, as with any ``pickle``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -56,6 +58,21 @@ FOLDERS = 8
 SHARDS = 64
 """Files the entries of one folder are spread over (about 80 articles each at 5,000)."""
 
+SAVE_AHEAD_FROM = 1000
+"""Fewest entries to write for a forked worker to write them (see :meth:`SourceCache.save`).
+Pickling 4,762 articles (a million triples) takes half a second, off the build's way in a
+worker; fewer are pickled here, where the fork and the pages copied on writing after it
+would cost about as much as they save."""
+
+AHEAD_PIECES = 8
+"""Most pieces a parse-ahead worker hands its results over in (see :class:`Ahead`)."""
+
+PIECE_FILES = 200
+"""Fewest files in a piece (each piece is a file written through to the disk)."""
+
+TAKE_EVERY = 16
+"""Files read between two looks for pieces a parse-ahead worker has handed over."""
+
 PARSE_AHEAD_FROM = 400
 """Fewest files to parse for a worker to parse half of them (see :meth:`SourceCache.parse_ahead`):
 a fork and handing the results over cost about as much as parsing 100 articles."""
@@ -77,6 +94,7 @@ class SourceCache:
     """
 
     def __init__(self, folder: Path) -> None:
+        finish_saving(folder)  # what a worker is still writing there
         self.folder = folder
         self._loaded: dict[int, _Entries] = {}
         self._read: dict[int, _Entries] = {}
@@ -177,11 +195,34 @@ class SourceCache:
         """Keep the entries of the files read (skipped where nothing changed, or if the cache is read-only).
 
         A shard none of whose files was read keeps its entries (the read may have been
-        of a few files only).
+        of a few files only). When there are :data:`SAVE_AHEAD_FROM` entries or more to
+        write, a forked worker writes them while this process goes on; the next
+        :class:`SourceCache` of the folder in this process, and the end of the process,
+        wait for it (:func:`finish_saving`).
         """
         stale = {n for n, entries in self._read.items() if entries.keys() != self._loaded.get(n, {}).keys()}
+        shards = sorted(self._changed | stale)
+        if sum(len(self._read[n]) for n in shards) >= SAVE_AHEAD_FROM and self._save_ahead(shards):
+            return
+        self._write(shards)
+
+    def _save_ahead(self, shards: list[int]) -> bool:
+        """Start a worker writing ``shards`` (see :meth:`save`): whether one could be started."""
+        from graph import forked
+
+        if not forked.available() or not forked.affordable_children(1):
+            return False
+        try:
+            child = forked.start(functools.partial(_write, self, shards), "saving the source cache")
+        except KGError:
+            return False
+        _finish_saving_at_exit()
+        _saving[self.folder] = (os.getpid(), child)
+        return True
+
+    def _write(self, shards: list[int]) -> None:
         with contextlib.suppress(OSError):  # an unwritable cache only costs the next read its shortcut
-            for shard in sorted(self._changed | stale):
+            for shard in shards:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 file = self.folder / f"{shard:02d}.pickle"
                 temporary = file.with_name(f"{file.name}.{os.getpid()}.tmp")
@@ -220,12 +261,53 @@ class SourceCache:
         return entries if isinstance(entries, dict) else {}
 
 
+def _write(cache: SourceCache, shards: list[int], emit: forked.Emit) -> dict[str, float]:
+    """In the worker: write ``cache``'s ``shards`` (see :meth:`SourceCache.save`)."""
+    cache._write(shards)
+    return {}
+
+
+_saving: dict[Path, tuple[int, forked.Child]] = {}
+"""The worker writing each cache folder, and the process that started it (see :meth:`SourceCache.save`)."""
+
+
+def finish_saving(folder: Path | None = None) -> None:
+    """Wait until the worker writing the cache folder ``folder`` (every folder: ``None``) is done.
+
+    A worker that failed or was killed only leaves some of its files unwritten (each
+    is written whole or not at all): their articles are parsed again on the next read.
+    """
+    for key in list(_saving) if folder is None else [folder]:
+        parent, child = _saving.pop(key, (None, None))
+        if child is not None and parent == os.getpid():  # a forked child's copy of the entry is not its own
+            with contextlib.suppress(KGError):
+                child.join()
+            child.release()
+
+
+@functools.cache
+def _finish_saving_at_exit() -> None:
+    atexit.register(finish_saving)  # once
+
+
 def _shard_of(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()[:4]) % SHARDS
+    return _shard_number(name, SHARDS)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _shard_number(name: str, shards: int) -> int:
+    """The shard of the file ``name`` among ``shards`` (asked for twice per file and read)."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()[:4]) % shards
 
 
 class Ahead:
     """Sources being parsed ahead in a worker (see :meth:`SourceCache.parse_ahead`).
+
+    The worker hands what it parsed over in up to :data:`AHEAD_PIECES` pieces of at least
+    :data:`PIECE_FILES` files, each as soon as it is parsed, and this process takes each
+    it finds ready every :data:`TAKE_EVERY` files it reads (:meth:`before`): so the
+    pickling and unpickling of most of them happen while both are still parsing, and
+    :meth:`finish` has only the last to take.
 
     Attributes:
         start: Index of the first file the worker parses; :meth:`finish` before reading it.
@@ -235,34 +317,56 @@ class Ahead:
         self.cache = cache
         self.child = child
         self.start = start
+        self.taken = 0  # pieces taken
+
+    def before(self, index: int) -> None:
+        """Call before reading ``files[index]``: finishes at :attr:`start`, takes what is ready before."""
+        if index == self.start:
+            self.finish()
+        elif index < self.start and index % TAKE_EVERY == 0:
+            self.take()
+
+    def take(self) -> None:
+        """Put the pieces the worker has handed over by now into the cache (no waiting)."""
+        while (path := self.child.emitted(f"{_PARSED}-{self.taken}")) is not None:
+            try:
+                parsed = pickle.loads(path.read_bytes())  # our own child's
+            except (OSError, pickle.UnpicklingError):
+                return
+            self.taken += 1
+            self.cache._take(parsed)
 
     def finish(self) -> None:
-        """Wait for the worker and put what it parsed into the cache (nothing, if it failed)."""
+        """Wait for the worker and put the rest of what it parsed into the cache (nothing
+        more, if it failed: what it did not hand over is parsed here)."""
         try:
-            outputs, _ = self.child.join()
-            parsed = pickle.loads(outputs[_PARSED].read_bytes())  # our own child's
-        except (KGError, OSError, KeyError, pickle.UnpicklingError):
+            self.child.join()
+        except KGError:
             return
+        else:
+            self.take()
         finally:
             self.child.kill()  # its files are read
-        self.cache._take(parsed)
 
 
 _PARSED = "parsed"
 
 
 def _parse(files: Sequence[tuple[Path, str, Reader[Any]]], emit: forked.Emit) -> dict[str, float]:
-    """In the worker: each file's kind, name, digest, result and problems, handed over pickled."""
-    parsed = []
-    for path, kind, reader in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue  # read() leaves it to the reader, which reports it
-        found: list[Problem] = []
-        result = reader(path, found, data)
-        parsed.append((kind, str(path), hashlib.sha256(data).digest(), result, found))
-    emit(_PARSED, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    """In the worker: each file's kind, name, digest, result and problems, handed over
+    pickled in pieces (see :class:`Ahead`)."""
+    size = max(PIECE_FILES, -(-len(files) // AHEAD_PIECES), 1)
+    for number, begin in enumerate(range(0, len(files), size)):
+        parsed = []
+        for path, kind, reader in files[begin : begin + size]:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue  # read() leaves it to the reader, which reports it
+            found: list[Problem] = []
+            result = reader(path, found, data)
+            parsed.append((kind, str(path), hashlib.sha256(data).digest(), result, found))
+        emit(f"{_PARSED}-{number}", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
     return {}
 
 

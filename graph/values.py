@@ -48,6 +48,17 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+# The datatypes, looked up once (a namespace's attribute is a call each time)
+_DECIMAL_TYPE = XSD.decimal
+_INTEGER_TYPE = XSD.integer
+_BOOLEAN_TYPE = XSD.boolean
+_G_YEAR_TYPE = XSD.gYear
+_G_YEAR_MONTH_TYPE = XSD.gYearMonth
+_DATE_TYPE = XSD.date
+_DATE_TIME_TYPE = XSD.dateTime
+_DURATION_TYPE = XSD.duration
+_ANY_URI_TYPE = XSD.anyURI
+_LANGUAGE_TYPE = XSD.language
 
 
 def _text(value: object) -> str:
@@ -60,11 +71,12 @@ def _text(value: object) -> str:
 
 
 def _string(value: object, lang: str) -> Literal:
-    return Literal(_text(value))
+    # normalising a text without a datatype gives the same text (see dataset.text_literal)
+    return Literal(_text(value), normalize=False)
 
 
 def _lang_string(value: object, lang: str) -> Literal:
-    return Literal(_text(value), lang=lang)
+    return Literal(_text(value), lang=lang, normalize=False)
 
 
 def _decimal(value: object, lang: str) -> Literal:
@@ -81,7 +93,7 @@ def _decimal(value: object, lang: str) -> Literal:
     if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
         # 1e999999999 would be written out as a billion digits in every export
         raise ImpossibleValue(f"a number beyond 10^±{MAX_EXPONENT} is no figure a source gives")
-    return Literal(canonical_decimal(number), datatype=XSD.decimal)
+    return Literal(canonical_decimal(number), datatype=_DECIMAL_TYPE)
 
 
 def canonical_decimal(number: Decimal) -> str:
@@ -97,13 +109,13 @@ def canonical_decimal(number: Decimal) -> str:
 def _integer(value: object, lang: str) -> Literal:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueProblem("expected a whole number")
-    return Literal(str(value), datatype=XSD.integer)
+    return Literal(str(value), datatype=_INTEGER_TYPE)
 
 
 def _boolean(value: object, lang: str) -> Literal:
     if not isinstance(value, bool):
         raise ValueProblem("expected true or false")
-    return Literal("true" if value else "false", datatype=XSD.boolean)
+    return Literal("true" if value else "false", datatype=_BOOLEAN_TYPE)
 
 
 def _year(value: object, lang: str) -> Literal:
@@ -111,7 +123,7 @@ def _year(value: object, lang: str) -> Literal:
     if not isinstance(text, str) or not _YEAR.match(text):
         raise ValueProblem("expected a year YYYY")
     _not_year_zero(text)
-    return Literal(text, datatype=XSD.gYear)
+    return Literal(text, datatype=_G_YEAR_TYPE)
 
 
 def _not_year_zero(text: str) -> None:
@@ -126,7 +138,7 @@ def _year_month(value: object, lang: str) -> Literal:
     _not_year_zero(match.group(1))
     if not 1 <= int(match.group(2)) <= 12:
         raise ImpossibleValue(f"month {match.group(2)} does not exist")
-    return Literal(value, datatype=XSD.gYearMonth)
+    return Literal(value, datatype=_G_YEAR_MONTH_TYPE)
 
 
 def _date(value: object, lang: str) -> Literal:
@@ -137,7 +149,7 @@ def _date(value: object, lang: str) -> Literal:
         date.fromisoformat(value)
     except ValueError as exc:
         raise ImpossibleValue(f"no such date ({exc})") from None
-    return Literal(value, datatype=XSD.date)
+    return Literal(value, datatype=_DATE_TYPE)
 
 
 def _datetime(value: object, lang: str) -> Literal:
@@ -148,13 +160,13 @@ def _datetime(value: object, lang: str) -> Literal:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise ImpossibleValue(f"no such date or time ({exc})") from None
-    return Literal(parsed.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    return Literal(parsed.isoformat(timespec="seconds"), datatype=_DATE_TIME_TYPE)
 
 
 def _duration(value: object, lang: str) -> Literal:
     if not isinstance(value, str) or not _DURATION.match(value):
         raise ValueProblem("expected an ISO 8601 duration such as PT5H or P3M")
-    return Literal(value, datatype=XSD.duration)
+    return Literal(value, datatype=_DURATION_TYPE)
 
 
 def _any_uri(value: object, lang: str) -> Literal:
@@ -162,13 +174,13 @@ def _any_uri(value: object, lang: str) -> Literal:
     parsed = urlparse(text)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
         raise ValueProblem("expected a web address starting with http:// or https://")
-    return Literal(text, datatype=XSD.anyURI)
+    return Literal(text, datatype=_ANY_URI_TYPE)
 
 
 def _language(value: object, lang: str) -> Literal:
     if not isinstance(value, str) or not _LANGUAGE.match(value):
         raise ValueProblem("expected a language tag such as de or en")
-    return Literal(value.lower(), datatype=XSD.language)
+    return Literal(value.lower(), datatype=_LANGUAGE_TYPE)
 
 
 DATATYPES: dict[URIRef, Datatype] = {

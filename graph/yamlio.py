@@ -133,8 +133,11 @@ def load_yaml(path: Path, problems: list[Problem], data: bytes | None = None) ->
         problems.append(Problem(Location(path, line), _raw_character_message(match.group(), column)))
         return None
     builder = _Builder(path, problems)
+    loader = None
     try:
-        return builder.build(yaml.parse(text, Loader=_Loader))
+        loader = _Loader(text)
+        # yaml.parse's events, without a generator's step per event: get_event gives None at the end
+        return builder.build(iter(loader.get_event, None))
     except yaml.MarkedYAMLError as exc:
         line, message = explain_syntax_error(exc, text)
         problems.append(Problem(Location(path, line), message))
@@ -142,6 +145,9 @@ def load_yaml(path: Path, problems: list[Problem], data: bytes | None = None) ->
         problems.append(Problem(Location(path, 1), f"malformed YAML: {exc}"))
     except _Refused:
         pass
+    finally:
+        if loader is not None:
+            loader.dispose()
     return None
 
 

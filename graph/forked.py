@@ -35,13 +35,21 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from graph.errors import KGError
 
-#: Hands one named output of a child to its parent (see :meth:`Child.ready`): its bytes,
-#: pieces of them in order (written one after the other, never joined in memory), or a
-#: file holding them (moved into place: a grandchild's output, say).
-Emit = Callable[[str, "bytes | Sequence[bytes] | Path"], None]
+
+class Emit(Protocol):
+    """Hands one named output of a child to its parent (see :meth:`Child.ready`)."""
+
+    def __call__(self, name: str, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
+        """Hand over ``content``: its bytes, pieces of them in order (written one after the
+        other, never joined in memory), or a file holding them (moved into place: a
+        grandchild's output, say). ``durable``: write it through to the disk (``fsync``), for
+        a file that goes into the export set as it is."""
+
+
 #: What a child does: it emits its outputs as they are made and returns seconds per step.
 Work = Callable[[Emit], dict[str, float]]
 _RESULT = "result.pickle"
@@ -267,19 +275,20 @@ def start(work: Work, label: str, within: Path | None = None) -> Child:
     return Child(pid, folder, label)
 
 
-def write_content(path: Path, content: bytes | Sequence[bytes] | Path) -> None:
-    """Write ``content`` (see :data:`Emit`) to the new file ``path``, through to the disk
-    (``fsync``: the parent links the file into the export set as it is)."""
+def write_content(path: Path, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
+    """Write ``content`` (see :class:`Emit`) to the new file ``path``, through to the disk
+    if ``durable``."""
     if isinstance(content, Path):
-        shutil.move(content, path)  # a grandchild's output, written through already
+        shutil.move(content, path)  # a grandchild's output, written through already if need be
         return
     with path.open("wb") as file:
         if isinstance(content, bytes):
             file.write(content)
         else:
             file.writelines(content)
-        file.flush()
-        os.fsync(file.fileno())
+        if durable:
+            file.flush()
+            os.fsync(file.fileno())
 
 
 def _die_with_parent() -> None:  # pragma: no cover - in the child
@@ -298,10 +307,10 @@ def _run_child(work: Work, folder: Path) -> None:  # pragma: no cover - in the c
         _die_with_parent()
         names: list[str] = []
 
-        def emit(name: str, content: bytes | Sequence[bytes] | Path) -> None:
+        def emit(name: str, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
             target = _output(folder, name)
             staging = target.with_name(f"{target.name}.tmp")
-            write_content(staging, content)
+            write_content(staging, content, durable)
             staging.rename(target)  # complete once it has its name
             names.append(name)
 

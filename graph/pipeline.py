@@ -521,7 +521,7 @@ def _render_claimed(
                     names = ", ".join(e.filename for e in rest)
                     helper = forked.start(functools.partial(_render_each, source, rest), f"rendering {names}")
                 content = first.render_pieces(source)
-            emit(first.filename, content)
+            emit(first.filename, content, durable=True)
             del content  # no rendered file is kept longer than needed
             if helper is None:
                 timings.steps.update(_render_each(source, rest, emit))
@@ -543,7 +543,7 @@ def _render_each(source: ExportInput, exporters: Sequence[Exporter], emit: forke
     for chosen_exporter in exporters:
         with timings.step(f"export {chosen_exporter.name}"):
             content = chosen_exporter.render_pieces(source)
-        emit(chosen_exporter.filename, content)
+        emit(chosen_exporter.filename, content, durable=True)
         del content  # no rendered file is kept longer than needed
     return timings.steps
 
@@ -804,9 +804,9 @@ def _render_here(
     folder.mkdir()
     files: dict[str, Path] = {}
 
-    def emit(name: str, content: bytes | Sequence[bytes] | Path) -> None:
+    def emit(name: str, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
         path = files[name] = folder / str(len(files))
-        forked.write_content(path, content)
+        forked.write_content(path, content, durable)
 
     for step, seconds in _render_claimed(source, groups, claims, emit).items():
         timings.steps[step] = timings.steps.get(step, 0.0) + seconds

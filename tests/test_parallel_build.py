@@ -384,3 +384,12 @@ def test_a_process_with_other_threads_is_not_forked() -> None:
         stop.set()
         thread.join()
     assert forked.available()
+
+
+def test_only_durable_outputs_are_written_through_to_the_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    forked.write_content(tmp_path / "scratch", [b"a", b"b"])
+    assert synced == [] and (tmp_path / "scratch").read_bytes() == b"ab"
+    forked.write_content(tmp_path / "export", b"c", durable=True)
+    assert len(synced) == 1 and (tmp_path / "export").read_bytes() == b"c"

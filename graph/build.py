@@ -164,6 +164,24 @@ class CountedMemory(SimpleMemory):
             subjects[s] = 1
         return True
 
+    def bulk_indexes(self) -> tuple[_Index, _Index] | None:
+        """``spo`` and ``pos`` to add triples to directly, leaving them as :meth:`add_triples` would.
+
+        The caller must not read the store (``len()`` nor ``osp``) until it is done adding.
+
+        Returns:
+            ``None`` when this rdflib keeps them elsewhere (see :meth:`add_triples`).
+        """
+        indexes = self._indexes()
+        if indexes is not None:
+            self.changed()
+        return indexes
+
+    def changed(self) -> None:
+        """Forget the size and ``osp``: triples went into ``spo`` and ``pos`` directly."""
+        self._count = None
+        self._osp_behind = True
+
     def _indexes(self) -> tuple[_Index, _Index] | None:
         """``SimpleMemory``'s private ``spo`` and ``pos``, or ``None`` if this rdflib keeps them elsewhere.
 
@@ -200,6 +218,152 @@ def add_triples(graph: Graph, triples: Iterable[Triple]) -> None:
     store = graph.store
     if not (isinstance(store, CountedMemory) and store.add_triples(triples)):
         graph.addN((s, p, o, graph) for s, p, o in triples)
+
+
+class _Triples:
+    """Where :func:`build_graph` puts its triples, in order: any graph, in chunks (the public way).
+
+    The builder adds mostly whole nodes (a reference, a statement, with all their
+    triples at once); :class:`_Indexes` writes those straight into the store's indexes.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.pending: list[Triple] = []
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        self.pending.append((s, p, o))
+        if len(self.pending) >= _CHUNK:
+            self.flush()
+
+    def reference(self, node: URIRef, source: URIRef, quotes: list[Node], note: Node | None) -> None:
+        """A new reference: its type, source, quotes and note."""
+        add = self.add
+        add(node, _TYPE, _REFERENCE)
+        add(node, _STATED_IN, source)
+        for quote in quotes:
+            add(node, _QUOTE, quote)
+        if note is not None:
+            add(node, _CURATOR_NOTE, note)
+
+    def statement(self, node: URIRef, fact: Fact, reference: URIRef) -> None:
+        """A new statement of ``fact``: its truthy triple, then the statement node, derived from ``reference``."""
+        add = self.add
+        subject, predicate, obj = fact.subject, fact.predicate, fact.object
+        add(subject, predicate, obj)
+        add(node, _TYPE, _STATEMENT)
+        add(node, _SUBJECT, subject)
+        add(node, _PREDICATE, predicate)
+        add(node, _OBJECT, obj)
+        for qualifier, value in fact.qualifiers:
+            add(node, qualifier, value)
+        add(node, _DERIVED_FROM, reference)
+
+    def flush(self) -> None:
+        """Put the pending triples into the graph."""
+        add_triples(self.graph, self.pending)
+        self.pending.clear()
+
+
+class _Indexes(_Triples):
+    """:class:`_Triples` straight into the ``spo`` and ``pos`` indexes of a :class:`CountedMemory`.
+
+    They end up exactly as :meth:`CountedMemory.add_triples` of the same triples in the
+    same order leaves them (each level in the same insertion order), at a fraction of
+    the dictionary look-ups: a new node's ``spo`` entry is made whole, and the ``pos``
+    entries of the predicates every node has are kept at hand.
+    """
+
+    def __init__(self, graph: Graph, spo: _Index, pos: _Index) -> None:
+        super().__init__(graph)
+        self.spo = spo
+        self.pos = pos
+        # pos[predicate] of the predicates of every reference and statement (made when first used, as add does)
+        self.by_object: dict[Node, dict[Node, dict[Node, int]]] = {}
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        po = self.spo.get(s)
+        if po is None:
+            po = self.spo[s] = {}
+        objects = po.get(p)
+        if objects is None:
+            objects = po[p] = {}
+        objects[o] = 1
+        self._subjects(p, o)[s] = 1
+
+    def _subjects(self, p: Node, o: Node) -> dict[Node, int]:
+        """pos[p][o], made if missing."""
+        os_ = self.by_object.get(p)
+        if os_ is None:
+            os_ = self.pos.get(p)
+            if os_ is None:
+                os_ = self.pos[p] = {}
+            self.by_object[p] = os_
+        subjects = os_.get(o)
+        if subjects is None:
+            subjects = os_[o] = {}
+        return subjects
+
+    def reference(self, node: URIRef, source: URIRef, quotes: list[Node], note: Node | None) -> None:
+        if node in self.spo:  # not new as a subject (an entity with a reference's IRI): one by one
+            super().reference(node, source, quotes, note)
+            return
+        subjects = self._subjects
+        po: dict[Node, dict[Node, int]] = {_TYPE: {_REFERENCE: 1}, _STATED_IN: {source: 1}}
+        self.spo[node] = po
+        subjects(_TYPE, _REFERENCE)[node] = 1
+        subjects(_STATED_IN, source)[node] = 1
+        if quotes:
+            po[_QUOTE] = dict.fromkeys(quotes, 1)
+            for quote in quotes:
+                subjects(_QUOTE, quote)[node] = 1
+        if note is not None:
+            po[_CURATOR_NOTE] = {note: 1}
+            subjects(_CURATOR_NOTE, note)[node] = 1
+
+    def statement(self, node: URIRef, fact: Fact, reference: URIRef) -> None:
+        if node in self.spo:
+            super().statement(node, fact, reference)
+            return
+        subject, predicate, obj = fact.subject, fact.predicate, fact.object
+        self.add(subject, predicate, obj)
+        subjects = self._subjects
+        po: dict[Node, dict[Node, int]] = {
+            _TYPE: {_STATEMENT: 1},
+            _SUBJECT: {subject: 1},
+            _PREDICATE: {predicate: 1},
+            _OBJECT: {obj: 1},
+        }
+        self.spo[node] = po
+        subjects(_TYPE, _STATEMENT)[node] = 1
+        subjects(_SUBJECT, subject)[node] = 1
+        subjects(_PREDICATE, predicate)[node] = 1
+        subjects(_OBJECT, obj)[node] = 1
+        for qualifier, value in fact.qualifiers:
+            objects = po.get(qualifier)
+            if objects is None:
+                po[qualifier] = {value: 1}
+            else:
+                objects[value] = 1
+            subjects(qualifier, value)[node] = 1
+        objects = po.get(_DERIVED_FROM)
+        if objects is None:
+            po[_DERIVED_FROM] = {reference: 1}
+        else:
+            objects[reference] = 1
+        subjects(_DERIVED_FROM, reference)[node] = 1
+
+    def flush(self) -> None:
+        store = self.graph.store
+        assert isinstance(store, CountedMemory)
+        store.changed()  # in case it was read meanwhile
+
+
+def _triples(graph: Graph) -> _Triples:
+    """Where to put the triples of ``graph``: its indexes when it is a :class:`CountedMemory`'s."""
+    store = graph.store
+    indexes = store.bulk_indexes() if isinstance(store, CountedMemory) else None
+    return _Triples(graph) if indexes is None else _Indexes(graph, *indexes)
 
 
 def new_graph(base: str, segments: set[str]) -> Graph:
@@ -269,22 +433,22 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     base = dataset.project.base
     segments = {c.segment for c in ontology.classes.values() if c.segment}
     graph = new_graph(base, segments)
-    triples: list[Triple] = []
-    add = triples.append  # added to the graph in bulk (in chunks), in this order
+    triples = _triples(graph)
+    add = triples.add
     origins: dict[Node, Location] = {}
 
     for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
-        add((entity.iri, _TYPE, entity.cls))
-        add((entity.iri, _LABEL, entity.name))
+        add(entity.iri, _TYPE, entity.cls)
+        add(entity.iri, _LABEL, entity.name)
         for alias in entity.aliases:
-            add((entity.iri, _ALT_LABEL, alias))
+            add(entity.iri, _ALT_LABEL, alias)
         origins[entity.iri] = entity.location
 
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
-        add((source.iri, _TYPE, source.cls))
-        add((source.iri, _LABEL, source.name))
+        add(source.iri, _TYPE, source.cls)
+        add(source.iri, _LABEL, source.name)
         for predicate, value in source.metadata:
-            add((source.iri, predicate, value))
+            add(source.iri, predicate, value)
         origins[source.iri] = source.location
 
     statement_ns = f"{base}{ontology.class_of(NIK.Statement).segment}/"
@@ -316,12 +480,8 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         if reference not in made_references:
             made_references.add(reference)
             origins[reference] = fact.location
-            add((reference, _TYPE, _REFERENCE))
-            add((reference, _STATED_IN, source.iri))
-            for text, _ in fact.quotes:
-                add((reference, _QUOTE, text_literal(text, source.language)))
-            if fact.note:
-                add((reference, _CURATOR_NOTE, text_literal(fact.note)))
+            quotes = [text_literal(text, source.language) for text, _ in fact.quotes]
+            triples.reference(reference, source.iri, quotes, text_literal(fact.note) if fact.note else None)
         statement = statements.iri(_statement_key(fact, statements))
         subject, obj = fact.subject, fact.object
         truthy = (subject, fact.predicate, obj)
@@ -330,14 +490,9 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         if statement not in facts:  # made only here
             origins[statement] = fact.location
             facts[statement] = truthy
-            add(truthy)
-            add((statement, _TYPE, _STATEMENT))
-            add((statement, _SUBJECT, subject))
-            add((statement, _PREDICATE, fact.predicate))
-            add((statement, _OBJECT, obj))
-            for qualifier, value in fact.qualifiers:
-                add((statement, qualifier, value))
-        add((statement, _DERIVED_FROM, reference))
+            triples.statement(statement, fact, reference)
+        else:
+            add(statement, _DERIVED_FROM, reference)
         mentioned = mentions[source.iri]
         if subject in entity_iris:
             mentioned.add(subject)
@@ -346,9 +501,6 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         for _, value in fact.qualifiers:
             if isinstance(value, URIRef) and value in entity_iris:
                 mentioned.add(value)
-        if len(triples) >= _CHUNK:
-            add_triples(graph, triples)
-            triples.clear()
 
     metadata = frozenset((s.iri, p, v) for s in sources.values() for p, v in s.metadata)
     for source_iri, _, value in metadata:  # a source names its publisher, say
@@ -356,9 +508,8 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
             mentions[source_iri].add(value)
     for source_iri, entities in mentions.items():
         for entity_iri in entities:
-            add((source_iri, _MENTIONS, entity_iri))
-    add_triples(graph, triples)
-    triples.clear()
+            add(source_iri, _MENTIONS, entity_iri)
+    triples.flush()
     add_triples(graph, inverse_triples(graph, ontology.graph))
     add_triples(graph, class_hierarchy(ontology.graph))
     return BuiltGraph(graph, origins, len(facts), len(made_references), metadata, facts, frozenset(sourced))

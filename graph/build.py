@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,7 +236,7 @@ class _Triples:
         if len(self.pending) >= _CHUNK:
             self.flush()
 
-    def reference(self, node: URIRef, source: URIRef, quotes: list[Node], note: Node | None) -> None:
+    def reference(self, node: URIRef, source: URIRef, quotes: Sequence[Node], note: Node | None) -> None:
         """A new reference: its type, source, quotes and note."""
         add = self.add
         add(node, _TYPE, _REFERENCE)
@@ -304,7 +304,7 @@ class _Indexes(_Triples):
             subjects = os_[o] = {}
         return subjects
 
-    def reference(self, node: URIRef, source: URIRef, quotes: list[Node], note: Node | None) -> None:
+    def reference(self, node: URIRef, source: URIRef, quotes: Sequence[Node], note: Node | None) -> None:
         if node in self.spo:  # not new as a subject (an entity with a reference's IRI): one by one
             super().reference(node, source, quotes, note)
             return

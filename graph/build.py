@@ -271,15 +271,22 @@ class _Indexes(_Triples):
     They end up exactly as :meth:`CountedMemory.add_triples` of the same triples in the
     same order leaves them (each level in the same insertion order), at a fraction of
     the dictionary look-ups: a new node's ``spo`` entry is made whole, and the ``pos``
-    entries of the predicates every node has are kept at hand.
+    entries of the predicates every reference and statement has are kept at hand (each
+    made where the first triple with it would make it).
     """
 
     def __init__(self, graph: Graph, spo: _Index, pos: _Index) -> None:
         super().__init__(graph)
         self.spo = spo
         self.pos = pos
-        # pos[predicate] of the predicates of every reference and statement (made when first used, as add does)
-        self.by_object: dict[Node, dict[Node, dict[Node, int]]] = {}
+        # pos[rdf:type][class] of references and statements, pos[p] of their other predicates
+        self.typed_references: dict[Node, int] | None = None
+        self.typed_statements: dict[Node, int] | None = None
+        self.by_source: dict[Node, dict[Node, int]] = {}
+        self.by_subject: dict[Node, dict[Node, int]] = {}
+        self.by_predicate: dict[Node, dict[Node, int]] = {}
+        self.by_object: dict[Node, dict[Node, int]] = {}
+        self.by_reference: dict[Node, dict[Node, int]] | None = None
 
     def add(self, s: Node, p: Node, o: Node) -> None:
         po = self.spo.get(s)
@@ -289,74 +296,97 @@ class _Indexes(_Triples):
         if objects is None:
             objects = po[p] = {}
         objects[o] = 1
-        self._subjects(p, o)[s] = 1
+        _subjects(self._by(p), o)[s] = 1
 
-    def _subjects(self, p: Node, o: Node) -> dict[Node, int]:
-        """pos[p][o], made if missing."""
-        os_ = self.by_object.get(p)
+    def _by(self, p: Node) -> dict[Node, dict[Node, int]]:
+        """pos[p], made if missing."""
+        os_ = self.pos.get(p)
         if os_ is None:
-            os_ = self.pos.get(p)
-            if os_ is None:
-                os_ = self.pos[p] = {}
-            self.by_object[p] = os_
-        subjects = os_.get(o)
-        if subjects is None:
-            subjects = os_[o] = {}
-        return subjects
+            os_ = self.pos[p] = {}
+        return os_
 
     def reference(self, node: URIRef, source: URIRef, quotes: Sequence[Node], note: Node | None) -> None:
         if node in self.spo:  # not new as a subject (an entity with a reference's IRI): one by one
             super().reference(node, source, quotes, note)
             return
-        subjects = self._subjects
+        if self.typed_references is None:  # the first reference: its predicates' entries, in order
+            self.typed_references = _subjects(self._by(_TYPE), _REFERENCE)
+            self.by_source = self._by(_STATED_IN)
         po: dict[Node, dict[Node, int]] = {_TYPE: {_REFERENCE: 1}, _STATED_IN: {source: 1}}
         self.spo[node] = po
-        subjects(_TYPE, _REFERENCE)[node] = 1
-        subjects(_STATED_IN, source)[node] = 1
+        self.typed_references[node] = 1
+        _subjects(self.by_source, source)[node] = 1
         if quotes:
             po[_QUOTE] = dict.fromkeys(quotes, 1)
+            by_quote = self._by(_QUOTE)
             for quote in quotes:
-                subjects(_QUOTE, quote)[node] = 1
+                _subjects(by_quote, quote)[node] = 1
         if note is not None:
             po[_CURATOR_NOTE] = {note: 1}
-            subjects(_CURATOR_NOTE, note)[node] = 1
+            _subjects(self._by(_CURATOR_NOTE), note)[node] = 1
 
     def statement(self, node: URIRef, fact: Fact, reference: URIRef) -> None:
-        if node in self.spo:
+        spo = self.spo
+        if node in spo:
             super().statement(node, fact, reference)
             return
         subject, predicate, obj = fact.subject, fact.predicate, fact.object
         self.add(subject, predicate, obj)
-        subjects = self._subjects
+        if self.typed_statements is None:  # the first statement: its predicates' entries, in order
+            self.typed_statements = _subjects(self._by(_TYPE), _STATEMENT)
+            self.by_subject = self._by(_SUBJECT)
+            self.by_predicate = self._by(_PREDICATE)
+            self.by_object = self._by(_OBJECT)
         po: dict[Node, dict[Node, int]] = {
             _TYPE: {_STATEMENT: 1},
             _SUBJECT: {subject: 1},
             _PREDICATE: {predicate: 1},
             _OBJECT: {obj: 1},
         }
-        self.spo[node] = po
-        subjects(_TYPE, _STATEMENT)[node] = 1
-        subjects(_SUBJECT, subject)[node] = 1
-        subjects(_PREDICATE, predicate)[node] = 1
-        subjects(_OBJECT, obj)[node] = 1
+        spo[node] = po
+        self.typed_statements[node] = 1
+        subjects = self.by_subject.get(subject)
+        if subjects is None:
+            subjects = self.by_subject[subject] = {}
+        subjects[node] = 1
+        subjects = self.by_predicate.get(predicate)
+        if subjects is None:
+            subjects = self.by_predicate[predicate] = {}
+        subjects[node] = 1
+        subjects = self.by_object.get(obj)
+        if subjects is None:
+            subjects = self.by_object[obj] = {}
+        subjects[node] = 1
         for qualifier, value in fact.qualifiers:
             objects = po.get(qualifier)
             if objects is None:
                 po[qualifier] = {value: 1}
             else:
                 objects[value] = 1
-            subjects(qualifier, value)[node] = 1
-        objects = po.get(_DERIVED_FROM)
-        if objects is None:
-            po[_DERIVED_FROM] = {reference: 1}
+            _subjects(self._by(qualifier), value)[node] = 1
+        if _DERIVED_FROM in po:  # a qualifier prov:wasDerivedFrom, however unlikely
+            po[_DERIVED_FROM][reference] = 1
         else:
-            objects[reference] = 1
-        subjects(_DERIVED_FROM, reference)[node] = 1
+            po[_DERIVED_FROM] = {reference: 1}
+        if self.by_reference is None:
+            self.by_reference = self._by(_DERIVED_FROM)
+        subjects = self.by_reference.get(reference)
+        if subjects is None:
+            subjects = self.by_reference[reference] = {}
+        subjects[node] = 1
 
     def flush(self) -> None:
         store = self.graph.store
         assert isinstance(store, CountedMemory)
         store.changed()  # in case it was read meanwhile
+
+
+def _subjects(os_: dict[Node, dict[Node, int]], o: Node) -> dict[Node, int]:
+    """``os_[o]`` (of an index ``pos[p]``), made if missing."""
+    subjects = os_.get(o)
+    if subjects is None:
+        subjects = os_[o] = {}
+    return subjects
 
 
 def _triples(graph: Graph) -> _Triples:

@@ -23,10 +23,13 @@ Two kinds of triple come from the ontology rather than from a fact:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import itertools
+import pickle
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +38,8 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from graph.dataset import Dataset, Fact, text_literal
+from graph import forked
+from graph.dataset import Dataset, Fact, Source, text_literal
 from graph.errors import KGError, Location
 from graph.namespace import NIK, PREFIXES
 
@@ -47,6 +51,11 @@ _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF
 _LABEL, _ALT_LABEL, _DERIVED_FROM = RDFS.label, SKOS.altLabel, PROV.wasDerivedFrom
 _STATEMENT, _REFERENCE, _STATED_IN = NIK.Statement, NIK.Reference, NIK.statedIn
 _QUOTE, _CURATOR_NOTE, _MENTIONS = NIK.quote, NIK.curatorNote, NIK.mentions
+#: From this many facts on, a forked child computes the statement and reference digests
+#: while this process builds (see :func:`_fact_digests`); below, forking costs more than it saves.
+FORK_FROM_FACTS = 20_000
+#: Facts hashed per chunk, the unit a forked child hands over.
+DIGESTS_CHUNK = 4_096
 _NOT_IN_IRIS = '<>" {}|\\^`'  # what rdflib's URIRef warns about
 
 
@@ -413,14 +422,24 @@ def new_graph(base: str, segments: set[str]) -> Graph:
     return graph
 
 
+def _iri_maker(namespace: str) -> Callable[[str], URIRef]:
+    """``URIRef`` for IRIs in ``namespace`` made of it and a hexadecimal digest.
+
+    ``URIRef(value)`` checks ``value`` for the characters no IRI has (and warns) and then
+    makes the string; a digest adds none, so the check of the namespace, done here once,
+    stands for all, and each IRI is made as ``URIRef`` makes it, in a third of the time.
+    """
+    if any(char in namespace for char in _NOT_IN_IRIS):
+        return URIRef  # it warns, every time, as it does
+    return functools.partial(str.__new__, URIRef)
+
+
 class _Hasher:
     """Short content hashes, independent of the base IRI, with a collision check."""
 
-    def __init__(self, base: str, namespace: str) -> None:
+    def __init__(self, base: str) -> None:
         self.base = base
-        self.namespace = namespace
-        self.seen: dict[str, tuple[str, URIRef]] = {}  # digest -> content and its IRI
-        self.make = _iri_maker(namespace)
+        self.seen: dict[str, str] = {}  # digest -> content
         self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
         # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
         # resolver makes one object per written value. The literal is kept with its
@@ -440,17 +459,17 @@ class _Hasher:
         self.literal_terms[id(node)] = (node, text)
         return text
 
-    def iri(self, content: str) -> URIRef:
-        """The IRI for ``content``: the same object for the same content."""
+    def digest(self, content: str) -> str:
+        """The hash of ``content``: 16 hexadecimal digits (the first of its SHA-256).
+
+        Raises:
+            KGError: When other content had the same hash before.
+        """
         digest = hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
-        known = self.seen.get(digest)
-        if known is not None:
-            if known[0] != content:  # 64-bit prefix: practically never, but never silently
-                raise KGError(f"hash collision between {known[0]!r} and {content!r}")
-            return known[1]
-        iri = self.make(f"{self.namespace}{digest}")
-        self.seen[digest] = (content, iri)
-        return iri
+        known = self.seen.setdefault(digest, content)
+        if known is not content and known != content:  # 64-bit prefix: practically never, but never silently
+            raise KGError(f"hash collision between {known!r} and {content!r}")
+        return digest
 
     def statement_key(self, fact: Fact) -> str:
         """What a statement's IRI hashes: its fact's terms, base IRI left out."""
@@ -462,16 +481,82 @@ class _Hasher:
         return key
 
 
-def _iri_maker(namespace: str) -> Callable[[str], URIRef]:
-    """``URIRef`` for IRIs in ``namespace`` made of it and a hexadecimal digest.
+def _reference_key(fact: Fact) -> str:
+    quotes = "\n".join(text for text, _ in fact.quotes)
+    return f"{fact.source}\n{quotes}\n{fact.note or ''}"
 
-    ``URIRef(value)`` checks ``value`` for the characters no IRI has (and warns) and then
-    makes the string; a digest adds none, so the check of the namespace, done here once,
-    stands for all, and each IRI is made as ``URIRef`` makes it, in a third of the time.
+
+#: Digests of the reference and the statement of each fact of a run of facts, in order.
+_Digests = tuple[list[str], list[str]]
+
+
+def _digests(facts: Sequence[Fact], base: str) -> Iterator[_Digests]:
+    """The reference and statement digests of ``facts``, :data:`DIGESTS_CHUNK` facts at a time.
+
+    Raises:
+        KGError: For a hash collision.
     """
-    if any(char in namespace for char in _NOT_IN_IRIS):
-        return URIRef  # it warns, every time, as it does
-    return functools.partial(str.__new__, URIRef)
+    statements, references = _Hasher(base), _Hasher(base)
+    statement_key = statements.statement_key
+    reference = ""
+    last_quotes: object = None
+    last_source = last_note = None
+    for start in range(0, len(facts), DIGESTS_CHUNK):
+        chunk: _Digests = ([], [])
+        for fact in facts[start : start + DIGESTS_CHUNK]:
+            # The claims of one fact entry follow each other, sharing its quotes (one
+            # tuple) and thus their reference: hashed once, for the first.
+            if fact.quotes is not last_quotes or fact.source != last_source or fact.note != last_note:
+                reference = references.digest(_reference_key(fact))
+                last_quotes, last_source, last_note = fact.quotes, fact.source, fact.note
+            chunk[0].append(reference)
+            chunk[1].append(statements.digest(statement_key(fact)))
+        yield chunk
+
+
+def _emit_digests(facts: Sequence[Fact], base: str, emit: forked.Emit) -> dict[str, float]:
+    """In a forked child: emit each chunk of :func:`_digests` as it is made, named by its number."""
+    for number, chunk in enumerate(_digests(facts, base)):
+        emit(str(number), pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
+    return {}
+
+
+@contextlib.contextmanager
+def _fact_digests(facts: Sequence[Fact], base: str) -> Iterator[Iterator[tuple[str, str]]]:
+    """The reference and statement digest of each of ``facts``, in order.
+
+    Hashing is a quarter of the build, and the second core is idle meanwhile: from
+    :data:`FORK_FROM_FACTS` facts on, a forked child (:mod:`graph.forked`) hashes, a chunk
+    ahead of the builder; the same digests come out either way.
+
+    Raises:
+        KGError: For a hash collision (from the child as from here).
+    """
+    if len(facts) < FORK_FROM_FACTS or not forked.available():
+        yield itertools.chain.from_iterable(zip(*chunk, strict=True) for chunk in _digests(facts, base))
+        return
+    child = forked.start(functools.partial(_emit_digests, facts, base), "hashing statements")
+    try:
+        yield itertools.chain.from_iterable(zip(*chunk, strict=True) for chunk in _chunks_of(child, len(facts)))
+        child.join()  # raises what went wrong in the child
+        child.release()
+    finally:
+        child.kill()  # nothing left to do when joined
+
+
+def _chunks_of(child: forked.Child, facts: int) -> Iterator[_Digests]:
+    """The chunks of digests ``child`` emits, for ``facts`` facts, each as soon as it is there.
+
+    Raises:
+        KGError: When the child ended early (for a hash collision, that one).
+    """
+    for number in range((facts + DIGESTS_CHUNK - 1) // DIGESTS_CHUNK):
+        path = child.ready(str(number), poll=0.002)
+        if path is None:
+            child.join()
+            raise KGError("hashing statements: the worker process ended early")
+        chunk: _Digests = pickle.loads(path.read_bytes())  # our own child's
+        yield chunk
 
 
 def build_graph(dataset: Dataset) -> BuiltGraph:
@@ -482,72 +567,94 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
 
     Returns:
         The graph and the declaration site of each entity, source, statement and reference.
+
+    Raises:
+        KGError: For a hash collision between two statements or two references.
     """
     ontology = dataset.ontology
     base = dataset.project.base
     segments = {c.segment for c in ontology.classes.values() if c.segment}
     graph = new_graph(base, segments)
     triples = _triples(graph)
+    with _fact_digests(dataset.facts, base) as digests:  # started first: the child hashes meanwhile
+        origins = _entities_and_sources(dataset, triples)
+        built = _facts(dataset, triples, digests, origins)
+    add_triples(graph, inverse_triples(graph, ontology.graph))
+    add_triples(graph, class_hierarchy(ontology.graph))
+    return built
+
+
+def _entities_and_sources(dataset: Dataset, triples: _Triples) -> dict[Node, Location]:
+    """Add the entities' and sources' own triples: where each was declared."""
     add = triples.add
     origins: dict[Node, Location] = {}
-
     for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
         add(entity.iri, _TYPE, entity.cls)
         add(entity.iri, _LABEL, entity.name)
         for alias in entity.aliases:
             add(entity.iri, _ALT_LABEL, alias)
         origins[entity.iri] = entity.location
-
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
         add(source.iri, _TYPE, source.cls)
         add(source.iri, _LABEL, source.name)
         for predicate, value in source.metadata:
             add(source.iri, predicate, value)
         origins[source.iri] = source.location
+    return origins
 
+
+def _facts(
+    dataset: Dataset, triples: _Triples, digests: Iterator[tuple[str, str]], origins: dict[Node, Location]
+) -> BuiltGraph:
+    """Add the facts: truthy triples, statements, references and mentions.
+
+    Args:
+        dataset: The resolved sources.
+        triples: Where the triples go (the entities' and sources' are there already).
+        digests: The reference and statement digest of each fact (:func:`_fact_digests`).
+        origins: Where each entity and source was declared: the statements and references are added.
+    """
+    ontology, base = dataset.ontology, dataset.project.base
     statement_ns = f"{base}{ontology.class_of(NIK.Statement).segment}/"
     reference_ns = f"{base}{ontology.class_of(NIK.Reference).segment}/"
-    statements = _Hasher(base, statement_ns)
-    references = _Hasher(base, reference_ns)
+    statement_iri, reference_iri = _iri_maker(statement_ns), _iri_maker(reference_ns)
     entity_iris = dataset.entity_iris()
     mentions: dict[URIRef, set[URIRef]] = defaultdict(set)
-    made_references: set[URIRef] = set()
+    references: dict[str, URIRef] = {}  # digest -> IRI: one object per IRI
+    statements: dict[str, URIRef] = {}
     facts: dict[Node, tuple[Node, Node, Node]] = {}
     sourced: set[tuple[Node, Node, Node]] = set()
     sources = dataset.sources
 
-    reference = None
-    last_evidence: tuple[object, str, str | None] = ((), "", None)  # the previous fact's quotes, source, note
-    for fact in dataset.facts:
-        source = sources[fact.source]
-        # The claims of one fact entry follow each other, sharing its quotes (one tuple)
-        # and thus their reference: made once, for the first.
-        evidence = (fact.quotes, fact.source, fact.note)
-        if (
-            reference is None
-            or evidence[0] is not last_evidence[0]
-            or evidence[1] != last_evidence[1]
-            or evidence[2] != last_evidence[2]
-        ):
-            reference = references.iri(_reference_key(fact))
-            last_evidence = evidence
-        if reference not in made_references:
-            made_references.add(reference)
-            origins[reference] = fact.location
-            quotes = [text_literal(text, source.language) for text, _ in fact.quotes]
-            triples.reference(reference, source.iri, quotes, text_literal(fact.note) if fact.note else None)
-        statement = statements.iri(statements.statement_key(fact))
+    reference = URIRef("")
+    last_digest = ""
+    current: Source | None = None  # the fact's source
+    mentioned: set[URIRef] = set()
+    for fact, (reference_digest, statement_digest) in zip(dataset.facts, digests, strict=True):
+        if current is None or fact.source != current.id:
+            current = sources[fact.source]
+            mentioned = mentions[current.iri]
+        if reference_digest != last_digest:
+            last_digest = reference_digest
+            found = references.get(reference_digest)
+            if found is None:
+                found = references[reference_digest] = reference_iri(reference_ns + reference_digest)
+                origins[found] = fact.location
+                quotes = [text_literal(text, current.language) for text, _ in fact.quotes]
+                triples.reference(found, current.iri, quotes, text_literal(fact.note) if fact.note else None)
+            reference = found
         subject, obj = fact.subject, fact.object
         truthy = (subject, fact.predicate, obj)
         if fact.quotes:  # the reference above has its source (statedIn) and a quote
             sourced.add(truthy)
-        if statement not in facts:  # made only here
+        statement = statements.get(statement_digest)
+        if statement is None:  # made only here
+            statement = statements[statement_digest] = statement_iri(statement_ns + statement_digest)
             origins[statement] = fact.location
             facts[statement] = truthy
             triples.statement(statement, fact, reference)
         else:
-            add(statement, _DERIVED_FROM, reference)
-        mentioned = mentions[source.iri]
+            triples.add(statement, _DERIVED_FROM, reference)
         if subject in entity_iris:
             mentioned.add(subject)
         if isinstance(obj, URIRef) and obj in entity_iris:
@@ -562,16 +669,9 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
             mentions[source_iri].add(value)
     for source_iri, entities in mentions.items():
         for entity_iri in entities:
-            add(source_iri, _MENTIONS, entity_iri)
+            triples.add(source_iri, _MENTIONS, entity_iri)
     triples.flush()
-    add_triples(graph, inverse_triples(graph, ontology.graph))
-    add_triples(graph, class_hierarchy(ontology.graph))
-    return BuiltGraph(graph, origins, len(facts), len(made_references), metadata, facts, frozenset(sourced))
-
-
-def _reference_key(fact: Fact) -> str:
-    quotes = "\n".join(text for text, _ in fact.quotes)
-    return f"{fact.source}\n{quotes}\n{fact.note or ''}"
+    return BuiltGraph(triples.graph, origins, len(facts), len(references), metadata, facts, frozenset(sourced))
 
 
 def inverses(ontology: Graph) -> dict[URIRef, URIRef]:

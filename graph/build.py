@@ -466,10 +466,18 @@ class _Hasher:
             KGError: When other content had the same hash before.
         """
         digest = hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
+        self.known(content, digest)
+        return digest
+
+    def known(self, content: str, digest: str) -> None:
+        """Remember ``digest`` as the hash of ``content`` (found elsewhere), as :meth:`digest` does.
+
+        Raises:
+            KGError: When other content had the same hash before.
+        """
         known = self.seen.setdefault(digest, content)
         if known is not content and known != content:  # 64-bit prefix: practically never, but never silently
             raise KGError(f"hash collision between {known!r} and {content!r}")
-        return digest
 
     def statement_key(self, fact: Fact) -> str:
         """What a statement's IRI hashes: its fact's terms, base IRI left out."""
@@ -490,34 +498,63 @@ def _reference_key(fact: Fact) -> str:
 _Digests = tuple[list[str], list[str]]
 
 
-def _digests(facts: Sequence[Fact], base: str) -> Iterator[_Digests]:
-    """The reference and statement digests of ``facts``, :data:`DIGESTS_CHUNK` facts at a time.
+class _Digester:
+    """The reference and statement digests of a dataset's facts, run after run, in order."""
 
-    Raises:
-        KGError: For a hash collision.
-    """
-    statements, references = _Hasher(base), _Hasher(base)
-    statement_key = statements.statement_key
-    reference = ""
-    last_quotes: object = None
-    last_source = last_note = None
-    for start in range(0, len(facts), DIGESTS_CHUNK):
-        chunk: _Digests = ([], [])
-        for fact in facts[start : start + DIGESTS_CHUNK]:
+    def __init__(self, base: str) -> None:
+        self.statements, self.references = _Hasher(base), _Hasher(base)
+        self.reference = ""
+        self.last: tuple[object, str | None, str | None] = (None, None, None)  # quotes, source, note
+
+    def digests(self, facts: Sequence[Fact]) -> _Digests:
+        """The digests of ``facts``, the facts after those of the previous call.
+
+        Raises:
+            KGError: For a hash collision.
+        """
+        statements, statement_key, references = self.statements.digest, self.statements.statement_key, self.references
+        reference, (last_quotes, last_source, last_note) = self.reference, self.last
+        found: _Digests = ([], [])
+        for fact in facts:
             # The claims of one fact entry follow each other, sharing its quotes (one
             # tuple) and thus their reference: hashed once, for the first.
             if fact.quotes is not last_quotes or fact.source != last_source or fact.note != last_note:
                 reference = references.digest(_reference_key(fact))
                 last_quotes, last_source, last_note = fact.quotes, fact.source, fact.note
-            chunk[0].append(reference)
-            chunk[1].append(statements.digest(statement_key(fact)))
-        yield chunk
+            found[0].append(reference)
+            found[1].append(statements(statement_key(fact)))
+        self.reference, self.last = reference, (last_quotes, last_source, last_note)
+        return found
+
+    def known(self, facts: Sequence[Fact], digests: _Digests) -> None:
+        """Take ``digests`` of ``facts`` (the facts after those of the previous call) as found.
+
+        Their contents are remembered as :meth:`digests` remembers them, without hashing.
+
+        Raises:
+            KGError: For a hash collision.
+        """
+        for fact, reference, statement in zip(facts, *digests, strict=True):
+            if reference != self.reference:
+                self.references.known(_reference_key(fact), reference)
+                self.reference = reference
+            self.statements.known(self.statements.statement_key(fact), statement)
+        last = facts[-1] if facts else None
+        if last is not None:
+            self.last = (last.quotes, last.source, last.note)
+
+
+def _runs(facts: Sequence[Fact]) -> Iterator[Sequence[Fact]]:
+    """``facts`` in runs of :data:`DIGESTS_CHUNK`."""
+    for start in range(0, len(facts), DIGESTS_CHUNK):
+        yield facts[start : start + DIGESTS_CHUNK]
 
 
 def _emit_digests(facts: Sequence[Fact], base: str, emit: forked.Emit) -> dict[str, float]:
-    """In a forked child: emit each chunk of :func:`_digests` as it is made, named by its number."""
-    for number, chunk in enumerate(_digests(facts, base)):
-        emit(str(number), pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
+    """In a forked child: emit the digests of each run of facts as they are made, named by its number."""
+    digester = _Digester(base)
+    for number, run in enumerate(_runs(facts)):
+        emit(str(number), pickle.dumps(digester.digests(run), protocol=pickle.HIGHEST_PROTOCOL))
     return {}
 
 
@@ -526,37 +563,41 @@ def _fact_digests(facts: Sequence[Fact], base: str) -> Iterator[Iterator[tuple[s
     """The reference and statement digest of each of ``facts``, in order.
 
     Hashing is a quarter of the build, and the second core is idle meanwhile: from
-    :data:`FORK_FROM_FACTS` facts on, a forked child (:mod:`graph.forked`) hashes, a chunk
-    ahead of the builder; the same digests come out either way.
+    :data:`FORK_FROM_FACTS` facts on, a forked child (:mod:`graph.forked`) hashes, runs
+    ahead of the builder. Should it fall behind (the other core busy with other work),
+    this process takes over from there. The same digests come out either way.
 
     Raises:
-        KGError: For a hash collision (from the child as from here).
+        KGError: For a hash collision (found where it would be found here alone).
     """
     if len(facts) < FORK_FROM_FACTS or not forked.available():
-        yield itertools.chain.from_iterable(zip(*chunk, strict=True) for chunk in _digests(facts, base))
+        digester = _Digester(base)
+        yield itertools.chain.from_iterable(zip(*digester.digests(run), strict=True) for run in _runs(facts))
         return
     child = forked.start(functools.partial(_emit_digests, facts, base), "hashing statements")
     try:
-        yield itertools.chain.from_iterable(zip(*chunk, strict=True) for chunk in _chunks_of(child, len(facts)))
-        child.join()  # raises what went wrong in the child
-        child.release()
+        yield itertools.chain.from_iterable(zip(*found, strict=True) for found in _ahead(child, facts, base))
     finally:
-        child.kill()  # nothing left to do when joined
+        child.kill()  # done, or no longer wanted
 
 
-def _chunks_of(child: forked.Child, facts: int) -> Iterator[_Digests]:
-    """The chunks of digests ``child`` emits, for ``facts`` facts, each as soon as it is there.
-
-    Raises:
-        KGError: When the child ended early (for a hash collision, that one).
-    """
-    for number in range((facts + DIGESTS_CHUNK - 1) // DIGESTS_CHUNK):
-        path = child.ready(str(number), poll=0.002)
-        if path is None:
-            child.join()
-            raise KGError("hashing statements: the worker process ended early")
-        chunk: _Digests = pickle.loads(path.read_bytes())  # our own child's
-        yield chunk
+def _ahead(child: forked.Child, facts: Sequence[Fact], base: str) -> Iterator[_Digests]:
+    """The digests of each run of ``facts``: from ``child`` while it is ahead, else made here."""
+    taken: list[_Digests] = []
+    runs = list(_runs(facts))
+    for number in range(len(runs)):
+        path = child.emitted(str(number))
+        if path is None:  # behind (or failed): the rest is hashed here, after what it hashed
+            child.kill()
+            digester = _Digester(base)
+            for done, digests in zip(runs, taken, strict=False):
+                digester.known(done, digests)
+            for rest in runs[number:]:
+                yield digester.digests(rest)
+            return
+        found: _Digests = pickle.loads(path.read_bytes())  # our own child's
+        taken.append(found)
+        yield found
 
 
 def build_graph(dataset: Dataset) -> BuiltGraph:

@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -174,3 +176,63 @@ def test_a_node_that_is_a_subject_already_gets_its_triples_added_one_by_one(writ
     assert len(plain.graph) == 2 + 4 + 7 + 7  # two of its own, a reference, two statements
     assert (URIRef(EX + "statement/1"), RDF.type, URIRef(EX + "Thing")) in plain.graph
     assert (URIRef(EX + "statement/1"), RDF.type, NIK.Statement) in plain.graph
+
+
+def _here(facts: Any, base: str) -> list[tuple[list[str], list[str]]]:
+    digester = build._Digester(base)
+    return [digester.digests(run) for run in build._runs(facts)]
+
+
+def _ended(child: forked.Child) -> forked.Child:
+    while child.running():
+        time.sleep(0.01)
+    return child
+
+
+@pytest.mark.skipif(not forked.available(), reason="needs os.fork (Linux, one thread)")
+def test_digests_come_from_a_child_ahead_of_the_builder(generated: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "DIGESTS_CHUNK", 50)
+    facts, base = generated.facts, generated.project.base
+    expected = _here(facts, base)
+    child = _ended(forked.start(functools.partial(build._emit_digests, facts, base), "hashing"))
+    monkeypatch.setattr(build._Digester, "digests", None)  # nothing hashed here
+    try:
+        assert list(build._ahead(child, facts, base)) == expected
+    finally:
+        child.kill()
+
+
+@pytest.mark.skipif(not forked.available(), reason="needs os.fork (Linux, one thread)")
+def test_the_builder_takes_over_from_a_child_behind(generated: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "DIGESTS_CHUNK", 50)
+    facts, base = generated.facts, generated.project.base
+    expected = _here(facts, base)
+    assert len(expected) > 3
+
+    def two_runs(emit: forked.Emit) -> dict[str, float]:  # then it stops, as if stuck
+        build._emit_digests(facts[: 2 * build.DIGESTS_CHUNK], base, emit)
+        return {}
+
+    child = _ended(forked.start(two_runs, "hashing"))
+    made: list[object] = []
+    digests = build._Digester.digests
+
+    def counted(self: build._Digester, run: Any) -> Any:
+        made.append(run)
+        return digests(self, run)
+
+    monkeypatch.setattr(build._Digester, "digests", counted)
+    try:
+        assert list(build._ahead(child, facts, base)) == expected
+    finally:
+        child.kill()
+    assert len(made) == len(expected) - 2  # all but the child's two runs made here
+
+
+def test_a_collision_with_digests_taken_from_elsewhere_is_found() -> None:
+    hasher = build._Hasher(EX)
+    hasher.known("a", "0123456789abcdef")
+    hasher.known("a", "0123456789abcdef")  # the same content again: fine
+    with pytest.raises(KGError) as raised:
+        hasher.known("b", "0123456789abcdef")
+    assert str(raised.value) == "hash collision between 'a' and 'b'"

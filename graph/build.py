@@ -570,11 +570,14 @@ def _fact_digests(facts: Sequence[Fact], base: str) -> Iterator[Iterator[tuple[s
     Raises:
         KGError: For a hash collision (found where it would be found here alone).
     """
-    if len(facts) < FORK_FROM_FACTS or not forked.available():
+    child = None
+    if len(facts) >= FORK_FROM_FACTS and forked.available():
+        with contextlib.suppress(KGError):  # no process to be had (out of memory, say): all here
+            child = forked.start(functools.partial(_emit_digests, facts, base), "hashing statements")
+    if child is None:
         digester = _Digester(base)
         yield itertools.chain.from_iterable(zip(*digester.digests(run), strict=True) for run in _runs(facts))
         return
-    child = forked.start(functools.partial(_emit_digests, facts, base), "hashing statements")
     try:
         yield itertools.chain.from_iterable(zip(*found, strict=True) for found in _ahead(child, facts, base))
     finally:

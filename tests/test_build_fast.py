@@ -236,3 +236,20 @@ def test_a_collision_with_digests_taken_from_elsewhere_is_found() -> None:
     with pytest.raises(KGError) as raised:
         hasher.known("b", "0123456789abcdef")
     assert str(raised.value) == "hash collision between 'a' and 'b'"
+
+
+def test_without_a_worker_process_the_build_hashes_everything_itself(
+    generated: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "FORK_FROM_FACTS", sys.maxsize)
+    expected = build_graph(generated)
+
+    def no_process(*args: Any) -> forked.Child:
+        raise KGError("hashing statements: cannot start a worker process: Cannot allocate memory")
+
+    monkeypatch.setattr(build, "FORK_FROM_FACTS", 0)
+    monkeypatch.setattr(forked, "available", lambda: True)
+    monkeypatch.setattr(forked, "start", no_process)
+    built = build_graph(generated)
+    assert _orders(built) == _orders(expected)
+    assert _fields(built) == _fields(expected)

@@ -85,29 +85,10 @@ def contest(works: dict[str, Callable[[], Any]], rounds: int) -> dict[str, tuple
     return best
 
 
-def forking(fork: bool) -> Callable[[], Any]:
-    """The current ``build_graph``, with its hashing in a forked child or not."""
-
-    def work() -> Any:
-        saved = build.FORK_FROM_FACTS
-        build.FORK_FROM_FACTS = 0 if fork else sys.maxsize
-        try:
-            return build.build_graph(dataset)
-        finally:
-            build.FORK_FROM_FACTS = saved
-
-    dataset = DATASET[0]
-    return work
-
-
-DATASET: list[Any] = []
-
-
 def main() -> None:
     parser = arguments(__doc__, rounds=3, references="kg.nt, kg.ttl, kg.jsonld")
     args = parser.parse_args()
     dataset = pipeline.load(args.project)
-    DATASET.append(dataset)
     texts = pipeline.texts_folder(dataset.project, None, lambda _: None, required=True)
     assert texts is not None
     with tempfile.TemporaryDirectory() as folder:
@@ -124,8 +105,7 @@ def main() -> None:
         built = contest(
             {
                 "build, old": lambda: old_build.build_graph(dataset),
-                "build, new": forking(False),
-                "build, new, hashing in a forked child": forking(True),
+                "build, new": lambda: build.build_graph(dataset),
             },
             args.rounds,
         )

@@ -23,11 +23,8 @@ Two kinds of triple come from the ontology rather than from a fact:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import itertools
-import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +35,6 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from graph import forked
 from graph.dataset import Dataset, Fact, Source, text_literal
 from graph.errors import KGError, Location
 from graph.namespace import NIK, PREFIXES
@@ -51,11 +47,6 @@ _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF
 _LABEL, _ALT_LABEL, _DERIVED_FROM = RDFS.label, SKOS.altLabel, PROV.wasDerivedFrom
 _STATEMENT, _REFERENCE, _STATED_IN = NIK.Statement, NIK.Reference, NIK.statedIn
 _QUOTE, _CURATOR_NOTE, _MENTIONS = NIK.quote, NIK.curatorNote, NIK.mentions
-#: From this many facts on, a forked child computes the statement and reference digests
-#: while this process builds (see :func:`_fact_digests`); below, forking costs more than it saves.
-FORK_FROM_FACTS = 20_000
-#: Facts hashed per chunk, the unit a forked child hands over.
-DIGESTS_CHUNK = 4_096
 _NOT_IN_IRIS = '<>" {}|\\^`'  # what rdflib's URIRef warns about
 
 
@@ -466,18 +457,10 @@ class _Hasher:
             KGError: When other content had the same hash before.
         """
         digest = hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
-        self.known(content, digest)
-        return digest
-
-    def known(self, content: str, digest: str) -> None:
-        """Remember ``digest`` as the hash of ``content`` (found elsewhere), as :meth:`digest` does.
-
-        Raises:
-            KGError: When other content had the same hash before.
-        """
         known = self.seen.setdefault(digest, content)
         if known is not content and known != content:  # 64-bit prefix: practically never, but never silently
             raise KGError(f"hash collision between {known!r} and {content!r}")
+        return digest
 
     def statement_key(self, fact: Fact) -> str:
         """What a statement's IRI hashes: its fact's terms, base IRI left out."""
@@ -494,113 +477,24 @@ def _reference_key(fact: Fact) -> str:
     return f"{fact.source}\n{quotes}\n{fact.note or ''}"
 
 
-#: Digests of the reference and the statement of each fact of a run of facts, in order.
-_Digests = tuple[list[str], list[str]]
-
-
-class _Digester:
-    """The reference and statement digests of a dataset's facts, run after run, in order."""
-
-    def __init__(self, base: str) -> None:
-        self.statements, self.references = _Hasher(base), _Hasher(base)
-        self.reference = ""
-        self.last: tuple[object, str | None, str | None] = (None, None, None)  # quotes, source, note
-
-    def digests(self, facts: Sequence[Fact]) -> _Digests:
-        """The digests of ``facts``, the facts after those of the previous call.
-
-        Raises:
-            KGError: For a hash collision.
-        """
-        statements, statement_key, references = self.statements.digest, self.statements.statement_key, self.references
-        reference, (last_quotes, last_source, last_note) = self.reference, self.last
-        found: _Digests = ([], [])
-        for fact in facts:
-            # The claims of one fact entry follow each other, sharing its quotes (one
-            # tuple) and thus their reference: hashed once, for the first.
-            if fact.quotes is not last_quotes or fact.source != last_source or fact.note != last_note:
-                reference = references.digest(_reference_key(fact))
-                last_quotes, last_source, last_note = fact.quotes, fact.source, fact.note
-            found[0].append(reference)
-            found[1].append(statements(statement_key(fact)))
-        self.reference, self.last = reference, (last_quotes, last_source, last_note)
-        return found
-
-    def known(self, facts: Sequence[Fact], digests: _Digests) -> None:
-        """Take ``digests`` of ``facts`` (the facts after those of the previous call) as found.
-
-        Their contents are remembered as :meth:`digests` remembers them, without hashing.
-
-        Raises:
-            KGError: For a hash collision.
-        """
-        for fact, reference, statement in zip(facts, *digests, strict=True):
-            if reference != self.reference:
-                self.references.known(_reference_key(fact), reference)
-                self.reference = reference
-            self.statements.known(self.statements.statement_key(fact), statement)
-        last = facts[-1] if facts else None
-        if last is not None:
-            self.last = (last.quotes, last.source, last.note)
-
-
-def _runs(facts: Sequence[Fact]) -> Iterator[Sequence[Fact]]:
-    """``facts`` in runs of :data:`DIGESTS_CHUNK`."""
-    for start in range(0, len(facts), DIGESTS_CHUNK):
-        yield facts[start : start + DIGESTS_CHUNK]
-
-
-def _emit_digests(facts: Sequence[Fact], base: str, emit: forked.Emit) -> dict[str, float]:
-    """In a forked child: emit the digests of each run of facts as they are made, named by its number."""
-    digester = _Digester(base)
-    for number, run in enumerate(_runs(facts)):
-        emit(str(number), pickle.dumps(digester.digests(run), protocol=pickle.HIGHEST_PROTOCOL))
-    return {}
-
-
-@contextlib.contextmanager
-def _fact_digests(facts: Sequence[Fact], base: str) -> Iterator[Iterator[tuple[str, str]]]:
-    """The reference and statement digest of each of ``facts``, in order.
-
-    Hashing is a quarter of the build, and the second core is idle meanwhile: from
-    :data:`FORK_FROM_FACTS` facts on, a forked child (:mod:`graph.forked`) hashes, runs
-    ahead of the builder. Should it fall behind (the other core busy with other work),
-    this process takes over from there. The same digests come out either way.
+def _digests(facts: Sequence[Fact], base: str) -> Iterator[tuple[str, str]]:
+    """The digests of the reference and of the statement of each of ``facts``, in order.
 
     Raises:
-        KGError: For a hash collision (found where it would be found here alone).
+        KGError: For a hash collision.
     """
-    child = None
-    if len(facts) >= FORK_FROM_FACTS and forked.available():
-        with contextlib.suppress(KGError):  # no process to be had (out of memory, say): all here
-            child = forked.start(functools.partial(_emit_digests, facts, base), "hashing statements")
-    if child is None:
-        digester = _Digester(base)
-        yield itertools.chain.from_iterable(zip(*digester.digests(run), strict=True) for run in _runs(facts))
-        return
-    try:
-        yield itertools.chain.from_iterable(zip(*found, strict=True) for found in _ahead(child, facts, base))
-    finally:
-        child.kill()  # done, or no longer wanted
-
-
-def _ahead(child: forked.Child, facts: Sequence[Fact], base: str) -> Iterator[_Digests]:
-    """The digests of each run of ``facts``: from ``child`` while it is ahead, else made here."""
-    taken: list[_Digests] = []
-    runs = list(_runs(facts))
-    for number in range(len(runs)):
-        path = child.emitted(str(number))
-        if path is None:  # behind (or failed): the rest is hashed here, after what it hashed
-            child.kill()
-            digester = _Digester(base)
-            for done, digests in zip(runs, taken, strict=False):
-                digester.known(done, digests)
-            for rest in runs[number:]:
-                yield digester.digests(rest)
-            return
-        found: _Digests = pickle.loads(path.read_bytes())  # our own child's
-        taken.append(found)
-        yield found
+    statements, references = _Hasher(base), _Hasher(base)
+    statement, statement_key, reference_of = statements.digest, statements.statement_key, references.digest
+    reference = ""
+    last_quotes: object = None
+    last_source = last_note = None
+    for fact in facts:
+        # The claims of one fact entry follow each other, sharing its quotes (one tuple)
+        # and thus their reference: hashed once, for the first.
+        if fact.quotes is not last_quotes or fact.source != last_source or fact.note != last_note:
+            reference = reference_of(_reference_key(fact))
+            last_quotes, last_source, last_note = fact.quotes, fact.source, fact.note
+        yield reference, statement(statement_key(fact))
 
 
 def build_graph(dataset: Dataset) -> BuiltGraph:
@@ -620,9 +514,8 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     segments = {c.segment for c in ontology.classes.values() if c.segment}
     graph = new_graph(base, segments)
     triples = _triples(graph)
-    with _fact_digests(dataset.facts, base) as digests:  # started first: the child hashes meanwhile
-        origins = _entities_and_sources(dataset, triples)
-        built = _facts(dataset, triples, digests, origins)
+    origins = _entities_and_sources(dataset, triples)
+    built = _facts(dataset, triples, _digests(dataset.facts, base), origins)
     add_triples(graph, inverse_triples(graph, ontology.graph))
     add_triples(graph, class_hierarchy(ontology.graph))
     return built
@@ -655,7 +548,7 @@ def _facts(
     Args:
         dataset: The resolved sources.
         triples: Where the triples go (the entities' and sources' are there already).
-        digests: The reference and statement digest of each fact (:func:`_fact_digests`).
+        digests: The reference and statement digest of each fact (:func:`_digests`).
         origins: Where each entity and source was declared: the statements and references are added.
     """
     ontology, base = dataset.ontology, dataset.project.base

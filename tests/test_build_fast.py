@@ -4,16 +4,14 @@
   against the same triples added one after the other (``build._Triples``, then
   ``CountedMemory.add_triples``, itself the same as one ``Graph.add`` per triple:
   tests/test_build_bulk.py);
-- the statement and reference digests hashed by a forked child against hashed in-process;
+- statement and reference digests made shorter (``digest()[:8].hex()``) against ``hexdigest()[:16]``;
 - the IRIs made without rdflib's per-IRI check against ``URIRef``.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -22,7 +20,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from graph import build, forked, pipeline
+from graph import build, pipeline
 from graph.build import BuiltGraph, build_graph
 from graph.dataset import Dataset, Fact
 from graph.errors import KGError, Location
@@ -89,41 +87,13 @@ def test_writing_nodes_into_the_indexes_gives_what_adding_their_triples_gives(
     assert _fields(fast) == _fields(plain)
 
 
-@pytest.mark.skipif(not forked.available(), reason="needs os.fork (Linux, one thread)")
-def test_digests_hashed_in_a_forked_child_give_the_same_graph(
-    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(build, "FORK_FROM_FACTS", sys.maxsize)
-    here = build_graph(dataset)
-    monkeypatch.setattr(build, "FORK_FROM_FACTS", 0)
-    monkeypatch.setattr(build, "DIGESTS_CHUNK", 7)  # many chunks, the last one short
-    started: list[forked.Child] = []
-    start = forked.start
-
-    def recorded(*args: Any) -> forked.Child:
-        started.append(start(*args))
-        return started[-1]
-
-    monkeypatch.setattr(forked, "start", recorded)
-    there = build_graph(dataset)
-    assert len(started) == 1
-    assert not started[0].folder.exists()  # its files are gone
-    assert _orders(there) == _orders(here)
-    assert _fields(there) == _fields(here)
-
-
-@pytest.mark.parametrize("fork", [False, True], ids=["here", "in a forked child"])
 def test_a_hash_collision_fails_the_build_with_both_contents(
-    generated: Dataset, monkeypatch: pytest.MonkeyPatch, fork: bool
+    generated: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if fork and not forked.available():
-        pytest.skip("needs os.fork (Linux, one thread)")
-    monkeypatch.setattr(build, "FORK_FROM_FACTS", 0 if fork else sys.maxsize)
-    monkeypatch.setattr(build, "DIGESTS_CHUNK", 5)
     keys = [build._Hasher(generated.project.base).statement_key(f) for f in generated.facts[:6]]
     first, sixth = keys[0].encode("utf-8"), keys[5].encode("utf-8")
     assert first != sixth
-    real = hashlib.sha256  # the sixth fact's statement (in the second chunk) hashes as the first's:
+    real = hashlib.sha256  # the sixth fact's statement hashes as the first's
     clashing = SimpleNamespace(sha256=lambda data: real(first if data == sixth else data))
     monkeypatch.setattr(build, "hashlib", clashing)
     with pytest.raises(KGError) as raised:
@@ -176,80 +146,3 @@ def test_a_node_that_is_a_subject_already_gets_its_triples_added_one_by_one(writ
     assert len(plain.graph) == 2 + 4 + 7 + 7  # two of its own, a reference, two statements
     assert (URIRef(EX + "statement/1"), RDF.type, URIRef(EX + "Thing")) in plain.graph
     assert (URIRef(EX + "statement/1"), RDF.type, NIK.Statement) in plain.graph
-
-
-def _here(facts: Any, base: str) -> list[tuple[list[str], list[str]]]:
-    digester = build._Digester(base)
-    return [digester.digests(run) for run in build._runs(facts)]
-
-
-def _ended(child: forked.Child) -> forked.Child:
-    while child.running():
-        time.sleep(0.01)
-    return child
-
-
-@pytest.mark.skipif(not forked.available(), reason="needs os.fork (Linux, one thread)")
-def test_digests_come_from_a_child_ahead_of_the_builder(generated: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "DIGESTS_CHUNK", 50)
-    facts, base = generated.facts, generated.project.base
-    expected = _here(facts, base)
-    child = _ended(forked.start(functools.partial(build._emit_digests, facts, base), "hashing"))
-    monkeypatch.setattr(build._Digester, "digests", None)  # nothing hashed here
-    try:
-        assert list(build._ahead(child, facts, base)) == expected
-    finally:
-        child.kill()
-
-
-@pytest.mark.skipif(not forked.available(), reason="needs os.fork (Linux, one thread)")
-def test_the_builder_takes_over_from_a_child_behind(generated: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "DIGESTS_CHUNK", 50)
-    facts, base = generated.facts, generated.project.base
-    expected = _here(facts, base)
-    assert len(expected) > 3
-
-    def two_runs(emit: forked.Emit) -> dict[str, float]:  # then it stops, as if stuck
-        build._emit_digests(facts[: 2 * build.DIGESTS_CHUNK], base, emit)
-        return {}
-
-    child = _ended(forked.start(two_runs, "hashing"))
-    made: list[object] = []
-    digests = build._Digester.digests
-
-    def counted(self: build._Digester, run: Any) -> Any:
-        made.append(run)
-        return digests(self, run)
-
-    monkeypatch.setattr(build._Digester, "digests", counted)
-    try:
-        assert list(build._ahead(child, facts, base)) == expected
-    finally:
-        child.kill()
-    assert len(made) == len(expected) - 2  # all but the child's two runs made here
-
-
-def test_a_collision_with_digests_taken_from_elsewhere_is_found() -> None:
-    hasher = build._Hasher(EX)
-    hasher.known("a", "0123456789abcdef")
-    hasher.known("a", "0123456789abcdef")  # the same content again: fine
-    with pytest.raises(KGError) as raised:
-        hasher.known("b", "0123456789abcdef")
-    assert str(raised.value) == "hash collision between 'a' and 'b'"
-
-
-def test_without_a_worker_process_the_build_hashes_everything_itself(
-    generated: Dataset, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(build, "FORK_FROM_FACTS", sys.maxsize)
-    expected = build_graph(generated)
-
-    def no_process(*args: Any) -> forked.Child:
-        raise KGError("hashing statements: cannot start a worker process: Cannot allocate memory")
-
-    monkeypatch.setattr(build, "FORK_FROM_FACTS", 0)
-    monkeypatch.setattr(forked, "available", lambda: True)
-    monkeypatch.setattr(forked, "start", no_process)
-    built = build_graph(generated)
-    assert _orders(built) == _orders(expected)
-    assert _fields(built) == _fields(expected)

@@ -274,7 +274,10 @@ class _Indexes(_Triples):
     same order leaves them (each level in the same insertion order), at a fraction of
     the dictionary look-ups: a new node's ``spo`` entry is made whole, and the ``pos``
     entries of the predicates every reference and statement has are kept at hand (each
-    made where the first triple with it would make it).
+    made where the first triple with it would make it). Where the key may be a literal,
+    or the look-up would be a call, one ``setdefault`` finds or makes an entry: a literal's
+    hash is a Python call (a third of a microsecond), dearer than the empty dictionary
+    thrown away when the entry is there already.
     """
 
     def __init__(self, graph: Graph, spo: _Index, pos: _Index) -> None:
@@ -298,34 +301,27 @@ class _Indexes(_Triples):
         if objects is None:
             objects = po[p] = {}
         objects[o] = 1
-        _subjects(self._by(p), o)[s] = 1
-
-    def _by(self, p: Node) -> dict[Node, dict[Node, int]]:
-        """pos[p], made if missing."""
-        os_ = self.pos.get(p)
-        if os_ is None:
-            os_ = self.pos[p] = {}
-        return os_
+        self.pos.setdefault(p, {}).setdefault(o, {})[s] = 1
 
     def reference(self, node: URIRef, source: URIRef, quotes: Sequence[Node], note: Node | None) -> None:
         if node in self.spo:  # not new as a subject (an entity with a reference's IRI): one by one
             super().reference(node, source, quotes, note)
             return
         if self.typed_references is None:  # the first reference: its predicates' entries, in order
-            self.typed_references = _subjects(self._by(_TYPE), _REFERENCE)
-            self.by_source = self._by(_STATED_IN)
+            self.typed_references = self.pos.setdefault(_TYPE, {}).setdefault(_REFERENCE, {})
+            self.by_source = self.pos.setdefault(_STATED_IN, {})
         po: dict[Node, dict[Node, int]] = {_TYPE: {_REFERENCE: 1}, _STATED_IN: {source: 1}}
         self.spo[node] = po
         self.typed_references[node] = 1
-        _subjects(self.by_source, source)[node] = 1
+        self.by_source.setdefault(source, {})[node] = 1
         if quotes:
             po[_QUOTE] = dict.fromkeys(quotes, 1)
-            by_quote = self._by(_QUOTE)
+            by_quote = self.pos.setdefault(_QUOTE, {})
             for quote in quotes:
-                _subjects(by_quote, quote)[node] = 1
+                by_quote.setdefault(quote, {})[node] = 1
         if note is not None:
             po[_CURATOR_NOTE] = {note: 1}
-            _subjects(self._by(_CURATOR_NOTE), note)[node] = 1
+            self.pos.setdefault(_CURATOR_NOTE, {}).setdefault(note, {})[node] = 1
 
     def statement(self, node: URIRef, fact: Fact, reference: URIRef) -> None:
         spo = self.spo
@@ -333,12 +329,12 @@ class _Indexes(_Triples):
             super().statement(node, fact, reference)
             return
         subject, predicate, obj = fact.subject, fact.predicate, fact.object
-        self.add(subject, predicate, obj)
+        self.add(subject, predicate, obj)  # the truthy triple
         if self.typed_statements is None:  # the first statement: its predicates' entries, in order
-            self.typed_statements = _subjects(self._by(_TYPE), _STATEMENT)
-            self.by_subject = self._by(_SUBJECT)
-            self.by_predicate = self._by(_PREDICATE)
-            self.by_object = self._by(_OBJECT)
+            self.typed_statements = self.pos.setdefault(_TYPE, {}).setdefault(_STATEMENT, {})
+            self.by_subject = self.pos.setdefault(_SUBJECT, {})
+            self.by_predicate = self.pos.setdefault(_PREDICATE, {})
+            self.by_object = self.pos.setdefault(_OBJECT, {})
         po: dict[Node, dict[Node, int]] = {
             _TYPE: {_STATEMENT: 1},
             _SUBJECT: {subject: 1},
@@ -355,20 +351,20 @@ class _Indexes(_Triples):
         if subjects is None:
             subjects = self.by_predicate[predicate] = {}
         subjects[node] = 1
-        _subjects(self.by_object, obj)[node] = 1  # a literal, often
+        self.by_object.setdefault(obj, {})[node] = 1
         for qualifier, value in fact.qualifiers:
             objects = po.get(qualifier)
             if objects is None:
                 po[qualifier] = {value: 1}
             else:
                 objects[value] = 1
-            _subjects(self._by(qualifier), value)[node] = 1
+            self.pos.setdefault(qualifier, {}).setdefault(value, {})[node] = 1
         if _DERIVED_FROM in po:  # a qualifier prov:wasDerivedFrom, however unlikely
             po[_DERIVED_FROM][reference] = 1
         else:
             po[_DERIVED_FROM] = {reference: 1}
         if self.by_reference is None:
-            self.by_reference = self._by(_DERIVED_FROM)
+            self.by_reference = self.pos.setdefault(_DERIVED_FROM, {})
         subjects = self.by_reference.get(reference)
         if subjects is None:
             subjects = self.by_reference[reference] = {}
@@ -378,16 +374,6 @@ class _Indexes(_Triples):
         store = self.graph.store
         assert isinstance(store, CountedMemory)
         store.changed()  # in case it was read meanwhile
-
-
-def _subjects(os_: dict[Node, dict[Node, int]], o: Node) -> dict[Node, int]:
-    """``os_[o]`` (of an index ``pos[p]``), made if missing.
-
-    One ``setdefault`` rather than ``get``, then a store for a new ``o``: a literal's hash
-    is a Python call (a third of a microsecond), dearer than the dictionary thrown away
-    when ``o`` is there already.
-    """
-    return os_.setdefault(o, {})
 
 
 def _triples(graph: Graph) -> _Triples:

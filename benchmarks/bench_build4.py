@@ -6,9 +6,10 @@ Usage:
 
 The project is loaded once; then, in the same process and on the same dataset, the old
 revision's ``build_graph`` and ``check_quotes`` (read with ``git show``) and the current
-ones run one after another, ``--rounds`` times, with the cyclic garbage collector off as
-in ``pipeline.Timings.step``. Prints the best CPU seconds of each side and their ratio,
-and whether the two builds are the same: every level of the store's ``spo`` and ``pos``
+ones run one after the other in each of ``--rounds`` rounds, with the cyclic garbage
+collector off as in ``pipeline.Timings.step``. Prints the best wall and CPU seconds of
+each side (CPU seconds of this process: less swayed by other work on a shared machine)
+and their ratios, and whether the two builds are the same: every level of the store's ``spo`` and ``pos``
 indexes in the same order, and the same :class:`~graph.build.BuiltGraph` fields
 (origins, facts, sourced, metadata, counts) and quote report. With ``--compare``, the
 N-Triples, Turtle and JSON-LD exports of the new graph are compared byte for byte with

@@ -23,9 +23,10 @@ Two kinds of triple come from the ontology rather than from a fact:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from graph.dataset import Dataset, Fact, text_literal
+from graph.dataset import Dataset, Fact, Source, text_literal
 from graph.errors import KGError, Location
 from graph.namespace import NIK, PREFIXES
 
@@ -46,6 +47,7 @@ _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF
 _LABEL, _ALT_LABEL, _DERIVED_FROM = RDFS.label, SKOS.altLabel, PROV.wasDerivedFrom
 _STATEMENT, _REFERENCE, _STATED_IN = NIK.Statement, NIK.Reference, NIK.statedIn
 _QUOTE, _CURATOR_NOTE, _MENTIONS = NIK.quote, NIK.curatorNote, NIK.mentions
+_NOT_IN_IRIS = '<>" {}|\\^`'  # what rdflib's URIRef warns about
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,24 @@ class CountedMemory(SimpleMemory):
             subjects[s] = 1
         return True
 
+    def bulk_indexes(self) -> tuple[_Index, _Index] | None:
+        """``spo`` and ``pos`` to add triples to directly, leaving them as :meth:`add_triples` would.
+
+        The caller must not read the store (``len()`` nor ``osp``) until it is done adding.
+
+        Returns:
+            ``None`` when this rdflib keeps them elsewhere (see :meth:`add_triples`).
+        """
+        indexes = self._indexes()
+        if indexes is not None:
+            self.changed()
+        return indexes
+
+    def changed(self) -> None:
+        """Forget the size and ``osp``: triples went into ``spo`` and ``pos`` directly."""
+        self._count = None
+        self._osp_behind = True
+
     def _indexes(self) -> tuple[_Index, _Index] | None:
         """``SimpleMemory``'s private ``spo`` and ``pos``, or ``None`` if this rdflib keeps them elsewhere.
 
@@ -202,6 +222,167 @@ def add_triples(graph: Graph, triples: Iterable[Triple]) -> None:
         graph.addN((s, p, o, graph) for s, p, o in triples)
 
 
+class _Triples:
+    """Where :func:`build_graph` puts its triples, in order: any graph, in chunks (the public way).
+
+    The builder adds mostly whole nodes (a reference, a statement, with all their
+    triples at once); :class:`_Indexes` writes those straight into the store's indexes.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.pending: list[Triple] = []
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        self.pending.append((s, p, o))
+        if len(self.pending) >= _CHUNK:
+            self.flush()
+
+    def reference(self, node: URIRef, source: URIRef, quotes: Sequence[Node], note: Node | None) -> None:
+        """A new reference: its type, source, quotes and note."""
+        add = self.add
+        add(node, _TYPE, _REFERENCE)
+        add(node, _STATED_IN, source)
+        for quote in quotes:
+            add(node, _QUOTE, quote)
+        if note is not None:
+            add(node, _CURATOR_NOTE, note)
+
+    def statement(self, node: URIRef, fact: Fact, reference: URIRef) -> None:
+        """A new statement of ``fact``: its truthy triple, then the statement node, derived from ``reference``."""
+        add = self.add
+        subject, predicate, obj = fact.subject, fact.predicate, fact.object
+        add(subject, predicate, obj)
+        add(node, _TYPE, _STATEMENT)
+        add(node, _SUBJECT, subject)
+        add(node, _PREDICATE, predicate)
+        add(node, _OBJECT, obj)
+        for qualifier, value in fact.qualifiers:
+            add(node, qualifier, value)
+        add(node, _DERIVED_FROM, reference)
+
+    def flush(self) -> None:
+        """Put the pending triples into the graph."""
+        add_triples(self.graph, self.pending)
+        self.pending.clear()
+
+
+class _Indexes(_Triples):
+    """:class:`_Triples` straight into the ``spo`` and ``pos`` indexes of a :class:`CountedMemory`.
+
+    They end up exactly as :meth:`CountedMemory.add_triples` of the same triples in the
+    same order leaves them (each level in the same insertion order), at a fraction of
+    the dictionary look-ups: a new node's ``spo`` entry is made whole, and the ``pos``
+    entries of the predicates every reference and statement has are kept at hand (each
+    made where the first triple with it would make it). Where the key may be a literal,
+    or the look-up would be a call, one ``setdefault`` finds or makes an entry: a literal's
+    hash is a Python call (a third of a microsecond), dearer than the empty dictionary
+    thrown away when the entry is there already.
+    """
+
+    def __init__(self, graph: Graph, spo: _Index, pos: _Index) -> None:
+        super().__init__(graph)
+        self.spo = spo
+        self.pos = pos
+        # pos[rdf:type][class] of references and statements, pos[p] of their other predicates
+        self.typed_references: dict[Node, int] | None = None
+        self.typed_statements: dict[Node, int] | None = None
+        self.by_source: dict[Node, dict[Node, int]] = {}
+        self.by_subject: dict[Node, dict[Node, int]] = {}
+        self.by_predicate: dict[Node, dict[Node, int]] = {}
+        self.by_object: dict[Node, dict[Node, int]] = {}
+        self.by_reference: dict[Node, dict[Node, int]] | None = None
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        po = self.spo.get(s)
+        if po is None:
+            po = self.spo[s] = {}
+        objects = po.get(p)
+        if objects is None:
+            objects = po[p] = {}
+        objects[o] = 1
+        self.pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+
+    def reference(self, node: URIRef, source: URIRef, quotes: Sequence[Node], note: Node | None) -> None:
+        if node in self.spo:  # not new as a subject (an entity with a reference's IRI): one by one
+            super().reference(node, source, quotes, note)
+            return
+        if self.typed_references is None:  # the first reference: its predicates' entries, in order
+            self.typed_references = self.pos.setdefault(_TYPE, {}).setdefault(_REFERENCE, {})
+            self.by_source = self.pos.setdefault(_STATED_IN, {})
+        po: dict[Node, dict[Node, int]] = {_TYPE: {_REFERENCE: 1}, _STATED_IN: {source: 1}}
+        self.spo[node] = po
+        self.typed_references[node] = 1
+        self.by_source.setdefault(source, {})[node] = 1
+        if quotes:
+            po[_QUOTE] = dict.fromkeys(quotes, 1)
+            by_quote = self.pos.setdefault(_QUOTE, {})
+            for quote in quotes:
+                by_quote.setdefault(quote, {})[node] = 1
+        if note is not None:
+            po[_CURATOR_NOTE] = {note: 1}
+            self.pos.setdefault(_CURATOR_NOTE, {}).setdefault(note, {})[node] = 1
+
+    def statement(self, node: URIRef, fact: Fact, reference: URIRef) -> None:
+        spo = self.spo
+        if node in spo:
+            super().statement(node, fact, reference)
+            return
+        subject, predicate, obj = fact.subject, fact.predicate, fact.object
+        self.add(subject, predicate, obj)  # the truthy triple
+        if self.typed_statements is None:  # the first statement: its predicates' entries, in order
+            self.typed_statements = self.pos.setdefault(_TYPE, {}).setdefault(_STATEMENT, {})
+            self.by_subject = self.pos.setdefault(_SUBJECT, {})
+            self.by_predicate = self.pos.setdefault(_PREDICATE, {})
+            self.by_object = self.pos.setdefault(_OBJECT, {})
+        po: dict[Node, dict[Node, int]] = {
+            _TYPE: {_STATEMENT: 1},
+            _SUBJECT: {subject: 1},
+            _PREDICATE: {predicate: 1},
+            _OBJECT: {obj: 1},
+        }
+        spo[node] = po
+        self.typed_statements[node] = 1
+        subjects = self.by_subject.get(subject)
+        if subjects is None:
+            subjects = self.by_subject[subject] = {}
+        subjects[node] = 1
+        subjects = self.by_predicate.get(predicate)
+        if subjects is None:
+            subjects = self.by_predicate[predicate] = {}
+        subjects[node] = 1
+        self.by_object.setdefault(obj, {})[node] = 1
+        for qualifier, value in fact.qualifiers:
+            objects = po.get(qualifier)
+            if objects is None:
+                po[qualifier] = {value: 1}
+            else:
+                objects[value] = 1
+            self.pos.setdefault(qualifier, {}).setdefault(value, {})[node] = 1
+        if _DERIVED_FROM in po:  # a qualifier prov:wasDerivedFrom, however unlikely
+            po[_DERIVED_FROM][reference] = 1
+        else:
+            po[_DERIVED_FROM] = {reference: 1}
+        if self.by_reference is None:
+            self.by_reference = self.pos.setdefault(_DERIVED_FROM, {})
+        subjects = self.by_reference.get(reference)
+        if subjects is None:
+            subjects = self.by_reference[reference] = {}
+        subjects[node] = 1
+
+    def flush(self) -> None:
+        store = self.graph.store
+        assert isinstance(store, CountedMemory)
+        store.changed()  # in case it was read meanwhile
+
+
+def _triples(graph: Graph) -> _Triples:
+    """Where to put the triples of ``graph``: its indexes when it is a :class:`CountedMemory`'s."""
+    store = graph.store
+    indexes = store.bulk_indexes() if isinstance(store, CountedMemory) else None
+    return _Triples(graph) if indexes is None else _Indexes(graph, *indexes)
+
+
 def new_graph(base: str, segments: set[str]) -> Graph:
     """An empty graph with our prefixes bound (one per IRI segment for data).
 
@@ -217,13 +398,24 @@ def new_graph(base: str, segments: set[str]) -> Graph:
     return graph
 
 
+def _iri_maker(namespace: str) -> Callable[[str], URIRef]:
+    """``URIRef`` for IRIs in ``namespace`` made of it and a hexadecimal digest.
+
+    ``URIRef(value)`` checks ``value`` for the characters no IRI has (and warns) and then
+    makes the string; a digest adds none, so the check of the namespace, done here once,
+    stands for all, and each IRI is made as ``URIRef`` makes it, in a third of the time.
+    """
+    if any(char in namespace for char in _NOT_IN_IRIS):
+        return URIRef  # it warns, every time, as it does
+    return functools.partial(str.__new__, URIRef)
+
+
 class _Hasher:
     """Short content hashes, independent of the base IRI, with a collision check."""
 
-    def __init__(self, base: str, namespace: str) -> None:
+    def __init__(self, base: str) -> None:
         self.base = base
-        self.namespace = namespace
-        self.seen: dict[str, tuple[str, URIRef]] = {}  # digest -> content and its IRI
+        self.seen: dict[str, str] = {}  # digest -> content
         self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
         # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
         # resolver makes one object per written value. The literal is kept with its
@@ -243,17 +435,51 @@ class _Hasher:
         self.literal_terms[id(node)] = (node, text)
         return text
 
-    def iri(self, content: str) -> URIRef:
-        """The IRI for ``content``: the same object for the same content."""
-        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
-        known = self.seen.get(digest)
-        if known is not None:
-            if known[0] != content:  # 64-bit prefix: practically never, but never silently
-                raise KGError(f"hash collision between {known[0]!r} and {content!r}")
-            return known[1]
-        iri = URIRef(f"{self.namespace}{digest}")
-        self.seen[digest] = (content, iri)
-        return iri
+    def digest(self, content: str) -> str:
+        """The hash of ``content``: 16 hexadecimal digits (the first of its SHA-256).
+
+        Raises:
+            KGError: When other content had the same hash before.
+        """
+        digest = hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
+        known = self.seen.setdefault(digest, content)
+        if known is not content and known != content:  # 64-bit prefix: practically never, but never silently
+            raise KGError(f"hash collision between {known!r} and {content!r}")
+        return digest
+
+    def statement_key(self, fact: Fact) -> str:
+        """What a statement's IRI hashes: its fact's terms, base IRI left out."""
+        term, known = self.term, self.iri_terms.get  # subject and predicate are IRIs: one look-up when known
+        subject, predicate = fact.subject, fact.predicate
+        key = f"{known(subject) or term(subject)}\n{known(predicate) or term(predicate)}\n{term(fact.object)}"
+        for qualifier, value in fact.qualifiers:
+            key += f"\n{term(qualifier)} {term(value)}"
+        return key
+
+
+def _reference_key(fact: Fact) -> str:
+    quotes = "\n".join(text for text, _ in fact.quotes)
+    return f"{fact.source}\n{quotes}\n{fact.note or ''}"
+
+
+def _digests(facts: Sequence[Fact], base: str) -> Iterator[tuple[str, str]]:
+    """The digests of the reference and of the statement of each of ``facts``, in order.
+
+    Raises:
+        KGError: For a hash collision.
+    """
+    statements, references = _Hasher(base), _Hasher(base)
+    statement, statement_key, reference_of = statements.digest, statements.statement_key, references.digest
+    reference = ""
+    last_quotes: object = None
+    last_source = last_note = None
+    for fact in facts:
+        # The claims of one fact entry follow each other, sharing its quotes (one tuple)
+        # and thus their reference: hashed once, for the first.
+        if fact.quotes is not last_quotes or fact.source != last_source or fact.note != last_note:
+            reference = reference_of(_reference_key(fact))
+            last_quotes, last_source, last_note = fact.quotes, fact.source, fact.note
+        yield reference, statement(statement_key(fact))
 
 
 def build_graph(dataset: Dataset) -> BuiltGraph:
@@ -264,81 +490,93 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
 
     Returns:
         The graph and the declaration site of each entity, source, statement and reference.
+
+    Raises:
+        KGError: For a hash collision between two statements or two references.
     """
     ontology = dataset.ontology
     base = dataset.project.base
     segments = {c.segment for c in ontology.classes.values() if c.segment}
     graph = new_graph(base, segments)
-    triples: list[Triple] = []
-    add = triples.append  # added to the graph in bulk (in chunks), in this order
+    triples = _triples(graph)
+    origins = _entities_and_sources(dataset, triples)
+    built = _facts(dataset, triples, _digests(dataset.facts, base), origins)
+    add_triples(graph, inverse_triples(graph, ontology.graph))
+    add_triples(graph, class_hierarchy(ontology.graph))
+    return built
+
+
+def _entities_and_sources(dataset: Dataset, triples: _Triples) -> dict[Node, Location]:
+    """Add the entities' and sources' own triples: where each was declared."""
+    add = triples.add
     origins: dict[Node, Location] = {}
-
     for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
-        add((entity.iri, _TYPE, entity.cls))
-        add((entity.iri, _LABEL, entity.name))
+        add(entity.iri, _TYPE, entity.cls)
+        add(entity.iri, _LABEL, entity.name)
         for alias in entity.aliases:
-            add((entity.iri, _ALT_LABEL, alias))
+            add(entity.iri, _ALT_LABEL, alias)
         origins[entity.iri] = entity.location
-
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
-        add((source.iri, _TYPE, source.cls))
-        add((source.iri, _LABEL, source.name))
+        add(source.iri, _TYPE, source.cls)
+        add(source.iri, _LABEL, source.name)
         for predicate, value in source.metadata:
-            add((source.iri, predicate, value))
+            add(source.iri, predicate, value)
         origins[source.iri] = source.location
+    return origins
 
+
+def _facts(
+    dataset: Dataset, triples: _Triples, digests: Iterator[tuple[str, str]], origins: dict[Node, Location]
+) -> BuiltGraph:
+    """Add the facts: truthy triples, statements, references and mentions.
+
+    Args:
+        dataset: The resolved sources.
+        triples: Where the triples go (the entities' and sources' are there already).
+        digests: The reference and statement digest of each fact (:func:`_digests`).
+        origins: Where each entity and source was declared: the statements and references are added.
+    """
+    ontology, base = dataset.ontology, dataset.project.base
     statement_ns = f"{base}{ontology.class_of(NIK.Statement).segment}/"
     reference_ns = f"{base}{ontology.class_of(NIK.Reference).segment}/"
-    statements = _Hasher(base, statement_ns)
-    references = _Hasher(base, reference_ns)
+    statement_iri, reference_iri = _iri_maker(statement_ns), _iri_maker(reference_ns)
     entity_iris = dataset.entity_iris()
     mentions: dict[URIRef, set[URIRef]] = defaultdict(set)
-    made_references: set[URIRef] = set()
+    references: dict[str, URIRef] = {}  # digest -> IRI: one object per IRI
+    statements: dict[str, URIRef] = {}
     facts: dict[Node, tuple[Node, Node, Node]] = {}
     sourced: set[tuple[Node, Node, Node]] = set()
     sources = dataset.sources
 
-    reference = None
-    last_evidence: tuple[object, str, str | None] = ((), "", None)  # the previous fact's quotes, source, note
-    for fact in dataset.facts:
-        source = sources[fact.source]
-        # The claims of one fact entry follow each other, sharing its quotes (one tuple)
-        # and thus their reference: made once, for the first.
-        evidence = (fact.quotes, fact.source, fact.note)
-        if (
-            reference is None
-            or evidence[0] is not last_evidence[0]
-            or evidence[1] != last_evidence[1]
-            or evidence[2] != last_evidence[2]
-        ):
-            reference = references.iri(_reference_key(fact))
-            last_evidence = evidence
-        if reference not in made_references:
-            made_references.add(reference)
-            origins[reference] = fact.location
-            add((reference, _TYPE, _REFERENCE))
-            add((reference, _STATED_IN, source.iri))
-            for text, _ in fact.quotes:
-                add((reference, _QUOTE, text_literal(text, source.language)))
-            if fact.note:
-                add((reference, _CURATOR_NOTE, text_literal(fact.note)))
-        statement = statements.iri(_statement_key(fact, statements))
+    reference = URIRef("")
+    last_digest = ""
+    current: Source | None = None  # the fact's source
+    mentioned: set[URIRef] = set()
+    for fact, (reference_digest, statement_digest) in zip(dataset.facts, digests, strict=True):
+        if current is None or fact.source != current.id:
+            current = sources[fact.source]
+            mentioned = mentions[current.iri]
+        if reference_digest != last_digest:
+            last_digest = reference_digest
+            found = references.get(reference_digest)
+            if found is None:
+                found = references[reference_digest] = reference_iri(reference_ns + reference_digest)
+                origins[found] = fact.location
+                quotes = [text_literal(text, current.language) for text, _ in fact.quotes]
+                triples.reference(found, current.iri, quotes, text_literal(fact.note) if fact.note else None)
+            reference = found
         subject, obj = fact.subject, fact.object
         truthy = (subject, fact.predicate, obj)
         if fact.quotes:  # the reference above has its source (statedIn) and a quote
             sourced.add(truthy)
-        if statement not in facts:  # made only here
+        statement = statements.get(statement_digest)
+        if statement is None:  # made only here
+            statement = statements[statement_digest] = statement_iri(statement_ns + statement_digest)
             origins[statement] = fact.location
             facts[statement] = truthy
-            add(truthy)
-            add((statement, _TYPE, _STATEMENT))
-            add((statement, _SUBJECT, subject))
-            add((statement, _PREDICATE, fact.predicate))
-            add((statement, _OBJECT, obj))
-            for qualifier, value in fact.qualifiers:
-                add((statement, qualifier, value))
-        add((statement, _DERIVED_FROM, reference))
-        mentioned = mentions[source.iri]
+            triples.statement(statement, fact, reference)
+        else:
+            triples.add(statement, _DERIVED_FROM, reference)
         if subject in entity_iris:
             mentioned.add(subject)
         if isinstance(obj, URIRef) and obj in entity_iris:
@@ -346,9 +584,6 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
         for _, value in fact.qualifiers:
             if isinstance(value, URIRef) and value in entity_iris:
                 mentioned.add(value)
-        if len(triples) >= _CHUNK:
-            add_triples(graph, triples)
-            triples.clear()
 
     metadata = frozenset((s.iri, p, v) for s in sources.values() for p, v in s.metadata)
     for source_iri, _, value in metadata:  # a source names its publisher, say
@@ -356,25 +591,9 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
             mentions[source_iri].add(value)
     for source_iri, entities in mentions.items():
         for entity_iri in entities:
-            add((source_iri, _MENTIONS, entity_iri))
-    add_triples(graph, triples)
-    triples.clear()
-    add_triples(graph, inverse_triples(graph, ontology.graph))
-    add_triples(graph, class_hierarchy(ontology.graph))
-    return BuiltGraph(graph, origins, len(facts), len(made_references), metadata, facts, frozenset(sourced))
-
-
-def _statement_key(fact: Fact, hasher: _Hasher) -> str:
-    term = hasher.term
-    key = f"{term(fact.subject)}\n{term(fact.predicate)}\n{term(fact.object)}"
-    for qualifier, value in fact.qualifiers:
-        key += f"\n{term(qualifier)} {term(value)}"
-    return key
-
-
-def _reference_key(fact: Fact) -> str:
-    quotes = "\n".join(text for text, _ in fact.quotes)
-    return f"{fact.source}\n{quotes}\n{fact.note or ''}"
+            triples.add(source_iri, _MENTIONS, entity_iri)
+    triples.flush()
+    return BuiltGraph(triples.graph, origins, len(facts), len(references), metadata, facts, frozenset(sourced))
 
 
 def inverses(ontology: Graph) -> dict[URIRef, URIRef]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
+import operator
 import os
 import pickle
 import time
@@ -116,11 +117,11 @@ class _Texts:
 
     def found(self, digest: str, quote: str) -> bool:
         """Whether ``quote``, normalised, is in the text with SHA-256 ``digest`` (one of :attr:`names`)."""
-        found = self.memo.found.setdefault(digest, set())
-        if quote in found:
+        found = self.memo.found.get(digest)
+        if found is not None and quote in found:
             return True
         if normalize(quote) in self.text(digest):
-            found.add(quote)
+            self.memo.found.setdefault(digest, set()).add(quote)
             self.changed = True
             return True
         return False
@@ -189,13 +190,18 @@ def check_quotes(dataset: Dataset, texts_dir: Path, cache: bool = True) -> Quote
     # Each source's quotes, once per text and place, in the order first seen.
     wanted: dict[str, dict[tuple[str, int, str], tuple[str, Location]]] = {}
     previous: object = None
+    places: dict[tuple[str, int, str], tuple[str, Location]] = {}
+    source_id = None
     for fact in dataset.facts:
         if fact.quotes is previous:  # the claims of one fact entry share its quotes
             continue
         previous = fact.quotes
-        places = wanted.setdefault(fact.source, {})
-        for evidence in fact.quotes:
-            places.setdefault((evidence[0], evidence[1].line, str(evidence[1].path)), evidence)
+        if fact.source != source_id:  # the facts of one source follow each other
+            source_id = fact.source
+            places = wanted.setdefault(source_id, {})
+        for evidence in previous:
+            location = evidence[1]
+            places.setdefault((evidence[0], location.line, str(location.path)), evidence)
     checked = 0
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
         name = texts.names.get(source.sha256)
@@ -221,12 +227,14 @@ def check_quotes(dataset: Dataset, texts_dir: Path, cache: bool = True) -> Quote
 
 def _by_location(places: dict[tuple[str, int, str], tuple[str, Location]]) -> list[tuple[str, Location]]:
     """The quotes of ``places`` sorted by location (quotes at one place in the order first seen)."""
-    items = list(places.values())
     if len({path for _, _, path in places}) <= 1:  # one file (as always): its lines decide, faster
-        items.sort(key=lambda q: q[1].line)
-    else:
-        items.sort(key=lambda q: q[1])
+        return [places[key] for key in sorted(places, key=_LINE)]
+    items = list(places.values())
+    items.sort(key=lambda q: q[1])
     return items
+
+
+_LINE = operator.itemgetter(1)  # of a key of places: the line
 
 
 SHOWN = 80

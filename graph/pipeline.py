@@ -230,12 +230,11 @@ def _prepare(
     texts: Path | str | None,
     say: Progress,
     require_texts: bool,
-    ahead: _Ahead | None = None,
+    loaded: Callable[[Dataset, Timings], None] | None = None,
 ) -> CheckResult:
     """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`.
 
-    With ``ahead``, work that needs only the loaded sources is started there as soon as
-    they are (see :class:`_Ahead`), and the quotes may be checked while the graph is built.
+    ``loaded``, if given, is called with the dataset as soon as it is loaded.
     """
     from graph.build import build_graph
     from graph.quotes import check_quotes as _check_quotes
@@ -244,39 +243,22 @@ def _prepare(
     with timings.step("load"):
         dataset = load(project)
     say(f"loaded {len(dataset.sources)} sources, {len(dataset.entities)} entities, {len(dataset.facts)} facts")
-    if ahead is not None:
-        ahead.start(dataset, timings)
+    if loaded is not None:
+        loaded(dataset, timings)
     quotes = None
     folder = texts_folder(dataset.project, texts, say, required=require_texts)
     missing = missing_texts_warning(dataset.project, texts)
-    checking = ahead.check_quotes(dataset, folder) if ahead is not None and folder is not None else None
-    if folder is not None and checking is None:
+    if folder is not None:
         with timings.step("quotes"):
             quotes = _check_quotes(dataset, folder)
-        _quotes_found(quotes, folder, say)
-    try:
-        with timings.step("build"):
-            built = build_graph(dataset)
-    finally:
-        if checking is not None:  # its problems come first, as they do when checked before
-            with timings.step(QUOTES_WAIT_STEP):
-                quotes = checking.report(timings)
-            assert folder is not None
-            _quotes_found(quotes, folder, say)
+        if quotes.problems:
+            count = len(quotes.problems)
+            raise QuoteError(list(quotes.problems), f"{count} quote{'s' if count != 1 else ''} not found in the texts")
+        say(f"quotes: {quotes.quotes} found verbatim in {folder}")
+    with timings.step("build"):
+        built = build_graph(dataset)
     say(f"built {len(built.graph)} triples ({built.statements} statements, {built.references} references)")
     return CheckResult(dataset, built, quotes, (missing,) if missing else (), timings)
-
-
-def _quotes_found(quotes: QuoteReport, folder: Path, say: Progress) -> None:
-    """Say how many quotes were found.
-
-    Raises:
-        QuoteError: When some were not.
-    """
-    if quotes.problems:
-        count = len(quotes.problems)
-        raise QuoteError(list(quotes.problems), f"{count} quote{'s' if count != 1 else ''} not found in the texts")
-    say(f"quotes: {quotes.quotes} found verbatim in {folder}")
 
 
 def _check_shapes(prepared: CheckResult, say: Progress) -> CheckResult:
@@ -577,7 +559,7 @@ def _build_with(
     jobs: int | None,
     ahead: _Ahead,
 ) -> CheckResult:
-    prepared = _prepare(project, texts, say, require_texts, ahead)
+    prepared = _prepare(project, texts, say, require_texts, ahead.start)
     source = ExportInput(prepared.built.graph, prepared.dataset.ontology)
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
@@ -611,26 +593,17 @@ def _build_with(
 AHEAD_STEP = "start the layout ahead"
 #: The step the process ahead runs, among the workers' steps.
 LAYOUT_AHEAD_STEP = "layout ahead (while building)"
-#: The quote check in a worker while the graph is built, among the workers' steps; and
-#: the build's wait for it.
-QUOTES_AHEAD_STEP = "quotes (while building)"
-QUOTES_WAIT_STEP = "quotes (waiting for the worker)"
-#: Fewest facts whose quotes a build checks in a worker while it builds the graph (fewer
-#: are checked in a few milliseconds).
-QUOTES_AHEAD_FROM = 5_000
 
 
 class _Ahead:
-    """Work a build that may use more than one process does beside building the graph,
-    on the core that would be idle: the page's layout, computed by another process (see
-    :mod:`graph.ahead`) once the sources are loaded, and the quote check, in a forked worker."""
+    """The page's layout, computed by another process while this one builds the graph
+    (see :mod:`graph.ahead`): started once the sources are loaded, in a build that renders
+    the page and may use more than one process."""
 
     def __init__(self, chosen: Sequence[Exporter], jobs: int | None, say: Progress) -> None:
-        self.parallel = jobs != 1
-        self.wanted = self.parallel and any(e.name == "html" for e in chosen)
+        self.wanted = jobs != 1 and any(e.name == "html" for e in chosen)
         self.say = say
         self.work: ahead.Ahead | None = None
-        self.checking: forked.Child | None = None
 
     def start(self, dataset: Dataset, timings: Timings) -> None:
         from graph import ahead
@@ -641,20 +614,6 @@ class _Ahead:
             if self.work is not None:
                 self.say("laying out the page in another process while the graph is built")
 
-    def check_quotes(self, dataset: Dataset, folder: Path) -> _QuoteCheck | None:
-        """Start checking the quotes in a forked worker, or ``None``: check them here."""
-        from graph import forked
-
-        if not self.parallel or len(dataset.facts) < QUOTES_AHEAD_FROM or not forked.available():
-            return None
-        try:
-            self.checking = forked.start(
-                functools.partial(_check_quotes_in_worker, dataset, folder), "checking the quotes"
-            )
-        except KGError:  # no process to spare: checked here
-            return None
-        return _QuoteCheck(self.checking)
-
     def finish(self, timings: Timings) -> None:
         """Take the step time of the work, if it has ended, into ``timings`` (not waiting for it)."""
         outcome = self.work.outcome() if self.work is not None else None
@@ -663,46 +622,8 @@ class _Ahead:
 
     def close(self) -> None:
         """Stop work still running (the build no longer needs it) and clean up."""
-        if self.checking is not None:
-            self.checking.kill()
         if self.work is not None:
             self.work.close()
-
-
-@dataclass(frozen=True)
-class _QuoteCheck:
-    """The quote check in a forked worker (see :meth:`_Ahead.check_quotes`)."""
-
-    child: forked.Child
-
-    def report(self, timings: Timings) -> QuoteReport:
-        """Wait for the check: its report (its time goes into ``timings.workers``).
-
-        Raises:
-            KGError: (or the check's own error) When it failed.
-        """
-        import pickle
-
-        outputs, steps = self.child.join()
-        try:
-            found: QuoteReport = pickle.loads(outputs[QUOTES_AHEAD_STEP].read_bytes())  # our own worker's
-        finally:
-            self.child.release()
-        timings.workers.update(steps)
-        timings.workers_memory += self.child.private
-        return found
-
-
-def _check_quotes_in_worker(dataset: Dataset, folder: Path, emit: forked.Emit) -> dict[str, float]:
-    import pickle
-
-    from graph.quotes import check_quotes
-
-    timings = Timings()
-    with timings.step(QUOTES_AHEAD_STEP):
-        report = check_quotes(dataset, folder)
-    emit(QUOTES_AHEAD_STEP, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
-    return timings.steps
 
 
 @contextmanager

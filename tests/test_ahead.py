@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -196,51 +195,3 @@ def test_a_failed_build_stops_the_layout_ahead_and_leaves_no_promise(
     (work,) = started
     assert work.process.returncode is not None  # ended (killed, or done), and reaped
     assert not list(keep_all.glob("*.pending"))
-
-
-@pytest.fixture
-def quotes_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every build that may use more than one process checks its quotes in a worker."""
-    monkeypatch.setattr(pipeline, "QUOTES_AHEAD_FROM", 0)
-
-
-@needs_fork
-def test_a_build_checks_its_quotes_in_a_worker_while_it_builds(musterland: Path, quotes_ahead: None) -> None:
-    lines: list[str] = []
-    result = pipeline.build(project=musterland, out=musterland / "two", jobs=2, progress=lines.append)
-    assert pipeline.QUOTES_AHEAD_STEP in result.timings.workers
-    assert "quotes" not in result.timings.steps
-    one = pipeline.build(project=musterland, out=musterland / "one", jobs=1)
-    assert result.quotes == one.quotes and result.quotes is not None and result.quotes.quotes == 81
-    found = next(i for i, line in enumerate(lines) if line.startswith("quotes: 81 found verbatim in "))
-    assert lines[found + 1].startswith("built "), "said in the same order as when checked before building"
-
-
-@needs_fork
-def test_a_quote_missing_from_its_text_is_the_same_error_checked_in_a_worker(
-    musterland: Path, quotes_ahead: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tests.conftest import run
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
-    victim = musterland / "texts" / "b-webseite-konferenz.txt"
-    victim.write_text(victim.read_text(encoding="utf-8").replace("Altstadt", "Neustadt"), "utf-8")
-    before = _contents(musterland / "exports")
-    started: list[str] = []
-    start = forked.start
-
-    def recorded(work: forked.Work, label: str, within: Path | None = None) -> forked.Child:
-        started.append(label)
-        return start(work, label, within)
-
-    monkeypatch.setattr(forked, "start", recorded)
-    one = run("build", "--jobs", "1")
-    assert started == []
-    two = run("build", "--jobs", "2")
-    assert started == ["checking the quotes"]  # and nothing else: the build stops after it
-    assert two.exit_code == one.exit_code == 1
-    assert two.stderr == one.stderr
-    assert two.stderr.splitlines()[-1] == "Error: 1 quote not found in the texts; nothing was written."
-    assert _contents(musterland / "exports") == before
-    assert list((tmp_path / "tmp").iterdir()) == []  # the worker's folder is gone

@@ -221,8 +221,9 @@ def validate(
         ConfigError: When ``require_texts`` and no texts folder exists.
     """
     say = progress or _silent
-    prepared = _prepare(project, texts, say, require_texts)
-    return _check_shapes(prepared, say)
+    with gc_paused():  # for the whole check (see _build)
+        prepared = _prepare(project, texts, say, require_texts)
+        return _check_shapes(prepared, say)
 
 
 def _prepare(
@@ -544,7 +545,10 @@ def _build(
     # makes the next build's key differ, never a stale "up to date".
     say = progress or _silent
     chosen = [exporter(name) for name in formats]
-    with _ahead(chosen, jobs, say) as ahead:
+    # The collector is paused for the whole build, not step by step: between two steps it
+    # would scan (and so write to) every object the build holds, seconds at a million
+    # triples, and every page so written that a forked worker shares is copied.
+    with gc_paused(), _ahead(chosen, jobs, say) as ahead:
         return _build_with(project, key, out_dir, texts, chosen, say, require_texts, jobs, ahead)
 
 

@@ -35,6 +35,7 @@ from oldcode import arguments, cpu_timed, old_module  # noqa: E402
 from graph import build, pipeline, quotes  # noqa: E402
 from graph.export import ExportInput, exporter  # noqa: E402
 from graph.writers import store_table  # noqa: E402
+from tests.test_build_fast import built_fields as fields  # noqa: E402
 
 FILES = {"ntriples": "kg.nt", "turtle": "kg.ttl", "jsonld": "kg.jsonld"}
 
@@ -47,19 +48,6 @@ def index_orders(graph: Any) -> list[object]:
         assert table is not None, f"no {name} index"
         orders.append([(k, [(k2, list(v2)) for k2, v2 in v.items()]) for k, v in table.items()])
     return orders
-
-
-def fields(built: Any) -> tuple[object, ...]:
-    """Everything a :class:`~graph.build.BuiltGraph` holds besides the graph, orders included."""
-    return (
-        list(built.origins.items()),
-        built.statements,
-        built.references,
-        built.metadata,
-        list(built.facts.items()),
-        built.sourced,
-        len(built.graph),
-    )
 
 
 def once(work: Callable[[], Any]) -> tuple[Any, float, float]:

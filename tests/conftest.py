@@ -19,6 +19,7 @@ from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
 from graph.cli import main
+from graph.projection import Projection
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -108,6 +109,17 @@ def musterland_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = copy_fixture("musterland", tmp_path_factory.mktemp("musterland") / "musterland")
     pipeline.build(project=target, texts=target / "texts")
     return target
+
+
+@pytest.fixture(scope="module")
+def whole(musterland_built: Path) -> Projection:
+    """The entity projection of the built Musterland project (read-only)."""
+    from graph import pipeline
+    from graph.build import build_graph
+    from graph.projection import project
+
+    dataset = pipeline.load(musterland_built)
+    return project(build_graph(dataset).graph, dataset.ontology)
 
 
 @pytest.fixture

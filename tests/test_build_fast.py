@@ -42,7 +42,8 @@ def _orders(built: BuiltGraph) -> list[object]:
     return orders
 
 
-def _fields(built: BuiltGraph) -> tuple[object, ...]:
+def built_fields(built: BuiltGraph) -> tuple[object, ...]:
+    """Everything a :class:`~graph.build.BuiltGraph` holds besides the graph, orders included."""
     return (
         list(built.origins.items()),
         built.statements,
@@ -84,7 +85,7 @@ def test_writing_nodes_into_the_indexes_gives_what_adding_their_triples_gives(
     plain = build_graph(dataset)
     assert fast.statements > 0 and fast.references > 0
     assert _orders(fast) == _orders(plain)
-    assert _fields(fast) == _fields(plain)
+    assert built_fields(fast) == built_fields(plain)
 
 
 def test_a_hash_collision_fails_the_build_with_both_contents(

@@ -23,12 +23,6 @@ from graph.viz import page_data, render_html
 from tests.test_network_exports import TEXTS
 
 
-@pytest.fixture(scope="module")
-def whole(musterland_built: Path) -> Projection:
-    dataset = pipeline.load(musterland_built)
-    return project(build_graph(dataset).graph, dataset.ontology)
-
-
 def _hostile(projection: Projection) -> Projection:
     """A copy whose names, aliases, quotes and qualifiers hold every text of :data:`TEXTS`."""
     network = projection.network.copy()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph import forked, sourcecache, sources
-from tests.test_sourcecache import CASES, _parses, _read
+from tests.test_sourcecache import CASES, _parses, _read, every_case_folder
 
 pytestmark = pytest.mark.skipif(not forked.available(), reason="parsing ahead needs os.fork (Linux)")
 
@@ -17,14 +17,9 @@ pytestmark = pytest.mark.skipif(not forked.available(), reason="parsing ahead ne
 @pytest.fixture
 def every_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A sources folder with every valid and invalid case as an article, parsed ahead from two files on."""
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "sources" / "articles").mkdir(parents=True)
-    (tmp_path / "sources" / "entities.yaml").write_text("- {id: a, type: Person, name: A}\n", "utf-8")
-    for case in CASES:
-        (tmp_path / "sources" / "articles" / f"{case.parent.name}-{case.name}").write_bytes(case.read_bytes())
+    folder = every_case_folder(tmp_path, monkeypatch)
     monkeypatch.setattr(sourcecache, "PARSE_AHEAD_FROM", 2)
-    return Path("sources")
+    return folder
 
 
 def test_parsed_ahead_gives_what_parsing_here_gives(every_case: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from graph import forked, sourcecache, sources
 from graph.errors import Problem
-from tests.test_sourcecache import CASES, _parses, _read
+from tests.test_sourcecache import CASES, _parses, _read, every_case_folder
 
 pytestmark = pytest.mark.skipif(not forked.available(), reason="parsing ahead needs os.fork (Linux)")
 
@@ -19,17 +19,12 @@ pytestmark = pytest.mark.skipif(not forked.available(), reason="parsing ahead ne
 @pytest.fixture
 def every_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A sources folder with every valid and invalid case as an article, parsed ahead in four pieces."""
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "sources" / "articles").mkdir(parents=True)
-    (tmp_path / "sources" / "entities.yaml").write_text("- {id: a, type: Person, name: A}\n", "utf-8")
-    for case in CASES:
-        (tmp_path / "sources" / "articles" / f"{case.parent.name}-{case.name}").write_bytes(case.read_bytes())
+    folder = every_case_folder(tmp_path, monkeypatch)
     monkeypatch.setattr(sourcecache, "PARSE_AHEAD_FROM", 2)
     monkeypatch.setattr(sourcecache, "AHEAD_PIECES", 4)
     monkeypatch.setattr(sourcecache, "PIECE_FILES", 1)
     monkeypatch.setattr(sourcecache, "TAKE_EVERY", 1)
-    return Path("sources")
+    return folder
 
 
 def _files(folder: Path) -> list[tuple[Path, str, Callable[..., object]]]:

@@ -18,7 +18,7 @@ import pytest
 
 from graph import forked, sourcecache
 from tests.conftest import ROOT
-from tests.test_sourcecache import CASES, _parses, _read
+from tests.test_sourcecache import CASES, _parses, _read, every_case_folder
 
 pytestmark = pytest.mark.skipif(not forked.available(), reason="saving ahead needs os.fork (Linux)")
 
@@ -26,14 +26,9 @@ pytestmark = pytest.mark.skipif(not forked.available(), reason="saving ahead nee
 @pytest.fixture
 def every_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A sources folder with every valid and invalid case as an article, saved ahead from one entry on."""
-    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "sources" / "articles").mkdir(parents=True)
-    (tmp_path / "sources" / "entities.yaml").write_text("- {id: a, type: Person, name: A}\n", "utf-8")
-    for case in CASES:
-        (tmp_path / "sources" / "articles" / f"{case.parent.name}-{case.name}").write_bytes(case.read_bytes())
+    folder = every_case_folder(tmp_path, monkeypatch)
     monkeypatch.setattr(sourcecache, "SAVE_AHEAD_FROM", 1)
-    yield Path("sources")
+    yield folder
     sourcecache.finish_saving()  # nothing left for the next test
 
 

@@ -21,6 +21,18 @@ def test_cases_are_all_collected() -> None:
     assert len(CASES) == 106 + 5
 
 
+def every_case_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A sources folder (the cwd's ``sources``, with a cache of its own) holding every valid
+    and invalid case of ``tests/data`` as an article, and a registry of one entity."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sources" / "articles").mkdir(parents=True)
+    (tmp_path / "sources" / "entities.yaml").write_text("- {id: a, type: Person, name: A}\n", "utf-8")
+    for case in CASES:
+        (tmp_path / "sources" / "articles" / f"{case.parent.name}-{case.name}").write_bytes(case.read_bytes())
+    return Path("sources")
+
+
 def _read(folder: Path, cache: bool = True) -> tuple[str, list[str]]:
     problems: list[Problem] = []
     declarations = sources.read_sources(folder, problems, cache=cache)

@@ -350,7 +350,7 @@ def report(rows: list[dict[str, Any]]) -> None:
             key = f"export {name}"
             where = ""
             if workers:
-                where = " (in a worker)" if key in workers else " (build process)"
+                where = " (in a worker, during SHACL)" if key in workers else " (build process, after SHACL)"
             lines.append((f"export {name}{where}", steps.get(key, workers.get(key, 0.0)), rdf.get(name), ox_.get(name)))
         if workers:
             waited = steps.get("render (waiting for the workers)", 0.0)

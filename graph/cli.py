@@ -149,8 +149,8 @@ def main() -> None:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes rendering the exports and running SHACL, this one included: N-1 workers share them out "
-    "with this process; 1 does them one by one  [default: one per CPU from 50,000 triples, else 1].",
+    help="Processes rendering the exports, this one included: N-1 workers start while SHACL runs, "
+    "this process joins them after it; 1 renders them one by one  [default: one per CPU from 50,000 triples, else 1].",
 )
 @texts_option
 @require_texts_option

@@ -403,10 +403,10 @@ def build(
         formats: Export format names (see :func:`graph.export.formats`).
         progress: Called with one line per step.
         require_texts: Fail when no texts folder exists, instead of warning and going on.
-        jobs: Processes that render the exports and run SHACL, this one included (see
-            :func:`render_plan`): ``jobs - 1`` workers and this process take the groups of
-            exports, then SHACL, each piece by whichever is free first; ``1`` runs SHACL and
-            renders them all here; ``None`` chooses by size and machine. With workers, and when the cache holds a query
+        jobs: Processes that render the exports, this one included (see :func:`render_plan`):
+            ``jobs - 1`` workers render while SHACL runs here, and this process takes what is
+            left once SHACL is done; ``1`` renders them all here, after SHACL; ``None``
+            chooses by size and machine. With workers, and when the cache holds a query
             store of an older ``kg.nt`` of ``out``, this process also loads the new one into
             the query store as soon as it is rendered, so that the next ``kg query`` does
             not have to.
@@ -432,8 +432,8 @@ class RenderPlan:
     """How a build renders its exports in parallel.
 
     Attributes:
-        workers: Worker processes forked once the graph is built; they and this process
-            render the groups and run SHACL, each piece taken by whichever is free first.
+        workers: Worker processes forked once the graph is built; they render while this
+            process runs SHACL, and this process renders too once SHACL is done.
         groups: The exports in the order they are taken, a group at a time, by whichever
             process is free first (:class:`graph.forked.Claims`). Formats of one group (see
             :class:`~graph.export.Exporter`) share derived views, so they stay together.
@@ -445,8 +445,6 @@ class RenderPlan:
 
 def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> RenderPlan | None:
     """How a build renders ``chosen`` with ``jobs`` processes, or ``None``: all here, after SHACL.
-
-    (With workers, SHACL is one more piece of work, taken last: see :func:`_render_claimed`.)
 
     ``jobs`` counts this process, so ``jobs - 1`` workers are forked (never more than
     there are groups, nor than fit in free memory: :func:`graph.forked.affordable_children`).
@@ -709,7 +707,7 @@ def _render_and_write(
     out_dir: Path,
     say: Progress,
 ) -> tuple[CheckResult, list[Path]]:
-    """Render the exports and run SHACL here and in the workers of ``plan``, then write the set.
+    """Run SHACL while the workers of ``plan`` render, render here after it, then write the set.
 
     Returns:
         The checked result and the files whose content changed.

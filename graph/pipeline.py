@@ -268,56 +268,20 @@ def _check_shapes(prepared: CheckResult, say: Progress) -> CheckResult:
     Raises:
         ShapeError: When the graph does not conform.
     """
-    with prepared.timings.step("shacl"):
-        notices, shacl = _shape_warnings(prepared)
-    return _with_warnings(prepared, notices, shacl, say)
-
-
-def _shape_warnings(prepared: CheckResult) -> tuple[tuple[Problem, ...], tuple[Problem, ...]]:
-    """Run SHACL and the curation checks: the curation notices and SHACL's warnings.
-
-    Raises:
-        ShapeError: When the graph does not conform.
-    """
     from graph.curation.conflicts import curation_warnings
     from graph.validate import load_shapes, validate_graph
 
-    dataset = prepared.dataset
-    notices, conflicts = curation_warnings(dataset, load_shapes(dataset.project.shapes_file))
-    disputed = frozenset((c.subject, c.rule.property) for c in conflicts if c.between_sources)
-    report = validate_graph(prepared.built, dataset.ontology, dataset.project.shapes_file, conflicts=disputed)
+    dataset, timings = prepared.dataset, prepared.timings
+    with timings.step("shacl"):
+        notices, conflicts = curation_warnings(dataset, load_shapes(dataset.project.shapes_file))
+        disputed = frozenset((c.subject, c.rule.property) for c in conflicts if c.between_sources)
+        report = validate_graph(prepared.built, dataset.ontology, dataset.project.shapes_file, conflicts=disputed)
     if not report.conforms:
         count = len(report.violations)
         raise ShapeError(list(report.violations), f"{count} SHACL violation{'s' if count != 1 else ''}")
-    return tuple(notices), tuple(report.warnings)
-
-
-def _with_warnings(
-    prepared: CheckResult, notices: tuple[Problem, ...], shacl: tuple[Problem, ...], say: Progress
-) -> CheckResult:
-    say(f"SHACL: conforms ({len(shacl)} warnings)")
-    warnings = (*prepared.warnings, *notices, *shacl)
-    return CheckResult(prepared.dataset, prepared.built, prepared.quotes, warnings, prepared.timings)
-
-
-def _check_anywhere(prepared: CheckResult) -> bytes:
-    """:func:`_shape_warnings` in whichever process is free (see :func:`_render_claimed`):
-    its result pickled, for the build process.
-
-    Raises:
-        ShapeError: When the graph does not conform (a worker hands it over as itself).
-    """
-    import pickle
-
-    return pickle.dumps(_shape_warnings(prepared), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _checked(prepared: CheckResult, checked: Path, say: Progress) -> CheckResult:
-    """The prepared result with the warnings of its check, as :func:`_check_anywhere` left them in ``checked``."""
-    import pickle
-
-    notices, shacl = pickle.loads(checked.read_bytes())  # our own check's
-    return _with_warnings(prepared, notices, shacl, say)
+    say(f"SHACL: conforms ({len(report.warnings)} warnings)")
+    warnings = (*prepared.warnings, *notices, *report.warnings)
+    return CheckResult(dataset, prepared.built, prepared.quotes, warnings, timings)
 
 
 @dataclass(frozen=True)
@@ -515,17 +479,10 @@ SPLIT_FROM_COST = 5.0
 
 
 def _render_claimed(
-    source: ExportInput,
-    groups: Sequence[Sequence[Exporter]],
-    claims: forked.Claims,
-    emit: forked.Emit,
-    check: Callable[[], bytes] | None = None,
+    source: ExportInput, groups: Sequence[Sequence[Exporter]], claims: forked.Claims, emit: forked.Emit
 ) -> dict[str, float]:
     """Render each group of ``groups`` not claimed by another process, handing each file over
-    as it is done, then run ``check`` (SHACL) unless another process has: the seconds per step.
-
-    The check comes last, so that whichever process is free first runs it; its result is
-    handed over as :data:`CHECK_CLAIM`.
+    as it is done: the seconds per format.
 
     A group of :data:`SPLIT_FROM_COST` or more makes the views its formats share (the
     projection of the network formats), then forks a helper for all but its first format,
@@ -560,15 +517,7 @@ def _render_claimed(
             if helper is not None:
                 helper.kill()
         source.release()  # the group's derived views: no other group reads them
-    if check is not None and claims.take(CHECK_CLAIM):
-        with timings.step("shacl"):
-            checked = check()
-        emit(CHECK_CLAIM, checked)
     return timings.steps
-
-
-#: The claim, and the output, of the SHACL check in a build with workers.
-CHECK_CLAIM = "shacl"
 
 
 def _render_each(source: ExportInput, exporters: Sequence[Exporter], emit: forked.Emit) -> dict[str, float]:
@@ -727,29 +676,27 @@ def _render_and_write(
                     for g in sorted(groups, key=lambda g: all(e.filename != NTRIPLES_FILE for e in g))
                 )
             claims = forked.Claims(folder)
-            check = functools.partial(_check_anywhere, prepared)
-            work = functools.partial(_render_claimed, source, groups, claims, check=check)
+            work = functools.partial(_render_claimed, source, groups, claims)
             children = [forked.start(work, "rendering the exports", folder) for _ in range(plan.workers)]
             count = len(children)
-            workers = f"{count} worker process{'es' if count > 1 else ''}"
-            say(f"rendering the exports and running SHACL in this process and {workers}")
-            timings = prepared.timings
-            own = _render_here(source, groups, claims, folder / "here", timings, check)
-            checked = own.pop(CHECK_CLAIM, None)
-            rendered.update({name: Rendered(path) for name, path in own.items()})
-            # With a query store to load: from kg.nt, rendered here or by a worker.
-            if job is not None:
-                _load_store(job, children, own.get(NTRIPLES_FILE), timings)
-            for child in children:
-                with timings.step(WAIT_STEP):
-                    parts, steps = child.join()  # files in the worker's folder, not read into memory
-                checked = parts.pop(CHECK_CLAIM, checked)
-                rendered.update({name: Rendered(path) for name, path in parts.items()})
-                timings.workers.update(steps)
-                timings.workers_memory += child.private
-            assert checked is not None  # taken by one of the processes, or an error was raised
-            result = _checked(prepared, checked, say)
+            say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
+            result = _check_shapes(prepared, say)
             debug_point("build:validated")
+            # With a query store to load: if a worker renders kg.nt, load it as soon as it is
+            # there, and take what is left afterwards; else render it here first.
+            loaded = job is None
+            if job is not None and claims.taken(groups[0][0].name):
+                loaded = _load_store(job, children, None, result.timings)
+            own = _render_here(source, groups, claims, folder / "here", result.timings)
+            rendered.update({name: Rendered(path) for name, path in own.items()})
+            if not loaded and job is not None:
+                _load_store(job, children, own.get(NTRIPLES_FILE), result.timings)
+            for child in children:
+                with result.timings.step(WAIT_STEP):
+                    parts, steps = child.join()  # files in the worker's folder, not read into memory
+                rendered.update({name: Rendered(path) for name, path in parts.items()})
+                result.timings.workers.update(steps)
+                result.timings.workers_memory += child.private
             for chosen_exporter in chosen:
                 debug_point(f"build:rendered {chosen_exporter.name}")
             rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
@@ -774,15 +721,9 @@ def _render_and_write(
 
 
 def _render_here(
-    source: ExportInput,
-    groups: Sequence[Sequence[Exporter]],
-    claims: forked.Claims,
-    folder: Path,
-    timings: Timings,
-    check: Callable[[], bytes] | None = None,
+    source: ExportInput, groups: Sequence[Sequence[Exporter]], claims: forked.Claims, folder: Path, timings: Timings
 ) -> dict[str, Path]:
-    """Render in this process what no worker has claimed, and run ``check`` unless a worker
-    has (see :func:`_render_claimed`), each output into ``folder``: the files by name."""
+    """Render in this process what no worker has claimed, each file into ``folder``: the files by name."""
     from graph import forked
 
     folder.mkdir()
@@ -792,7 +733,7 @@ def _render_here(
         path = files[name] = folder / str(len(files))
         forked.write_content(path, content, durable)
 
-    for step, seconds in _render_claimed(source, groups, claims, emit, check).items():
+    for step, seconds in _render_claimed(source, groups, claims, emit).items():
         timings.steps[step] = timings.steps.get(step, 0.0) + seconds
     return files
 

@@ -1,4 +1,4 @@
-"""``kg build`` renders its exports and runs SHACL in worker processes and its own (graph/forked.py).
+"""``kg build`` renders its exports in worker processes while SHACL runs (graph/forked.py).
 
 The fixtures are small, so these tests ask for workers with ``--jobs``; without it a
 build forks only from :data:`graph.pipeline.PARALLEL_FROM` triples.
@@ -81,8 +81,8 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path
     two = run("build", "--force", "--jobs", "2", "--out", tmp_path / "two")
     three = run("build", "--force", "--jobs", "3", "--out", tmp_path / "three")
     assert one.exit_code == two.exit_code == three.exit_code == 0, one.stderr + two.stderr + three.stderr
-    assert "rendering the exports and running SHACL in this process and 1 worker process" in two.stderr
-    assert "rendering the exports and running SHACL in this process and 2 worker processes" in three.stderr
+    assert "rendering the exports in 1 worker process while SHACL runs" in two.stderr
+    assert "rendering the exports in 2 worker processes while SHACL runs" in three.stderr
     assert "worker" not in one.stderr
     found = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
     assert found == {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
@@ -93,9 +93,9 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(musterland: Path, tmp_path: Path
 
 def test_each_export_is_rendered_once_by_whichever_process_is_free(mini: Path, workers_tmp: Scratch) -> None:
     result = pipeline.build(project=mini, jobs=3)
-    here = [name for name in result.timings.steps if name.startswith("export ") or name == "shacl"]
+    here = [name for name in result.timings.steps if name.startswith("export ")]
     exports = [f"export {name}" for name in export.DEFAULT_FORMATS]
-    assert sorted([*result.timings.workers, *here]) == sorted([*exports, "shacl"])  # SHACL too, once
+    assert sorted([*result.timings.workers, *here]) == sorted(exports)
     assert workers_tmp.left() == []
 
 
@@ -136,9 +136,8 @@ def test_the_workers_steps_are_reported_beside_the_wall_time(
 ) -> None:
     result = pipeline.build(project=mini, jobs=2)
     exports = [f"export {name}" for name in export.DEFAULT_FORMATS]
-    assert sorted(result.timings.workers) == sorted([*exports, "shacl"])  # the worker ran SHACL too
+    assert sorted(result.timings.workers) == sorted(exports)
     assert pipeline.WAIT_STEP in result.timings.steps
-    assert "shacl" not in result.timings.steps
     assert result.timings.workers_memory > 0
     assert not any(name.startswith("export ") for name in result.timings.steps)
     sequential = pipeline.build(project=mini, jobs=1)

@@ -22,15 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_netexports import FILES, old_modules, run_new, run_old  # noqa: E402
+from bench_netexports import old_modules, report, run_new, run_old  # noqa: E402
 from oldcode import arguments  # noqa: E402
 from oldcode import cpu_timed as cpu  # noqa: E402
 
 from graph import layout, pipeline  # noqa: E402
 from graph.projection import project, select  # noqa: E402
 from graph.viz import page_data, render_html  # noqa: E402
-
-STEPS = ("projection", "html", "graphml", "gexf")
 
 
 def main() -> None:
@@ -47,8 +45,8 @@ def main() -> None:
         render_html(small)
         data = page_data(whole)
         pairs = [(u, v) for u, v, _ in data["edges"]]
-        spacing = 60.0 if data["large"] else 110.0
         count = len(data["nodes"])
+        spacing = layout.page_spacing(count)
         del whole, small, data
         gc.disable()
         olds, news, layouts = [], [], []
@@ -60,22 +58,10 @@ def main() -> None:
             after, new_seconds = cpu(lambda: layout.force_layout(count, pairs, spacing=spacing))
             assert before == after, "the layouts differ"
             layouts.append((old_seconds, new_seconds))
-    if args.compare is not None:
-        for name, filename in FILES.items():
-            same = (args.compare / filename).read_bytes() == outputs[name]
-            print(f"{filename}: {'identical to' if same else 'DIFFERS from'} {args.compare / filename}")
-    print(f"{'step (CPU s)':<17} {'old s':>7} {'new s':>7} {'ratio':>6}")
-    totals = [0.0, 0.0]
-    best = {}
-    for step in STEPS:
-        best[step] = (min(r[step] for r in olds), min(r[step] for r in news))
-        totals[0] += best[step][0]
-        totals[1] += best[step][1]
-    best["layout"] = (min(o for o, _ in layouts), min(n for _, n in layouts))
-    best["page w/o layout"] = (best["html"][0] - best["layout"][0], best["html"][1] - best["layout"][1])
-    for step, (before, after) in best.items():
-        print(f"{step:<17} {before:7.2f} {after:7.2f} {before / after:5.2f}x")
-    print(f"{'total':<17} {totals[0]:7.2f} {totals[1]:7.2f} {totals[0] / totals[1]:5.2f}x")
+    layout_times = (min(o for o, _ in layouts), min(n for _, n in layouts))
+    html = (min(r["html"] for r in olds), min(r["html"] for r in news))
+    without = (html[0] - layout_times[0], html[1] - layout_times[1])
+    report(olds, news, outputs, args.compare, "step (CPU s)", {"layout": layout_times, "page w/o layout": without})
 
 
 if __name__ == "__main__":

@@ -68,6 +68,29 @@ def run_new(graph: Any, ontology: Any, timed: Timer = timed) -> tuple[dict[str, 
     return seconds, outputs
 
 
+def report(
+    olds: list[dict[str, float]],
+    news: list[dict[str, float]],
+    outputs: dict[str, bytes],
+    compare: Path | None,
+    label: str,
+    more: dict[str, tuple[float, float]] | None = None,
+) -> None:
+    """Print whether ``outputs`` equal the files in ``compare``, then each step's best old and
+    new time with their ratio (``more``: further rows, not in the total), then the total."""
+    if compare is not None:
+        for name, filename in FILES.items():
+            same = (compare / filename).read_bytes() == outputs[name]
+            print(f"{filename}: {'identical to' if same else 'DIFFERS from'} {compare / filename}")
+    best = {step: (min(r[step] for r in olds), min(r[step] for r in news)) for step in STEPS}
+    width = max(len(label), *(len(step) for step in [*best, *(more or {})]), 5) + 2
+    print(f"{label:<{width}} {'old s':>7} {'new s':>7} {'ratio':>6}")
+    for step, (before, after) in {**best, **(more or {})}.items():
+        print(f"{step:<{width}} {before:7.2f} {after:7.2f} {before / after:5.2f}x")
+    before, after = sum(b for b, _ in best.values()), sum(a for _, a in best.values())
+    print(f"{'total':<{width}} {before:7.2f} {after:7.2f} {before / after:5.2f}x")
+
+
 def main() -> None:
     parser = arguments(__doc__, references="kg.html, kg.graphml, kg.gexf")
     args = parser.parse_args()
@@ -88,18 +111,7 @@ def main() -> None:
             olds.append(run_old(old, graph, ontology))
             new, outputs = run_new(graph, ontology)
             news.append(new)
-    if args.compare is not None:
-        for name, filename in FILES.items():
-            same = (args.compare / filename).read_bytes() == outputs[name]
-            print(f"{filename}: {'identical to' if same else 'DIFFERS from'} {args.compare / filename}")
-    print(f"{'step':<11} {'old s':>7} {'new s':>7} {'ratio':>6}")
-    totals = [0.0, 0.0]
-    for step in STEPS:
-        before, after = min(r[step] for r in olds), min(r[step] for r in news)
-        totals[0] += before
-        totals[1] += after
-        print(f"{step:<11} {before:7.2f} {after:7.2f} {before / after:5.2f}x")
-    print(f"{'total':<11} {totals[0]:7.2f} {totals[1]:7.2f} {totals[0] / totals[1]:5.2f}x")
+    report(olds, news, outputs, args.compare, "step")
 
 
 if __name__ == "__main__":

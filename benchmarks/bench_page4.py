@@ -23,14 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_netexports import FILES, old_modules, run_new, run_old  # noqa: E402
+from bench_netexports import old_modules, report, run_new, run_old  # noqa: E402
 from oldcode import arguments  # noqa: E402
 from oldcode import cpu_timed as cpu  # noqa: E402
 
 from graph import pipeline  # noqa: E402
 from graph.export import ExportInput, exporter  # noqa: E402
-
-STEPS = ("projection", "html", "graphml", "gexf")
 
 
 def main() -> None:
@@ -51,18 +49,7 @@ def main() -> None:
             new, outputs = run_new(graph, ontology, cpu)
             news.append(new)
             gc.collect()  # what the round left, outside the timings
-    if args.compare is not None:
-        for name, filename in FILES.items():
-            same = (args.compare / filename).read_bytes() == outputs[name]
-            print(f"{filename}: {'identical to' if same else 'DIFFERS from'} {args.compare / filename}")
-    print(f"{'step (CPU s)':<12} {'old s':>7} {'new s':>7} {'ratio':>6}")
-    totals = [0.0, 0.0]
-    for step in STEPS:
-        before, after = min(r[step] for r in olds), min(r[step] for r in news)
-        totals[0] += before
-        totals[1] += after
-        print(f"{step:<12} {before:7.2f} {after:7.2f} {before / after:5.2f}x")
-    print(f"{'total':<12} {totals[0]:7.2f} {totals[1]:7.2f} {totals[0] / totals[1]:5.2f}x")
+    report(olds, news, outputs, args.compare, "step (CPU s)")
 
 
 if __name__ == "__main__":

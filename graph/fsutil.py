@@ -62,32 +62,33 @@ def debug_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGSTOP)
 
 
-def _size(content: Content) -> int:
-    if isinstance(content, Rendered):
-        content = content.path
+def _held(content: Content) -> bytes | Path:
+    """The bytes of ``content``, or the file holding them."""
+    return content.path if isinstance(content, Rendered) else content
+
+
+def _size(content: bytes | Path) -> int:
     return content.stat().st_size if isinstance(content, Path) else len(content)
 
 
 def _write_content(handle: BinaryIO, content: Content) -> None:
-    if isinstance(content, Rendered):
-        content = content.path
-    if isinstance(content, Path):
-        with open(content, "rb") as source:
+    held = _held(content)
+    if isinstance(held, Path):
+        with open(held, "rb") as source:
             shutil.copyfileobj(source, handle, 1 << 20)
     else:
-        handle.write(content)
+        handle.write(held)
 
 
 def same_content(path: Path, content: Content) -> bool:
     """Whether the existing file ``path`` holds ``content`` (``False`` if it is missing)."""
-    if isinstance(content, Rendered):
-        content = content.path
+    held = _held(content)
     try:
-        if path.stat().st_size != _size(content):
+        if path.stat().st_size != _size(held):
             return False
-        if isinstance(content, Path):
-            return _same_bytes(path, content)
-        return path.read_bytes() == content
+        if isinstance(held, Path):
+            return _same_bytes(path, held)
+        return path.read_bytes() == held
     except (FileNotFoundError, NotADirectoryError):
         return False
 

@@ -401,20 +401,28 @@ class RenderPlan:
         groups: The exports in the order they are taken, a group at a time, by whichever
             process is free first (:class:`graph.forked.Claims`). Formats of one group (see
             :class:`~graph.export.Exporter`) share derived views, so they stay together.
+        helpers: Whether a costly group may fork a helper for its other formats (see
+            :data:`SPLIT_FROM_COST`): only when ``jobs`` leaves a process to spare beside
+            this one and the workers. A helper beyond that would only take CPU time from
+            the others: on two CPUs, this process (SHACL, then the RDF formats) and one
+            worker (the network formats) already keep both busy, and a third process slowed
+            this one, which finishes last.
     """
 
     workers: int
     groups: tuple[tuple[Exporter, ...], ...]
+    helpers: bool = False
 
 
 def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> RenderPlan | None:
     """How a build renders ``chosen`` with ``jobs`` processes, or ``None``: all here, after SHACL.
 
     ``jobs`` counts this process, so ``jobs - 1`` workers are forked (never more than
-    there are groups, nor than fit in free memory: :func:`graph.forked.affordable_children`).
-    With ``jobs=None`` a graph of at least :data:`PARALLEL_FROM` triples gets one process
-    per CPU. Costlier groups (see :attr:`~graph.export.Exporter.cost`) are taken first
-    (ties in the order of ``chosen``), so that the cheap ones fill the gaps at the end.
+    there are groups, nor than fit in free memory: :func:`graph.forked.affordable_children`),
+    and helpers only with a process to spare (:attr:`RenderPlan.helpers`). With
+    ``jobs=None`` a graph of at least :data:`PARALLEL_FROM` triples gets one process per
+    CPU. Costlier groups (see :attr:`~graph.export.Exporter.cost`) are taken first (ties
+    in the order of ``chosen``), so that the cheap ones fill the gaps at the end.
     """
     from graph import forked
 
@@ -428,7 +436,7 @@ def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> R
     if not workers:
         return None
     ordered = sorted(groups.values(), key=lambda g: -sum(e.cost for e in g))  # stable: ties as chosen
-    return RenderPlan(workers, tuple(tuple(group) for group in ordered))
+    return RenderPlan(workers, tuple(tuple(group) for group in ordered), helpers=workers + 1 < jobs)
 
 
 @dataclass(frozen=True)
@@ -479,14 +487,18 @@ SPLIT_FROM_COST = 5.0
 
 
 def _render_claimed(
-    source: ExportInput, groups: Sequence[Sequence[Exporter]], claims: forked.Claims, emit: forked.Emit
+    source: ExportInput,
+    groups: Sequence[Sequence[Exporter]],
+    claims: forked.Claims,
+    helpers: bool,
+    emit: forked.Emit,
 ) -> dict[str, float]:
     """Render each group of ``groups`` not claimed by another process, handing each file over
     as it is done: the seconds per format.
 
-    A group of :data:`SPLIT_FROM_COST` or more makes the views its formats share (the
-    projection of the network formats), then forks a helper for all but its first format,
-    which is rendered here meanwhile: the helper reads the views in place.
+    With ``helpers``, a group of :data:`SPLIT_FROM_COST` or more makes the views its formats
+    share (the projection of the network formats), then forks a helper for all but its
+    first format, which is rendered here meanwhile: the helper reads the views in place.
     """
     from graph import forked
 
@@ -498,7 +510,7 @@ def _render_claimed(
         helper: forked.Child | None = None
         try:
             with timings.step(f"export {first.name}"):
-                if rest and sum(e.cost for e in group) >= SPLIT_FROM_COST and forked.available():
+                if helpers and rest and sum(e.cost for e in group) >= SPLIT_FROM_COST and forked.available():
                     for view in dict.fromkeys(v for e in group for v in e.views):
                         getattr(source, view)
                     names = ", ".join(e.filename for e in rest)
@@ -676,7 +688,7 @@ def _render_and_write(
                     for g in sorted(groups, key=lambda g: all(e.filename != NTRIPLES_FILE for e in g))
                 )
             claims = forked.Claims(folder)
-            work = functools.partial(_render_claimed, source, groups, claims)
+            work = functools.partial(_render_claimed, source, groups, claims, plan.helpers)
             children = [forked.start(work, "rendering the exports", folder) for _ in range(plan.workers)]
             count = len(children)
             say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
@@ -687,7 +699,7 @@ def _render_and_write(
             loaded = job is None
             if job is not None and claims.taken(groups[0][0].name):
                 loaded = _load_store(job, children, None, result.timings)
-            own = _render_here(source, groups, claims, folder / "here", result.timings)
+            own = _render_here(source, groups, claims, plan.helpers, folder / "here", result.timings)
             rendered.update({name: Rendered(path) for name, path in own.items()})
             if not loaded and job is not None:
                 _load_store(job, children, own.get(NTRIPLES_FILE), result.timings)
@@ -721,7 +733,12 @@ def _render_and_write(
 
 
 def _render_here(
-    source: ExportInput, groups: Sequence[Sequence[Exporter]], claims: forked.Claims, folder: Path, timings: Timings
+    source: ExportInput,
+    groups: Sequence[Sequence[Exporter]],
+    claims: forked.Claims,
+    helpers: bool,
+    folder: Path,
+    timings: Timings,
 ) -> dict[str, Path]:
     """Render in this process what no worker has claimed, each file into ``folder``: the files by name."""
     from graph import forked
@@ -733,7 +750,7 @@ def _render_here(
         path = files[name] = folder / str(len(files))
         forked.write_content(path, content, durable)
 
-    for step, seconds in _render_claimed(source, groups, claims, emit).items():
+    for step, seconds in _render_claimed(source, groups, claims, helpers, emit).items():
         timings.steps[step] = timings.steps.get(step, 0.0) + seconds
     return files
 

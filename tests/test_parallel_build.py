@@ -117,9 +117,10 @@ def test_the_build_process_renders_what_the_workers_leave(
         return start(work, label, within)
 
     monkeypatch.setattr(forked, "start", recorded)
-    result = pipeline.build(project=mini, out=tmp_path / "here", jobs=2)
+    result = pipeline.build(project=mini, out=tmp_path / "here", jobs=4)
     # the network formats share the projection: made once, then GraphML and GEXF in a helper
-    assert started == ["rendering the exports", "rendering kg.graphml, kg.gexf"]
+    # (two workers for two groups and this process leave one of four processes to spare)
+    assert started == ["rendering the exports", "rendering the exports", "rendering kg.graphml, kg.gexf"]
     assert (result.timings.workers, sorted(n for n in result.timings.steps if n.startswith("export "))) == (
         {},
         sorted(f"export {name}" for name in export.DEFAULT_FORMATS),
@@ -128,6 +129,28 @@ def test_the_build_process_renders_what_the_workers_leave(
     pipeline.build(project=mini, out=tmp_path / "one", jobs=1)
     here, one = ({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()} for name in ("here", "one"))
     assert here == one
+    assert workers_tmp.left() == []
+
+
+def test_no_helper_is_forked_without_a_process_to_spare(
+    mini: Path, tmp_path: Path, workers_tmp: Scratch, monkeypatch: pytest.MonkeyPatch, here_only: None
+) -> None:
+    chosen = [export.exporter(name) for name in export.DEFAULT_FORMATS]
+    assert [pipeline.render_plan(chosen, jobs, 10).helpers for jobs in (2, 3, 4)] == [False, False, True]  # type: ignore[union-attr]
+    started: list[str] = []
+    start = forked.start
+
+    def recorded(work: forked.Work, label: str, within: Path | None = None) -> forked.Child:
+        started.append(label)
+        return start(work, label, within)
+
+    monkeypatch.setattr(forked, "start", recorded)
+    pipeline.build(project=mini, out=tmp_path / "two", jobs=2)
+    assert started == ["rendering the exports"]  # the page, GraphML and GEXF one after the other here
+    monkeypatch.undo()
+    pipeline.build(project=mini, out=tmp_path / "one", jobs=1)
+    two, one = ({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()} for name in ("two", "one"))
+    assert two == one
     assert workers_tmp.left() == []
 
 
@@ -202,12 +225,14 @@ def test_an_error_in_a_worker_comes_back_as_itself(
 
 
 @pytest.mark.parametrize(
-    ("name", "message"),
+    ("name", "jobs", "message"),
     [
         # N-Triples in a group of its own: in the worker itself
-        ("ntriples", "rendering the exports: the worker process was killed by signal 9"),
+        ("ntriples", 2, "rendering the exports: the worker process was killed by signal 9"),
         # GraphML (and GEXF) in a helper the network formats' worker forks beside the page
-        ("graphml", "rendering kg.graphml, kg.gexf: the worker process was killed by signal 9"),
+        # (with a process to spare for it)
+        ("graphml", 4, "rendering kg.graphml, kg.gexf: the worker process was killed by signal 9"),
+        ("graphml", 2, "rendering the exports: the worker process was killed by signal 9"),
     ],
 )
 def test_a_worker_or_helper_killed_by_a_signal_is_an_error(
@@ -216,6 +241,7 @@ def test_a_worker_or_helper_killed_by_a_signal_is_an_error(
     monkeypatch: pytest.MonkeyPatch,
     workers_only: None,
     name: str,
+    jobs: int,
     message: str,
 ) -> None:
     def killed(source: export.ExportInput) -> bytes:
@@ -228,7 +254,7 @@ def test_a_worker_or_helper_killed_by_a_signal_is_an_error(
     monkeypatch.setitem(export._REGISTRY, name, replaced)
     before = snapshot(mini_built / "exports")
     with pytest.raises(KGError) as caught:
-        pipeline.build(project=mini_built, jobs=2)
+        pipeline.build(project=mini_built, jobs=jobs)
     assert str(caught.value) == message
     assert snapshot(mini_built / "exports") == before
     assert workers_tmp.left() == []

@@ -53,9 +53,9 @@ def old_modules(revision: str, folder: Path) -> dict[str, ModuleType]:
 
 def sourcecache_racy_seconds() -> float:
     """How long after a write a file's ``stat`` is trusted by the source cache (a little more)."""
-    from graph import sourcecache
+    from graph import buildcache
 
-    return sourcecache.RACY_NS / 1e9 + 0.1
+    return buildcache.RACY_NS / 1e9 + 0.1
 
 
 def fingerprint(result: Any) -> str:

@@ -7,7 +7,7 @@ Usage:
 Each variant copies the corpus (made by ``benchmarks/corpus.py``; the edits expect its
 article ``00003.yaml``), reads it once with each revision to fill their caches, breaks the
 copy and reads it again: with the old revision (``--old``, default ``main``); with this one
-twice, trusting every settled ``stat`` (``sourcecache.RACY_NS``); and with this one and an
+twice, trusting every settled ``stat`` (``buildcache.RACY_NS``); and with this one and an
 empty cache. The problems of loading, or the quote report when it loads, must be the same
 texts at the same ``file:line`` in the same order each time.
 """
@@ -27,7 +27,7 @@ from typing import Any
 
 from bench_load_build import MODULES, old_package
 
-from graph import sourcecache
+from graph import buildcache
 from graph.ontology import load_ontology
 from graph.project import load_project
 
@@ -104,10 +104,10 @@ def main() -> None:
             run(old, project, old_cache)
             run(new, project, new_cache)
             change(project)
-            racy = sourcecache.RACY_NS
-            sourcecache.RACY_NS = -(10**18)  # every stat trusted: the shortcut's worst case
+            racy = buildcache.RACY_NS
+            buildcache.RACY_NS = -(10**18)  # every stat trusted: the shortcut's worst case
             results = [run(old, project, old_cache), run(new, project, new_cache), run(new, project, new_cache)]
-            sourcecache.RACY_NS = racy
+            buildcache.RACY_NS = racy
             results.append(run(new, project, scratch / f"{project.name}-fresh"))
             same = all(r == results[0] for r in results)
             same_everywhere = same_everywhere and same

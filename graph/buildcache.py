@@ -7,7 +7,9 @@ and the bytes of its own code, queries and templates, so an edit to the code in 
 development checkout counts as a change too). After a build, the key and the size,
 modification time and inode of every export are recorded in the cache folder
 (``$KG_CACHE_DIR/builds/``, see :func:`cache_root`); the next build with the same key
-and untouched exports is up to date and does nothing.
+and untouched exports is up to date and does nothing. A file whose ``stat`` did not
+change since it was hashed is not read again (:class:`_Digests`), so the key of a large
+project takes a few stat calls per file.
 
 This module imports nothing heavy (no rdflib), so an up-to-date ``kg build`` is fast.
 """
@@ -19,9 +21,11 @@ import hashlib
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import graph
 from graph.fsutil import write_atomically
@@ -48,25 +52,110 @@ class BuildRecord:
     warnings: tuple[str, ...] = ()
 
 
-def _files(folder: Path) -> list[Path]:
+RACY_NS = 2_000_000_000
+"""How much older than the read a file's last change must be for its ``stat`` to stand for its bytes."""
+
+_Stat = tuple[int, int, int, int, int]
+
+
+def file_stat(path: str | Path) -> _Stat:
+    """What changes whenever the file's bytes change: ``ctime`` moves on every write and
+    cannot be set back, and a file replaced by another has another inode.
+
+    Raises:
+        OSError: When the file cannot be stat'ed.
+    """
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_dev)
+
+
+def settled(stat: _Stat, started: int) -> bool:
+    """Whether ``stat`` (:func:`file_stat`), taken at ``started`` (``time.time_ns()``), stands
+    for the bytes read after it: whether the file's last change is older than :data:`RACY_NS`
+    (as git's "racy" index entries).
+
+    Never on Windows, where ``st_ctime`` is the time the file was created.
+    """
+    return os.name != "nt" and max(stat[2], stat[3]) < started - RACY_NS
+
+
+def _files(folder: Path) -> list[tuple[str, str]]:
+    """Every file in ``folder`` (but byte code and temporary files), as (path, path relative
+    to ``folder``), in a fixed order: each folder's files by name, then its folders by name."""
     if not folder.is_dir():
         return []
+    top = str(folder)
     found = []
-    for root, dirs, names in os.walk(folder):
+    for root, dirs, names in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", ".git"))
-        found += [Path(root) / name for name in sorted(names) if not name.endswith((".pyc", ".tmp"))]
+        prefix = "" if root == top else os.path.relpath(root, top) + os.sep
+        found += [(os.path.join(root, n), prefix + n) for n in sorted(names) if not n.endswith((".pyc", ".tmp"))]
     return found
 
 
-def _digest(hasher: hashlib._Hash, label: str, folder: Path | None) -> None:
+class _Digests:
+    """The SHA-256 of files, remembered by their settled :func:`file_stat` under the cache
+    root (``keys/<name>.json``), so that a file whose ``stat`` did not change since it was
+    hashed is not read again (as :mod:`graph.sourcecache` trusts it). A file changed within
+    :data:`RACY_NS` of being hashed is hashed again next time.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.file = cache_root() / "keys" / f"{name}.json"
+        self.known: dict[str, list[Any]] = {}
+        with contextlib.suppress(OSError, ValueError):
+            found = json.loads(self.file.read_bytes())
+            if isinstance(found, dict) and found.get("format") == FORMAT and isinstance(found.get("files"), dict):
+                self.known = found["files"]
+        self.seen: dict[str, list[Any]] = {}
+        self.started = time.time_ns()
+
+    def of(self, path: str) -> bytes:
+        """The SHA-256 of the bytes of the file at ``path``.
+
+        Raises:
+            OSError: When it cannot be read.
+        """
+        stat = file_stat(path)
+        known = self.known.get(path)
+        if isinstance(known, list) and len(known) == 6 and tuple(known[:5]) == stat:
+            self.seen[path] = known
+            return bytes.fromhex(known[5])
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").digest()
+        if settled(stat, self.started):
+            self.seen[path] = [*stat, digest.hex()]
+        return digest
+
+    def save(self) -> None:
+        """Keep the digests of the files seen (skipped where nothing changed, or if the cache is read-only)."""
+        if self.seen == self.known:
+            return
+        content = json.dumps({"format": FORMAT, "files": self.seen}, separators=(",", ":")).encode("utf-8")
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically({self.file: content})
+            kept = sorted(self.file.parent.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for other in kept[KEPT_KEYS:]:
+                other.unlink(missing_ok=True)
+
+
+#: Most sets of remembered digests kept (one per project, by the paths of its folders).
+KEPT_KEYS = 16
+
+
+def _digest(hasher: hashlib._Hash, label: str, folder: Path | None, digests: _Digests | None = None) -> None:
     hasher.update(f"\0{label}\0".encode())
     if folder is None:
         hasher.update(b"none")
         return
-    for path in _files(folder):
-        hasher.update(os.fsencode(path.relative_to(folder)) + b"\0")
-        with open(path, "rb") as handle:
-            hasher.update(hashlib.file_digest(handle, "sha256").digest())
+    for path, relative in _files(folder):
+        hasher.update(os.fsencode(relative) + b"\0")
+        if digests is not None:
+            hasher.update(digests.of(path))
+        else:
+            with open(path, "rb") as handle:
+                hasher.update(hashlib.file_digest(handle, "sha256").digest())
 
 
 def tool_key() -> str:
@@ -92,10 +181,13 @@ def content_key(
         formats: The export format names.
         out: The export folder.
     """
+    folders = [os.path.abspath(f) if f is not None else "" for f in (sources, ontology, texts)]
+    digests = _Digests(hashlib.sha256(os.fsencode("\0".join(folders))).hexdigest()[:24])
     hasher = hashlib.sha256(tool_key().encode())
-    _digest(hasher, "sources", sources)
-    _digest(hasher, "ontology", ontology)
-    _digest(hasher, "texts", texts)
+    _digest(hasher, "sources", sources, digests)
+    _digest(hasher, "ontology", ontology, digests)
+    _digest(hasher, "texts", texts, digests)
+    digests.save()
     hasher.update(json.dumps([sorted(formats), os.path.abspath(out)]).encode())
     return hasher.hexdigest()
 

@@ -68,7 +68,7 @@ class _Memo:
     """What an earlier check learnt about a texts folder (see :func:`check_quotes`)."""
 
     files: dict[str, tuple[tuple[int, int, int, int, int], str | None]] = field(default_factory=dict)
-    """Each file's settled stat (:func:`graph.sourcecache.file_stat`) and SHA-256 (``None``: not UTF-8)."""
+    """Each file's settled stat (:func:`graph.buildcache.file_stat`) and SHA-256 (``None``: not UTF-8)."""
     found: dict[str, set[str]] = field(default_factory=dict)
     """By a text's SHA-256, the quotes (as written) found in it, normalised."""
 
@@ -94,7 +94,7 @@ class _Texts:
         started = time.time_ns()
         # by name, as sorted paths of one folder are (names compare faster than paths)
         for entry in sorted((e for e in os.scandir(folder) if e.is_file()), key=lambda e: e.name):
-            stat = sourcecache.file_stat(entry.path)
+            stat = buildcache.file_stat(entry.path)
             known = self.memo.files.get(entry.name)
             if known is not None and known[0] == stat:
                 digest = known[1]
@@ -106,7 +106,7 @@ class _Texts:
                 except UnicodeDecodeError:
                     digest = None  # not a text; it cannot be a source's text either
                 self.changed = True
-            if sourcecache.settled(stat, started):
+            if buildcache.settled(stat, started):
                 files[entry.name] = (stat, digest)
             else:
                 self.changed = True  # hashed again next time

@@ -10,7 +10,7 @@ faster than parsing) and reports the same problems, with the same ``file:line``.
 whose ``stat`` (size, inode, modification and change times) is the one recorded when it
 was hashed is not even read again: the change time moves on every write and cannot be
 set back, so equal ``stat`` means equal bytes -- unless the file was written within the
-resolution of its time stamps before it was hashed (:data:`RACY_NS`, as git's "racy"
+resolution of its time stamps before it was hashed (:data:`graph.buildcache.RACY_NS`, as git's "racy"
 index entries), whose ``stat`` is not recorded until a later read hashes it again. A cache
 file is rewritten when one of its files changed, with the entries of the files read this
 time (by a forked worker, while the build goes on, when there are many: see
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from graph import buildcache
+from graph.buildcache import file_stat, settled
 from graph.errors import KGError, Problem
 
 if TYPE_CHECKING:
@@ -48,9 +49,6 @@ T = TypeVar("T")
 Reader = Callable[[Path, list[Problem], bytes | None], T]
 _Stat = tuple[int, int, int, int, int]
 _Entries = dict[tuple[str, str], tuple[bytes, _Stat | None, object, list[Problem]]]
-
-RACY_NS = 2_000_000_000
-"""How much older than the read a file's last change must be for its ``stat`` to stand for its bytes."""
 
 FOLDERS = 8
 """Most ``sources/`` folders whose entries are kept (those used last)."""
@@ -368,26 +366,6 @@ def _parse(files: Sequence[tuple[Path, str, Reader[Any]]], emit: forked.Emit) ->
             parsed.append((kind, str(path), hashlib.sha256(data).digest(), result, found))
         emit(f"{_PARSED}-{number}", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
     return {}
-
-
-def file_stat(path: str | Path) -> tuple[int, int, int, int, int]:
-    """What changes whenever the file's bytes change: ``ctime`` moves on every write and
-    cannot be set back, and a file replaced by another has another inode.
-
-    Raises:
-        OSError: When the file cannot be stat'ed.
-    """
-    stat = os.stat(path)
-    return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_dev)
-
-
-def settled(stat: tuple[int, int, int, int, int], started: int) -> bool:
-    """Whether ``stat`` (:func:`file_stat`), taken at ``started`` (``time.time_ns()``), stands
-    for the bytes read after it: whether the file's last change is older than :data:`RACY_NS`.
-
-    Never on Windows, where ``st_ctime`` is the time the file was created.
-    """
-    return os.name != "nt" and max(stat[2], stat[3]) < started - RACY_NS
 
 
 def tool_id() -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import pipeline, quotes, sourcecache
+from graph import buildcache, pipeline, quotes, sourcecache
 from graph.quotes import QuoteReport
 
 
@@ -17,7 +17,7 @@ from graph.quotes import QuoteReport
 def settled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Every file counts as written long ago, so its stat stands for its bytes, in a cache of its own."""
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(sourcecache, "RACY_NS", -(10**18))
+    monkeypatch.setattr(buildcache, "RACY_NS", -(10**18))
 
 
 def _check(project: Path, cache: bool) -> QuoteReport:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import sourcecache, sources
+from graph import buildcache, sources
 from graph.errors import Problem
 
 ARTICLE = """source: {id: s, type: NewsArticle, name: S, language: de, sha256: %s}
@@ -53,7 +53,7 @@ def test_a_file_written_moments_ago_is_read_and_hashed_again(folder: Path, monke
 def test_a_settled_file_whose_stat_is_unchanged_is_not_read_again(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sourcecache, "RACY_NS", -(10**18))  # as if every file had been written long ago
+    monkeypatch.setattr(buildcache, "RACY_NS", -(10**18))  # as if every file had been written long ago
     first = _read(folder)
     _read(folder)  # records the stat of what it hashed
     read = _reads(monkeypatch)
@@ -62,7 +62,7 @@ def test_a_settled_file_whose_stat_is_unchanged_is_not_read_again(
 
 
 def test_a_file_whose_stat_changed_is_hashed_and_parsed_again(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sourcecache, "RACY_NS", -(10**18))
+    monkeypatch.setattr(buildcache, "RACY_NS", -(10**18))
     path = folder / "articles" / "one.yaml"
     _read(folder)
     before = os.stat(path)

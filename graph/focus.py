@@ -21,6 +21,8 @@ same triples.
 
 from __future__ import annotations
 
+import mmap
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -63,6 +65,7 @@ class _Neighbourhood:
             ox.NamedNode(str(c.iri)) for c in ontology.classes.values() if NIK.SourceDocument in c.ancestors
         }
         self._is_entity: dict[object, bool] = {}
+        self._by_id: dict[str, set[object]] | None = None
 
     def is_entity(self, node: object) -> bool:
         found = self._is_entity.get(node)
@@ -73,25 +76,26 @@ class _Neighbourhood:
             self._is_entity[node] = found
         return found
 
+    def _ids(self) -> dict[str, set[object]]:
+        """The entities by id (their IRI's local name)."""
+        if self._by_id is None:
+            self._by_id = {}
+            for cls in self.entity_classes:
+                for node in _subjects(self.store, _TYPE, cls):
+                    value = node.value  # type: ignore[attr-defined]
+                    self._by_id.setdefault(value[max(value.rfind("#"), value.rfind("/")) + 1 :], set()).add(node)
+        return self._by_id
+
     def entity_ids(self) -> set[str]:
         """The ids of all entities (the nodes of the whole projection)."""
-        return {
-            value[max(value.rfind("#"), value.rfind("/")) + 1 :]
-            for cls in self.entity_classes
-            for value in (node.value for node in _subjects(self.store, _TYPE, cls))  # type: ignore[attr-defined]
-        }
+        return set(self._ids())
 
     def entity(self, text: str) -> ox.NamedNode | None:
         """The one entity whose id is ``text``, or ``None`` (unknown, ambiguous or not an id)."""
         if not _ID.fullmatch(text):
             return None
-        found = set()
-        for cls in self.entity_classes:
-            for node in _subjects(self.store, _TYPE, cls):
-                value = node.value  # type: ignore[attr-defined]
-                if value.endswith(text) and value[max(value.rfind("#"), value.rfind("/")) + 1 :] == text:
-                    found.add(node)
-        return found.pop() if len(found) == 1 else None  # type: ignore[return-value]
+        found = self._ids().get(text, set())
+        return next(iter(found)) if len(found) == 1 else None  # type: ignore[return-value]
 
     def statements(self, node: object) -> Iterable[tuple[object, object]]:
         """``(statement, other end)`` of every statement with ``node`` as subject or object."""
@@ -119,29 +123,58 @@ class _Neighbourhood:
         return seen
 
 
-def _lines_about(path: Path, whole: set[object], described: set[object]) -> bytes:
+def _lines_about(path: Path, whole: set[object], described: set[object]) -> tuple[bytes, int, int]:
     """The lines of the N-Triples file ``path`` about ``whole`` (all of them) and about
-    ``described`` (only their classes and literals: what the projection reads of a source)."""
-    wanted = {f"<{s.value}>".encode(): True for s in described if isinstance(s, ox.NamedNode)}
-    wanted.update({f"<{s.value}>".encode(): False for s in whole if isinstance(s, ox.NamedNode)})
+    ``described`` (only their classes and literals: what the projection reads of a source),
+    in the order of the file; how many of them are about ``described``, and how many of
+    ``described`` have no line at all.
+
+    An export's lines are sorted, so the lines of one subject follow each other: each
+    subject's are found by bisection, not by reading the whole file. Should the file not be
+    sorted, some are not found, and :func:`focused_graph` sees that lines are missing.
+    """
+    wanted = {f"<{s.value}> ".encode(): True for s in described if isinstance(s, ox.NamedNode)}
+    wanted.update({f"<{s.value}> ".encode(): False for s in whole if isinstance(s, ox.NamedNode)})
     kind = f"<{_TYPE.value}>".encode()
-
-    def keep(line: bytes) -> bool:
-        end = line.find(b" ")
-        partly = wanted.get(line[:end])
-        if partly is None:
-            return False
-        if not partly:
-            return True
-        # a line is "<s> <p> object .": an IRI has no spaces, a literal starts with a quote
-        predicate_end = line.find(b" ", end + 1)
-        return line[predicate_end + 1 : predicate_end + 2] == b'"' or line[end + 1 : predicate_end] == kind
-
+    found: list[bytes] = []
+    about_described, unfound = 0, 0
     try:
-        with path.open("rb") as lines:
-            return b"".join(line for line in lines if keep(line))
+        with path.open("rb") as file:
+            if not os.fstat(file.fileno()).st_size:
+                return b"", 0, sum(wanted.values())  # nothing to map
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        with data:
+            for head in sorted(wanted):  # the order of the file
+                partly = wanted[head]
+                start = _first_line_from(data, head)
+                unfound += partly and data[start : start + len(head)] != head
+                while data[start : start + len(head)] == head:
+                    end = data.find(b"\n", start) + 1 or len(data)
+                    # a line is "<s> <p> object .": an IRI has no spaces, a literal starts with a quote
+                    predicate_end = data.find(b" ", start + len(head))
+                    if (
+                        not partly
+                        or data[predicate_end + 1 : predicate_end + 2] == b'"'
+                        or data[start + len(head) : predicate_end] == kind
+                    ):
+                        found.append(data[start:end])
+                        about_described += partly
+                    start = end
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+    return b"".join(found), about_described, unfound
+
+
+def _first_line_from(data: mmap.mmap, head: bytes) -> int:
+    """Where the first line of the sorted lines ``data`` that is not before ``head`` starts."""
+    low, high = 0, len(data)  # low is always the start of a line
+    while low < high:
+        start = max(low, data.rfind(b"\n", 0, (low + high) // 2) + 1)
+        if data[start : start + len(head)] < head:
+            low = data.find(b"\n", start) + 1 or len(data)
+        else:
+            high = start
+    return low
 
 
 def focused_graph(
@@ -161,9 +194,9 @@ def focused_graph(
     Raises:
         ConfigError: When the query store cannot be built or opened.
     """
-    from rdflib import Graph
-
     from graph import pipeline
+    from graph.build import new_graph
+    from graph.project import load_project
     from graph.store import open_store, read_ntriples, store_files
 
     key, out_dir = pipeline.build_key(project)
@@ -190,13 +223,14 @@ def focused_graph(
         for subject in subjects:
             expected += len(list(store.quads_for_pattern(subject, None, None)))  # type: ignore[arg-type]
         described = {s for cls in walk.source_classes for s in _subjects(store, _TYPE, cls)} - subjects
-        for source in described:
-            for quad in store.quads_for_pattern(source, None, None):  # type: ignore[arg-type]
-                expected += isinstance(quad.object, ox.Literal) or quad.predicate == _TYPE
     # the store keeps literals in canonical form ("20" for "20.0"); the export has them as built
     data = out_dir / pipeline.NTRIPLES_FILE
-    graph = read_ntriples(data, Graph(), _lines_about(data, subjects, described))
-    if len(graph) != expected:  # an IRI written differently in the export: play safe
+    segments = {c.segment for c in ontology.classes.values() if c.segment}
+    lines, about_described, unfound = _lines_about(data, subjects, described)
+    graph = read_ntriples(data, new_graph(load_project(project).base, segments), lines)
+    # An IRI written differently in the export: play safe. Every source has a class, so a
+    # line; the lines of one subject are all found or none, so a source is counted whole.
+    if unfound or len(graph) != expected + about_described:
         return None
     progress(f"read {len(graph):,} triples around {', '.join(focus)} from the query store of {out_dir}")
     return graph, entities

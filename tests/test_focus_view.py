@@ -79,3 +79,25 @@ def test_a_stale_build_uses_the_whole_graph(built: Path) -> None:
     assert focused_graph(built, ontology, (entity,), 1, lambda _: None) is not None
     buildcache.forget(built / "exports")
     assert focused_graph(built, ontology, (entity,), 1, lambda _: None) is None
+
+
+@pytest.mark.parametrize("lost", ["a line", "a source"])
+def test_lines_missing_from_the_export_use_the_whole_graph(
+    built: Path, monkeypatch: pytest.MonkeyPatch, lost: str
+) -> None:
+    from graph import focus
+
+    found = focus._lines_about
+
+    def losing(path: Path, whole: set[object], described: set[object]) -> tuple[bytes, int, int]:
+        lines, about_described, unfound = found(path, whole, described)
+        if lost == "a source":  # as if one source's IRI were written differently in the export
+            return lines, about_described, unfound + 1
+        return lines[: lines.rindex(b"\n", 0, len(lines) - 1) + 1], about_described, unfound
+
+    monkeypatch.setattr(focus, "_lines_about", losing)
+    centre = _entities(built)[0]
+    said: list[str] = []
+    view = views.load_view(built, focus=(centre,), depth=1, progress=said.append)
+    assert not any("from the query store" in line for line in said)
+    assert _snapshot(view) == _snapshot(_whole(built, (centre,), 1))

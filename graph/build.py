@@ -23,10 +23,9 @@ Two kinds of triple come from the ontology rather than from a fact:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,9 +34,10 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from graph.dataset import Dataset, Fact, Source, text_literal
+from graph.dataset import Dataset, Fact, Source
 from graph.errors import KGError, Location
-from graph.namespace import NIK, PREFIXES
+from graph.namespace import NIK, PREFIXES, iri_maker
+from graph.values import text_literal
 
 Triple = tuple[Node, Node, Node]
 _Index = dict[Node, dict[Node, dict[Node, int]]]
@@ -47,7 +47,6 @@ _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF
 _LABEL, _ALT_LABEL, _DERIVED_FROM = RDFS.label, SKOS.altLabel, PROV.wasDerivedFrom
 _STATEMENT, _REFERENCE, _STATED_IN = NIK.Statement, NIK.Reference, NIK.statedIn
 _QUOTE, _CURATOR_NOTE, _MENTIONS = NIK.quote, NIK.curatorNote, NIK.mentions
-_NOT_IN_IRIS = '<>" {}|\\^`'  # what rdflib's URIRef warns about
 
 
 @dataclass(frozen=True)
@@ -398,16 +397,7 @@ def new_graph(base: str, segments: set[str]) -> Graph:
     return graph
 
 
-def _iri_maker(namespace: str) -> Callable[[str], URIRef]:
-    """``URIRef`` for IRIs in ``namespace`` made of it and a hexadecimal digest.
-
-    ``URIRef(value)`` checks ``value`` for the characters no IRI has (and warns) and then
-    makes the string; a digest adds none, so the check of the namespace, done here once,
-    stands for all, and each IRI is made as ``URIRef`` makes it, in a third of the time.
-    """
-    if any(char in namespace for char in _NOT_IN_IRIS):
-        return URIRef  # it warns, every time, as it does
-    return functools.partial(str.__new__, URIRef)
+_iri_maker = iri_maker  # IRIs of a namespace and a digest
 
 
 class _Hasher:

@@ -281,15 +281,17 @@ class _Resolver:
             declared.extend((e, languages[article.source.id]) for e in article.entities)
         ok_sources: list[ArticleDecl] = []
         undeclared: list[ArticleDecl] = []
+        # a namespace's attribute is a call each time: looked up once, not once per declaration
+        source_root, entity_root = NIK.SourceDocument, NIK.Entity
         for a in self.declarations.articles:
             source = a.source
-            if self.declare(source.id, source.type, source.location, source.type_location, NIK.SourceDocument):
+            if self.declare(source.id, source.type, source.location, source.type_location, source_root):
                 ok_sources.append(a)
             else:
                 undeclared.append(a)
         entities: dict[str, Entity] = {}
         for decl, lang in declared:
-            if self.declare(decl.id, decl.type, decl.location, decl.type_location, NIK.Entity):
+            if self.declare(decl.id, decl.type, decl.location, decl.type_location, entity_root):
                 entities[decl.id] = Entity(
                     id=decl.id,
                     cls=self.classes[decl.id],

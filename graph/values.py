@@ -10,6 +10,7 @@ Adding a property needs no code here; adding a *datatype* means adding a parser.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -252,6 +253,12 @@ DATATYPES: dict[URIRef, Datatype] = {
 }
 
 
+_parsers: dict[tuple[URIRef, ...], tuple[Callable[[object, str], Literal], ...]] = {}
+"""The parsers of each range given to :func:`parse_literal`. ``DATATYPES[iri]`` with an IRI
+equal to a key but not the same object compares the two with ``URIRef.__eq__``, a Python
+call: once per range here, not once per value."""
+
+
 def parse_literal(datatypes: Sequence[URIRef], value: object, lang: str) -> Literal:
     """Parse ``value`` as the first of ``datatypes`` it fits.
 
@@ -266,14 +273,25 @@ def parse_literal(datatypes: Sequence[URIRef], value: object, lang: str) -> Lite
     Raises:
         ValueProblem: When the value fits none of the datatypes.
     """
-    if len(datatypes) == 1:
-        return DATATYPES[datatypes[0]].parse(value, lang)
-    for iri in datatypes:
+    key = datatypes if datatypes.__class__ is tuple else tuple(datatypes)
+    parsers = _parsers.get(key)  # the same tuple of a property's range: found by identity
+    if parsers is None:
+        if not all(iri in DATATYPES for iri in key):  # a KeyError where the loop gets to it, as ever
+            parsers = tuple(functools.partial(_parse_as, iri) for iri in key)
+        else:
+            parsers = _parsers[key] = tuple(DATATYPES[iri].parse for iri in key)
+    if len(parsers) == 1:
+        return parsers[0](value, lang)
+    for parse in parsers:
         try:
-            return DATATYPES[iri].parse(value, lang)
+            return parse(value, lang)
         except ImpossibleValue:
             raise
         except ValueProblem:
             continue
     expected = ", ".join(DATATYPES[iri].expected for iri in datatypes)
     raise ValueProblem(f"expected one of: {expected}")
+
+
+def _parse_as(iri: URIRef, value: object, lang: str) -> Literal:
+    return DATATYPES[iri].parse(value, lang)

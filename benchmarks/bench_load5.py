@@ -45,11 +45,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_build4 import FILES, index_orders  # noqa: E402
-from bench_resolve4 import fingerprint, sourcecache_racy_seconds  # noqa: E402
-from oldcode import arguments, old_module  # noqa: E402
+from bench_build4 import FILES, index_orders
+from bench_resolve4 import fingerprint, sourcecache_racy_seconds
+from oldcode import arguments, old_module
 
-from tests.test_build_fast import built_fields  # noqa: E402
+from tests.test_build_fast import built_fields
 
 MODULES = ("yamlio", "values", "sourcecache", "sources", "dataset", "build")  # each imports only those before it
 _VALUE = re.compile(r"value: [0-9.]+,")
@@ -177,7 +177,9 @@ def main() -> None:
         report("build", best)
         same_indexes = index_orders(builds["old"].graph) == index_orders(builds["new"].graph)
         same_fields = built_fields(builds["old"]) == built_fields(builds["new"])
-        print(f"same datasets in every run; builds: same indexes in the same order {same_indexes}, fields {same_fields}")
+        print(
+            f"same datasets in every run; builds: same indexes in the same order {same_indexes}, fields {same_fields}"
+        )
         if not (same_indexes and same_fields):
             raise SystemExit("the builds differ")
         if args.compare:

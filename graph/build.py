@@ -23,22 +23,23 @@ Two kinds of triple come from the ontology rather than from a fact:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from graph.dataset import Dataset, Fact, Source, text_literal
+from graph.dataset import Dataset, Fact, Source
 from graph.errors import KGError, Location
-from graph.namespace import NIK, PREFIXES
+from graph.namespace import NIK, PREFIXES, iri_maker
+from graph.values import text_literal
 
+T = TypeVar("T")
 Triple = tuple[Node, Node, Node]
 _Index = dict[Node, dict[Node, dict[Node, int]]]
 _CHUNK = 50_000  # triples collected before they go into the store (a list of all would be 70 MB at 1 M)
@@ -47,7 +48,6 @@ _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF
 _LABEL, _ALT_LABEL, _DERIVED_FROM = RDFS.label, SKOS.altLabel, PROV.wasDerivedFrom
 _STATEMENT, _REFERENCE, _STATED_IN = NIK.Statement, NIK.Reference, NIK.statedIn
 _QUOTE, _CURATOR_NOTE, _MENTIONS = NIK.quote, NIK.curatorNote, NIK.mentions
-_NOT_IN_IRIS = '<>" {}|\\^`'  # what rdflib's URIRef warns about
 
 
 @dataclass(frozen=True)
@@ -314,7 +314,11 @@ class _Indexes(_Triples):
         self.spo[node] = po
         self.typed_references[node] = 1
         self.by_source.setdefault(source, {})[node] = 1
-        if quotes:
+        if len(quotes) == 1:  # most references
+            quote = quotes[0]
+            po[_QUOTE] = {quote: 1}
+            self.pos.setdefault(_QUOTE, {}).setdefault(quote, {})[node] = 1
+        elif quotes:
             po[_QUOTE] = dict.fromkeys(quotes, 1)
             by_quote = self.pos.setdefault(_QUOTE, {})
             for quote in quotes:
@@ -329,7 +333,19 @@ class _Indexes(_Triples):
             super().statement(node, fact, reference)
             return
         subject, predicate, obj = fact.subject, fact.predicate, fact.object
-        self.add(subject, predicate, obj)  # the truthy triple
+        # the truthy triple, as add() adds it
+        about = spo.get(subject)
+        if about is None:
+            about = spo[subject] = {}
+        objects = about.get(predicate)
+        if objects is None:
+            about[predicate] = {obj: 1}
+        else:
+            objects[obj] = 1
+        by_object = self.pos.get(predicate)
+        if by_object is None:
+            by_object = self.pos[predicate] = {}
+        by_object.setdefault(obj, {})[subject] = 1
         if self.typed_statements is None:  # the first statement: its predicates' entries, in order
             self.typed_statements = self.pos.setdefault(_TYPE, {}).setdefault(_STATEMENT, {})
             self.by_subject = self.pos.setdefault(_SUBJECT, {})
@@ -398,16 +414,7 @@ def new_graph(base: str, segments: set[str]) -> Graph:
     return graph
 
 
-def _iri_maker(namespace: str) -> Callable[[str], URIRef]:
-    """``URIRef`` for IRIs in ``namespace`` made of it and a hexadecimal digest.
-
-    ``URIRef(value)`` checks ``value`` for the characters no IRI has (and warns) and then
-    makes the string; a digest adds none, so the check of the namespace, done here once,
-    stands for all, and each IRI is made as ``URIRef`` makes it, in a third of the time.
-    """
-    if any(char in namespace for char in _NOT_IN_IRIS):
-        return URIRef  # it warns, every time, as it does
-    return functools.partial(str.__new__, URIRef)
+_iri_maker = iri_maker  # IRIs of a namespace and a digest
 
 
 class _Hasher:
@@ -415,7 +422,9 @@ class _Hasher:
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.seen: dict[str, str] = {}  # digest -> content
+        # digest -> what was hashed: the content's source (a fact), not the content, so that
+        # the contents of a hundred thousand statements are not all kept until the end
+        self.seen: dict[str, Any] = {}
         self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
         # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
         # resolver makes one object per written value. The literal is kept with its
@@ -441,10 +450,22 @@ class _Hasher:
         Raises:
             KGError: When other content had the same hash before.
         """
+        return self.digest_of(content, _itself)
+
+    def digest_of(self, item: T, content_of: Callable[[T], str]) -> str:
+        """:meth:`digest` of ``content_of(item)``; the item is kept to check for collisions,
+        and the content of the item that had the digest before is made again only when it recurs.
+
+        Raises:
+            KGError: When other content had the same hash before.
+        """
+        content = content_of(item)
         digest = hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
-        known = self.seen.setdefault(digest, content)
-        if known is not content and known != content:  # 64-bit prefix: practically never, but never silently
-            raise KGError(f"hash collision between {known!r} and {content!r}")
+        known = self.seen.setdefault(digest, item)
+        if known is not item:  # the same statement again (or, 64-bit prefix: practically never, a collision)
+            earlier = content_of(known)
+            if earlier != content:
+                raise KGError(f"hash collision between {earlier!r} and {content!r}")
         return digest
 
     def statement_key(self, fact: Fact) -> str:
@@ -455,6 +476,10 @@ class _Hasher:
         for qualifier, value in fact.qualifiers:
             key += f"\n{term(qualifier)} {term(value)}"
         return key
+
+
+def _itself(content: str) -> str:
+    return content
 
 
 def _reference_key(fact: Fact) -> str:
@@ -469,7 +494,7 @@ def _digests(facts: Sequence[Fact], base: str) -> Iterator[tuple[str, str]]:
         KGError: For a hash collision.
     """
     statements, references = _Hasher(base), _Hasher(base)
-    statement, statement_key, reference_of = statements.digest, statements.statement_key, references.digest
+    statement, statement_key, reference_of = statements.digest_of, statements.statement_key, references.digest_of
     reference = ""
     last_quotes: object = None
     last_source = last_note = None
@@ -477,9 +502,9 @@ def _digests(facts: Sequence[Fact], base: str) -> Iterator[tuple[str, str]]:
         # The claims of one fact entry follow each other, sharing its quotes (one tuple)
         # and thus their reference: hashed once, for the first.
         if fact.quotes is not last_quotes or fact.source != last_source or fact.note != last_note:
-            reference = reference_of(_reference_key(fact))
+            reference = reference_of(fact, _reference_key)
             last_quotes, last_source, last_note = fact.quotes, fact.source, fact.note
-        yield reference, statement(statement_key(fact))
+        yield reference, statement(fact, statement_key)
 
 
 def build_graph(dataset: Dataset) -> BuiltGraph:

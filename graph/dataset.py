@@ -8,7 +8,7 @@ batch at once. The result is a :class:`Dataset` of typed RDF terms, ready to bui
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,11 +18,11 @@ from rdflib.term import Node
 
 from graph.consistency import check_facts
 from graph.errors import Location, Problem, SourceError, a_or_an, closest, suggest
-from graph.namespace import NIK
+from graph.namespace import NIK, iri_maker
 from graph.ontology import Ontology, PropertyInfo
 from graph.project import Project
 from graph.sources import ENTITY_KEYS, FACT_KEYS, ArticleDecl, Claim, Declarations, EntityDecl, FactDecl, SourceDecl
-from graph.values import ValueProblem, parse_literal
+from graph.values import ValueProblem, parse_literal, text_literal
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -113,8 +113,9 @@ class _Resolver:
         # language (the key of :meth:`literal`, and the property stands for its range):
         # one look-up for most claims. Only values that resolved are remembered.
         self._values: dict[tuple[str, type, object, str], Node] = {}
-        # (type name, root) -> (class IRI, IRI segment) of a type that passed declare's checks
-        self._types: dict[tuple[str, URIRef], tuple[URIRef, str]] = {}
+        # (type name, root) -> (class IRI, its entities' namespace, their IRI maker) of a
+        # type that passed declare's checks
+        self._types: dict[tuple[str, URIRef], tuple[URIRef, str, Callable[[str], URIRef]]] = {}
         self.used: set[str] = set()  # every id a fact entry refers to, as written (see _referenced_ids)
 
     def fail(self, location: Location, message: str) -> None:
@@ -138,14 +139,15 @@ class _Resolver:
         key = (type_name, root)
         known = self._types.get(key)
         if known is None:
-            known = self._type(type_name, type_location, root)
-            if known is None:
+            found = self._type(type_name, type_location, root)
+            if found is None:
                 self.invalid.add(id_)
                 return False
-            self._types[key] = known
-        cls, segment = known
+            namespace = f"{self.project.base}{found[1]}/"
+            known = self._types[key] = (found[0], namespace, iri_maker(namespace))
+        cls, namespace, iri = known
         self.classes[id_] = cls
-        self.iris[id_] = URIRef(f"{self.project.base}{segment}/{id_}")
+        self.iris[id_] = iri(namespace + id_)  # a slug: nothing URIRef would warn about
         return True
 
     def _type(self, type_name: str, type_location: Location, root: URIRef) -> tuple[URIRef, str] | None:
@@ -279,15 +281,17 @@ class _Resolver:
             declared.extend((e, languages[article.source.id]) for e in article.entities)
         ok_sources: list[ArticleDecl] = []
         undeclared: list[ArticleDecl] = []
+        # a namespace's attribute is a call each time: looked up once, not once per declaration
+        source_root, entity_root = NIK.SourceDocument, NIK.Entity
         for a in self.declarations.articles:
             source = a.source
-            if self.declare(source.id, source.type, source.location, source.type_location, NIK.SourceDocument):
+            if self.declare(source.id, source.type, source.location, source.type_location, source_root):
                 ok_sources.append(a)
             else:
                 undeclared.append(a)
         entities: dict[str, Entity] = {}
         for decl, lang in declared:
-            if self.declare(decl.id, decl.type, decl.location, decl.type_location, NIK.Entity):
+            if self.declare(decl.id, decl.type, decl.location, decl.type_location, entity_root):
                 entities[decl.id] = Entity(
                     id=decl.id,
                     cls=self.classes[decl.id],
@@ -458,15 +462,6 @@ def new_fact(
 
 
 _new_object = object.__new__
-
-
-def text_literal(text: str, lang: str | None = None) -> Literal:
-    """A literal of text, as ``Literal(text, lang=lang)`` makes it.
-
-    Normalising a text (rdflib's default) gives the same text back, after a dozen
-    comparisons of datatypes: a third of the time of making the literal.
-    """
-    return Literal(text, lang=lang, normalize=False)
 
 
 def shown_value(value: object) -> str:

@@ -8,6 +8,9 @@ every term listed here is defined in the ontology.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import Node
@@ -15,6 +18,23 @@ from rdflib.term import Node
 from graph import iris
 
 ONTOLOGY_IRI = URIRef(iris.ONTOLOGY)
+
+
+NOT_IN_IRIS = '<>" {}|\\^`'
+"""The characters rdflib's ``URIRef`` warns about."""
+
+
+def iri_maker(namespace: str) -> Callable[[str], URIRef]:
+    """``URIRef`` for IRIs made of ``namespace`` and a name that has none of :data:`NOT_IN_IRIS`
+    (a hexadecimal digest, a slug).
+
+    ``URIRef(value)`` checks ``value`` for the characters no IRI has (and warns) and then
+    makes the string; such a name adds none, so the check of the namespace, done here once,
+    stands for all, and each IRI is made as ``URIRef`` makes it, in a third of the time.
+    """
+    if any(char in namespace for char in NOT_IN_IRIS):
+        return URIRef  # it warns, every time, as it does
+    return functools.partial(str.__new__, URIRef)
 
 
 def local_name(iri: Node | str) -> str:

@@ -10,6 +10,7 @@ Adding a property needs no code here; adding a *datatype* means adding a parser.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -71,12 +72,62 @@ def _text(value: object) -> str:
 
 
 def _string(value: object, lang: str) -> Literal:
-    # normalising a text without a datatype gives the same text (see dataset.text_literal)
-    return Literal(_text(value), normalize=False)
+    return text_literal(_text(value))
 
 
 def _lang_string(value: object, lang: str) -> Literal:
-    return Literal(_text(value), lang=lang, normalize=False)
+    return text_literal(_text(value), lang)
+
+
+def text_literal(text: str, lang: str | None = None) -> Literal:
+    """A literal of text, as ``Literal(text, lang=lang, normalize=False)`` makes it, in a tenth of the time.
+
+    Normalising a text (rdflib's default) gives the same text back, so it is left out.
+    For text without a datatype, ``Literal`` checks the language tag, then compares the
+    (missing) datatype with a few others and casts the text to itself, each time; the
+    loader and the builder make one literal per name, quote and text value (a hundred
+    thousand at a million triples). So the check is done once per language tag
+    (:func:`_text_language`), and each literal is made as ``Literal`` makes it: the
+    string, then its four slots. Where that would not give ``Literal``'s own literal (an
+    invalid tag, or an rdflib that keeps literals otherwise), ``Literal`` makes it.
+    """
+    known = _text_languages.get(lang, _UNCHECKED)
+    if known is _UNCHECKED:
+        known = _text_languages[lang] = _text_language(lang)
+    if known is None or text.__class__ is not str:
+        return Literal(text, lang=lang, normalize=False)
+    literal = _new_str(Literal, text)
+    literal._language = known[0]  # type: ignore[index]  # a 1-tuple
+    literal._datatype = None
+    literal._value = text
+    literal._ill_typed = None
+    return literal
+
+
+_new_str = str.__new__
+_UNCHECKED: object = object()
+_LITERAL_SLOTS = ("_language", "_datatype", "_value", "_ill_typed")
+_text_languages: dict[str | None, object] = {}
+"""Each language tag given to :func:`text_literal`: ``(the literal's language,)``, or ``None`` for rdflib's way."""
+
+
+def _text_language(lang: str | None) -> tuple[str | None] | None:
+    """``(language,)`` when :func:`text_literal`'s way makes for ``lang`` the literal
+    ``Literal`` makes (what ``Literal`` stores as the language: ``""`` is none), else ``None``."""
+    try:
+        expected = Literal("Probe\n 1 ", lang=lang, normalize=False)
+    except ValueError:  # an invalid tag: Literal raises, each time
+        return None
+    if getattr(Literal, "__slots__", None) != _LITERAL_SLOTS or hasattr(expected, "__dict__"):
+        return None
+    made = _new_str(Literal, str(expected))
+    made._language, made._datatype, made._value, made._ill_typed = expected.language, None, str(expected), None
+    slots = [(getattr(made, s), getattr(expected, s)) for s in _LITERAL_SLOTS]
+    if not all(a == b and type(a) is type(b) for a, b in slots):
+        return None
+    if (made, hash(made), made.n3(), made.value) != (expected, hash(expected), expected.n3(), expected.value):
+        return None
+    return (expected.language,)
 
 
 def _decimal(value: object, lang: str) -> Literal:
@@ -202,6 +253,12 @@ DATATYPES: dict[URIRef, Datatype] = {
 }
 
 
+_parsers: dict[tuple[URIRef, ...], tuple[Callable[[object, str], Literal], ...]] = {}
+"""The parsers of each range given to :func:`parse_literal`. ``DATATYPES[iri]`` with an IRI
+equal to a key but not the same object compares the two with ``URIRef.__eq__``, a Python
+call: once per range here, not once per value."""
+
+
 def parse_literal(datatypes: Sequence[URIRef], value: object, lang: str) -> Literal:
     """Parse ``value`` as the first of ``datatypes`` it fits.
 
@@ -216,14 +273,25 @@ def parse_literal(datatypes: Sequence[URIRef], value: object, lang: str) -> Lite
     Raises:
         ValueProblem: When the value fits none of the datatypes.
     """
-    if len(datatypes) == 1:
-        return DATATYPES[datatypes[0]].parse(value, lang)
-    for iri in datatypes:
+    key = datatypes if datatypes.__class__ is tuple else tuple(datatypes)
+    parsers = _parsers.get(key)  # the same tuple of a property's range: found by identity
+    if parsers is None:
+        if not all(iri in DATATYPES for iri in key):  # a KeyError where the loop gets to it, as ever
+            parsers = tuple(functools.partial(_parse_as, iri) for iri in key)
+        else:
+            parsers = _parsers[key] = tuple(DATATYPES[iri].parse for iri in key)
+    if len(parsers) == 1:
+        return parsers[0](value, lang)
+    for parse in parsers:
         try:
-            return DATATYPES[iri].parse(value, lang)
+            return parse(value, lang)
         except ImpossibleValue:
             raise
         except ValueProblem:
             continue
     expected = ", ".join(DATATYPES[iri].expected for iri in datatypes)
     raise ValueProblem(f"expected one of: {expected}")
+
+
+def _parse_as(iri: URIRef, value: object, lang: str) -> Literal:
+    return DATATYPES[iri].parse(value, lang)

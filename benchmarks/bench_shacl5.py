@@ -6,8 +6,8 @@ Usage:
 
 The project is loaded, its quotes checked and its graph built once (``pipeline._prepare``,
 as ``kg build`` does before its ``shacl`` step); then, in the same process and on the same
-graph, the old revision's ``graph/shacl.py``, ``validate.py`` and ``curation/conflicts.py``
-(read with ``git show``, see ``bench_shacl.py``) and the current ones run the step as
+graph, the old revision's ``graph/shacl.py``, ``validate.py``, ``curation/conflicts.py`` and
+``curation/names.py`` (read with ``git show``) and the current ones run the step as
 ``pipeline._check_shapes`` does, one side after the other in each of ``--rounds`` rounds,
 the cyclic garbage collector off as in a build. Prints, per part, the best CPU seconds of
 this process for each side and their ratio (CPU seconds: less swayed by the other work of
@@ -40,15 +40,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_shacl import broken_copies, compare, conflicting_sources, old_modules  # noqa: E402
-from oldcode import arguments  # noqa: E402
+from bench_shacl import IMPORTS, broken_copies, compare, conflicting_sources  # noqa: E402
+from oldcode import arguments, old_module  # noqa: E402
 from rdflib.namespace import RDFS  # noqa: E402
 
 from graph import pipeline, shacl, validate  # noqa: E402
 from graph.build import BuiltGraph  # noqa: E402
-from graph.curation import conflicts  # noqa: E402
+from graph.curation import conflicts, names  # noqa: E402
 
 PARTS = ("curation_warnings", "validate_graph", "check_provenance", "shacl.validate")
+#: The modules of the step, as the old revision's copies are named; imported in this order.
+MODULES = {
+    "names": "graph/curation/names.py",
+    "shacl": "graph/shacl.py",
+    "validate": "graph/validate.py",
+    "conflicts": "graph/curation/conflicts.py",
+}
+
+
+def old_modules(revision: str, folder: Path) -> dict[str, Any]:
+    """The old revision's modules of the step, imported as ``old_names``, ``old_shacl``, … (each other's too)."""
+    replace = {**IMPORTS, "from graph.curation.names import": "from old_names import"}
+    return {name: old_module(revision, path, folder, f"old_{name}", replace) for name, path in MODULES.items()}
 
 
 def step(modules: dict[str, Any], dataset: Any, built: BuiltGraph) -> tuple[Any, ...]:
@@ -108,7 +121,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # rdflib warns about each ill-typed literal of the broken copies
     warnings.simplefilter("ignore")
-    new = {"shacl": shacl, "validate": validate, "conflicts": conflicts}
+    new = {"names": names, "shacl": shacl, "validate": validate, "conflicts": conflicts}
     with tempfile.TemporaryDirectory() as folder:
         old = old_modules(args.old, Path(folder))
         start = time.perf_counter()

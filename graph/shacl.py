@@ -28,7 +28,8 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -353,6 +354,8 @@ class _Unit:
     simple: bool
     fails_on_none: bool  # whether a step fails when there are no values (sh:minCount, sh:hasValue)
     tests: list[tuple[Callable[[Node], bool], str, str]]
+    # each test as one call on many values, with what it tests (for the tables' shortcut)
+    all_pass: list[tuple[Any, Callable[[Iterable[Node]], bool]]] = field(default_factory=list)
 
     def row(self) -> _Row:
         """What the loop over focus nodes reads: a tuple unpacks faster than attributes load."""
@@ -407,6 +410,8 @@ class Validator:
         self.shapes = shapes
         self.data = _Data(graph, hierarchy, _predicates(shapes))
         self._plans: dict[int, _Plan] = {}
+        # (path's predicate, inverse, test's signature) -> whether every value of the path passes
+        self._passed: dict[tuple[Node, bool, Any], bool] = {}
 
     def results(self, by_table: bool = True) -> list[Result]:
         """Every result, by shape (in the compiled order), focus node and constraint.
@@ -439,22 +444,30 @@ class Validator:
         for memory. Instead, the nodes with values of the path are gathered from ``pos``
         into a set (from the hashes the tables keep, not from the nodes), which is then
         compared with the focus nodes as a whole; each value test runs once on every
-        distinct value the path has in the graph, whoever's it is. Values of nodes that are
+        distinct value the path has in the graph, whoever's it is (and once for all shapes
+        with that path and test, such as ``sh:class`` on a property used by several classes). Values of nodes that are
         no focus node make this stricter, never wrong: ``False`` means "not shown", and
         the unit then runs node by node.
         """
         if not unit.simple:
             return False  # sh:hasValue: node by node
-        values: Iterable[Node]
         if unit.key is None:
-            values = foci.nodes  # the focus node is the value
-        elif not self._bounds_fit(unit, unit.key, foci):
-            return False
-        elif unit.inverse is None:
-            values = self.data.objects(unit.key)
-        else:
-            values = self.data.subjects(unit.key) if unit.tests else ()
-        return all(all(map(test, values)) for test, _, _ in unit.tests)
+            return all(passes(foci.nodes) for _, passes in unit.all_pass)  # the focus node is the value
+        return self._bounds_fit(unit, unit.key, foci) and self._values_pass(unit, unit.key)
+
+    def _values_pass(self, unit: _Unit, key: Node) -> bool:
+        """Whether every value the unit's path has in the graph passes its tests (known per path and test)."""
+        inverse = unit.inverse is not None
+        values: Collection[Node] | None = None
+        for signature, passes in unit.all_pass:
+            known = self._passed.get((key, inverse, signature))
+            if known is None:
+                if values is None:
+                    values = self.data.subjects(key) if inverse else self.data.objects(key)
+                known = self._passed[(key, inverse, signature)] = passes(values)
+            if not known:
+                return False
+        return True
 
     def _bounds_fit(self, unit: _Unit, key: Node, foci: _Nodes) -> bool:
         """Whether every focus node has between ``unit.fewest`` and ``unit.most`` values of the path."""
@@ -543,7 +556,12 @@ class Validator:
             simple = all(kind != _HAS for kind, _, _, _ in steps)
             fails_on_none = fewest > 0 or not simple
             tests = [(test, component, message) for kind, test, component, message in steps if kind == _EACH]
-            units.append(_Unit(shape, key, inverse, steps, fewest, most, simple, fails_on_none, tests))
+            each = [(op, check) for (op, check), (kind, *_) in zip(shape.checks, steps, strict=True) if kind == _EACH]
+            all_pass = [
+                (_signature(op, check), _all_pass(op, check, test))
+                for (op, check), (test, _, _) in zip(each, tests, strict=True)
+            ]
+            units.append(_Unit(shape, key, inverse, steps, fewest, most, simple, fails_on_none, tests, all_pass))
         for prop in shape.properties:
             units += self._units(prop)
         return units
@@ -607,6 +625,30 @@ class Validator:
             component, comparison, sign, bound = check
             return _EACH, lambda v: _compare(v, bound, comparison), component, f"value is not {sign} {bound}"
         raise Unsupported(f"constraint {op}")  # the compiler makes none other
+
+
+def _signature(op: str, check: Any) -> Any:
+    """What a value test tests, as a key: two units with equal ones pass on the same values."""
+    try:
+        hash(check)
+    except TypeError:  # a shape (sh:node), a list of them (sh:or): the same object
+        return op, id(check)
+    return op, check
+
+
+_LANGUAGE = attrgetter("language")
+
+
+def _all_pass(op: str, check: Any, test: Callable[[Node], bool]) -> Callable[[Iterable[Node]], bool]:
+    """Whether every one of some values (a collection, read more than once) passes ``test``.
+
+    The tests of node kind and of ``rdf:langString`` run in C loops; the others once per value.
+    """
+    if op == "nodeKind":
+        return lambda values: all(map(isinstance, values, repeat(check)))
+    if op == "datatype" and check == _LANG_STRING:
+        return lambda values: all(map(isinstance, values, repeat(Literal))) and None not in map(_LANGUAGE, values)
+    return lambda values: all(map(test, values))
 
 
 def _fails(kind: int, test: Any, values: Any) -> bool:

@@ -11,9 +11,7 @@ over the graph rather than as SHACL-SPARQL, which pySHACL runs once per entity.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +200,7 @@ def _origin(built: BuiltGraph, focus: Node | None, path: Node | None, value: Nod
     return built.origins.get(focus)
 
 
-def check_provenance(built: BuiltGraph, ontology: Ontology, by_count: bool = True) -> list[Problem]:
+def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     """Every fact about an entity has a sourced statement; every statement has its fact.
 
     A fact is any triple whose subject is an entity (other than its type and names),
@@ -214,14 +212,6 @@ def check_provenance(built: BuiltGraph, ontology: Ontology, by_count: bool = Tru
     The builder records which facts it backed with a statement, a source and a quote
     (:attr:`BuiltGraph.sourced`), so only the triples of entities and sources are read
     here, not every statement node; a graph from elsewhere is checked from its triples.
-
-    Args:
-        built: The graph and the builder's records.
-        ontology: Which classes are entities and sources, and the inverse properties.
-        by_count: Take a subject's values of a predicate as sourced when there are as
-            many as it has sourced facts (which are statements' facts, all found in the
-            graph), instead of looking each value up; ``False``: each value. The problems
-            are the same.
     """
     graph = built.graph
     spo, pos = _tables(graph)
@@ -253,15 +243,10 @@ def check_provenance(built: BuiltGraph, ontology: Ontology, by_count: bool = Tru
     unsourced = own.union(UNSOURCED_PREDICATES, (_MENTIONS,))
     metadata = built.metadata
     names = graph.namespace_manager
-    # How many sourced facts each subject and predicate has. Every sourced fact is a
-    # statement's fact, and when the loop above found each statement's fact in the graph,
-    # a subject's values of a predicate are all sourced if there are that many: counted,
-    # not looked up value by value (each value a node to read, scattered over memory).
-    direct = Counter(map(_SUBJECT_PREDICATE, sourced)) if by_count and not problems else Counter()
     for s in entities | sources:
         about_entity = s in entities
         for p, objects in spo.get(s, _EMPTY).items():
-            if p in unsourced or len(objects) == direct[s, p]:
+            if p in unsourced:
                 continue
             back = inverse.get(p)
             for o in objects:
@@ -275,7 +260,6 @@ def check_provenance(built: BuiltGraph, ontology: Ontology, by_count: bool = Tru
 
 
 _REIFICATION = (RDF.subject, RDF.predicate, RDF.object)
-_SUBJECT_PREDICATE = itemgetter(0, 1)
 
 
 def _tables(graph: Graph) -> tuple[dict[Any, Any], dict[Any, Any]]:

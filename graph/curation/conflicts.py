@@ -21,8 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from itertools import compress, pairwise
-from operator import attrgetter
+from itertools import pairwise
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
@@ -35,7 +34,6 @@ from graph.ontology import Ontology
 from graph.temporal import Period, period_of
 
 _NIK = "https://w3id.org/nrw-integration-kg/ontology#"
-_PREDICATE, _QUALIFIERS = attrgetter("predicate"), attrgetter("qualifiers")
 
 
 @dataclass(frozen=True, order=True)
@@ -134,10 +132,10 @@ def find_conflicts(dataset: Dataset, rules: list[SingleValued]) -> list[Conflict
     for rule in rules:
         by_property[rule.property].append(rule)
     grouped: dict[tuple[URIRef, URIRef], list[Fact]] = defaultdict(list)
-    predicates = list(map(_PREDICATE, dataset.facts))  # C loops over the facts, a Python one over the few chosen
-    single = _own_terms(predicates, by_property)
-    for fact in compress(dataset.facts, map(single.__contains__, predicates)):
-        grouped[(fact.subject, fact.predicate)].append(fact)
+    single = _own_terms((f.predicate for f in dataset.facts), by_property)
+    for fact in dataset.facts:
+        if fact.predicate in single:
+            grouped[(fact.subject, fact.predicate)].append(fact)
     conflicts: list[Conflict] = []
     # Only a subject and property with two facts or more can conflict: sorting just those
     # (most have one fact) gives them in the same order as sorting all.
@@ -170,9 +168,8 @@ def find_qualifier_conflicts(dataset: Dataset, rules: list[SingleValued]) -> lis
     }
     ids = _ids(dataset)
     grouped: dict[tuple[URIRef, URIRef, Node, URIRef], list[tuple[Node, Fact]]] = defaultdict(list)
-    qualified = list(compress(dataset.facts, map(_QUALIFIERS, dataset.facts)))  # most facts have none
-    single = _own_terms((q for f in qualified for q, _ in f.qualifiers), singles)
-    for fact in qualified:
+    single = _own_terms((q for f in dataset.facts for q, _ in f.qualifiers), singles)
+    for fact in dataset.facts:
         for qualifier, value in fact.qualifiers:
             if qualifier in single:
                 grouped[(fact.subject, fact.predicate, fact.object, qualifier)].append((value, fact))

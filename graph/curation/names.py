@@ -11,10 +11,29 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
+class _WithoutCombining(dict[int, str | None]):
+    """A ``str.translate`` table that drops combining marks and keeps every other character.
+
+    Filled as characters are first met, so translating is one C loop per text rather than
+    a Python call per character.
+    """
+
+    def __missing__(self, code: int) -> str | None:
+        kept = None if unicodedata.combining(chr(code)) else chr(code)
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _WithoutCombining()
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, punctuation as single spaces: ``"Geiß-Netthöfel"`` -> ``"geiss netthofel"``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():  # nothing to decompose, translate or drop (casefold is lower then)
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
+        plain = decomposed if decomposed.isascii() else decomposed.translate(_DROP_COMBINING)
     return _NOT_WORD.sub(" ", plain).strip()
 
 

@@ -261,16 +261,59 @@ def _gexf_element(tag: str, start: str, value: str, keys: list[str]) -> str:
     return f"      <{tag} id={start}>\n        <attvalues>\n{lines}        </attvalues>\n      </{tag}>"
 
 
+class _Encoded:
+    """Lines of a file, encoded as UTF-8 a few thousand at a time.
+
+    The file's text is never held whole: a million-triple GraphML file is some 45 MB as
+    bytes, and as one ``str`` up to twice that (a single character beyond Latin-1 makes
+    Python store every character in two bytes), besides the list of its lines.
+    """
+
+    #: Lines per piece: pieces of about a megabyte.
+    LINES = 4096
+
+    def __init__(self, lines: Iterable[str] = ()) -> None:
+        self.pieces: list[bytes] = []
+        self._lines: list[str] = []
+        for line in lines:
+            self.append(line)
+
+    def append(self, line: str) -> None:
+        """Add ``line`` (without its line feed)."""
+        lines = self._lines
+        lines.append(line)
+        if len(lines) >= self.LINES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._lines:
+            self._lines.append("")  # the last line's line feed
+            self.pieces.append("\n".join(self._lines).encode("utf-8"))
+            self._lines = []
+
+    def done(self) -> list[bytes]:
+        """The file's bytes in pieces (every line ends with a line feed)."""
+        self._flush()
+        return self.pieces
+
+
 def graphml(projection: Projection) -> bytes:
     """The projection as GraphML (directed, parallel edges allowed)."""
+    return b"".join(graphml_pieces(projection))
+
+
+def graphml_pieces(projection: Projection) -> list[bytes]:
+    """:func:`graphml` in pieces of about a megabyte, to be written one after the other."""
     rows, markup = projection.derived(_Rows), projection.derived(_Markup)
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-    ]
+    out = _Encoded(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+        ]
+    )
     for prefix, scope, keys in (("n", "node", rows.node_keys), ("e", "edge", rows.edge_keys)):
         for name, kind in keys:
             out.append(
@@ -293,35 +336,41 @@ def graphml(projection: Projection) -> bytes:
         if escapes & _AS_TEXT:
             values = tuple(xml_text(str(value)) for value in values)
         append(template % (edge_id, ids[u], ids[v], *values))
-    out += ["  </graph>", "</graphml>", ""]
-    return "\n".join(out).encode("utf-8")
+    append("  </graph>")
+    append("</graphml>")
+    return out.done()
 
 
 def gexf(projection: Projection) -> bytes:
     """The projection as GEXF 1.3 (directed; an edge's ``kind`` is its property)."""
+    return b"".join(gexf_pieces(projection))
+
+
+def gexf_pieces(projection: Projection) -> list[bytes]:
+    """:func:`gexf` in pieces of about a megabyte, to be written one after the other."""
     rows, markup = projection.derived(_Rows), projection.derived(_Markup)
     node_keys = [k for k, _ in rows.node_keys if k != "label"]
     edge_keys = [k for k, _ in rows.edge_keys if k != "label"]
     types = {"string": "string", "int": "integer"}
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
-        "  <meta>",
-        "    <creator>nrw-integration-kg (kg export gexf)</creator>",
-        "    <description>Entities and the sourced facts between them</description>",
-        "  </meta>",
-        '  <graph defaultedgetype="directed" mode="static">',
-    ]
-    for scope, keys in (("node", rows.node_keys), ("edge", rows.edge_keys)):
-        out.append(f'    <attributes class="{scope}" mode="static">')
-        out.extend(
-            f'      <attribute id={xml_attribute(name)} title={xml_attribute(name)} type="{types[kind]}"/>'
-            for name, kind in keys
-            if name != "label"
-        )
-        out.append("    </attributes>")
-    out.append("    <nodes>")
+    out = _Encoded(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
+            "  <meta>",
+            "    <creator>nrw-integration-kg (kg export gexf)</creator>",
+            "    <description>Entities and the sourced facts between them</description>",
+            "  </meta>",
+            '  <graph defaultedgetype="directed" mode="static">',
+        ]
+    )
     append = out.append
+    for scope, keys in (("node", rows.node_keys), ("edge", rows.edge_keys)):
+        append(f'    <attributes class="{scope}" mode="static">')
+        for name, kind in keys:
+            if name != "label":
+                append(f'      <attribute id={xml_attribute(name)} title={xml_attribute(name)} type="{types[kind]}"/>')
+        append("    </attributes>")
+    append("    <nodes>")
     ids = markup.node_ids
     # a plain value goes in double quotes; xml_attribute chooses the quotes of the others
     plain = _Elements(node_keys, lambda keys: _gexf_element("node", '%s label="%s"', '"%s"', keys))
@@ -333,7 +382,8 @@ def gexf(projection: Projection) -> bytes:
         else:
             template, values = plain(row)
             append(template % (ids[node], row["label"], *values))
-    out += ["    </nodes>", "    <edges>"]
+    append("    </nodes>")
+    append("    <edges>")
     start = "%s source=%s target=%s label={0}%s{0} kind={0}%s{0}"
     plain = _Elements(edge_keys, lambda keys: _gexf_element("edge", start.format('"'), '"%s"', keys))
     escaped = _Elements(edge_keys, lambda keys: _gexf_element("edge", start.format(""), "%s", keys))
@@ -345,5 +395,6 @@ def gexf(projection: Projection) -> bytes:
         else:
             template, values = plain(row)
             append(template % (edge_id, ids[u], ids[v], row["label"], key, *values))
-    out += ["    </edges>", "  </graph>", "</gexf>", ""]
-    return "\n".join(out).encode("utf-8")
+    for line in ("    </edges>", "  </graph>", "</gexf>"):
+        append(line)
+    return out.done()

@@ -358,9 +358,12 @@ def _page_pieces(projection: Projection, lang: str, title: str) -> list[str]:
         [style.family_label(ontology, i, lang), family.color, family.shape] for i, family in enumerate(style.families)
     ]
     pairs, degree, in_order = _pairs_and_degrees(projection.relations(), order)
+    large = len(ids) > LARGE_VIEW
+    positions = force_layout(len(ids), pairs, spacing=page_spacing(len(ids)))
+    del pairs
     term, claims_of = tables.term, tables.claims
     # the tables number terms and evidence in order of first use: nodes first, then edges
-    nodes = []  # each without its position and closing bracket
+    nodes = _Records()
     for index, node in enumerate(ids):
         data = node_data[node]
         attributes = ",".join(
@@ -369,47 +372,75 @@ def _page_pieces(projection: Projection, lang: str, title: str) -> list[str]:
                 for a in data["attributes"]
             ]
         )
+        x, y = positions[index]
         nodes.append(
             f"[{_string(node)},{_string(data['label'])},{class_index[data['cls']]},{_strings(data['aliases'])},"
-            f"{degree[index]},[{attributes}]"
+            f"{degree[index]},[{attributes}],{x},{y}]"
         )
-    del node_data, degree
+    del node_data, degree, positions
+    edges = _Records()
     if in_order:  # the edges of each pair come together, the pairs and their properties in order
-        edges = _edges_in_order(projection.relations(), order, tables)
+        _edges_in_order(projection.relations(), order, tables, edges)
     else:
-        edges = _edges_sorted(projection.relations(), order, tables)
+        _edges_sorted(projection.relations(), order, tables, edges)
     del order
-
-    large = len(nodes) > LARGE_VIEW
-    positions = force_layout(len(nodes), pairs, spacing=page_spacing(len(nodes)))
-    del pairs
-    placed = ",".join([f"{record},{x},{y}]" for record, (x, y) in zip(nodes, positions, strict=True)])
-    del nodes, positions
     sources = [[s.id, s.label, s.title or "", projection.term_label(s.cls, lang)] for s in projection.sources.values()]
     # numbered in order of insertion: the tables' own order
-    evidence = ",".join([f"[{src},{_strings(quotes)},{_string(note or '')}]" for src, quotes, note in tables.evidence])
+    evidence = _Records()
+    for src, quotes, note in tables.evidence:
+        evidence.append(f"[{src},{_strings(quotes)},{_string(note or '')}]")
     terms = [[name, projection.term_label(name, lang)] for name in tables.terms]
     written_parts = {
-        "title": _dumps(title),
-        "description": _dumps(list(projection.description)),
-        "lang": _dumps(lang),
-        "ui": _dumps(style.ui[lang]),
-        "large": _dumps(large),
-        "classes": _dumps(legend),
-        "families": _dumps(families),
-        "terms": _dumps(terms),
-        "sources": _dumps(sources),
-        "evidence": f"[{evidence}]",
-        "nodes": f"[{placed}]",
-        "edges": "[" + ",".join(edges) + "]",
+        "title": [_dumps(title)],
+        "description": [_dumps(list(projection.description))],
+        "lang": [_dumps(lang)],
+        "ui": [_dumps(style.ui[lang])],
+        "large": [_dumps(large)],
+        "classes": [_dumps(legend)],
+        "families": [_dumps(families)],
+        "terms": [_dumps(terms)],
+        "sources": [_dumps(sources)],
+        "evidence": evidence.array(),
+        "nodes": nodes.array(),
+        "edges": edges.array(),
     }
-    del evidence, placed, edges
+    del evidence, nodes, edges
     pieces = []
     for i, name in enumerate(sorted(written_parts)):
         pieces.append(("{" if i == 0 else ",") + f"{_string(name)}:")
-        pieces.append(written_parts.pop(name))
+        pieces.extend(written_parts.pop(name))
     pieces.append("}")
     return pieces
+
+
+class _Records:
+    """The records of a JSON array, joined a few thousand at a time (never a list of all of them
+    beside their joined text)."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+        self._records: list[str] = []
+
+    def append(self, record: str) -> None:
+        records = self._records
+        records.append(record)
+        if len(records) >= self.SIZE:
+            self._chunks.append(",".join(records))
+            self._records = []
+
+    def array(self) -> list[str]:
+        """The array's text in pieces (its records taken out)."""
+        if self._records:
+            self._chunks.append(",".join(self._records))
+            self._records = []
+        pieces = ["["]
+        for i, chunk in enumerate(self._chunks):
+            pieces.extend((",", chunk) if i else (chunk,))
+        pieces.append("]")
+        self._chunks = []
+        return pieces
 
 
 def _pairs_and_degrees(
@@ -443,11 +474,10 @@ def _pairs_and_degrees(
     return pairs, degree, in_order
 
 
-def _edges_in_order(relations: Iterable[Relation], order: dict[str, int], tables: _Tables) -> list[str]:
-    """The page's edge records (without the enclosing brackets), written as the relations
-    come: each run of relations between one pair of nodes is one record."""
+def _edges_in_order(relations: Iterable[Relation], order: dict[str, int], tables: _Tables, edges: _Records) -> None:
+    """Append the page's edge records to ``edges``, written as the relations come: each run
+    of relations between one pair of nodes is one record."""
     term, claims_of = tables.term, tables.claims
-    edges: list[str] = []
     last_subject = last_target = None
     parts: list[str] = []
     for subject, target, key, claims in relations:
@@ -458,10 +488,9 @@ def _edges_in_order(relations: Iterable[Relation], order: dict[str, int], tables
         parts.append(f"[{term(key)},[{claims_of(claims)}]]")
     if parts:
         edges.append(f"[{order[last_subject]},{order[last_target]},[{','.join(parts)}]]")  # type: ignore[index]
-    return edges
 
 
-def _edges_sorted(relations: Iterable[Relation], order: dict[str, int], tables: _Tables) -> list[str]:
+def _edges_sorted(relations: Iterable[Relation], order: dict[str, int], tables: _Tables, edges: _Records) -> None:
     """:func:`_edges_in_order` for relations in any order: sorted by pair, then by property."""
     links: list[tuple[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]]] = []
     last_subject = last_target = None
@@ -473,12 +502,10 @@ def _edges_sorted(relations: Iterable[Relation], order: dict[str, int], tables: 
         parts.append((key, claims))
     links.sort(key=_first)  # by pair (each run once)
     term, claims_of = tables.term, tables.claims
-    edges = []
     for (u, v), parts in links:
         parts.sort(key=_first)  # by property
         written = ",".join([f"[{term(key)},[{claims_of(claims)}]]" for key, claims in parts])
         edges.append(f"[{u},{v},[{written}]]")
-    return edges
 
 
 def _first(part: tuple[Any, Any]) -> Any:

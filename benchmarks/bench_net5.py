@@ -11,12 +11,13 @@ layout cache on both sides (as ``kg build`` renders them):
 - CPU seconds of the projection, the page, GraphML and GEXF (best of ``--rounds``);
 - the bytes each step allocates (``tracemalloc``): what it keeps, and its peak over what
   was there before it (GraphML's includes the rows it shares with GEXF);
-- the memory a forked worker does not share, as a build's worker renders the network
-  formats (:func:`graph.pipeline._render_claimed`): forked from this process, it projects,
-  forks a helper that writes GraphML and GEXF while it writes the page, and reports its
-  private memory once the helper has ended and the projection is released; the helper
-  reports its own at its end. Their sum is what ``r.timings.workers_memory`` counts (with
-  this process idle meanwhile, where a build's process goes on writing other exports).
+- the memory a forked worker does not share (measured first, while this process holds
+  little besides the graph), as a build's worker renders the network formats
+  (:func:`graph.pipeline._render_claimed`): forked from this process, it projects, forks
+  a helper that writes GraphML and GEXF while it writes the page, and reports its private
+  memory once the helper has ended and the projection is released; the helper reports its
+  own at its end. Their sum is what ``r.timings.workers_memory`` counts (with this process
+  idle meanwhile, where a build's process goes on writing other exports).
 """
 
 from __future__ import annotations
@@ -153,6 +154,11 @@ def main() -> None:
         old["viz"].render_html(old["projection"].project(graph, ontology))
         gc.collect()
         gc.disable()
+        both = sides(old)
+        # first, while this process holds only the graph: a child's writes land on its pages
+        unshared_rounds = [
+            (unshared(both["old"], graph, ontology), unshared(both["new"], graph, ontology)) for _ in range(2)
+        ]
         olds, news = [], []
         for _ in range(args.rounds):
             olds.append(run_old(old, graph, ontology, cpu))
@@ -162,18 +168,15 @@ def main() -> None:
         report(olds, news, outputs, args.compare, "step (CPU s)")
         del outputs
         gc.collect()
-        both = sides(old)
         heads = ("old kept", "new kept", "old peak", "new peak")
         print(f"\n{'allocations (MiB)':<22} " + " ".join(f"{h:>9}" for h in heads) + f" {'ratio':>6}")
         before, after = allocations(both["old"], graph, ontology), allocations(both["new"], graph, ontology)
         for step, (kept, peak) in before.items():
             new_kept, new_peak = after[step]
             print(f"{step:<22} {kept:9.1f} {new_kept:9.1f} {peak:9.1f} {new_peak:9.1f} {peak / new_peak:5.2f}x")
-        gc.collect()
         print(f"\n{'unshared memory (MiB)':<22} {'old':>9} {'new':>9} {'ratio':>6}")
-        rounds = [(unshared(both["old"], graph, ontology), unshared(both["new"], graph, ontology)) for _ in range(2)]
-        for key in rounds[0][0]:
-            low_old, low_new = min(r[0][key] for r in rounds), min(r[1][key] for r in rounds)
+        for key in unshared_rounds[0][0]:
+            low_old, low_new = min(r[0][key] for r in unshared_rounds), min(r[1][key] for r in unshared_rounds)
             print(f"{key:<22} {low_old:9.1f} {low_new:9.1f} {low_old / low_new:5.2f}x")
 
 

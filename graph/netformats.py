@@ -25,7 +25,11 @@ from operator import itemgetter
 from graph.projection import Claim, Projection
 
 _DATES = {"gYear", "gYearMonth", "date", "dateTime"}
-Row = dict[str, str | int]
+Value = str | int
+Row = dict[str, Value]
+#: The names of a row's attributes, in order, and their values.
+Shape = tuple[str, ...]
+Values = tuple[Value, ...]
 NodeRow = tuple[str, Row]
 EdgeRow = tuple[str, str, str, Row]
 
@@ -60,8 +64,18 @@ def _claim_sources(claims: Iterable[Claim]) -> set[str]:
     return {e.source for c in claims for e in c.evidence}
 
 
+#: The names every edge and node row starts with, in this order.
+_EDGE: Shape = ("predicate", "label", "label_en", "statements", "sources", "quotes")
+_NODE: Shape = ("label", "name", "class", "class_de", "class_en", "iri", "aliases", "sources")
+
+
 class _Rows:
-    """Node and edge rows of one projection, computed together (they share the sources per edge)."""
+    """Node and edge rows of one projection, computed together (they share the sources per edge).
+
+    A row is kept as the names it has (one tuple shared by all rows with the same names) and
+    its values: a dictionary per row would be most of the memory the rows take. Nodes are in
+    the order of :meth:`Projection.entities`, edges in that of :meth:`Projection.relations`.
+    """
 
     def __init__(self, projection: Projection) -> None:
         labels: dict[str, tuple[str, str]] = {}  # property or class → its German and English label
@@ -72,8 +86,10 @@ class _Rows:
                 found = labels[name] = (projection.term_label(name, "de"), projection.term_label(name, "en"))
             return found
 
+        shapes: dict[Shape, Shape] = {_EDGE: _EDGE, _NODE: _NODE}
         touching: dict[str, set[str]] = defaultdict(set)
-        self.edges: list[EdgeRow] = []
+        self.edge_shapes: list[Shape] = []
+        self.edge_values: list[Values] = []
         for u, v, key, claims in projection.relations():  # the order of network.edges()
             evidence = claims[0].evidence if len(claims) == 1 else ()
             if len(evidence) == 1:  # mostly: one claim from one source
@@ -89,22 +105,21 @@ class _Rows:
                 sources_text = _join(sources)
                 quotes_text = " | ".join(sorted({q for c in claims for e in c.evidence for q in e.quotes}))
             de, en = labels.get(key) or label(key)
-            row: Row = {
-                "predicate": key,
-                "label": de,
-                "label_en": en,
-                "statements": len(claims),
-                "sources": sources_text,
-                "quotes": quotes_text,
-            }
+            shape: Shape = _EDGE
+            values: Values = (key, de, en, len(claims), sources_text, quotes_text)
             if claims[0].qualifiers if len(claims) == 1 else any(claim.qualifiers for claim in claims):
                 qualifiers: dict[str, list[str]] = {}
                 for claim in claims:
                     for name, value in claim.qualifiers:
                         qualifiers.setdefault(name, []).append(value)
-                row.update({name: _join(values) for name, values in qualifiers.items()})
-            self.edges.append((u, v, key, row if "" not in row.values() else _filled(row)))
-        self.nodes: list[NodeRow] = []
+                shape, values = _updated(shape, values, {name: _join(values) for name, values in qualifiers.items()})
+            if "" in values:
+                shape, values = _filled(shape, values)
+            self.edge_shapes.append(shapes.setdefault(shape, shape))
+            self.edge_values.append(values)
+        self.node_ids: list[str] = []
+        self.node_shapes: list[Shape] = []
+        self.node_values: list[Values] = []
         for node, data in projection.entities():
             sources = touching.pop(node, set())  # each node's own set, used once
             for attribute in data["attributes"]:
@@ -113,56 +128,89 @@ class _Rows:
                         sources.add(e.source)
             aliases = data["aliases"]
             de, en = labels.get(data["cls"]) or label(data["cls"])
-            row = {
-                "label": data["label"],
-                "name": data["label"],
-                "class": data["cls"],
-                "class_de": de,
-                "class_en": en,
-                "iri": data["iri"],
-                "aliases": _join(aliases) if aliases else "",
-                "sources": "; ".join(sorted(sources)),
-            }
+            name = data["label"]
+            shape = _NODE
+            values = (
+                name,
+                name,
+                data["cls"],
+                de,
+                en,
+                data["iri"],
+                _join(aliases) if aliases else "",
+                "; ".join(sorted(sources)),
+            )
             dates: dict[str, list[str]] = {}
             for attribute in data["attributes"]:
                 if attribute.datatype in _DATES and not attribute.inverse:
                     dates.setdefault(attribute.predicate, []).append(attribute.value)
             if dates:
-                row.update({name: _join(values) for name, values in dates.items()})
-            self.nodes.append((node, row if "" not in row.values() else _filled(row)))
-        self.node_keys = _keys(map(itemgetter(1), self.nodes))
-        self.edge_keys = _keys(map(itemgetter(3), self.edges))
+                shape, values = _updated(shape, values, {name: _join(values) for name, values in dates.items()})
+            if "" in values:
+                shape, values = _filled(shape, values)
+            self.node_ids.append(node)
+            self.node_shapes.append(shapes.setdefault(shape, shape))
+            self.node_values.append(values)
+        self.node_keys = _keys(self.node_shapes, self.node_values)
+        self.edge_keys = _keys(self.edge_shapes, self.edge_values)
 
 
-def _filled(row: Row) -> Row:
-    """``row`` without its empty values (a row lists only what an entity or fact has)."""
-    return {k: v for k, v in row.items() if v != ""}
+def _updated(shape: Shape, values: Values, more: dict[str, str]) -> tuple[Shape, Values]:
+    """A row with the values of ``more`` put in (as ``dict.update`` does)."""
+    row: Row = dict(zip(shape, values, strict=True))
+    row.update(more)
+    return tuple(row), tuple(row.values())
+
+
+def _filled(shape: Shape, values: Values) -> tuple[Shape, Values]:
+    """A row without its empty values (a row lists only what an entity or fact has)."""
+    kept = [(name, value) for name, value in zip(shape, values, strict=True) if value != ""]
+    return tuple(name for name, _ in kept), tuple(value for _, value in kept)
 
 
 def node_rows(projection: Projection) -> list[NodeRow]:
     """One row of attributes per node, in the projection's (sorted) order.
 
-    Computed once per projection and shared by GraphML and GEXF: do not change the rows.
+    Computed once per projection: do not change the rows.
     """
-    return projection.derived(_Rows).nodes
+    return projection.derived(_node_rows)
 
 
 def edge_rows(projection: Projection) -> list[EdgeRow]:
     """One row of attributes per edge: source, target, property and attributes (shared, as :func:`node_rows`)."""
-    return projection.derived(_Rows).edges
+    return projection.derived(_edge_rows)
 
 
-def _keys(rows: Iterable[Row]) -> list[tuple[str, str]]:
+def _node_rows(projection: Projection) -> list[NodeRow]:
+    rows = projection.derived(_Rows)
+    return [
+        (node, dict(zip(shape, values, strict=True)))
+        for node, shape, values in zip(rows.node_ids, rows.node_shapes, rows.node_values, strict=True)
+    ]
+
+
+def _edge_rows(projection: Projection) -> list[EdgeRow]:
+    rows = projection.derived(_Rows)
+    return [
+        (u, v, key, dict(zip(shape, values, strict=True)))
+        for (u, v, key, _), shape, values in zip(
+            projection.relations(), rows.edge_shapes, rows.edge_values, strict=True
+        )
+    ]
+
+
+def _keys(shapes: Iterable[Shape], rows: Iterable[Values]) -> list[tuple[str, str]]:
     """Attribute names in a fixed order (the common ones first), each with its type.
 
-    A name's type is that of its first value; rows that bring no new name are skipped
-    whole (most rows have the names of one before them).
+    A name's type is that of its first value; a row with names seen before is skipped
+    (most rows have those of one before them).
     """
     names: dict[str, str] = {}
-    seen = names.keys()
-    for row in rows:
-        if not row.keys() <= seen:
-            for name, value in row.items():
+    seen: set[Shape] = set()
+    for shape, values in zip(shapes, rows, strict=True):
+        if shape not in seen:
+            seen.add(shape)
+            for name, value in zip(shape, values, strict=True):
                 names.setdefault(name, "int" if isinstance(value, int) else "string")
     first = ["label", "name", "label_en", "predicate", "class", "class_de", "class_en", "iri", "aliases", "statements"]
     ordered = [n for n in first if n in names] + sorted(n for n in names if n not in first)
@@ -201,48 +249,56 @@ class _Markup:
 
     def __init__(self, projection: Projection) -> None:
         rows = projection.derived(_Rows)
-        self.node_ids = {node: xml_attribute(node) for node, _ in rows.nodes}
+        self.node_ids = {node: xml_attribute(node) for node in rows.node_ids}
         # an edge's id is written as it is when its parts are (none of them has a quote or
         # anything else xml_attribute changes): no escaping of every id
-        plain = {node for node, written in self.node_ids.items() if written == f'"{node}"'}
-        plain.update(key for key in {key for _, _, key, _ in rows.edges} if xml_attribute(key) == f'"{key}"')
-        self.edge_ids = [
-            f'"{u}--{key}--{v}"' if u in plain and v in plain and key in plain else xml_attribute(_edge_id(u, v, key))
-            for u, v, key, _ in rows.edges
-        ]
-        self.nodes = [_escapes(row.values()) for _, row in rows.nodes]
+        self.plain = {node for node, written in self.node_ids.items() if written == f'"{node}"'}
+        keys = {values[0] for values in rows.edge_values}  # the predicate: never empty
+        self.plain.update(key for key in keys if isinstance(key, str) and xml_attribute(key) == f'"{key}"')
+        self.nodes = [_escapes(values) for values in rows.node_values]
         # the key is written too, as the row's predicate
-        self.edges = [_escapes(row.values()) for _, _, _, row in rows.edges]
+        self.edges = [_escapes(values) for values in rows.edge_values]
+
+    def edge_id(self, u: str, v: str, key: str) -> str:
+        """The edge's id as an XML attribute value (made when written: one string per edge less to keep)."""
+        plain = self.plain
+        if u in plain and v in plain and key in plain:
+            return f'"{u}--{key}--{v}"'
+        return xml_attribute(_edge_id(u, v, key))
 
 
 class _Elements:
     """``%``-templates of one kind of element, one per set of attributes a row has.
 
-    Rows of one kind mostly have the same keys, so the keys a row has (in ``keys`` order)
-    are worked out once per distinct set (by the row's own key order), and each element is
-    one ``%`` formatting of the row's values.
+    Rows of one kind mostly have the same names (the same shared :data:`Shape`), so the names
+    a row has (in ``keys`` order) are worked out once per shape, and each element is one ``%``
+    formatting of the row's values.
     """
 
     def __init__(self, keys: Sequence[str], template: Callable[[list[str]], str]) -> None:
         self.keys = keys
         self.template = template
-        self._shapes: dict[tuple[str, ...], tuple[str, Callable[[Row], tuple[str | int, ...]]]] = {}
+        self._shapes: dict[Shape, tuple[str, Callable[[Values], Values]]] = {}
 
-    def __call__(self, row: Row) -> tuple[str, tuple[str | int, ...]]:
-        """The template for ``row`` and its values in the template's order."""
-        shape = tuple(row)
+    def __call__(self, shape: Shape, values: Values) -> tuple[str, Values]:
+        """The template for a row and its values in the template's order."""
         found = self._shapes.get(shape)
         if found is None:
-            present = [k for k in self.keys if k in row]
-            found = self._shapes[shape] = (self.template(present), _values_of(present))
-        template, values = found
-        return template, values(row)
+            present = [k for k in self.keys if k in shape]
+            found = self._shapes[shape] = (self.template(present), _values_of([shape.index(k) for k in present]))
+        template, chosen = found
+        return template, chosen(values)
 
 
-def _values_of(keys: list[str]) -> Callable[[Row], tuple[str | int, ...]]:
-    if len(keys) > 1:
-        return itemgetter(*keys)
-    return (lambda row: (row[keys[0]],)) if keys else (lambda row: ())
+def _values_of(indices: list[int]) -> Callable[[Values], Values]:
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    return (lambda values: (values[indices[0]],)) if indices else (lambda values: ())
+
+
+def _label(shape: Shape, values: Values) -> Value:
+    """The row's ``label``."""
+    return values[0] if shape[0] == "label" else values[shape.index("label")]
 
 
 def _literal(text: str) -> str:
@@ -261,16 +317,59 @@ def _gexf_element(tag: str, start: str, value: str, keys: list[str]) -> str:
     return f"      <{tag} id={start}>\n        <attvalues>\n{lines}        </attvalues>\n      </{tag}>"
 
 
+class _Encoded:
+    """Lines of a file, encoded as UTF-8 a few thousand at a time.
+
+    The file's text is never held whole: a million-triple GraphML file is some 45 MB as
+    bytes, and as one ``str`` up to twice that (a single character beyond Latin-1 makes
+    Python store every character in two bytes), besides the list of its lines.
+    """
+
+    #: Lines per piece: pieces of about a megabyte.
+    LINES = 4096
+
+    def __init__(self, lines: Iterable[str] = ()) -> None:
+        self.pieces: list[bytes] = []
+        self._lines: list[str] = []
+        for line in lines:
+            self.append(line)
+
+    def append(self, line: str) -> None:
+        """Add ``line`` (without its line feed)."""
+        lines = self._lines
+        lines.append(line)
+        if len(lines) >= self.LINES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._lines:
+            self._lines.append("")  # the last line's line feed
+            self.pieces.append("\n".join(self._lines).encode("utf-8"))
+            self._lines = []
+
+    def done(self) -> list[bytes]:
+        """The file's bytes in pieces (every line ends with a line feed)."""
+        self._flush()
+        return self.pieces
+
+
 def graphml(projection: Projection) -> bytes:
     """The projection as GraphML (directed, parallel edges allowed)."""
+    return b"".join(graphml_pieces(projection))
+
+
+def graphml_pieces(projection: Projection) -> list[bytes]:
+    """:func:`graphml` in pieces of about a megabyte, to be written one after the other."""
     rows, markup = projection.derived(_Rows), projection.derived(_Markup)
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-    ]
+    out = _Encoded(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+        ]
+    )
     for prefix, scope, keys in (("n", "node", rows.node_keys), ("e", "edge", rows.edge_keys)):
         for name, kind in keys:
             out.append(
@@ -280,70 +379,86 @@ def graphml(projection: Projection) -> bytes:
     append = out.append
     ids = markup.node_ids
     nodes = _Elements([k for k, _ in rows.node_keys], lambda keys: _graphml_element("node", "%s", "n", keys))
-    for (node, row), escapes in zip(rows.nodes, markup.nodes, strict=True):
-        template, values = nodes(row)
+    for node, shape, row, escapes in zip(rows.node_ids, rows.node_shapes, rows.node_values, markup.nodes, strict=True):
+        template, values = nodes(shape, row)
         if escapes & _AS_TEXT:
             values = tuple(xml_text(str(value)) for value in values)
         append(template % (ids[node], *values))
     edges = _Elements(
         [k for k, _ in rows.edge_keys], lambda keys: _graphml_element("edge", "%s source=%s target=%s", "e", keys)
     )
-    for (u, v, _, row), edge_id, escapes in zip(rows.edges, markup.edge_ids, markup.edges, strict=True):
-        template, values = edges(row)
+    edge_id = markup.edge_id
+    for (u, v, key, _), shape, row, escapes in zip(
+        projection.relations(), rows.edge_shapes, rows.edge_values, markup.edges, strict=True
+    ):
+        template, values = edges(shape, row)
         if escapes & _AS_TEXT:
             values = tuple(xml_text(str(value)) for value in values)
-        append(template % (edge_id, ids[u], ids[v], *values))
-    out += ["  </graph>", "</graphml>", ""]
-    return "\n".join(out).encode("utf-8")
+        append(template % (edge_id(u, v, key), ids[u], ids[v], *values))
+    append("  </graph>")
+    append("</graphml>")
+    return out.done()
 
 
 def gexf(projection: Projection) -> bytes:
     """The projection as GEXF 1.3 (directed; an edge's ``kind`` is its property)."""
+    return b"".join(gexf_pieces(projection))
+
+
+def gexf_pieces(projection: Projection) -> list[bytes]:
+    """:func:`gexf` in pieces of about a megabyte, to be written one after the other."""
     rows, markup = projection.derived(_Rows), projection.derived(_Markup)
     node_keys = [k for k, _ in rows.node_keys if k != "label"]
     edge_keys = [k for k, _ in rows.edge_keys if k != "label"]
     types = {"string": "string", "int": "integer"}
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
-        "  <meta>",
-        "    <creator>nrw-integration-kg (kg export gexf)</creator>",
-        "    <description>Entities and the sourced facts between them</description>",
-        "  </meta>",
-        '  <graph defaultedgetype="directed" mode="static">',
-    ]
-    for scope, keys in (("node", rows.node_keys), ("edge", rows.edge_keys)):
-        out.append(f'    <attributes class="{scope}" mode="static">')
-        out.extend(
-            f'      <attribute id={xml_attribute(name)} title={xml_attribute(name)} type="{types[kind]}"/>'
-            for name, kind in keys
-            if name != "label"
-        )
-        out.append("    </attributes>")
-    out.append("    <nodes>")
+    out = _Encoded(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
+            "  <meta>",
+            "    <creator>nrw-integration-kg (kg export gexf)</creator>",
+            "    <description>Entities and the sourced facts between them</description>",
+            "  </meta>",
+            '  <graph defaultedgetype="directed" mode="static">',
+        ]
+    )
     append = out.append
+    for scope, keys in (("node", rows.node_keys), ("edge", rows.edge_keys)):
+        append(f'    <attributes class="{scope}" mode="static">')
+        for name, kind in keys:
+            if name != "label":
+                append(f'      <attribute id={xml_attribute(name)} title={xml_attribute(name)} type="{types[kind]}"/>')
+        append("    </attributes>")
+    append("    <nodes>")
     ids = markup.node_ids
     # a plain value goes in double quotes; xml_attribute chooses the quotes of the others
     plain = _Elements(node_keys, lambda keys: _gexf_element("node", '%s label="%s"', '"%s"', keys))
     escaped = _Elements(node_keys, lambda keys: _gexf_element("node", "%s label=%s", "%s", keys))
-    for (node, row), escapes in zip(rows.nodes, markup.nodes, strict=True):
+    for node, shape, row, escapes in zip(rows.node_ids, rows.node_shapes, rows.node_values, markup.nodes, strict=True):
+        label = _label(shape, row)
         if escapes:
-            template, values = escaped(row)
-            append(template % (ids[node], *(xml_attribute(str(value)) for value in (row["label"], *values))))
+            template, values = escaped(shape, row)
+            append(template % (ids[node], *(xml_attribute(str(value)) for value in (label, *values))))
         else:
-            template, values = plain(row)
-            append(template % (ids[node], row["label"], *values))
-    out += ["    </nodes>", "    <edges>"]
+            template, values = plain(shape, row)
+            append(template % (ids[node], label, *values))
+    append("    </nodes>")
+    append("    <edges>")
     start = "%s source=%s target=%s label={0}%s{0} kind={0}%s{0}"
     plain = _Elements(edge_keys, lambda keys: _gexf_element("edge", start.format('"'), '"%s"', keys))
     escaped = _Elements(edge_keys, lambda keys: _gexf_element("edge", start.format(""), "%s", keys))
-    for (u, v, key, row), edge_id, escapes in zip(rows.edges, markup.edge_ids, markup.edges, strict=True):
+    edge_id = markup.edge_id
+    for (u, v, key, _), shape, row, escapes in zip(
+        projection.relations(), rows.edge_shapes, rows.edge_values, markup.edges, strict=True
+    ):
+        label = _label(shape, row)
         if escapes:
-            template, values = escaped(row)
-            texts = (xml_attribute(str(value)) for value in (row["label"], key, *values))
-            append(template % (edge_id, ids[u], ids[v], *texts))
+            template, values = escaped(shape, row)
+            texts = (xml_attribute(str(value)) for value in (label, key, *values))
+            append(template % (edge_id(u, v, key), ids[u], ids[v], *texts))
         else:
-            template, values = plain(row)
-            append(template % (edge_id, ids[u], ids[v], row["label"], key, *values))
-    out += ["    </edges>", "  </graph>", "</gexf>", ""]
-    return "\n".join(out).encode("utf-8")
+            template, values = plain(shape, row)
+            append(template % (edge_id(u, v, key), ids[u], ids[v], label, key, *values))
+    for line in ("    </edges>", "  </graph>", "</gexf>"):
+        append(line)
+    return out.done()

@@ -300,6 +300,25 @@ def _typed(
     return list(instances.items())
 
 
+K = TypeVar("K")
+
+
+def _add(facts: dict[K, Claim | list[Claim]], key: K, claim: Claim) -> None:
+    """Add ``claim`` to the fact ``key`` of ``facts`` (a single claim is kept without a list)."""
+    known = facts.get(key)
+    if known is None:
+        facts[key] = claim
+    elif isinstance(known, Claim):
+        facts[key] = [known, claim]
+    else:
+        known.append(claim)
+
+
+def _claims(claims: Claim | list[Claim]) -> tuple[Claim, ...]:
+    """A fact's claims in order."""
+    return (claims,) if isinstance(claims, Claim) else tuple(sorted(claims))
+
+
 def project(graph: Graph, ontology: Ontology) -> Projection:
     """Project the built graph onto its entities.
 
@@ -320,11 +339,11 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
     entities: dict[Node, str] = {}
     sources: dict[Node, str] = {}
     classes: dict[Node, str] = {}  # the least class IRI of each entity and source
-    statements: dict[Node, None] = {}
+    statements: Iterable[Node] = ()
     for cls, members in _typed(graph, table, entity_classes | source_classes | {_STATEMENT}):
         kind = entities if cls in entity_classes else sources if cls in source_classes else None
-        if kind is None:  # nik:Statement
-            statements.update(dict.fromkeys(members))
+        if kind is None:  # nik:Statement: read where they are (the store's own index), not copied
+            statements = members
             continue
         name = str(cls)
         for node in members:
@@ -332,22 +351,22 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
             known = classes.get(node)
             classes[node] = name if known is None else min(known, name)
 
-    references: dict[Node, Evidence] = {}
+    # each reference's evidence, alone in a tuple: the evidence of most claims, shared by them
+    references: dict[Node, tuple[Evidence]] = {}
 
-    def evidence(reference: Node) -> Evidence:
+    def evidence(reference: Node) -> tuple[Evidence]:
         pairs = table.get(reference, {})
         stated, note = _last(pairs.get(_STATED_IN)), _last(pairs.get(_NOTE))
         source = "" if stated is None else sources.get(stated) or local_name(stated)
         quotes = tuple(sorted(map(str, pairs.get(_QUOTE, empty))))
-        found = references[reference] = Evidence(source, quotes, None if note is None else str(note))
+        found = references[reference] = (Evidence(source, quotes, None if note is None else str(note)),)
         return found
 
     # by subject, then object and property: sorting the few edges of each subject is cheaper
-    # than sorting all of them by (subject, object, property) at once, in the same order
-    edges: dict[str, dict[tuple[str, str], list[Claim]]] = defaultdict(lambda: defaultdict(list))
-    attributes: dict[str, dict[tuple[str, str, str | None, str | None, bool], list[Claim]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    # than sorting all of them by (subject, object, property) at once, in the same order;
+    # a fact's claim (mostly one), or a list of them
+    edges: dict[str, dict[tuple[str, str], Claim | list[Claim]]] = defaultdict(dict)
+    attributes: dict[str, dict[tuple[str, str, str | None, str | None, bool], Claim | list[Claim]]] = defaultdict(dict)
     for statement in statements:
         pairs = table[statement]
         try:  # the objects added last (a store's index may keep an emptied entry)
@@ -363,26 +382,27 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         else:
             others = pairs.keys() - _STATEMENT_LINKS
             qualifiers = tuple(sorted((names[p], str(o)) for p in others for o in pairs[p]))
+        found: tuple[Evidence, ...]
         if derived is None or len(derived) != 1:
-            found = tuple(sorted(references.get(o) or evidence(o) for o in derived or ()))
+            found = tuple(sorted((references.get(o) or evidence(o))[0] for o in derived or ()))
         else:  # mostly one reference
             reference = next(iter(derived))
-            found = (references.get(reference) or evidence(reference),)
+            found = references.get(reference) or evidence(reference)
         claim = Claim(local_name(statement), qualifiers, found)
         name = names[predicate]
         # a literal is never an entity; skip hashing it (rdflib hashes literals in Python)
         subject_id, object_id = entities.get(subject), None if isinstance(obj, Literal) else entities.get(obj)
         if subject_id is not None and object_id is not None:
-            edges[subject_id][(object_id, name)].append(claim)
+            _add(edges[subject_id], (object_id, name), claim)
         elif subject_id is not None:
             if isinstance(obj, Literal):
                 datatype = names[obj.datatype] if obj.datatype else None
                 key = (name, str(obj), datatype, obj.language, False)
             else:
                 key = (name, sources.get(obj, str(obj)), None, None, False)
-            attributes[subject_id][key].append(claim)
+            _add(attributes[subject_id], key, claim)
         elif object_id is not None:
-            attributes[object_id][(name, sources.get(subject, str(subject)), None, None, True)].append(claim)
+            _add(attributes[object_id], (name, sources.get(subject, str(subject)), None, None, True), claim)
 
     nodes: list[Entity] = []
     for iri, id_ in sorted(entities.items(), key=lambda item: item[1]):
@@ -392,7 +412,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         facts = tuple(
             sorted(
                 (
-                    Attribute(name, value, tuple(sorted(claims)), datatype, language, inverse)
+                    Attribute(name, value, _claims(claims), datatype, language, inverse)
                     for (name, value, datatype, language, inverse), claims in attributes.get(id_, {}).items()
                 ),
                 key=_fields,  # the dataclass's own order, without a call of its __lt__ per comparison
@@ -410,8 +430,7 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
     for u in sorted(edges):
         outgoing = edges[u]
         for v, name in sorted(outgoing):
-            claims = outgoing[(v, name)]
-            relations.append((u, v, name, (claims[0],) if len(claims) == 1 else tuple(sorted(claims))))
+            relations.append((u, v, name, _claims(outgoing[(v, name)])))
 
     infos = {}
     for iri, id_ in sources.items():

@@ -38,7 +38,7 @@ from graph.errors import ConfigError
 from graph.layout import LARGE_VIEW, force_layout, page_spacing
 from graph.namespace import NIK, ONTOLOGY_IRI
 from graph.ontology import Ontology
-from graph.projection import Attribute, Claim, Evidence, Projection, SelectionError, resolve_entity
+from graph.projection import Attribute, Claim, Evidence, Projection, Relation, SelectionError, resolve_entity
 
 #: Node labels longer than this are cut (the full name is in the tooltip and panel).
 LABEL_LENGTH = 42
@@ -333,6 +333,11 @@ def page_json(projection: Projection, lang: str = "de", title: str = "") -> str:
         lang: Language of labels (``de`` or ``en``).
         title: The page's heading.
     """
+    return "".join(_page_pieces(projection, lang, title))
+
+
+def _page_pieces(projection: Projection, lang: str, title: str) -> list[str]:
+    """:func:`page_json` in pieces (the key and value of each of its members, in order)."""
     style = load_style()
     ontology = projection.ontology
     tables = _Tables(projection)
@@ -352,26 +357,13 @@ def page_json(projection: Projection, lang: str = "de", title: str = "") -> str:
     families = [
         [style.family_label(ontology, i, lang), family.color, family.shape] for i, family in enumerate(style.families)
     ]
-    # the edges between each pair of nodes (by index): the edges of a pair come one after the
-    # other, in the order of their keys, from the network's adjacency or an unbuilt network
-    links: list[tuple[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]]] = []
-    # networkx's degree of a multigraph (parallel edges and both ends of a loop count)
-    degree = [0] * len(ids)
-    last_subject = last_target = None
-    parts: list[tuple[str, tuple[Claim, ...]]] = []
-    for subject, target, key, claims in projection.relations():
-        u, v = order[subject], order[target]
-        degree[u] += 1
-        degree[v] += 1
-        if target != last_target or subject != last_subject:
-            last_subject, last_target, parts = subject, target, []
-            links.append(((u, v), parts))
-        parts.append((key, claims))
-    links.sort(key=_first)  # by pair (each pair once); mostly in order already
-    pairs = [pair for pair, _ in links]
+    pairs, degree, in_order = _pairs_and_degrees(projection.relations(), order)
+    large = len(ids) > LARGE_VIEW
+    positions = force_layout(len(ids), pairs, spacing=page_spacing(len(ids)))
+    del pairs
     term, claims_of = tables.term, tables.claims
     # the tables number terms and evidence in order of first use: nodes first, then edges
-    nodes = []  # each without its position and closing bracket
+    nodes = _Records()
     for index, node in enumerate(ids):
         data = node_data[node]
         attributes = ",".join(
@@ -380,51 +372,144 @@ def page_json(projection: Projection, lang: str = "de", title: str = "") -> str:
                 for a in data["attributes"]
             ]
         )
+        x, y = positions[index]
         nodes.append(
             f"[{_string(node)},{_string(data['label'])},{class_index[data['cls']]},{_strings(data['aliases'])},"
-            f"{degree[index]},[{attributes}]"
+            f"{degree[index]},[{attributes}],{x},{y}]"
         )
-    edges = []
-    for (u, v), parts in links:
-        if len(parts) == 1:  # mostly
-            key, claims = parts[0]
-            edges.append(f"[{u},{v},[[{term(key)},[{claims_of(claims)}]]]]")
-        else:
-            parts.sort(key=_first)  # by property
-            written = ",".join([f"[{term(key)},[{claims_of(claims)}]]" for key, claims in parts])
-            edges.append(f"[{u},{v},[{written}]]")
-
-    large = len(nodes) > LARGE_VIEW
-    positions = force_layout(len(nodes), pairs, spacing=page_spacing(len(nodes)))
-    placed = ",".join([f"{record},{x},{y}]" for record, (x, y) in zip(nodes, positions, strict=True)])
+    del node_data, degree, positions
+    edges = _Records()
+    if in_order:  # the edges of each pair come together, the pairs and their properties in order
+        _edges_in_order(projection.relations(), order, tables, edges)
+    else:
+        _edges_sorted(projection.relations(), order, tables, edges)
+    del order
     sources = [[s.id, s.label, s.title or "", projection.term_label(s.cls, lang)] for s in projection.sources.values()]
     # numbered in order of insertion: the tables' own order
-    evidence = ",".join([f"[{src},{_strings(quotes)},{_string(note or '')}]" for src, quotes, note in tables.evidence])
+    evidence = _Records()
+    for src, quotes, note in tables.evidence:
+        evidence.append(f"[{src},{_strings(quotes)},{_string(note or '')}]")
     terms = [[name, projection.term_label(name, lang)] for name in tables.terms]
     written_parts = {
-        "title": _dumps(title),
-        "description": _dumps(list(projection.description)),
-        "lang": _dumps(lang),
-        "ui": _dumps(style.ui[lang]),
-        "large": _dumps(large),
-        "classes": _dumps(legend),
-        "families": _dumps(families),
-        "terms": _dumps(terms),
-        "sources": _dumps(sources),
-        "evidence": f"[{evidence}]",
-        "nodes": f"[{placed}]",
-        "edges": "[" + ",".join(edges) + "]",
+        "title": [_dumps(title)],
+        "description": [_dumps(list(projection.description))],
+        "lang": [_dumps(lang)],
+        "ui": [_dumps(style.ui[lang])],
+        "large": [_dumps(large)],
+        "classes": [_dumps(legend)],
+        "families": [_dumps(families)],
+        "terms": [_dumps(terms)],
+        "sources": [_dumps(sources)],
+        "evidence": evidence.array(),
+        "nodes": nodes.array(),
+        "edges": edges.array(),
     }
-    return "{" + ",".join(f"{_string(name)}:{written_parts[name]}" for name in sorted(written_parts)) + "}"
+    del evidence, nodes, edges
+    pieces = []
+    for i, name in enumerate(sorted(written_parts)):
+        pieces.append(("{" if i == 0 else ",") + f"{_string(name)}:")
+        pieces.extend(written_parts.pop(name))
+    pieces.append("}")
+    return pieces
+
+
+class _Records:
+    """The records of a JSON array, joined a few thousand at a time (never a list of all of them
+    beside their joined text)."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+        self._records: list[str] = []
+
+    def append(self, record: str) -> None:
+        records = self._records
+        records.append(record)
+        if len(records) >= self.SIZE:
+            self._chunks.append(",".join(records))
+            self._records = []
+
+    def array(self) -> list[str]:
+        """The array's text in pieces (its records taken out)."""
+        if self._records:
+            self._chunks.append(",".join(self._records))
+            self._records = []
+        pieces = ["["]
+        for i, chunk in enumerate(self._chunks):
+            pieces.extend((",", chunk) if i else (chunk,))
+        pieces.append("]")
+        self._chunks = []
+        return pieces
+
+
+def _pairs_and_degrees(
+    relations: Iterable[Relation], order: dict[str, int]
+) -> tuple[list[tuple[int, int]], list[int], bool]:
+    """The linked pairs of nodes (by index; once for each run of edges between them), each
+    node's degree, and whether the relations come in the order of their pair and property.
+
+    The degree is networkx's degree of a multigraph (parallel edges and both ends of a loop count).
+    """
+    pairs: list[tuple[int, int]] = []
+    degree = [0] * len(order)
+    in_order = True
+    last_subject = last_target = None
+    last_pair, last_key = (-1, -1), ""
+    u = v = 0
+    for subject, target, key, _ in relations:
+        if target != last_target or subject != last_subject:
+            last_subject, last_target = subject, target
+            u, v = order[subject], order[target]
+            pair = (u, v)
+            if pair <= last_pair:
+                in_order = False
+            pairs.append(pair)
+            last_pair = pair
+        elif key <= last_key:
+            in_order = False
+        last_key = key
+        degree[u] += 1
+        degree[v] += 1
+    return pairs, degree, in_order
+
+
+def _edges_in_order(relations: Iterable[Relation], order: dict[str, int], tables: _Tables, edges: _Records) -> None:
+    """Append the page's edge records to ``edges``, written as the relations come: each run
+    of relations between one pair of nodes is one record."""
+    term, claims_of = tables.term, tables.claims
+    last_subject = last_target = None
+    parts: list[str] = []
+    for subject, target, key, claims in relations:
+        if target != last_target or subject != last_subject:
+            if parts:
+                edges.append(f"[{order[last_subject]},{order[last_target]},[{','.join(parts)}]]")  # type: ignore[index]
+            last_subject, last_target, parts = subject, target, []
+        parts.append(f"[{term(key)},[{claims_of(claims)}]]")
+    if parts:
+        edges.append(f"[{order[last_subject]},{order[last_target]},[{','.join(parts)}]]")  # type: ignore[index]
+
+
+def _edges_sorted(relations: Iterable[Relation], order: dict[str, int], tables: _Tables, edges: _Records) -> None:
+    """:func:`_edges_in_order` for relations in any order: sorted by pair, then by property."""
+    links: list[tuple[tuple[int, int], list[tuple[str, tuple[Claim, ...]]]]] = []
+    last_subject = last_target = None
+    parts: list[tuple[str, tuple[Claim, ...]]] = []
+    for subject, target, key, claims in relations:
+        if target != last_target or subject != last_subject:
+            last_subject, last_target, parts = subject, target, []
+            links.append(((order[subject], order[target]), parts))
+        parts.append((key, claims))
+    links.sort(key=_first)  # by pair (each run once)
+    term, claims_of = tables.term, tables.claims
+    for (u, v), parts in links:
+        parts.sort(key=_first)  # by property
+        written = ",".join([f"[{term(key)},[{claims_of(claims)}]]" for key, claims in parts])
+        edges.append(f"[{u},{v},[{written}]]")
 
 
 def _first(part: tuple[Any, Any]) -> Any:
     return part[0]
-
-
-def _json_for_html(text: str) -> str:
-    """JSON text that can sit inside an HTML element: no ``<``, ``>`` or ``&`` survives unescaped."""
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def render_html(
@@ -445,18 +530,38 @@ def render_html(
         raise ConfigError(f"unsupported language '{lang}'; choose from: {', '.join(LANGUAGES)}")
     template, script, css, vis = _assets()
     heading = title or _ontology_title(projection.ontology, lang)
-    data = page_json(projection, lang, heading)
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     html = environment.from_string(template).render(
         lang=lang,
         title=heading,
         subtitle=describe(projection, filters, lang) if filters else "",
-        data=Markup(_json_for_html(data)),
+        data=Markup(_DATA),
         script=Markup(script),
         css=Markup(css),
         vis=Markup(vis),
     )
-    return html.encode("utf-8")
+    before, *rest = html.split(_DATA)
+    if len(rest) != 1:
+        raise ConfigError("the page template graph/templates/viz.html must hold {{ data }} once")
+    after = rest[0]
+    # the data is put in as UTF-8, piece by piece: never as one more copy of the page's text
+    pieces = _page_pieces(projection, lang, heading)
+    data = [before.encode("utf-8")]
+    for i, piece in enumerate(pieces):
+        data.append(_json_for_html(piece.encode("utf-8")))
+        pieces[i] = ""
+    data.append(after.encode("utf-8"))
+    return b"".join(data)
+
+
+#: Where the page's data goes in the rendered template (any text put in is escaped: no ``<``).
+_DATA = "<kg-data/>"
+
+
+def _json_for_html(text: bytes) -> bytes:
+    """JSON as UTF-8 that can sit inside an HTML element: no ``<``, ``>`` or ``&`` survives
+    unescaped (no byte of a multi-byte character is an ASCII one)."""
+    return text.replace(b"&", b"\\u0026").replace(b"<", b"\\u003c").replace(b">", b"\\u003e")
 
 
 def _ontology_title(ontology: Ontology, lang: str) -> str:

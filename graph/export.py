@@ -174,16 +174,16 @@ def _html(source: ExportInput) -> bytes:
     return render_html(source.projection)
 
 
-def _graphml(source: ExportInput) -> bytes:
-    from graph.netformats import graphml
+def _graphml(source: ExportInput) -> list[bytes]:
+    from graph.netformats import graphml_pieces
 
-    return graphml(source.projection)
+    return graphml_pieces(source.projection)
 
 
-def _gexf(source: ExportInput) -> bytes:
-    from graph.netformats import gexf
+def _gexf(source: ExportInput) -> list[bytes]:
+    from graph.netformats import gexf_pieces
 
-    return gexf(source.projection)
+    return gexf_pieces(source.projection)
 
 
 # costs: seconds at a million triples (1.1 s of rows go with the first RDF format, 3 s of

@@ -521,8 +521,10 @@ class _Group:
         predicates: The predicates, in the table's order.
         subjects: The subjects, in the table's order.
         iris: The subjects' IRIs as plain strings.
-        columns: Per predicate, per subject: the id of its sole object, or of the collection
-            of its objects when it has several (found in ``several``).
+        columns: Per predicate, per subject: its sole object, or the collection of its
+            objects when it has several (found by its id in ``several``). The writers look
+            the objects up by id (``map(id, column)``): keeping the terms themselves spares
+            an ``int`` per triple.
         several: Per predicate: the collections of several objects by id, each with its
             subject and the ids of its objects.
     """
@@ -533,7 +535,7 @@ class _Group:
         self.predicates = predicates
         self.subjects = subjects
         self.iris = list(map(str, subjects))
-        self.columns: list[list[int]] = []
+        self.columns: list[list[object]] = []
         self.several: list[dict[int, tuple[Node, list[int]]]] = []
 
 
@@ -650,32 +652,33 @@ class Rows:
             return False
         width = len(group.predicates)
         cells = list(chain.from_iterable(map(dict.values, tables)))  # row by row
-        lengths = list(map(len, cells))
-        if lengths.count(1) == len(lengths):  # the common case: one object in each cell
-            sole = list(chain.from_iterable(cells))
-            several = []
-        elif 0 in lengths:
-            return False
-        else:
+        sole = list(chain.from_iterable(cells))
+        several: list[int] = []
+        if len(sole) != len(cells) or not all(cells):  # not the common case: one object in each cell
+            lengths = list(map(len, cells))
+            if 0 in lengths:
+                return False
             sole = list(map(next, map(iter, cells)))  # the first of several, for now
             several = list(compress(count(), map((1).__ne__, lengths)))
-        ids = list(map(id, sole))
         for index, p in enumerate(group.predicates):
-            (self.types if p == _TYPE else self.objects).update(zip(ids[index::width], sole[index::width], strict=True))
+            column = sole[index::width]
+            (self.types if p == _TYPE else self.objects).update(zip(map(id, column), column, strict=True))
+            group.columns.append(column)  # type: ignore[arg-type]  # a cell of several objects goes in below
             group.several.append({})
-        if several:
-            ids = ids.copy()
-            for place in several:
-                objects = cells[place]
-                index = place % width
-                keys = list(map(id, objects))
-                ids[place] = id(objects)
-                group.several[index][id(objects)] = (group.subjects[place // width], keys)
-                (self.types if group.predicates[index] == _TYPE else self.objects).update(
-                    zip(keys, objects, strict=True)
-                )
-        group.columns = [ids[index::width] for index in range(width)]
+        for place in several:
+            objects = cells[place]
+            index, row = place % width, place // width
+            group.columns[index][row] = objects
+            keys = list(map(id, objects))
+            group.several[index][id(objects)] = (group.subjects[row], keys)
+            (self.types if group.predicates[index] == _TYPE else self.objects).update(zip(keys, objects, strict=True))
         return True
+
+    @functools.cached_property
+    def order(self) -> list[int]:
+        """The places of the subjects (of the groups one after the other) in the order of their IRIs."""
+        iris = list(chain.from_iterable([group.iris for group in self.groups]))
+        return sorted(range(len(iris)), key=iris.__getitem__)
 
     @functools.cached_property
     def object_terms(self) -> _Terms:
@@ -757,11 +760,16 @@ def _encoded(forms: Mapping[int, str]) -> dict[int, bytes]:
     document would be twice or four times as large as its bytes when a few characters
     lie outside Latin-1, and slow to encode).
     """
-    return dict(zip(forms, map(str.encode, forms.values()), strict=True))
+    return dict(zip(forms, _encode_all(forms.values()), strict=True))
 
 
 def _encode_all(texts: Iterable[str]) -> list[bytes]:
-    return list(map(str.encode, texts))
+    """Each of ``texts`` encoded as UTF-8: all in one go, cut at a separator none of them holds."""
+    texts = list(texts)
+    parts = "\0".join(texts).encode().split(b"\0") if texts else []
+    if len(parts) != len(texts):  # a text holds the separator
+        return list(map(str.encode, texts))
+    return parts
 
 
 def _iri_forms(iris: list[str]) -> list[str]:
@@ -781,9 +789,9 @@ def _column_forms(
     """The written objects of column ``index`` of ``group``: looked up in ``forms``, or written by ``several``."""
     cells = group.several[index]
     if not cells:
-        return list(map(forms.__getitem__, group.columns[index]))
+        return list(map(forms.__getitem__, map(id, group.columns[index])))
     written = {key: several(s, objects) for key, (s, objects) in cells.items()}
-    return [written[key] if key in written else forms[key] for key in group.columns[index]]
+    return [written[key] if key in written else forms[key] for key in map(id, group.columns[index])]
 
 
 def _interleaved(separator: bytes, texts: list[bytes]) -> list[bytes]:
@@ -793,9 +801,14 @@ def _interleaved(separator: bytes, texts: list[bytes]) -> list[bytes]:
     return pieces
 
 
-def _sorted_texts(texts: list[bytes], keys: list[str]) -> list[bytes]:
-    """``texts`` in the order of their ``keys``."""
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+def _sorted_texts(texts: list[bytes], keys: list[str], rows: Rows) -> list[bytes]:
+    """``texts`` (one per subject of ``rows``, in the groups' order) in the order of their ``keys``, which
+    are unique.
+
+    The keys are sorted from the order of the IRIs (:attr:`Rows.order`), which they mostly
+    keep: a stable sort of an almost sorted list compares little more than neighbours.
+    """
+    order = sorted(rows.order, key=keys.__getitem__)
     return list(map(texts.__getitem__, order))
 
 
@@ -839,9 +852,9 @@ def _ntriples_rows(rows: Rows) -> list[bytes]:
                 return (_nt_term(s) + " " + head).encode().join(ends)[:-3]  # the template ends the last line
 
             columns += [written, _column_forms(group, j, forms, several)]
-        keys += map(operator.add, subjects, repeat(" "))
+        keys += subjects  # sorted as with the space that follows them, since no IRI holds a ">"
         texts += map(template.__mod__, zip(*columns, strict=True))
-    return _sorted_texts(texts, keys)
+    return _sorted_texts(texts, keys, rows)
 
 
 def ntriples(graph: Graph, rows: Rows | None = None) -> bytes:
@@ -902,24 +915,21 @@ def _turtle_forms(terms: _Terms, prefixes: Prefixes) -> dict[int, str]:
             suffixes[number] = f"@{language}"
         elif datatype is None or datatype == _STRING:
             suffixes[number] = ""
-        elif datatype in _TURTLE_SHORTCUTS:  # written bare if its lexical form allows
+        elif datatype in _TURTLE_SHORTCUTS:  # written bare if its lexical form allows (below)
+            suffixes[number] = ""
             shortcuts[number] = _TURTLE_SHORTCUTS[datatype]
         else:
             suffixes[number] = "^^" + _turtle_term(datatype, prefixes)
-    if not shortcuts:
-        written = map(operator.add, terms.quoted, map(suffixes.__getitem__, terms.kinds))
-        forms.update(zip(terms.literal_keys, written, strict=True))
-    else:
-        for key, quoted, lexical, number in zip(
-            terms.literal_keys, terms.quoted, terms.lexicals, terms.kinds, strict=True
-        ):
-            pattern = shortcuts.get(number)
-            if pattern is None:
-                forms[key] = quoted + suffixes[number]
-            elif pattern.match(lexical):
-                forms[key] = lexical
+    written = list(map(operator.add, terms.quoted, map(suffixes.__getitem__, terms.kinds)))
+    if shortcuts:  # the literals of those datatypes one by one (a few in a hundred)
+        lexicals, kinds = terms.lexicals, terms.kinds
+        for place in compress(count(), map(shortcuts.__contains__, kinds)):
+            number = kinds[place]
+            if shortcuts[number].match(lexicals[place]):
+                written[place] = lexicals[place]
             else:
-                forms[key] = quoted + "^^" + _turtle_term(terms.kind_of[number][1], prefixes)  # type: ignore[arg-type]
+                written[place] += "^^" + _turtle_term(terms.kind_of[number][1], prefixes)  # type: ignore[arg-type]
+    forms.update(zip(terms.literal_keys, written, strict=True))
     forms.update((key, _turtle_term(node, prefixes)) for key, node in zip(terms.other_keys, terms.others, strict=True))
     return forms
 
@@ -948,7 +958,6 @@ def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> list[bytes]:
     iris = {**rows.object_terms.iri_text, **rows.type_terms.iri_text}
     compacted = rows.compacted_subjects(prefixes)
     ranks: dict[tuple[int, str], int] = {}  # each (rank, first type) numbered in the order first met
-    keys: list[str] = []
     positions: list[int] = []  # each subject's (rank, first type) by its number in ``ranks``
     texts: list[bytes] = []
 
@@ -974,18 +983,17 @@ def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> list[bytes]:
             positions += [ranks.setdefault(_class_rank((), last), len(ranks))] * len(subjects)
         else:
             by_cell: dict[int, int] = {}
-            for key in set(group.columns[typed]):
+            for key in set(map(id, group.columns[typed])):
                 cell = group.several[typed].get(key)
                 types = [rows.types[member] for member in cell[1]] if cell is not None else [rows.types[key]]
                 by_cell[key] = ranks.setdefault(_class_rank(types, last), len(ranks))
-            positions += map(by_cell.__getitem__, group.columns[typed])
-        keys += group.iris
+            positions += map(by_cell.__getitem__, map(id, group.columns[typed]))
         texts += map(template.__mod__, zip(*columns, strict=True))
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
     if not texts:
         return [header.encode("utf-8") + b"\n"]
     places = {ranks[rank]: place for place, rank in enumerate(sorted(ranks))}
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+    order = rows.order.copy()
     order.sort(key=list(map(places.__getitem__, positions)).__getitem__)  # stable: by IRI within a class
     return [header.encode("utf-8") + b"\n", *_interleaved(b"\n", list(map(texts.__getitem__, order)))]
 
@@ -1087,7 +1095,7 @@ def _jsonld_rows(rows: Rows) -> list[bytes]:
             keys = sorted(keys, key=value_ids.__getitem__)
         except KeyError:
             return _members([_value(_jsonld_value(rows.objects[key], prefixes)) for key in keys]).encode()
-        return _list(map(_member, map(value_forms.__getitem__, keys))).encode()
+        return _members_of(list(map(value_forms.__getitem__, keys))).encode()
 
     def several_types(s: Node, keys: list[int]) -> bytes:
         keys = sorted(keys, key=type_ids.__getitem__)  # as _jsonld_sort_key orders strings
@@ -1125,7 +1133,7 @@ def _jsonld_rows(rows: Rows) -> list[bytes]:
     opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
     if not texts:
         return [opening + b"[]\n}\n"]
-    return [opening + b"[\n", *_interleaved(b",\n", _sorted_texts(texts, ids)), b"\n  ]\n}\n"]
+    return [opening + b"[\n", *_interleaved(b",\n", _sorted_texts(texts, ids, rows)), b"\n  ]\n}\n"]
 
 
 def _members(found: list[_Value]) -> str:
@@ -1139,9 +1147,14 @@ def _list(members: Iterable[str]) -> str:
     return "[\n" + ",\n".join(members) + "\n" + _KEY + "]"
 
 
-def _member(alone: str) -> str:
-    """A value as a member of a list, from what it is written alone under a key (one level less indented)."""
-    return _MEMBER + alone.replace("\n", "\n  ")
+def _members_of(alone: list[str]) -> str:
+    """The list of a key's values from what each is written alone under a key, in one go.
+
+    As a member of a list a value is one level more indented (each line break gains two
+    spaces). The values are JSON, which holds no NUL (it escapes it), so that NUL can
+    mark where one ends while the line breaks are indented.
+    """
+    return "[\n" + _MEMBER + "\0".join(alone).replace("\n", "\n  ").replace("\0", ",\n" + _MEMBER) + "\n" + _KEY + "]"
 
 
 def jsonld(graph: Graph, rows: Rows | None = None) -> bytes:

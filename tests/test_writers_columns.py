@@ -1,7 +1,7 @@
 """The shortcuts of the writers column by column give what the plain ways give.
 
 The subjects are sorted once (``Rows.order``) and each writer sorts its own keys from that
-order; terms are encoded a column at a time; IRIs of one namespace are compacted as one
+order; IRIs of one namespace are compacted as one
 text; Turtle writes numbers and booleans bare one literal at a time. Each is checked on
 small graphs made to hit its edge cases, against the writers triple by triple.
 """
@@ -74,16 +74,13 @@ def test_numbers_and_booleans_in_turtle(literals: list[Literal]) -> None:
         assert columns == plain
 
 
-def test_a_term_that_holds_the_separator_of_the_encoded_columns() -> None:
+def test_a_literal_that_holds_a_nul() -> None:
     graph = _graph(
         (URIRef(EX + "a"), RDFS.label, Literal("nul \0 inside")),
         (URIRef(EX + "b"), RDFS.label, Literal("größer 😀")),
     )
     for columns, plain in _both(graph):
         assert columns == plain
-    assert writers._encode_all(["a\0b", "c"]) == [b"a\0b", b"c"]
-    assert writers._encode_all([]) == []
-    assert writers._encode_all(["", "ä", ""]) == [b"", "ä".encode(), b""]
 
 
 def test_rows_order_is_the_order_of_the_subjects_iris() -> None:

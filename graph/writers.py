@@ -23,7 +23,7 @@ import json
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, count, repeat
 from json.encoder import encode_basestring
 from operator import attrgetter, itemgetter
@@ -627,7 +627,6 @@ class Rows:
         self.objects: dict[int, Node] = {}
         self.types: dict[int, Node] = {}
         self._compacted: tuple[tuple[tuple[str, str], ...], list[list[str | None]], set[str]] | None = None
-        self._table = table  # holds every collection whose id is in a column
         subjects = list(table)
         self.regular = set(map(type, subjects)) <= {URIRef}
         if not self.regular:
@@ -639,19 +638,30 @@ class Rows:
         order = sorted(range(len(signatures)), key=signatures.__getitem__)
         subjects, tables = list(map(subjects.__getitem__, order)), list(map(tables.__getitem__, order))
         start = 0
+        # Each term object's number by its id (valid while the table holds the terms), and new numbers.
+        terms: dict[int, int] = {}
+        fresh = count()
         for size in map(Counter(signatures).__getitem__, sorted(numbers.values())):
             group = _Group(list(tables[start]), subjects[start : start + size])
-            if not self._add_columns(group, tables[start : start + size]):
+            if not self._add_columns(group, tables[start : start + size], terms, fresh):
                 self.regular = False
                 return
             self.groups.append(group)
             start += size
-        self._number()
         kinds = set(map(type, self.objects.values())) | set(map(type, self.types.values()))
         self.regular = all(issubclass(kind, (URIRef, Literal)) and not issubclass(kind, BNode) for kind in kinds)
 
-    def _add_columns(self, group: _Group, tables: Sequence[dict[Node, dict[Node, int]]]) -> bool:
-        """Fill the columns of ``group`` from the subjects' ``tables``; ``False`` if they do not fit."""
+    def _add_columns(
+        self, group: _Group, tables: Sequence[dict[Node, dict[Node, int]]], terms: dict[int, int], fresh: Iterator[int]
+    ) -> bool:
+        """Fill the columns of ``group`` from the subjects' ``tables``; ``False`` if they do not fit.
+
+        The columns hold numbers, not the terms: each term object is numbered when first
+        met (``terms``, by id; ``fresh`` gives the numbers), and each cell of several
+        objects gets a number of its own. So a column holds one ``int`` per term, not one
+        per triple (a third less memory than ids at a million triples), and the writers
+        look up keys that are small and close together, which is quicker.
+        """
         if not set(map(type, group.predicates)) <= {URIRef}:
             return False
         width = len(group.predicates)
@@ -664,42 +674,23 @@ class Rows:
                 return False
             sole = list(map(next, map(iter, cells)))  # the first of several, for now
             several = list(compress(count(), map((1).__ne__, lengths)))
-        ids = list(map(id, sole))
+        keys = list(map(terms.setdefault, map(id, sole), fresh))
         for index, p in enumerate(group.predicates):
-            (self.types if p == _TYPE else self.objects).update(zip(ids[index::width], sole[index::width], strict=True))
+            (self.types if p == _TYPE else self.objects).update(
+                zip(keys[index::width], sole[index::width], strict=True)
+            )
             group.several.append({})
-        if several:
-            ids = ids.copy()
-            for place in several:
-                objects = cells[place]
-                index = place % width
-                keys = list(map(id, objects))
-                ids[place] = id(objects)
-                group.several[index][id(objects)] = (group.subjects[place // width], keys)
-                (self.types if group.predicates[index] == _TYPE else self.objects).update(
-                    zip(keys, objects, strict=True)
-                )
-        group.columns = [ids[index::width] for index in range(width)]
+        for place in several:
+            objects = list(cells[place])
+            index = place % width
+            members = list(map(terms.setdefault, map(id, objects), fresh))
+            keys[place] = cell = next(fresh)
+            group.several[index][cell] = (group.subjects[place // width], members)
+            (self.types if group.predicates[index] == _TYPE else self.objects).update(
+                zip(members, objects, strict=True)
+            )
+        group.columns = [keys[index::width] for index in range(width)]
         return True
-
-    def _number(self) -> None:
-        """Number the terms and the cells of several objects in place of their ids (laid out by :meth:`_add_columns`).
-
-        The columns then hold one ``int`` per term instead of one per triple (a third
-        less memory at a million triples), and each writer looks up keys that are small
-        and close together: at a million triples this saves each writer more than it costs once.
-        """
-        cells = [cell for group in self.groups for several in group.several for cell in several]
-        number = dict(zip(chain(self.objects, self.types, cells), count()))
-        get = number.__getitem__
-        for group in self.groups:
-            group.columns = [list(map(get, column)) for column in group.columns]
-            group.several = [
-                {number[key]: (s, list(map(get, keys))) for key, (s, keys) in several.items()}
-                for several in group.several
-            ]
-        self.objects = dict(zip(map(get, self.objects), self.objects.values(), strict=True))
-        self.types = dict(zip(map(get, self.types), self.types.values(), strict=True))
 
     @functools.cached_property
     def order(self) -> list[int]:
@@ -794,15 +785,32 @@ def _encode_all(texts: Iterable[str]) -> list[bytes]:
     return list(map(str.encode, texts))
 
 
-def _iri_forms(iris: list[str]) -> list[str]:
-    """``<iri>`` for each of ``iris``.
+#: The bytes of the characters that no written IRI holds (:data:`_IRI_FORBIDDEN`), but for the
+#: three that :func:`_iri_bytes` puts around and between the IRIs (it counts those).
+_IRI_FORBIDDEN_BYTES = bytes(range(0x21)).replace(b"\n", b"") + b'"{}|^`\\'
+
+
+def _iri_bytes(iris: list[str]) -> list[bytes]:
+    """``<iri>`` for each of ``iris``, encoded: all joined to one text a line each, encoded and cut at once.
+
+    UTF-8 writes each character outside ASCII as bytes above 127 alone, so the characters
+    that cannot be written are found among the bytes: the text holds each of ``<``, ``>``
+    and the line break only as many times as it puts them in, and none of the others.
 
     Raises:
         ValueError: When one holds a character that cannot be written.
     """
-    if _IRI_FORBIDDEN.search("".join(iris)):
+    if not iris:
+        return []
+    text = ("<" + ">\n<".join(iris) + ">").encode()
+    if (
+        text.count(b"<") != len(iris)
+        or text.count(b">") != len(iris)
+        or text.count(b"\n") != len(iris) - 1
+        or len(text.translate(None, _IRI_FORBIDDEN_BYTES)) != len(text)
+    ):
         raise ValueError("an IRI holds a character that cannot be written")
-    return list(map("<{}>".format, iris))
+    return text.split(b"\n")
 
 
 def _column_forms(
@@ -823,7 +831,7 @@ def _interleaved(separator: bytes, texts: list[bytes]) -> list[bytes]:
     return pieces
 
 
-def _sorted_texts(texts: list[bytes], keys: list[str], rows: Rows) -> list[bytes]:
+def _sorted_texts(texts: list[bytes], keys: list[str] | list[bytes], rows: Rows) -> list[bytes]:
     """``texts`` (one per subject of ``rows``, in the groups' order) in the order of their ``keys``, which
     are unique.
 
@@ -837,13 +845,13 @@ def _sorted_texts(texts: list[bytes], keys: list[str], rows: Rows) -> list[bytes
 # ---------------------------------------------------------------- N-Triples, column by column
 
 
-def _nt_forms(terms: _Terms) -> dict[int, str]:
-    """Every term written in N-Triples, by number."""
-    forms = dict(zip(terms.iri_keys, _iri_forms(terms.iris), strict=True))
+def _nt_forms(terms: _Terms) -> dict[int, bytes]:
+    """Every term written in N-Triples and encoded, by number."""
+    forms = dict(zip(terms.iri_keys, _iri_bytes(terms.iris), strict=True))
     suffixes = {number: _nt_suffix(*kind) for number, kind in terms.kind_of.items()}
     written = map(operator.add, terms.quoted, map(suffixes.__getitem__, terms.kinds))
-    forms.update(zip(terms.literal_keys, written, strict=True))
-    forms.update(zip(terms.other_keys, map(_nt_term, terms.others), strict=True))
+    forms.update(zip(terms.literal_keys, map(str.encode, written), strict=True))
+    forms.update(zip(terms.other_keys, map(str.encode, map(_nt_term, terms.others)), strict=True))
     return forms
 
 
@@ -857,15 +865,14 @@ def _nt_suffix(language: str | None, datatype: URIRef | None) -> str:
 
 
 def _ntriples_rows(rows: Rows) -> list[bytes]:
-    forms = _encoded({**_nt_forms(rows.object_terms), **_nt_forms(rows.type_terms)})
-    keys: list[str] = []
+    forms = {**_nt_forms(rows.object_terms), **_nt_forms(rows.type_terms)}
+    keys: list[bytes] = []
     texts: list[bytes] = []
     for group in rows.groups:
-        subjects = _iri_forms(group.iris)
+        written = _iri_bytes(group.iris)
         heads = [_nt_term(p) + " " for p in group.predicates]
         order = sorted(range(len(heads)), key=heads.__getitem__)
         template = "".join("%s " + _escaped(heads[j]) + "%s .\n" for j in order).encode()
-        written = _encode_all(subjects)
         columns = []
         for j in order:
 
@@ -874,7 +881,7 @@ def _ntriples_rows(rows: Rows) -> list[bytes]:
                 return (_nt_term(s) + " " + head).encode().join(ends)[:-3]  # the template ends the last line
 
             columns += [written, _column_forms(group, j, forms, several)]
-        keys += subjects  # sorted as with the space that follows them, since no IRI holds a ">"
+        keys += written  # sorted as with the space that follows them (no IRI holds a ">"); UTF-8 keeps the order
         texts += map(template.__mod__, zip(*columns, strict=True))
     return _sorted_texts(texts, keys, rows)
 

@@ -91,3 +91,29 @@ def test_rows_order_is_the_order_of_the_subjects_iris() -> None:
     rows = writers.Rows(graph)
     iris = [iri for group in rows.groups for iri in group.iris]
     assert [iris[place] for place in rows.order] == sorted(iris)
+
+
+@pytest.mark.parametrize("character", [*map(chr, range(0x21)), *'<>"{}|^`\\'])
+@pytest.mark.parametrize("place", ["subject", "object", "type"])
+def test_an_iri_that_cannot_be_written_gives_the_error_of_the_writer_triple_by_triple(
+    character: str, place: str
+) -> None:
+    bad = URIRef(f"{EX}a{character}b")
+    good = URIRef(EX + "good")
+    triple = {
+        "subject": (bad, RDFS.label, Literal("x")),
+        "object": (good, RDFS.seeAlso, bad),
+        "type": (good, RDF.type, bad),
+    }
+    graph = _graph(triple[place], (URIRef(EX + "other"), RDFS.label, Literal("y")))
+    with pytest.raises(ValueError) as plain:
+        writers._plain_ntriples(graph)
+    with pytest.raises(ValueError) as columns:
+        writers.ntriples(graph)
+    assert str(columns.value) == str(plain.value)
+
+
+def test_iris_outside_ascii() -> None:
+    graph = _graph(*[(URIRef(EX + name), RDFS.seeAlso, URIRef(EX + name + "x")) for name in ("ä", "€", "😀", "a")])
+    for columns, plain in _both(graph):
+        assert columns == plain

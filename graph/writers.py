@@ -566,9 +566,12 @@ class _Terms:
         pairs = zip(map(attrgetter("language"), literals), map(attrgetter("datatype"), literals), strict=True)
         self.kinds = list(map(numbers.setdefault, pairs, count()))
         self.kind_of = {number: pair for pair, number in numbers.items()}
-        rest = list(map(operator.not_, map(operator.or_, is_iri, is_literal)))
-        self.other_keys = list(compress(keys, rest))
-        self.others = list(compress(values, rest))
+        self.other_keys: list[int] = []
+        self.others: list[Node] = []
+        if len(self.iri_keys) + len(self.literal_keys) < len(keys):
+            rest = list(map(operator.not_, map(operator.or_, is_iri, is_literal)))
+            self.other_keys = list(compress(keys, rest))
+            self.others = list(compress(values, rest))
         self._compacted: tuple[tuple[tuple[str, str], ...], list[str | None], set[str]] | None = None
 
     @functools.cached_property

@@ -11,7 +11,7 @@ build). Then, in the same process and on the same graph, the old revision's
 order of a build's process (the cyclic garbage collector off, as in a build), one side
 after the other in each of ``--rounds`` rounds. Prints the best CPU seconds of this
 process per step and in all for each side, and the ratios; the memory that one
-``Rows`` holds (``tracemalloc``, measured apart from the timings); whether the new
+``Rows`` holds, built and after the writers (``tracemalloc``, measured apart from the timings); whether the new
 pieces join to the old bytes; with ``--compare``, whether they are byte-identical to
 ``kg.ttl``, ``kg.nt`` and ``kg.jsonld`` in that folder.
 """
@@ -62,18 +62,23 @@ def exports(module: ModuleType, graph: Any) -> tuple[dict[str, float], dict[str,
     return seconds, written
 
 
-def rows_memory(module: ModuleType, graph: Any) -> float:
-    """MiB that one ``module.Rows(graph)`` holds once built (its collections and their terms' texts)."""
+def rows_memory(module: ModuleType, graph: Any) -> tuple[float, float]:
+    """MiB that one ``module.Rows(graph)`` holds once built, and once the three writers have
+    used it (with what it keeps for them: the terms split by kind, compact names, orders)."""
     gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         rows = module.Rows(graph)
-        held = tracemalloc.get_traced_memory()[0] - before
+        built = tracemalloc.get_traced_memory()[0] - before
+        module.turtle_pieces(graph, (NIK.Statement, NIK.Reference), rows)
+        module.ntriples_pieces(graph, rows)
+        module.jsonld_pieces(graph, rows)
+        used = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
     del rows
-    return held / 2**20
+    return built / 2**20, used / 2**20
 
 
 def main() -> None:
@@ -99,7 +104,9 @@ def main() -> None:
         print(f"| {step} | {old:.3f} | {new:.3f} | {new / old:.2f} |")
     old_total, new_total = sum(best["old"].values()), sum(best["new"].values())
     print(f"| all four | {old_total:.3f} | {new_total:.3f} | {new_total / old_total:.2f} |")
-    print(f"memory held by Rows (tracemalloc): old {memory['old']:.1f} MiB, new {memory['new']:.1f} MiB")
+    for when, index in (("built", 0), ("after the three writers", 1)):
+        old_mib, new_mib = memory["old"][index], memory["new"][index]
+        print(f"memory held by Rows, {when} (tracemalloc): old {old_mib:.1f} MiB, new {new_mib:.1f} MiB")
     for name, file in FILES.items():
         print(f"{file}: new equals old: {texts['new'][name] == texts['old'][name]}")
         if args.compare:

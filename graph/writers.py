@@ -631,6 +631,10 @@ class Rows:
         self.objects: dict[int, Node] = {}
         self.types: dict[int, Node] = {}
         self._compacted: tuple[tuple[tuple[str, str], ...], list[list[str | None]], set[str]] | None = None
+        # While the columns are laid out: the number of each term object by its id, among the
+        # objects of other predicates and of rdf:type; and the next number.
+        self._ids: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        self._next = 0
         subjects = list(table)
         self.regular = set(map(type, subjects)) <= {URIRef}
         if not self.regular:
@@ -642,30 +646,21 @@ class Rows:
         order = sorted(range(len(signatures)), key=signatures.__getitem__)
         subjects, tables = list(map(subjects.__getitem__, order)), list(map(tables.__getitem__, order))
         start = 0
-        # Each term object's number by its id (valid while the table holds the terms), and new numbers.
-        terms: dict[int, int] = {}
-        fresh = count()
-        for size in map(Counter(signatures).__getitem__, sorted(numbers.values())):
-            group = _Group(list(tables[start]), subjects[start : start + size])
-            if not self._add_columns(group, tables[start : start + size], terms, fresh):
-                self.regular = False
-                return
-            self.groups.append(group)
-            start += size
+        try:
+            for size in map(Counter(signatures).__getitem__, sorted(numbers.values())):
+                group = _Group(list(tables[start]), subjects[start : start + size])
+                if not self._add_columns(group, tables[start : start + size]):
+                    self.regular = False
+                    return
+                self.groups.append(group)
+                start += size
+        finally:
+            self._ids = ({}, {})  # the ids are valid only while the terms are held: not kept
         kinds = set(map(type, self.objects.values())) | set(map(type, self.types.values()))
         self.regular = all(issubclass(kind, (URIRef, Literal)) and not issubclass(kind, BNode) for kind in kinds)
 
-    def _add_columns(
-        self, group: _Group, tables: Sequence[dict[Node, dict[Node, int]]], terms: dict[int, int], fresh: Iterator[int]
-    ) -> bool:
-        """Fill the columns of ``group`` from the subjects' ``tables``; ``False`` if they do not fit.
-
-        The columns hold numbers, not the terms: each term object is numbered when first
-        met (``terms``, by id; ``fresh`` gives the numbers), and each cell of several
-        objects gets a number of its own. So a column holds one ``int`` per term, not one
-        per triple (a third less memory than ids at a million triples), and the writers
-        look up keys that are small and close together, which is quicker.
-        """
+    def _add_columns(self, group: _Group, tables: Sequence[dict[Node, dict[Node, int]]]) -> bool:
+        """Fill the columns of ``group`` from the subjects' ``tables``; ``False`` if they do not fit."""
         if not set(map(type, group.predicates)) <= {URIRef}:
             return False
         width = len(group.predicates)
@@ -678,23 +673,33 @@ class Rows:
                 return False
             sole = list(map(next, map(iter, cells)))  # the first of several, for now
             several = list(compress(count(), map((1).__ne__, lengths)))
-        keys = list(map(terms.setdefault, map(id, sole), fresh))
-        for index, p in enumerate(group.predicates):
-            (self.types if p == _TYPE else self.objects).update(
-                zip(keys[index::width], sole[index::width], strict=True)
-            )
-            group.several.append({})
+        columns = [self._numbered(sole[index::width], p == _TYPE) for index, p in enumerate(group.predicates)]
+        group.several = [{} for _ in range(width)]
         for place in several:
-            objects = list(cells[place])
-            index = place % width
-            members = list(map(terms.setdefault, map(id, objects), fresh))
-            keys[place] = cell = next(fresh)
-            group.several[index][cell] = (group.subjects[place // width], members)
-            (self.types if group.predicates[index] == _TYPE else self.objects).update(
-                zip(members, objects, strict=True)
-            )
-        group.columns = [keys[index::width] for index in range(width)]
+            index, row = place % width, place // width
+            members = self._numbered(list(cells[place]), group.predicates[index] == _TYPE)
+            columns[index][row] = self._next
+            group.several[index][self._next] = (group.subjects[row], members)
+            self._next += 1
+        group.columns = columns
         return True
+
+    def _numbered(self, nodes: list[Node], typed: bool) -> list[int]:
+        """The number of each of ``nodes`` (objects of ``rdf:type`` if ``typed``); adds the new ones to
+        :attr:`types` or :attr:`objects`.
+
+        The columns hold numbers, not the terms: each term object is numbered where it is
+        first met (its place among all objects laid out), each cell of several objects gets
+        a number of its own. So a column holds one ``int`` per term, not one per triple (a
+        third less memory than ids at a million triples), and the writers look up keys that
+        are small and close together, which is quicker.
+        """
+        start = self._next
+        self._next += len(nodes)
+        keys = list(map(self._ids[typed].setdefault, map(id, nodes), count(start)))
+        first = list(map(operator.eq, keys, count(start)))  # met here first: numbered by its place
+        (self.types if typed else self.objects).update(zip(compress(keys, first), compress(nodes, first), strict=True))
+        return keys
 
     @functools.cached_property
     def order(self) -> list[int]:

@@ -613,9 +613,9 @@ class Rows:
     predicate, holding the number of each subject's object (one per term). A writer
     renders each term once, many at a time, looks the columns up with ``map`` and joins
     each subject of a group from fixed pieces and its terms, so the work per triple is
-    done by the interpreter's C code. Only
-    objects that share a subject and predicate (a few in a hundred) are written one
-    collection at a time.
+    done by the interpreter's C code. Only objects that share a subject and predicate (a
+    few in a hundred) are written one collection at a time. The subjects are sorted by
+    IRI once (:attr:`order`), and each writer sorts its own keys from that order.
 
     The three writers of a build can share one ``Rows`` (pass it as ``rows=``), and with
     it the work on the terms they have in common; it must not outlive changes to the

@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_build4 import FILES, index_orders
 from bench_resolve4 import fingerprint, sourcecache_racy_seconds
-from oldcode import arguments, old_module
+from oldcode import arguments, old_module, scratch_project
 
 from tests.test_build_fast import built_fields
 
@@ -120,10 +120,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        project = scratch / "project"
-        project.mkdir()
-        for part in ("ontology", "sources"):
-            shutil.copytree(args.project / part, project / part)
+        project = scratch_project(args.project, scratch)
         edited = changed_article(project)
         time.sleep(sourcecache_racy_seconds())  # so that the copies' stat stands for their bytes
         variants = {

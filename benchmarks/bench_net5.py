@@ -37,12 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_netexports import old_modules, report, run_new, run_old  # noqa: E402
+from bench_netexports import old_modules, prepared, report, run_new, run_old  # noqa: E402
 from oldcode import arguments  # noqa: E402
 from oldcode import cpu_timed as cpu  # noqa: E402
 
-from graph import forked, netformats, pipeline, projection, viz  # noqa: E402
-from graph.export import ExportInput, exporter  # noqa: E402
+from graph import forked, netformats, projection, viz  # noqa: E402
 
 MIB = 2**20
 FORMATS = ("html", "graphml", "gexf")
@@ -147,13 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         old = old_modules(args.old, Path(folder))
-        checked = pipeline._prepare(args.project, None, lambda _: None, False)
-        graph, ontology = checked.built.graph, checked.dataset.ontology
-        print(f"built {len(graph)} triples", file=sys.stderr)
-        exporter("html").render(ExportInput(graph, ontology))  # the layout into the cache; assets loaded
-        old["viz"].render_html(old["projection"].project(graph, ontology))
-        gc.collect()
-        gc.disable()
+        graph, ontology = prepared(args.project, old)
         both = sides(old)
         # first, while this process holds only the graph: a child's writes land on its pages
         unshared_rounds = [

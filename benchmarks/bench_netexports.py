@@ -49,6 +49,19 @@ def old_modules(revision: str, folder: Path) -> dict[str, ModuleType]:
 Timer = Callable[[Callable[[], Any]], tuple[Any, float]]
 
 
+def prepared(project: Path, old: dict[str, ModuleType]) -> tuple[Any, Any]:
+    """The built graph of ``project`` and its ontology, with the page's layout in the cache
+    and the assets loaded by both sides, the collector paused (as in a build)."""
+    checked = pipeline._prepare(project, None, lambda _: None, False)
+    graph, ontology = checked.built.graph, checked.dataset.ontology
+    print(f"built {len(graph)} triples", file=sys.stderr)
+    exporter("html").render(ExportInput(graph, ontology))  # the layout into the cache; assets loaded
+    old["viz"].render_html(old["projection"].project(graph, ontology))
+    gc.collect()
+    gc.disable()
+    return graph, ontology
+
+
 def run_old(old: dict[str, ModuleType], graph: Any, ontology: Any, timed: Timer = timed) -> dict[str, float]:
     seconds = {}
     view, seconds["projection"] = timed(lambda: old["projection"].project(graph, ontology))

@@ -23,12 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_netexports import old_modules, report, run_new, run_old  # noqa: E402
+from bench_netexports import old_modules, prepared, report, run_new, run_old  # noqa: E402
 from oldcode import arguments  # noqa: E402
 from oldcode import cpu_timed as cpu  # noqa: E402
-
-from graph import pipeline  # noqa: E402
-from graph.export import ExportInput, exporter  # noqa: E402
 
 
 def main() -> None:
@@ -36,13 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         old = old_modules(args.old, Path(folder))
-        checked = pipeline._prepare(args.project, None, lambda _: None, False)
-        graph, ontology = checked.built.graph, checked.dataset.ontology
-        print(f"built {len(graph)} triples", file=sys.stderr)
-        exporter("html").render(ExportInput(graph, ontology))  # the layout into the cache; assets loaded
-        old["viz"].render_html(old["projection"].project(graph, ontology))
-        gc.collect()
-        gc.disable()
+        graph, ontology = prepared(args.project, old)
         olds, news = [], []
         for _ in range(args.rounds):
             olds.append(run_old(old, graph, ontology, cpu))

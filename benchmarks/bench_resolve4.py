@@ -37,7 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oldcode import arguments, old_module
+from oldcode import arguments, old_module, scratch_project
 
 MODULES = ("yamlio", "values", "sourcecache", "sources", "dataset")  # each imports only those before it
 CASES = ("cold", "one changed")
@@ -116,10 +116,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        project = scratch / "project"
-        project.mkdir()
-        for part in ("ontology", "sources"):
-            shutil.copytree(args.project / part, project / part)
+        project = scratch_project(args.project, scratch)
         time.sleep(sourcecache_racy_seconds())  # so that the copies' stat stands for their bytes
         variants = {
             "old": (old_modules(args.old, scratch), scratch / "cache-old"),

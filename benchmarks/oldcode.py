@@ -69,3 +69,15 @@ def cpu_timed(work: Callable[[], T]) -> tuple[T, float]:
 
 
 __all__ = ["ROOT", "arguments", "cpu_timed", "git_show", "old_module", "timed"]
+
+
+def scratch_project(project: Path, scratch: Path) -> Path:
+    """A copy of ``project``'s ``ontology/`` and ``sources/`` in ``scratch/project`` (a build's
+    caches and exports go elsewhere): its path."""
+    import shutil
+
+    copy = scratch / "project"
+    copy.mkdir()
+    for part in ("ontology", "sources"):
+        shutil.copytree(project / part, copy / part)
+    return copy

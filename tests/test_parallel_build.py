@@ -106,17 +106,28 @@ def here_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked.Claims, "take", lambda self, name: os.getpid() == parent and take(self, name))
 
 
-def test_the_build_process_renders_what_the_workers_leave(
-    mini: Path, tmp_path: Path, workers_tmp: Scratch, monkeypatch: pytest.MonkeyPatch, here_only: None
-) -> None:
-    started: list[str] = []
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The labels of the processes forked from now on (until ``monkeypatch.undo()``)."""
+    labels: list[str] = []
     start = forked.start
 
     def recorded(work: forked.Work, label: str, within: Path | None = None) -> forked.Child:
-        started.append(label)
+        labels.append(label)
         return start(work, label, within)
 
     monkeypatch.setattr(forked, "start", recorded)
+    return labels
+
+
+def test_the_build_process_renders_what_the_workers_leave(
+    mini: Path,
+    tmp_path: Path,
+    workers_tmp: Scratch,
+    monkeypatch: pytest.MonkeyPatch,
+    here_only: None,
+    started: list[str],
+) -> None:
     result = pipeline.build(project=mini, out=tmp_path / "here", jobs=4)
     # the network formats share the projection: made once, then GraphML and GEXF in a helper
     # (two workers for two groups and this process leave one of four processes to spare)
@@ -133,18 +144,15 @@ def test_the_build_process_renders_what_the_workers_leave(
 
 
 def test_no_helper_is_forked_without_a_process_to_spare(
-    mini: Path, tmp_path: Path, workers_tmp: Scratch, monkeypatch: pytest.MonkeyPatch, here_only: None
+    mini: Path,
+    tmp_path: Path,
+    workers_tmp: Scratch,
+    monkeypatch: pytest.MonkeyPatch,
+    here_only: None,
+    started: list[str],
 ) -> None:
     chosen = [export.exporter(name) for name in export.DEFAULT_FORMATS]
     assert [pipeline.render_plan(chosen, jobs, 10).helpers for jobs in (2, 3, 4)] == [False, False, True]  # type: ignore[union-attr]
-    started: list[str] = []
-    start = forked.start
-
-    def recorded(work: forked.Work, label: str, within: Path | None = None) -> forked.Child:
-        started.append(label)
-        return start(work, label, within)
-
-    monkeypatch.setattr(forked, "start", recorded)
     pipeline.build(project=mini, out=tmp_path / "two", jobs=2)
     assert started == ["rendering the exports"]  # the page, GraphML and GEXF one after the other here
     monkeypatch.undo()

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_netexports import old_modules, prepared, report, run_new, run_old  # noqa: E402
+from bench_netexports import old_modules, prepared, report, rounds  # noqa: E402
 from oldcode import arguments  # noqa: E402
 from oldcode import cpu_timed as cpu  # noqa: E402
 
@@ -152,12 +152,7 @@ def main() -> None:
         unshared_rounds = [
             (unshared(both["old"], graph, ontology), unshared(both["new"], graph, ontology)) for _ in range(2)
         ]
-        olds, news = [], []
-        for _ in range(args.rounds):
-            olds.append(run_old(old, graph, ontology, cpu))
-            new, outputs = run_new(graph, ontology, cpu)
-            news.append(new)
-            gc.collect()  # what the round left, outside the timings
+        olds, news, outputs = rounds(old, graph, ontology, args.rounds, cpu)
         report(olds, news, outputs, args.compare, "step (CPU s)")
         del outputs
         gc.collect()

@@ -62,6 +62,19 @@ def prepared(project: Path, old: dict[str, ModuleType]) -> tuple[Any, Any]:
     return graph, ontology
 
 
+def rounds(
+    old: dict[str, ModuleType], graph: Any, ontology: Any, count: int, timed: Timer = timed
+) -> tuple[list[dict[str, float]], list[dict[str, float]], dict[str, bytes]]:
+    """``count`` rounds of the old and the new code, each timed: their steps, and the new outputs."""
+    olds, news, outputs = [], [], {}
+    for _ in range(count):
+        olds.append(run_old(old, graph, ontology, timed))
+        new, outputs = run_new(graph, ontology, timed)
+        news.append(new)
+        gc.collect()  # what the round left, outside the timings
+    return olds, news, outputs
+
+
 def run_old(old: dict[str, ModuleType], graph: Any, ontology: Any, timed: Timer = timed) -> dict[str, float]:
     seconds = {}
     view, seconds["projection"] = timed(lambda: old["projection"].project(graph, ontology))

@@ -14,7 +14,6 @@ modules. ``total`` is the CPU time of all four steps, which share two busy cores
 
 from __future__ import annotations
 
-import gc
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_netexports import old_modules, prepared, report, run_new, run_old  # noqa: E402
+from bench_netexports import old_modules, prepared, report, rounds  # noqa: E402
 from oldcode import arguments  # noqa: E402
 from oldcode import cpu_timed as cpu  # noqa: E402
 
@@ -34,12 +33,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         old = old_modules(args.old, Path(folder))
         graph, ontology = prepared(args.project, old)
-        olds, news = [], []
-        for _ in range(args.rounds):
-            olds.append(run_old(old, graph, ontology, cpu))
-            new, outputs = run_new(graph, ontology, cpu)
-            news.append(new)
-            gc.collect()  # what the round left, outside the timings
+        olds, news, outputs = rounds(old, graph, ontology, args.rounds, cpu)
     report(olds, news, outputs, args.compare, "step (CPU s)")
 
 

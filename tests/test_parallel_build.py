@@ -120,6 +120,15 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return labels
 
 
+def _same_as_in_one_process(project: Path, out: Path, monkeypatch: pytest.MonkeyPatch, workers_tmp: Scratch) -> None:
+    """``out`` holds what a build with ``--jobs 1`` writes (after undoing ``monkeypatch``), and no scratch is left."""
+    monkeypatch.undo()
+    one = out.parent / f"{out.name}-one"
+    pipeline.build(project=project, out=one, jobs=1)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {p.name: p.read_bytes() for p in one.iterdir()}
+    assert workers_tmp.left() == []
+
+
 def test_the_build_process_renders_what_the_workers_leave(
     mini: Path,
     tmp_path: Path,
@@ -136,11 +145,7 @@ def test_the_build_process_renders_what_the_workers_leave(
         {},
         sorted(f"export {name}" for name in export.DEFAULT_FORMATS),
     )
-    monkeypatch.undo()
-    pipeline.build(project=mini, out=tmp_path / "one", jobs=1)
-    here, one = ({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()} for name in ("here", "one"))
-    assert here == one
-    assert workers_tmp.left() == []
+    _same_as_in_one_process(mini, tmp_path / "here", monkeypatch, workers_tmp)
 
 
 def test_no_helper_is_forked_without_a_process_to_spare(
@@ -155,11 +160,7 @@ def test_no_helper_is_forked_without_a_process_to_spare(
     assert [pipeline.render_plan(chosen, jobs, 10).helpers for jobs in (2, 3, 4)] == [False, False, True]  # type: ignore[union-attr]
     pipeline.build(project=mini, out=tmp_path / "two", jobs=2)
     assert started == ["rendering the exports"]  # the page, GraphML and GEXF one after the other here
-    monkeypatch.undo()
-    pipeline.build(project=mini, out=tmp_path / "one", jobs=1)
-    two, one = ({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()} for name in ("two", "one"))
-    assert two == one
-    assert workers_tmp.left() == []
+    _same_as_in_one_process(mini, tmp_path / "two", monkeypatch, workers_tmp)
 
 
 def test_the_workers_steps_are_reported_beside_the_wall_time(

@@ -414,9 +414,6 @@ def new_graph(base: str, segments: set[str]) -> Graph:
     return graph
 
 
-_iri_maker = iri_maker  # IRIs of a namespace and a digest
-
-
 class _Hasher:
     """Short content hashes, independent of the base IRI, with a collision check."""
 
@@ -564,7 +561,7 @@ def _facts(
     ontology, base = dataset.ontology, dataset.project.base
     statement_ns = f"{base}{ontology.class_of(NIK.Statement).segment}/"
     reference_ns = f"{base}{ontology.class_of(NIK.Reference).segment}/"
-    statement_iri, reference_iri = _iri_maker(statement_ns), _iri_maker(reference_ns)
+    statement_iri, reference_iri = iri_maker(statement_ns), iri_maker(reference_ns)
     entity_iris = dataset.entity_iris()
     mentions: dict[URIRef, set[URIRef]] = defaultdict(set)
     references: dict[str, URIRef] = {}  # digest -> IRI: one object per IRI

@@ -24,7 +24,7 @@ from graph import build, pipeline
 from graph.build import BuiltGraph, build_graph
 from graph.dataset import Dataset, Fact
 from graph.errors import KGError, Location
-from graph.namespace import NIK
+from graph.namespace import NIK, iri_maker
 from graph.writers import store_table
 from tests.conftest import ROOT
 
@@ -110,7 +110,7 @@ def test_digests_are_the_first_16_hexadecimal_digits_of_sha256() -> None:
 
 @pytest.mark.parametrize("namespace", [EX + "statement/", "urn:x:statement/", EX + "bad namespace/"])
 def test_iris_are_made_as_uriref_makes_them(namespace: str, caplog: pytest.LogCaptureFixture) -> None:
-    made = build._iri_maker(namespace)(namespace + "0123456789abcdef")
+    made = iri_maker(namespace)(namespace + "0123456789abcdef")
     assert type(made) is URIRef
     assert made == URIRef(namespace + "0123456789abcdef")
     assert hash(made) == hash(URIRef(namespace + "0123456789abcdef"))

@@ -10,9 +10,9 @@ from rdflib import Literal
 
 from graph import pipeline
 from graph.build import build_graph
-from graph.dataset import text_literal
 from graph.errors import SourceError
 from graph.namespace import NIK
+from graph.values import text_literal
 
 ARTICLE = """source: {{id: zeitung-c, type: NewsArticle, name: Zeitung C, language: de, sha256: {sha}}}
 facts:

@@ -120,15 +120,16 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return labels
 
 
-def _same_as_in_one_process(project: Path, out: Path, monkeypatch: pytest.MonkeyPatch, workers_tmp: Scratch) -> None:
-    """``out`` holds what a build with ``--jobs 1`` writes (after undoing ``monkeypatch``), and no scratch is left."""
-    monkeypatch.undo()
-    one = out.parent / f"{out.name}-one"
-    pipeline.build(project=project, out=one, jobs=1)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == {p.name: p.read_bytes() for p in one.iterdir()}
-    assert workers_tmp.left() == []
-
-
+@pytest.mark.parametrize(
+    ("jobs", "forked_labels"),
+    [
+        # two workers for two groups and this process leave one of four processes to spare:
+        # the network formats make their projection once, then GraphML and GEXF in a helper
+        (4, ["rendering the exports", "rendering the exports", "rendering kg.graphml, kg.gexf"]),
+        # none to spare: the page, GraphML and GEXF one after the other here
+        (2, ["rendering the exports"]),
+    ],
+)
 def test_the_build_process_renders_what_the_workers_leave(
     mini: Path,
     tmp_path: Path,
@@ -136,31 +137,26 @@ def test_the_build_process_renders_what_the_workers_leave(
     monkeypatch: pytest.MonkeyPatch,
     here_only: None,
     started: list[str],
+    jobs: int,
+    forked_labels: list[str],
 ) -> None:
-    result = pipeline.build(project=mini, out=tmp_path / "here", jobs=4)
-    # the network formats share the projection: made once, then GraphML and GEXF in a helper
-    # (two workers for two groups and this process leave one of four processes to spare)
-    assert started == ["rendering the exports", "rendering the exports", "rendering kg.graphml, kg.gexf"]
+    result = pipeline.build(project=mini, out=tmp_path / "here", jobs=jobs)
+    assert started == forked_labels
     assert (result.timings.workers, sorted(n for n in result.timings.steps if n.startswith("export "))) == (
         {},
         sorted(f"export {name}" for name in export.DEFAULT_FORMATS),
     )
-    _same_as_in_one_process(mini, tmp_path / "here", monkeypatch, workers_tmp)
+    monkeypatch.undo()
+    pipeline.build(project=mini, out=tmp_path / "one", jobs=1)
+    here, one = ({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()} for name in ("here", "one"))
+    assert here == one
+    assert workers_tmp.left() == []
 
 
-def test_no_helper_is_forked_without_a_process_to_spare(
-    mini: Path,
-    tmp_path: Path,
-    workers_tmp: Scratch,
-    monkeypatch: pytest.MonkeyPatch,
-    here_only: None,
-    started: list[str],
-) -> None:
+def test_a_helper_needs_a_process_to_spare() -> None:
     chosen = [export.exporter(name) for name in export.DEFAULT_FORMATS]
-    assert [pipeline.render_plan(chosen, jobs, 10).helpers for jobs in (2, 3, 4)] == [False, False, True]  # type: ignore[union-attr]
-    pipeline.build(project=mini, out=tmp_path / "two", jobs=2)
-    assert started == ["rendering the exports"]  # the page, GraphML and GEXF one after the other here
-    _same_as_in_one_process(mini, tmp_path / "two", monkeypatch, workers_tmp)
+    plans = [pipeline.render_plan(chosen, jobs, 10) for jobs in (2, 3, 4)]
+    assert [plan.helpers if plan else None for plan in plans] == [False, False, True]
 
 
 def test_the_workers_steps_are_reported_beside_the_wall_time(

@@ -68,9 +68,6 @@ def cpu_timed(work: Callable[[], T]) -> tuple[T, float]:
     return result, time.process_time() - start
 
 
-__all__ = ["ROOT", "arguments", "cpu_timed", "git_show", "old_module", "timed"]
-
-
 def scratch_project(project: Path, scratch: Path) -> Path:
     """A copy of ``project``'s ``ontology/`` and ``sources/`` in ``scratch/project`` (a build's
     caches and exports go elsewhere): its path."""
@@ -81,3 +78,6 @@ def scratch_project(project: Path, scratch: Path) -> Path:
     for part in ("ontology", "sources"):
         shutil.copytree(project / part, copy / part)
     return copy
+
+
+__all__ = ["ROOT", "arguments", "cpu_timed", "git_show", "old_module", "scratch_project", "timed"]

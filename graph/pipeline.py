@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +28,7 @@ from graph.project import Project, load_project
 
 if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a step runs
     from rdflib import Graph
+    from rdflib.term import Node
 
     from graph import ahead, forked
     from graph.build import BuiltGraph
@@ -81,7 +83,11 @@ class Timings:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What ``validate`` found (and ``build`` wrote)."""
+    """What ``validate`` found (and ``build`` wrote).
+
+    ``curation`` is internal: the curation warnings of a prepared result, when they were
+    found while the graph was built (see :class:`_SourceChecks`).
+    """
 
     dataset: Dataset
     built: BuiltGraph
@@ -90,6 +96,7 @@ class CheckResult:
     timings: Timings
     written: tuple[Path, ...] = ()
     outputs: tuple[Path, ...] = ()
+    curation: tuple[tuple[Problem, ...], frozenset[tuple[Node, Node]]] | None = field(default=None, repr=False)
 
     @property
     def triples(self) -> int:
@@ -232,13 +239,15 @@ def _prepare(
     say: Progress,
     require_texts: bool,
     loaded: Callable[[Dataset, Timings], None] | None = None,
+    beside: bool = False,
 ) -> CheckResult:
     """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`.
 
-    ``loaded``, if given, is called with the dataset as soon as it is loaded.
+    ``loaded``, if given, is called with the dataset as soon as it is loaded. With
+    ``beside``, a large dataset's quotes and curation checks run in a forked process while
+    this one builds the graph (see :func:`_start_source_checks`).
     """
     from graph.build import build_graph
-    from graph.quotes import check_quotes as _check_quotes
 
     timings = Timings()
     with timings.step("load"):
@@ -246,20 +255,137 @@ def _prepare(
     say(f"loaded {len(dataset.sources)} sources, {len(dataset.entities)} entities, {len(dataset.facts)} facts")
     if loaded is not None:
         loaded(dataset, timings)
-    quotes = None
     folder = texts_folder(dataset.project, texts, say, required=require_texts)
     missing = missing_texts_warning(dataset.project, texts)
-    if folder is not None:
-        with timings.step("quotes"):
-            quotes = _check_quotes(dataset, folder)
-        if quotes.problems:
-            count = len(quotes.problems)
-            raise QuoteError(list(quotes.problems), f"{count} quote{'s' if count != 1 else ''} not found in the texts")
-        say(f"quotes: {quotes.quotes} found verbatim in {folder}")
-    with timings.step("build"):
-        built = build_graph(dataset)
+    checking = _start_source_checks(dataset, folder) if beside else None
+    if checking is None:
+        checks = _SourceChecks(_quotes_checked(dataset, folder, timings))
+        _raise_for_quotes(checks.quotes, folder, say)
+        with timings.step("build"):
+            built = build_graph(dataset)
+    else:
+        built, checks = _build_beside(dataset, checking, folder, timings, say)
     say(f"built {len(built.graph)} triples ({built.statements} statements, {built.references} references)")
-    return CheckResult(dataset, built, quotes, (missing,) if missing else (), timings)
+    return CheckResult(dataset, built, checks.quotes, (missing,) if missing else (), timings, curation=checks.curation)
+
+
+#: Smallest number of facts whose quotes and curation checks run beside the build of the
+#: graph (:func:`_start_source_checks`): below it they take less time than a fork.
+CHECK_BESIDE_FROM = 10_000
+#: The step of a build that waits for the checks made beside the build of the graph.
+CHECKS_WAIT_STEP = "quotes and curation checks (waiting)"
+_CHECKS_OUTPUT = "source-checks"
+
+
+@dataclass(frozen=True)
+class _SourceChecks:
+    """The checks made on the sources alone, not on the graph.
+
+    Attributes:
+        quotes: The quote check, if there was a texts folder.
+        curation: The curation warnings (duplicates, conflicts) and the (subject, property)
+            pairs whose values differ only between sources (see
+            :func:`graph.curation.conflicts.curation_warnings`), if already found; else
+            :func:`_check_shapes` finds them.
+    """
+
+    quotes: QuoteReport | None
+    curation: tuple[tuple[Problem, ...], frozenset[tuple[Node, Node]]] | None = None
+
+
+def _quotes_checked(dataset: Dataset, folder: Path | None, timings: Timings) -> QuoteReport | None:
+    from graph.quotes import check_quotes as _check_quotes
+
+    if folder is None:
+        return None
+    with timings.step("quotes"):
+        return _check_quotes(dataset, folder)
+
+
+def _raise_for_quotes(quotes: QuoteReport | None, folder: Path | None, say: Progress) -> None:
+    if quotes is None:
+        return
+    if quotes.problems:
+        count = len(quotes.problems)
+        raise QuoteError(list(quotes.problems), f"{count} quote{'s' if count != 1 else ''} not found in the texts")
+    say(f"quotes: {quotes.quotes} found verbatim in {folder}")
+
+
+def _curation(dataset: Dataset) -> tuple[tuple[Problem, ...], frozenset[tuple[Node, Node]]]:
+    """The curation warnings of ``dataset`` and the pairs disputed between sources (see :class:`_SourceChecks`)."""
+    from graph.curation.conflicts import curation_warnings
+    from graph.validate import load_shapes
+
+    notices, conflicts = curation_warnings(dataset, load_shapes(dataset.project.shapes_file))
+    return tuple(notices), frozenset((c.subject, c.rule.property) for c in conflicts if c.between_sources)
+
+
+def _start_source_checks(dataset: Dataset, folder: Path | None) -> forked.Child | None:
+    """Fork a process that checks the quotes and finds the curation warnings of a large
+    ``dataset`` while this one builds its graph, or ``None`` (a small dataset, or no fork here).
+
+    Both read only the dataset, and the build does not need them: about a second of
+    the serial part of a build at a million triples, done on the other CPU.
+    """
+    from graph import forked
+
+    if len(dataset.facts) < CHECK_BESIDE_FROM or not forked.available():
+        return None
+
+    def work(emit: forked.Emit) -> dict[str, float]:
+        timings = Timings()
+        quotes = _quotes_checked(dataset, folder, timings)
+        with timings.step("curation"):
+            curation = _curation(dataset)
+        emit(_CHECKS_OUTPUT, pickle.dumps(_SourceChecks(quotes, curation), protocol=pickle.HIGHEST_PROTOCOL))
+        return {f"{step} (while building)": seconds for step, seconds in timings.steps.items()}
+
+    try:
+        return forked.start(work, "checking quotes and curation")
+    except KGError:
+        return None  # then they are checked here
+
+
+def _build_beside(
+    dataset: Dataset, checking: forked.Child, folder: Path | None, timings: Timings, say: Progress
+) -> tuple[BuiltGraph, _SourceChecks]:
+    """Build the graph of ``dataset`` while ``checking`` checks its sources, then take what that found.
+
+    Raises:
+        QuoteError: When a quote is not found (before an error of the build, as without ``checking``).
+        KGError: As :func:`graph.build.build_graph` raises it.
+    """
+    from graph.build import build_graph
+
+    try:
+        try:
+            with timings.step("build"):
+                built = build_graph(dataset)
+        except Exception:
+            _raise_for_quotes(_joined_source_checks(checking, timings).quotes, folder, say)
+            raise
+        with timings.step(CHECKS_WAIT_STEP):
+            checks = _joined_source_checks(checking, timings)
+        _raise_for_quotes(checks.quotes, folder, say)
+    finally:
+        checking.kill()  # stopped if still running (interrupted), its files removed
+    return built, checks
+
+
+def _joined_source_checks(checking: forked.Child, timings: Timings) -> _SourceChecks:
+    """What the process of :func:`_start_source_checks` found; its step times go into ``timings.workers``.
+
+    Raises:
+        ConfigError: (or any error of the checks) As the checks raise it.
+    """
+    try:
+        outputs, steps = checking.join()
+        checks = pickle.loads(outputs[_CHECKS_OUTPUT].read_bytes())  # our own child's
+    finally:
+        checking.release()
+    assert isinstance(checks, _SourceChecks)
+    timings.workers.update(steps)
+    return checks
 
 
 def _check_shapes(prepared: CheckResult, say: Progress) -> CheckResult:
@@ -268,13 +394,11 @@ def _check_shapes(prepared: CheckResult, say: Progress) -> CheckResult:
     Raises:
         ShapeError: When the graph does not conform.
     """
-    from graph.curation.conflicts import curation_warnings
-    from graph.validate import load_shapes, validate_graph
+    from graph.validate import validate_graph
 
     dataset, timings = prepared.dataset, prepared.timings
     with timings.step("shacl"):
-        notices, conflicts = curation_warnings(dataset, load_shapes(dataset.project.shapes_file))
-        disputed = frozenset((c.subject, c.rule.property) for c in conflicts if c.between_sources)
+        notices, disputed = prepared.curation or _curation(dataset)
         report = validate_graph(prepared.built, dataset.ontology, dataset.project.shapes_file, conflicts=disputed)
     if not report.conforms:
         count = len(report.violations)
@@ -575,7 +699,7 @@ def _build_with(
     jobs: int | None,
     ahead: _Ahead,
 ) -> CheckResult:
-    prepared = _prepare(project, texts, say, require_texts, ahead.start)
+    prepared = _prepare(project, texts, say, require_texts, ahead.start, beside=jobs != 1)
     source = ExportInput(prepared.built.graph, prepared.dataset.ontology)
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.

@@ -542,6 +542,15 @@ class _Group:
         self.several: list[dict[int, tuple[Node, list[int]]]] = []
 
 
+#: The language and the datatype of a plain ``Literal``: read from the slots its properties return
+#: when rdflib keeps them there (a C call each, not a Python one), else through the properties.
+_LANGUAGE_OF, _DATATYPE_OF = (
+    (attrgetter("_language"), attrgetter("_datatype"))
+    if {"_language", "_datatype"} <= set(getattr(Literal, "__slots__", ()))
+    else (attrgetter("language"), attrgetter("datatype"))
+)
+
+
 class _Terms:
     """Terms by number (see :class:`Rows`), split by kind so that a writer can write each kind many at a time.
 
@@ -563,7 +572,7 @@ class _Terms:
         self.literal_keys = list(compress(keys, is_literal))
         self.lexicals = list(map(_TEXT, literals))
         numbers: dict[tuple[str | None, URIRef | None], int] = {}
-        pairs = zip(map(attrgetter("language"), literals), map(attrgetter("datatype"), literals), strict=True)
+        pairs = zip(map(_LANGUAGE_OF, literals), map(_DATATYPE_OF, literals), strict=True)
         self.kinds = list(map(numbers.setdefault, pairs, count()))
         self.kind_of = {number: pair for pair, number in numbers.items()}
         self.other_keys: list[int] = []

@@ -21,7 +21,18 @@ from graph.errors import Location, Problem, SourceError, a_or_an, closest, sugge
 from graph.namespace import NIK, iri_maker
 from graph.ontology import Ontology, PropertyInfo
 from graph.project import Project
-from graph.sources import ENTITY_KEYS, FACT_KEYS, ArticleDecl, Claim, Declarations, EntityDecl, FactDecl, SourceDecl
+from graph.sources import (
+    ENTITY_KEYS,
+    FACT_KEYS,
+    ArticleDecl,
+    Claim,
+    Declarations,
+    EntityDecl,
+    FactEntry,
+    RawClaim,
+    SourceDecl,
+    new_claim,
+)
 from graph.values import ValueProblem, parse_literal, text_literal
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -305,8 +316,9 @@ class _Resolver:
         for a in ok_sources:
             source_id = a.source.id
             lang = languages[source_id]
-            for entry in a.facts:
-                self._facts(entry, source_id, lang, facts)
+            at = _Locations(a.path)
+            for entry in a.entries:
+                self._facts(entry, source_id, lang, facts, at)
         # _facts noted the ids the facts of ok_sources use; the others' are used all the same
         used = self.used
         _referenced_ids(self.declarations.articles, undeclared, used)
@@ -367,67 +379,106 @@ class _Resolver:
             path=article.path,
         )
 
-    def _facts(self, decl: FactDecl, source_id: str, lang: str, facts: list[Fact]) -> None:
-        """Append the facts of ``decl`` that resolve to ``facts``, and note the ids it uses in :attr:`used`."""
-        for text, location in decl.quotes:
+    def _facts(self, entry: FactEntry, source_id: str, lang: str, facts: list[Fact], at: _Locations) -> None:
+        """Append the facts of ``entry`` that resolve to ``facts``, and note the ids it uses in :attr:`used`."""
+        subject_id, subject_line, written_quotes, claims, qualifiers, note, _ = entry
+        for text, line in written_quotes:
             if len(text) > MAX_QUOTE_LENGTH:
                 self.fail(
-                    location,
+                    at[line],
                     f"quote is {len(text)} characters; keep evidence short (at most {MAX_QUOTE_LENGTH}) "
                     "and split it over several facts",
                 )
-        subject_id = decl.subject
         used = self.used
         used.add(subject_id)
-        if decl.qualifiers:
-            _uses(decl.qualifiers, used)
+        if qualifiers:
+            _uses(qualifiers, used)
         subject_cls = self.classes.get(subject_id)
         if subject_cls is None:
-            _uses(decl.claims, used)
+            _uses(claims, used)
             if subject_id not in self.invalid and not self.declarations.unreadable:
-                self.fail(decl.subject_location, f"unknown entity '{subject_id}'{suggest(subject_id, self.classes)}")
+                self.fail(at[subject_line], f"unknown entity '{subject_id}'{suggest(subject_id, self.classes)}")
             return
-        ordered = self._ordered_qualifiers(decl.qualifiers, lang) if decl.qualifiers else ()
+        ordered = self._ordered_qualifiers(qualifiers, lang, at) if qualifiers else ()
         subject = self.iris[subject_id]
-        quotes, note = decl.quotes, decl.note
-        props, values = self._props, self._values
+        quotes = tuple([(text, at[line]) for text, line in written_quotes])
+        props = self._props
         # claim_prop and claim_value with their look-ups inlined: this loop runs once per claim
-        for claim in decl.claims:
-            name = claim.property
-            value = claim.value
+        for name, value, line in claims:
             kind = value.__class__
             if kind is str:
                 used.add(value)  # type: ignore[arg-type]  # a str
             elif isinstance(value, str):
                 used.add(value)
-            info = props.get((name, subject_cls)) or self.claim_prop(claim, subject_id, subject_cls)
+            info = props.get((name, subject_cls))
             if info is None:
-                continue
-            key = (name, kind, value if kind is str else str(value), lang)
-            node = values.get(key)
-            if node is None:
-                node = self.value(info, claim, lang)
-                if node is None:
-                    continue
-                values[key] = node
-            facts.append(new_fact(subject, info.iri, node, ordered, source_id, quotes, note, claim.location))
-
-    def _ordered_qualifiers(self, claims: tuple[Claim, ...], lang: str) -> tuple[tuple[URIRef, Node], ...]:
-        """The qualifiers that resolve, as ``(property, value)`` pairs in a fixed order."""
-        qualifiers: list[tuple[URIRef, Node]] = []
-        for claim in claims:
-            info = self._qualifiers.get(claim.property)
-            if info is None:
-                info = self.prop(claim, None, qualifier=True)
+                info = self.claim_prop(new_claim(name, value, at[line]), subject_id, subject_cls)
                 if info is None:
                     continue
-                self._qualifiers[claim.property] = info
-            value = self.claim_value(info, claim, lang)
+            node = self._node(info, name, kind, value, lang, line, at)
+            if node is not None:
+                facts.append(new_fact(subject, info.iri, node, ordered, source_id, quotes, note, at[line]))
+
+    def _node(
+        self, info: PropertyInfo, name: str, kind: type, value: object, lang: str, line: int, at: _Locations
+    ) -> Node | None:
+        """:meth:`value` of the claim ``name: value`` at ``line``, remembered when it resolves.
+
+        By the property, the value's type and text (see :meth:`literal`) and the language;
+        an entity id is looked up here (:meth:`value` says what is wrong with it).
+        """
+        key = (name, kind, value if kind is str else str(value), lang)
+        node = self._values.get(key)
+        if node is None:
+            if info.is_object and kind is str:
+                cls = self.classes.get(value)  # type: ignore[call-overload]  # a str
+                if cls is not None and self.fits(cls, info.range):
+                    node = self._values[key] = self.iris[value]  # type: ignore[index]  # a str
+                    return node
+            node = self.value(info, new_claim(name, value, at[line]), lang)
+            if node is not None:
+                self._values[key] = node
+        return node
+
+    def _ordered_qualifiers(
+        self, claims: tuple[RawClaim, ...], lang: str, at: _Locations
+    ) -> tuple[tuple[URIRef, Node], ...]:
+        """The qualifiers that resolve, as ``(property, value)`` pairs in a fixed order."""
+        qualifiers: list[tuple[URIRef, Node]] = []
+        for name, written, line in claims:
+            info = self._qualifiers.get(name)
+            if info is None:
+                info = self.prop(new_claim(name, written, at[line]), None, qualifier=True)
+                if info is None:
+                    continue
+                self._qualifiers[name] = info
+            value = self._node(info, name, written.__class__, written, lang, line, at)
             if value is not None:
                 qualifiers.append((info.iri, value))
         if len(qualifiers) > 1:
             qualifiers.sort(key=lambda pq: (pq[0], pq[1].n3()))
         return tuple(qualifiers)
+
+
+class _Locations(dict[int, Location]):
+    """The :class:`~graph.errors.Location` of each line of one file, made when first
+    asked for: one object per line (the facts of an entry share their quotes' and
+    their claim's locations)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def __missing__(self, line: int) -> Location:
+        location = self[line] = new_location(self.path, line)
+        return location
+
+
+def new_location(path: Path, line: int) -> Location:
+    """``Location(path, line)`` without the frozen dataclass's ``__init__`` (as :func:`new_fact`)."""
+    location = _new_object(Location)
+    location.__dict__.update(path=path, line=line)
+    return location
 
 
 def new_fact(
@@ -481,17 +532,17 @@ def _referenced_ids(articles: Iterable[ArticleDecl], undeclared: Iterable[Articl
     """
     for article in articles:
         # a source's metadata (publisher, photographer, ...) uses entities like a fact does
-        _uses(article.source.claims, used)
+        used.update(c.value for c in article.source.claims if isinstance(c.value, str))
     for article in undeclared:
-        for fact in article.facts:
-            used.add(fact.subject)
-            _uses(fact.claims, used)
-            _uses(fact.qualifiers, used)
+        for subject, _, _, claims, qualifiers, _, _ in article.entries:
+            used.add(subject)
+            _uses(claims, used)
+            _uses(qualifiers, used)
 
 
-def _uses(claims: Iterable[Claim], used: set[str]) -> None:
+def _uses(claims: Iterable[RawClaim], used: set[str]) -> None:
     """Add the values of ``claims`` that are text (and may be ids) to ``used``."""
-    used.update(c.value for c in claims if isinstance(c.value, str))
+    used.update(value for _, value, _ in claims if isinstance(value, str))
 
 
 def resolve(project: Project, ontology: Ontology, declarations: Declarations, problems: list[Problem]) -> Dataset:

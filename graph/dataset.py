@@ -302,14 +302,11 @@ class _Resolver:
                 undeclared.append(a)
         entities: dict[str, Entity] = {}
         for decl, lang in declared:
-            if self.declare(decl.id, decl.type, decl.location, decl.type_location, entity_root):
-                entities[decl.id] = Entity(
-                    id=decl.id,
-                    cls=self.classes[decl.id],
-                    iri=self.iris[decl.id],
-                    name=text_literal(decl.name, lang),
-                    aliases=tuple(text_literal(a, lang) for a in decl.aliases),
-                    location=decl.location,
+            id_ = decl.id
+            if self.declare(id_, decl.type, decl.location, decl.type_location, entity_root):
+                aliases = tuple([text_literal(a, lang) for a in decl.aliases]) if decl.aliases else ()
+                entities[id_] = new_entity(
+                    id_, self.classes[id_], self.iris[id_], text_literal(decl.name, lang), aliases, decl.location
                 )
         sources = {a.source.id: s for a in ok_sources if (s := self._source(a, languages[a.source.id]))}
         facts: list[Fact] = []
@@ -479,6 +476,15 @@ def new_location(path: Path, line: int) -> Location:
     location = _new_object(Location)
     location.__dict__.update(path=path, line=line)
     return location
+
+
+def new_entity(
+    id_: str, cls: URIRef, iri: URIRef, name: Literal, aliases: tuple[Literal, ...], location: Location
+) -> Entity:
+    """``Entity(id_, cls, ...)`` without the frozen dataclass's ``__init__`` (as :func:`new_fact`)."""
+    entity = _new_object(Entity)
+    entity.__dict__.update(id=id_, cls=cls, iri=iri, name=name, aliases=aliases, location=location)
+    return entity
 
 
 def new_fact(

@@ -27,7 +27,6 @@ from graph.sources import (
     ArticleDecl,
     Claim,
     Declarations,
-    EntityDecl,
     FactEntry,
     RawClaim,
     SourceDecl,
@@ -286,45 +285,53 @@ class _Resolver:
     # -- declarations ----------------------------------------------------
 
     def resolve(self) -> Dataset:
-        declared: list[tuple[EntityDecl, str]] = [(e, self.project.language) for e in self.declarations.registry]
-        languages = {a.source.id: self._language_of(a.source) for a in self.declarations.articles}
-        for article in self.declarations.articles:
-            declared.extend((e, languages[article.source.id]) for e in article.entities)
-        ok_sources: list[ArticleDecl] = []
+        articles = self.declarations.articles
+        language = self.project.language
+        # (id, type, name, aliases, location, type_location, language) of each entity declared
+        declared: list[tuple[str, str, str, tuple[str, ...], Location, Location, str]] = [
+            (e.id, e.type, e.name, e.aliases, e.location, e.type_location, language) for e in self.declarations.registry
+        ]
+        languages = {a.source.id: self._language_of(a.source) for a in articles}
+        locations = [_Locations(a.path) for a in articles]
+        for article, at in zip(articles, locations, strict=True):
+            lang = languages[article.source.id]
+            declared.extend(
+                (id_, type_, name, aliases, at[line], at[type_line], lang)
+                for id_, type_, name, aliases, line, type_line in article.entity_entries
+            )
+        ok_sources: list[tuple[ArticleDecl, _Locations]] = []
         undeclared: list[ArticleDecl] = []
         # a namespace's attribute is a call each time: looked up once, not once per declaration
         source_root, entity_root = NIK.SourceDocument, NIK.Entity
-        for a in self.declarations.articles:
+        for a, at in zip(articles, locations, strict=True):
             source = a.source
             if self.declare(source.id, source.type, source.location, source.type_location, source_root):
-                ok_sources.append(a)
+                ok_sources.append((a, at))
             else:
                 undeclared.append(a)
         entities: dict[str, Entity] = {}
-        for decl, lang in declared:
-            id_ = decl.id
-            if self.declare(id_, decl.type, decl.location, decl.type_location, entity_root):
-                aliases = tuple([text_literal(a, lang) for a in decl.aliases]) if decl.aliases else ()
+        for id_, type_, name, aliases, location, type_location, lang in declared:
+            if self.declare(id_, type_, location, type_location, entity_root):
+                names = tuple([text_literal(a, lang) for a in aliases]) if aliases else ()
                 entities[id_] = new_entity(
-                    id_, self.classes[id_], self.iris[id_], text_literal(decl.name, lang), aliases, decl.location
+                    id_, self.classes[id_], self.iris[id_], text_literal(name, lang), names, location
                 )
-        sources = {a.source.id: s for a in ok_sources if (s := self._source(a, languages[a.source.id]))}
+        sources = {a.source.id: s for a, _ in ok_sources if (s := self._source(a, languages[a.source.id]))}
         facts: list[Fact] = []
-        for a in ok_sources:
+        for a, at in ok_sources:
             source_id = a.source.id
             lang = languages[source_id]
-            at = _Locations(a.path)
-            for entry in a.entries:
+            for entry in a.fact_entries:
                 self._facts(entry, source_id, lang, facts, at)
         # _facts noted the ids the facts of ok_sources use; the others' are used all the same
         used = self.used
-        _referenced_ids(self.declarations.articles, undeclared, used)
-        for decl, _ in declared:
+        _referenced_ids(articles, undeclared, used)
+        for id_, _, _, _, location, _, _ in declared:
             # A file that could not be read may be the one that uses it: say nothing yet.
-            if decl.id in entities and decl.id not in used and not self.declarations.unreadable:
+            if id_ in entities and id_ not in used and not self.declarations.unreadable:
                 self.fail(
-                    decl.location,
-                    f"entity '{decl.id}' is not used by any fact; every entity needs a sourced fact "
+                    location,
+                    f"entity '{id_}' is not used by any fact; every entity needs a sourced fact "
                     "(add one in an article file, or remove the entity)",
                 )
         ids = {e.iri: e.id for e in entities.values()}
@@ -540,7 +547,7 @@ def _referenced_ids(articles: Iterable[ArticleDecl], undeclared: Iterable[Articl
         # a source's metadata (publisher, photographer, ...) uses entities like a fact does
         used.update(c.value for c in article.source.claims if isinstance(c.value, str))
     for article in undeclared:
-        for subject, _, _, claims, qualifiers, _, _ in article.entries:
+        for subject, _, _, claims, qualifiers, _, _ in article.fact_entries:
             used.add(subject)
             _uses(claims, used)
             _uses(qualifiers, used)

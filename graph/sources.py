@@ -15,7 +15,7 @@ Layout::
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,10 @@ text and numbers are made, pickled and unpickled several times faster than a
 claims at a million triples). :attr:`ArticleDecl.facts` makes the dataclasses from them.
 """
 
+EntityEntry = tuple[str, str, str, tuple[str, ...], int, int]
+"""An entity an article declares, as the reader keeps it (see :data:`FactEntry`):
+:class:`EntityDecl`'s id, type, name, aliases, and the lines of its id and type."""
+
 
 @dataclass(frozen=True)
 class ArticleDecl:
@@ -100,22 +104,24 @@ class ArticleDecl:
 
     path: Path
     source: SourceDecl
-    entities: tuple[EntityDecl, ...]
-    entries: tuple[FactEntry, ...]
+    entity_entries: tuple[EntityEntry, ...]
+    """The entities its fact entries declare, as plain tuples (:attr:`entities` as dataclasses)."""
+    fact_entries: tuple[FactEntry, ...]
     """The fact entries as plain tuples (see :data:`FactEntry`; :attr:`facts` as dataclasses)."""
 
     @functools.cached_property
+    def entities(self) -> tuple[EntityDecl, ...]:
+        """The entities its fact entries declare (made from :attr:`entity_entries` when first asked for)."""
+        at, origin = _locator(self.path), self.source.id
+        return tuple(
+            EntityDecl(id_, type_, name, aliases, at(line), at(type_line), origin)
+            for id_, type_, name, aliases, line, type_line in self.entity_entries
+        )
+
+    @functools.cached_property
     def facts(self) -> tuple[FactDecl, ...]:
-        """The fact entries (made from :attr:`entries` when first asked for)."""
-        path = self.path
-        locations: dict[int, Location] = {}
-
-        def at(line: int) -> Location:
-            location = locations.get(line)
-            if location is None:
-                location = locations[line] = Location(path, line)
-            return location
-
+        """The fact entries (made from :attr:`fact_entries` when first asked for)."""
+        at = _locator(self.path)
         return tuple(
             FactDecl(
                 subject=subject,
@@ -126,14 +132,28 @@ class ArticleDecl:
                 note=note,
                 location=at(line),
             )
-            for subject, subject_line, quotes, claims, qualifiers, note, line in self.entries
+            for subject, subject_line, quotes, claims, qualifiers, note, line in self.fact_entries
         )
 
     def __getstate__(self) -> dict[str, object]:
-        """The fields only: :attr:`facts`, once made, is not pickled (into the source cache)."""
+        """The fields only: :attr:`entities` and :attr:`facts`, once made, are not pickled (into the source cache)."""
         state = dict(self.__dict__)
+        state.pop("entities", None)
         state.pop("facts", None)
         return state
+
+
+def _locator(path: Path) -> Callable[[int], Location]:
+    """The :class:`~graph.errors.Location` of a line of ``path``, one object per line."""
+    locations: dict[int, Location] = {}
+
+    def at(line: int) -> Location:
+        location = locations.get(line)
+        if location is None:
+            location = locations[line] = Location(path, line)
+        return location
+
+    return at
 
 
 @dataclass(frozen=True)
@@ -291,6 +311,14 @@ class _Reader:
         return True
 
     def entity(self, mapping: LMap, origin: str | None) -> EntityDecl | None:
+        entry = self.entity_entry(mapping)
+        if entry is None:
+            return None
+        id_, type_, name, aliases, line, type_line = entry
+        return EntityDecl(id_, type_, name, aliases, self.at(line), self.at(type_line), origin)
+
+    def entity_entry(self, mapping: LMap) -> EntityEntry | None:
+        """The entity ``mapping`` declares (see :data:`EntityEntry`), or ``None`` (reported)."""
         ok = True
         for name in ("id", "type", "name"):
             ok = self.text(mapping, name, "an entity") is not None and ok
@@ -304,14 +332,14 @@ class _Reader:
                 ok = False
         if not ok:
             return None
-        return EntityDecl(
-            id=mapping["id"].strip(),
-            type=mapping["type"].strip(),
-            name=mapping["name"].strip(),
-            aliases=tuple(aliases),
-            location=self.at(mapping.key_lines["id"]),
-            type_location=self.at(mapping.key_lines["type"]),
-            origin=origin,
+        key_lines = mapping.key_lines
+        return (
+            mapping["id"].strip(),
+            mapping["type"].strip(),
+            mapping["name"].strip(),
+            tuple(aliases),
+            key_lines["id"],
+            key_lines["type"],
         )
 
 
@@ -371,13 +399,13 @@ def _read_article(path: Path, problems: list[Problem], content: bytes | None = N
     if not isinstance(facts_seq, LSeq):
         reader.fail(data.key_lines.get("facts", data.line), "'facts:' must be a list of fact entries")
         return None
-    entities: list[EntityDecl] = []
+    entities: list[EntityEntry] = []
     facts: list[FactEntry] = []
     for item, line in zip(facts_seq, facts_seq.item_lines, strict=True):
         if not isinstance(item, LMap):
             reader.fail(line, "each fact must be a mapping with subject (or id, type, name), quote and claims")
             continue
-        fact, entity = _read_fact(reader, item, source.id)
+        fact, entity = _read_fact(reader, item)
         if entity is not None:
             entities.append(entity)
         if fact is not None:
@@ -430,8 +458,8 @@ def _misspelt_keys(reader: _Reader, item: LMap) -> set[str]:
     return found
 
 
-def _read_fact(reader: _Reader, item: LMap, source_id: str) -> tuple[FactEntry | None, EntityDecl | None]:
-    entity: EntityDecl | None = None
+def _read_fact(reader: _Reader, item: LMap) -> tuple[FactEntry | None, EntityEntry | None]:
+    entity: EntityEntry | None = None
     misspelt = _misspelt_keys(reader, item)
     if misspelt:
         return None, None
@@ -442,10 +470,10 @@ def _read_fact(reader: _Reader, item: LMap, source_id: str) -> tuple[FactEntry |
         )
         return None, None
     if declares:
-        entity = reader.entity(item, source_id)
+        entity = reader.entity_entry(item)
         if entity is None:
             return None, None
-        subject, subject_line = entity.id, item.key_lines["id"]
+        subject, subject_line = entity[0], entity[4]
     else:
         text = reader.text(item, "subject", "a fact")
         if text is None:

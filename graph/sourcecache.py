@@ -32,7 +32,7 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -97,12 +97,19 @@ class SourceCache:
         self._loaded: dict[int, _Entries] = {}
         self._read: dict[int, _Entries] = {}
         self._changed: set[int] = set()
+        self._paths: dict[str, Path] = {}  # see expect()
 
     @classmethod
     def of(cls, sources_dir: Path) -> SourceCache:
         """The cache of ``sources_dir`` under :func:`~graph.buildcache.cache_root`."""
         folder = hashlib.sha256(os.fsencode(os.path.abspath(sources_dir))).hexdigest()[:24]
         return cls(buildcache.cache_root() / "sources" / f"{folder}-{_tool()}")
+
+    def expect(self, paths: Iterable[Path]) -> None:
+        """Say which files will be read: the entries read back give these very ``Path``
+        objects for their paths (the cache keeps a path as its text, and making a ``Path``
+        from a text again costs more than unpickling all else an article declares)."""
+        self._paths.update((str(path), path) for path in paths)
 
     def read(self, path: Path, kind: str, reader: Reader[T], problems: list[Problem]) -> T:
         """What ``reader`` gives for the file at ``path``, remembered for its bytes.
@@ -224,7 +231,8 @@ class SourceCache:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 file = self.folder / f"{shard:02d}.pickle"
                 temporary = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-                temporary.write_bytes(pickle.dumps(self._read[shard], protocol=pickle.HIGHEST_PROTOCOL))
+                with open(temporary, "wb") as handle:
+                    _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(self._read[shard])
                 os.replace(temporary, file)
             if self.folder.is_dir():
                 os.utime(self.folder)  # used now: the folders used longest ago go first
@@ -249,14 +257,32 @@ class SourceCache:
             entries = self._loaded[shard] = self._load(self.folder / f"{shard:02d}.pickle")
         return entries
 
-    @staticmethod
-    def _load(file: Path) -> _Entries:
+    def _load(self, file: Path) -> _Entries:
         try:
             with open(file, "rb") as handle:
-                entries = pickle.load(handle)
+                unpickler = pickle.Unpickler(handle)
+                unpickler.persistent_load = self._path  # type: ignore[method-assign]  # the documented hook
+                entries = unpickler.load()
         except Exception:  # missing, truncated or foreign: its files are parsed again
             return {}
         return entries if isinstance(entries, dict) else {}
+
+    def _path(self, text: object) -> Path:
+        """The path a cache file keeps as ``text`` (see :class:`_Pickler`)."""
+        if not isinstance(text, str):
+            raise pickle.UnpicklingError(f"not a path: {text!r}")
+        path = self._paths.get(text)
+        return Path(text) if path is None else path
+
+
+_PATH = type(Path())
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles each ``Path`` as its text (see :meth:`SourceCache.expect`)."""
+
+    def persistent_id(self, obj: object) -> str | None:
+        return str(obj) if obj.__class__ is _PATH else None
 
 
 def _write(cache: SourceCache, shards: list[int], emit: forked.Emit) -> dict[str, float]:

@@ -224,6 +224,8 @@ def read_sources(sources_dir: Path, problems: list[Problem], cache: bool = True)
 
     files: list[tuple[Path, str, Reader[Any]]] = [(p, "registry", _read_registry) for p in registry_files(sources_dir)]
     files += [(p, "article", _read_article) for p in article_files(sources_dir)]
+    if remembered is not None:
+        remembered.expect(path for path, _, _ in files)
     ahead = remembered.parse_ahead(files) if remembered is not None else None
     registry: list[EntityDecl] = []
     articles: list[ArticleDecl] = []

@@ -27,6 +27,7 @@ import atexit
 import contextlib
 import functools
 import hashlib
+import io
 import os
 import pickle
 import shutil
@@ -34,7 +35,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import yaml
 
@@ -260,12 +261,16 @@ class SourceCache:
     def _load(self, file: Path) -> _Entries:
         try:
             with open(file, "rb") as handle:
-                unpickler = pickle.Unpickler(handle)
-                unpickler.persistent_load = self._path  # type: ignore[method-assign]  # the documented hook
-                entries = unpickler.load()
+                entries = self._unpickler(handle).load()
         except Exception:  # missing, truncated or foreign: its files are parsed again
             return {}
         return entries if isinstance(entries, dict) else {}
+
+    def _unpickler(self, handle: BinaryIO) -> pickle.Unpickler:
+        """An unpickler of what :class:`_Pickler` wrote, giving back the paths :meth:`expect` was told of."""
+        unpickler = pickle.Unpickler(handle)
+        unpickler.persistent_load = self._path  # type: ignore[method-assign]  # the documented hook
+        return unpickler
 
     def _path(self, text: object) -> Path:
         """The path a cache file keeps as ``text`` (see :class:`_Pickler`)."""
@@ -283,6 +288,13 @@ class _Pickler(pickle.Pickler):
 
     def persistent_id(self, obj: object) -> str | None:
         return str(obj) if obj.__class__ is _PATH else None
+
+
+def _dumps(value: object) -> bytes:
+    """``value`` pickled by :class:`_Pickler`."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 def _write(cache: SourceCache, shards: list[int], emit: forked.Emit) -> dict[str, float]:
@@ -354,7 +366,8 @@ class Ahead:
         """Put the pieces the worker has handed over by now into the cache (no waiting)."""
         while (path := self.child.emitted(f"{_PARSED}-{self.taken}")) is not None:
             try:
-                parsed = pickle.loads(path.read_bytes())  # our own child's
+                with open(path, "rb") as handle:
+                    parsed = self.cache._unpickler(handle).load()  # our own child's
             except (OSError, pickle.UnpicklingError):
                 return
             self.taken += 1
@@ -390,7 +403,7 @@ def _parse(files: Sequence[tuple[Path, str, Reader[Any]]], emit: forked.Emit) ->
             found: list[Problem] = []
             result = reader(path, found, data)
             parsed.append((kind, str(path), hashlib.sha256(data).digest(), result, found))
-        emit(f"{_PARSED}-{number}", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        emit(f"{_PARSED}-{number}", _dumps(parsed))
     return {}
 
 

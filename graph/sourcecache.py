@@ -17,6 +17,10 @@ time (by a forked worker, while the build goes on, when there are many: see
 :meth:`SourceCache.save`); another version of the tool starts afresh and removes the
 old version's files, and only the :data:`FOLDERS` folders used last are kept.
 
+What an article gave is mostly plain tuples (:data:`graph.sources.FactEntry`), which unpickle
+several times faster than a dataclass per claim; a path is kept as its text and read back
+as the very ``Path`` the read was given (:meth:`SourceCache.expect`), not made again.
+
 The cache is the user's own (like the build records beside it): whoever can write to
 it can make the tool read anything, as with any ``pickle``.
 """

@@ -157,3 +157,17 @@ def test_every_mistake_read_back_from_the_cache_is_reported_as_parsed(
     assert placed > 80  # most cases are articles of their own
     dataset_repr, problems = _same_parsed_and_cached(project)
     assert not dataset_repr and len(problems) > placed
+
+
+def test_a_changed_article_read_after_its_cached_entry_resolves_as_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    project = copy_fixture("mini", tmp_path / "project")
+    before = _same_parsed_and_cached(project)
+    article = project / "sources" / "articles" / "a.yaml"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("startDate: 2021-03-03", "startDate: 2021-03-04"), encoding="utf-8")
+    after = _loaded(project, cache=True)
+    assert after == _loaded(project, cache=False) != before
+    assert "2021-03-04" in after[0] and "2021-03-03" not in after[0]

@@ -21,7 +21,17 @@ from graph.errors import Location, Problem, SourceError, a_or_an, closest, sugge
 from graph.namespace import NIK, iri_maker
 from graph.ontology import Ontology, PropertyInfo
 from graph.project import Project
-from graph.sources import ENTITY_KEYS, FACT_KEYS, ArticleDecl, Claim, Declarations, EntityDecl, FactDecl, SourceDecl
+from graph.sources import (
+    ENTITY_KEYS,
+    FACT_KEYS,
+    ArticleDecl,
+    Claim,
+    Declarations,
+    FactEntry,
+    RawClaim,
+    SourceDecl,
+    new_claim,
+)
 from graph.values import ValueProblem, parse_literal, text_literal
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -275,47 +285,53 @@ class _Resolver:
     # -- declarations ----------------------------------------------------
 
     def resolve(self) -> Dataset:
-        declared: list[tuple[EntityDecl, str]] = [(e, self.project.language) for e in self.declarations.registry]
-        languages = {a.source.id: self._language_of(a.source) for a in self.declarations.articles}
-        for article in self.declarations.articles:
-            declared.extend((e, languages[article.source.id]) for e in article.entities)
-        ok_sources: list[ArticleDecl] = []
+        articles = self.declarations.articles
+        language = self.project.language
+        # (id, type, name, aliases, location, type_location, language) of each entity declared
+        declared: list[tuple[str, str, str, tuple[str, ...], Location, Location, str]] = [
+            (e.id, e.type, e.name, e.aliases, e.location, e.type_location, language) for e in self.declarations.registry
+        ]
+        languages = {a.source.id: self._language_of(a.source) for a in articles}
+        locations = [_Locations(a.path) for a in articles]
+        for article, at in zip(articles, locations, strict=True):
+            lang = languages[article.source.id]
+            declared.extend(
+                (id_, type_, name, aliases, at[line], at[type_line], lang)
+                for id_, type_, name, aliases, line, type_line in article.entity_entries
+            )
+        ok_sources: list[tuple[ArticleDecl, _Locations]] = []
         undeclared: list[ArticleDecl] = []
         # a namespace's attribute is a call each time: looked up once, not once per declaration
         source_root, entity_root = NIK.SourceDocument, NIK.Entity
-        for a in self.declarations.articles:
+        for a, at in zip(articles, locations, strict=True):
             source = a.source
             if self.declare(source.id, source.type, source.location, source.type_location, source_root):
-                ok_sources.append(a)
+                ok_sources.append((a, at))
             else:
                 undeclared.append(a)
         entities: dict[str, Entity] = {}
-        for decl, lang in declared:
-            if self.declare(decl.id, decl.type, decl.location, decl.type_location, entity_root):
-                entities[decl.id] = Entity(
-                    id=decl.id,
-                    cls=self.classes[decl.id],
-                    iri=self.iris[decl.id],
-                    name=text_literal(decl.name, lang),
-                    aliases=tuple(text_literal(a, lang) for a in decl.aliases),
-                    location=decl.location,
+        for id_, type_, name, aliases, location, type_location, lang in declared:
+            if self.declare(id_, type_, location, type_location, entity_root):
+                names = tuple([text_literal(a, lang) for a in aliases]) if aliases else ()
+                entities[id_] = new_entity(
+                    id_, self.classes[id_], self.iris[id_], text_literal(name, lang), names, location
                 )
-        sources = {a.source.id: s for a in ok_sources if (s := self._source(a, languages[a.source.id]))}
+        sources = {a.source.id: s for a, _ in ok_sources if (s := self._source(a, languages[a.source.id]))}
         facts: list[Fact] = []
-        for a in ok_sources:
+        for a, at in ok_sources:
             source_id = a.source.id
             lang = languages[source_id]
-            for entry in a.facts:
-                self._facts(entry, source_id, lang, facts)
+            for entry in a.fact_entries:
+                self._facts(entry, source_id, lang, facts, at)
         # _facts noted the ids the facts of ok_sources use; the others' are used all the same
         used = self.used
-        _referenced_ids(self.declarations.articles, undeclared, used)
-        for decl, _ in declared:
+        _referenced_ids(articles, undeclared, used)
+        for id_, _, _, _, location, _, _ in declared:
             # A file that could not be read may be the one that uses it: say nothing yet.
-            if decl.id in entities and decl.id not in used and not self.declarations.unreadable:
+            if id_ in entities and id_ not in used and not self.declarations.unreadable:
                 self.fail(
-                    decl.location,
-                    f"entity '{decl.id}' is not used by any fact; every entity needs a sourced fact "
+                    location,
+                    f"entity '{id_}' is not used by any fact; every entity needs a sourced fact "
                     "(add one in an article file, or remove the entity)",
                 )
         ids = {e.iri: e.id for e in entities.values()}
@@ -367,67 +383,115 @@ class _Resolver:
             path=article.path,
         )
 
-    def _facts(self, decl: FactDecl, source_id: str, lang: str, facts: list[Fact]) -> None:
-        """Append the facts of ``decl`` that resolve to ``facts``, and note the ids it uses in :attr:`used`."""
-        for text, location in decl.quotes:
+    def _facts(self, entry: FactEntry, source_id: str, lang: str, facts: list[Fact], at: _Locations) -> None:
+        """Append the facts of ``entry`` that resolve to ``facts``, and note the ids it uses in :attr:`used`."""
+        subject_id, subject_line, written_quotes, claims, qualifiers, note, _ = entry
+        for text, line in written_quotes:
             if len(text) > MAX_QUOTE_LENGTH:
                 self.fail(
-                    location,
+                    at[line],
                     f"quote is {len(text)} characters; keep evidence short (at most {MAX_QUOTE_LENGTH}) "
                     "and split it over several facts",
                 )
-        subject_id = decl.subject
         used = self.used
         used.add(subject_id)
-        if decl.qualifiers:
-            _uses(decl.qualifiers, used)
+        if qualifiers:
+            _uses(qualifiers, used)
         subject_cls = self.classes.get(subject_id)
         if subject_cls is None:
-            _uses(decl.claims, used)
+            _uses(claims, used)
             if subject_id not in self.invalid and not self.declarations.unreadable:
-                self.fail(decl.subject_location, f"unknown entity '{subject_id}'{suggest(subject_id, self.classes)}")
+                self.fail(at[subject_line], f"unknown entity '{subject_id}'{suggest(subject_id, self.classes)}")
             return
-        ordered = self._ordered_qualifiers(decl.qualifiers, lang) if decl.qualifiers else ()
+        ordered = self._ordered_qualifiers(qualifiers, lang, at) if qualifiers else ()
         subject = self.iris[subject_id]
-        quotes, note = decl.quotes, decl.note
-        props, values = self._props, self._values
+        quotes = tuple([(text, at[line]) for text, line in written_quotes])
+        props = self._props
         # claim_prop and claim_value with their look-ups inlined: this loop runs once per claim
-        for claim in decl.claims:
-            name = claim.property
-            value = claim.value
+        for name, value, line in claims:
             kind = value.__class__
             if kind is str:
                 used.add(value)  # type: ignore[arg-type]  # a str
             elif isinstance(value, str):
                 used.add(value)
-            info = props.get((name, subject_cls)) or self.claim_prop(claim, subject_id, subject_cls)
+            info = props.get((name, subject_cls))
             if info is None:
-                continue
-            key = (name, kind, value if kind is str else str(value), lang)
-            node = values.get(key)
-            if node is None:
-                node = self.value(info, claim, lang)
-                if node is None:
-                    continue
-                values[key] = node
-            facts.append(new_fact(subject, info.iri, node, ordered, source_id, quotes, note, claim.location))
-
-    def _ordered_qualifiers(self, claims: tuple[Claim, ...], lang: str) -> tuple[tuple[URIRef, Node], ...]:
-        """The qualifiers that resolve, as ``(property, value)`` pairs in a fixed order."""
-        qualifiers: list[tuple[URIRef, Node]] = []
-        for claim in claims:
-            info = self._qualifiers.get(claim.property)
-            if info is None:
-                info = self.prop(claim, None, qualifier=True)
+                info = self.claim_prop(new_claim(name, value, at[line]), subject_id, subject_cls)
                 if info is None:
                     continue
-                self._qualifiers[claim.property] = info
-            value = self.claim_value(info, claim, lang)
+            node = self._node(info, name, kind, value, lang, line, at)
+            if node is not None:
+                facts.append(new_fact(subject, info.iri, node, ordered, source_id, quotes, note, at[line]))
+
+    def _node(
+        self, info: PropertyInfo, name: str, kind: type, value: object, lang: str, line: int, at: _Locations
+    ) -> Node | None:
+        """:meth:`value` of the claim ``name: value`` at ``line``, remembered when it resolves.
+
+        By the property, the value's type and text (see :meth:`literal`) and the language;
+        an entity id is looked up here (:meth:`value` says what is wrong with it).
+        """
+        key = (name, kind, value if kind is str else str(value), lang)
+        node = self._values.get(key)
+        if node is None:
+            if info.is_object and kind is str:
+                cls = self.classes.get(value)  # type: ignore[call-overload]  # a str
+                if cls is not None and self.fits(cls, info.range):
+                    node = self._values[key] = self.iris[value]  # type: ignore[index]  # a str
+                    return node
+            node = self.value(info, new_claim(name, value, at[line]), lang)
+            if node is not None:
+                self._values[key] = node
+        return node
+
+    def _ordered_qualifiers(
+        self, claims: tuple[RawClaim, ...], lang: str, at: _Locations
+    ) -> tuple[tuple[URIRef, Node], ...]:
+        """The qualifiers that resolve, as ``(property, value)`` pairs in a fixed order."""
+        qualifiers: list[tuple[URIRef, Node]] = []
+        for name, written, line in claims:
+            info = self._qualifiers.get(name)
+            if info is None:
+                info = self.prop(new_claim(name, written, at[line]), None, qualifier=True)
+                if info is None:
+                    continue
+                self._qualifiers[name] = info
+            value = self._node(info, name, written.__class__, written, lang, line, at)
             if value is not None:
                 qualifiers.append((info.iri, value))
         if len(qualifiers) > 1:
             qualifiers.sort(key=lambda pq: (pq[0], pq[1].n3()))
         return tuple(qualifiers)
+
+
+class _Locations(dict[int, Location]):
+    """The :class:`~graph.errors.Location` of each line of one file, made when first
+    asked for: one object per line (the facts of an entry share their quotes' and
+    their claim's locations)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def __missing__(self, line: int) -> Location:
+        location = self[line] = new_location(self.path, line)
+        return location
+
+
+def new_location(path: Path, line: int) -> Location:
+    """``Location(path, line)`` without the frozen dataclass's ``__init__`` (as :func:`new_fact`)."""
+    location = _new_object(Location)
+    location.__dict__.update(path=path, line=line)
+    return location
+
+
+def new_entity(
+    id_: str, cls: URIRef, iri: URIRef, name: Literal, aliases: tuple[Literal, ...], location: Location
+) -> Entity:
+    """``Entity(id_, cls, ...)`` without the frozen dataclass's ``__init__`` (as :func:`new_fact`)."""
+    entity = _new_object(Entity)
+    entity.__dict__.update(id=id_, cls=cls, iri=iri, name=name, aliases=aliases, location=location)
+    return entity
 
 
 def new_fact(
@@ -481,17 +545,17 @@ def _referenced_ids(articles: Iterable[ArticleDecl], undeclared: Iterable[Articl
     """
     for article in articles:
         # a source's metadata (publisher, photographer, ...) uses entities like a fact does
-        _uses(article.source.claims, used)
+        used.update(c.value for c in article.source.claims if isinstance(c.value, str))
     for article in undeclared:
-        for fact in article.facts:
-            used.add(fact.subject)
-            _uses(fact.claims, used)
-            _uses(fact.qualifiers, used)
+        for subject, _, _, claims, qualifiers, _, _ in article.fact_entries:
+            used.add(subject)
+            _uses(claims, used)
+            _uses(qualifiers, used)
 
 
-def _uses(claims: Iterable[Claim], used: set[str]) -> None:
+def _uses(claims: Iterable[RawClaim], used: set[str]) -> None:
     """Add the values of ``claims`` that are text (and may be ids) to ``used``."""
-    used.update(c.value for c in claims if isinstance(c.value, str))
+    used.update(value for _, value, _ in claims if isinstance(value, str))
 
 
 def resolve(project: Project, ontology: Ontology, declarations: Declarations, problems: list[Problem]) -> Dataset:

@@ -17,6 +17,10 @@ time (by a forked worker, while the build goes on, when there are many: see
 :meth:`SourceCache.save`); another version of the tool starts afresh and removes the
 old version's files, and only the :data:`FOLDERS` folders used last are kept.
 
+What an article gave is mostly plain tuples (:data:`graph.sources.FactEntry`), which unpickle
+several times faster than a dataclass per claim; a path is kept as its text and read back
+as the very ``Path`` the read was given (:meth:`SourceCache.expect`), not made again.
+
 The cache is the user's own (like the build records beside it): whoever can write to
 it can make the tool read anything, as with any ``pickle``.
 """
@@ -27,14 +31,15 @@ import atexit
 import contextlib
 import functools
 import hashlib
+import io
 import os
 import pickle
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import yaml
 
@@ -97,12 +102,19 @@ class SourceCache:
         self._loaded: dict[int, _Entries] = {}
         self._read: dict[int, _Entries] = {}
         self._changed: set[int] = set()
+        self._paths: dict[str, Path] = {}  # see expect()
 
     @classmethod
     def of(cls, sources_dir: Path) -> SourceCache:
         """The cache of ``sources_dir`` under :func:`~graph.buildcache.cache_root`."""
         folder = hashlib.sha256(os.fsencode(os.path.abspath(sources_dir))).hexdigest()[:24]
         return cls(buildcache.cache_root() / "sources" / f"{folder}-{_tool()}")
+
+    def expect(self, paths: Iterable[Path]) -> None:
+        """Say which files will be read: the entries read back give these very ``Path``
+        objects for their paths (the cache keeps a path as its text, and making a ``Path``
+        from a text again costs more than unpickling all else an article declares)."""
+        self._paths.update((str(path), path) for path in paths)
 
     def read(self, path: Path, kind: str, reader: Reader[T], problems: list[Problem]) -> T:
         """What ``reader`` gives for the file at ``path``, remembered for its bytes.
@@ -224,7 +236,8 @@ class SourceCache:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 file = self.folder / f"{shard:02d}.pickle"
                 temporary = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-                temporary.write_bytes(pickle.dumps(self._read[shard], protocol=pickle.HIGHEST_PROTOCOL))
+                with open(temporary, "wb") as handle:
+                    _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(self._read[shard])
                 os.replace(temporary, file)
             if self.folder.is_dir():
                 os.utime(self.folder)  # used now: the folders used longest ago go first
@@ -249,14 +262,43 @@ class SourceCache:
             entries = self._loaded[shard] = self._load(self.folder / f"{shard:02d}.pickle")
         return entries
 
-    @staticmethod
-    def _load(file: Path) -> _Entries:
+    def _load(self, file: Path) -> _Entries:
         try:
             with open(file, "rb") as handle:
-                entries = pickle.load(handle)
+                entries = self._unpickler(handle).load()
         except Exception:  # missing, truncated or foreign: its files are parsed again
             return {}
         return entries if isinstance(entries, dict) else {}
+
+    def _unpickler(self, handle: BinaryIO) -> pickle.Unpickler:
+        """An unpickler of what :class:`_Pickler` wrote, giving back the paths :meth:`expect` was told of."""
+        unpickler = pickle.Unpickler(handle)
+        unpickler.persistent_load = self._path  # type: ignore[method-assign]  # the documented hook
+        return unpickler
+
+    def _path(self, text: object) -> Path:
+        """The path a cache file keeps as ``text`` (see :class:`_Pickler`)."""
+        if not isinstance(text, str):
+            raise pickle.UnpicklingError(f"not a path: {text!r}")
+        path = self._paths.get(text)
+        return Path(text) if path is None else path
+
+
+_PATH = type(Path())
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles each ``Path`` as its text (see :meth:`SourceCache.expect`)."""
+
+    def persistent_id(self, obj: object) -> str | None:
+        return str(obj) if obj.__class__ is _PATH else None
+
+
+def _dumps(value: object) -> bytes:
+    """``value`` pickled by :class:`_Pickler`."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 def _write(cache: SourceCache, shards: list[int], emit: forked.Emit) -> dict[str, float]:
@@ -328,7 +370,8 @@ class Ahead:
         """Put the pieces the worker has handed over by now into the cache (no waiting)."""
         while (path := self.child.emitted(f"{_PARSED}-{self.taken}")) is not None:
             try:
-                parsed = pickle.loads(path.read_bytes())  # our own child's
+                with open(path, "rb") as handle:
+                    parsed = self.cache._unpickler(handle).load()  # our own child's
             except (OSError, pickle.UnpicklingError):
                 return
             self.taken += 1
@@ -364,7 +407,7 @@ def _parse(files: Sequence[tuple[Path, str, Reader[Any]]], emit: forked.Emit) ->
             found: list[Problem] = []
             result = reader(path, found, data)
             parsed.append((kind, str(path), hashlib.sha256(data).digest(), result, found))
-        emit(f"{_PARSED}-{number}", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        emit(f"{_PARSED}-{number}", _dumps(parsed))
     return {}
 
 

@@ -14,7 +14,8 @@ Layout::
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,14 +80,80 @@ class FactDecl:
     location: Location
 
 
+RawClaim = tuple[str, object, int]
+"""A claim as the reader keeps it: property, value (not yet typed) and line."""
+
+FactEntry = tuple[str, int, tuple[tuple[str, int], ...], tuple[RawClaim, ...], tuple[RawClaim, ...], str | None, int]
+"""A fact entry as the reader keeps it, :class:`FactDecl`'s fields in plain tuples with line
+numbers for locations: subject, its line, quotes (text, line), claims, qualifiers, note, line.
+
+An article's entries are what resolving reads and the source cache keeps: tuples of
+text and numbers are made, pickled and unpickled several times faster than a
+:class:`Claim` and a :class:`~graph.errors.Location` per claim (a hundred thousand
+claims at a million triples). :attr:`ArticleDecl.facts` makes the dataclasses from them.
+"""
+
+EntityEntry = tuple[str, str, str, tuple[str, ...], int, int]
+"""An entity an article declares, as the reader keeps it (see :data:`FactEntry`):
+:class:`EntityDecl`'s id, type, name, aliases, and the lines of its id and type."""
+
+
 @dataclass(frozen=True)
 class ArticleDecl:
     """Everything one article file declares."""
 
     path: Path
     source: SourceDecl
-    entities: tuple[EntityDecl, ...]
-    facts: tuple[FactDecl, ...]
+    entity_entries: tuple[EntityEntry, ...]
+    """The entities its fact entries declare, as plain tuples (:attr:`entities` as dataclasses)."""
+    fact_entries: tuple[FactEntry, ...]
+    """The fact entries as plain tuples (see :data:`FactEntry`; :attr:`facts` as dataclasses)."""
+
+    @functools.cached_property
+    def entities(self) -> tuple[EntityDecl, ...]:
+        """The entities its fact entries declare (made from :attr:`entity_entries` when first asked for)."""
+        at, origin = _locator(self.path), self.source.id
+        return tuple(
+            EntityDecl(id_, type_, name, aliases, at(line), at(type_line), origin)
+            for id_, type_, name, aliases, line, type_line in self.entity_entries
+        )
+
+    @functools.cached_property
+    def facts(self) -> tuple[FactDecl, ...]:
+        """The fact entries (made from :attr:`fact_entries` when first asked for)."""
+        at = _locator(self.path)
+        return tuple(
+            FactDecl(
+                subject=subject,
+                subject_location=at(subject_line),
+                quotes=tuple((text, at(line)) for text, line in quotes),
+                claims=tuple(Claim(p, v, at(line)) for p, v, line in claims),
+                qualifiers=tuple(Claim(p, v, at(line)) for p, v, line in qualifiers),
+                note=note,
+                location=at(line),
+            )
+            for subject, subject_line, quotes, claims, qualifiers, note, line in self.fact_entries
+        )
+
+    def __getstate__(self) -> dict[str, object]:
+        """The fields only: :attr:`entities` and :attr:`facts`, once made, are not pickled (into the source cache)."""
+        state = dict(self.__dict__)
+        state.pop("entities", None)
+        state.pop("facts", None)
+        return state
+
+
+def _locator(path: Path) -> Callable[[int], Location]:
+    """The :class:`~graph.errors.Location` of a line of ``path``, one object per line."""
+    locations: dict[int, Location] = {}
+
+    def at(line: int) -> Location:
+        location = locations.get(line)
+        if location is None:
+            location = locations[line] = Location(path, line)
+        return location
+
+    return at
 
 
 @dataclass(frozen=True)
@@ -157,6 +224,8 @@ def read_sources(sources_dir: Path, problems: list[Problem], cache: bool = True)
 
     files: list[tuple[Path, str, Reader[Any]]] = [(p, "registry", _read_registry) for p in registry_files(sources_dir)]
     files += [(p, "article", _read_article) for p in article_files(sources_dir)]
+    if remembered is not None:
+        remembered.expect(path for path, _, _ in files)
     ahead = remembered.parse_ahead(files) if remembered is not None else None
     registry: list[EntityDecl] = []
     articles: list[ArticleDecl] = []
@@ -212,7 +281,11 @@ class _Reader:
 
     def claims(self, mapping: LMap, skip: Collection[str]) -> list[Claim]:
         """Every ``property: value`` pair not in ``skip``; lists give one claim per item."""
-        result: list[Claim] = []
+        return [new_claim(key, value, self.at(line)) for key, value, line in self.raw_claims(mapping, skip)]
+
+    def raw_claims(self, mapping: LMap, skip: Collection[str]) -> list[RawClaim]:
+        """:meth:`claims` as ``(property, value, line)`` tuples."""
+        result: list[RawClaim] = []
         key_lines = mapping.key_lines
         for key, value in mapping.items():
             if key in skip:
@@ -222,26 +295,32 @@ class _Reader:
                 if not value:
                     self.fail(line, f"'{key}' has an empty list")
                 for item, item_line in zip(value, value.item_lines, strict=True):
-                    claim = self._claim(key, item, item_line)
-                    if claim.value is not None:
-                        result.append(claim)
-            elif value is not None and not isinstance(value, LMap):  # most claims: one plain value
-                result.append(new_claim(key, value, self._locations.get(line) or self.at(line)))
-            else:
-                claim = self._claim(key, value, line)
-                if claim.value is not None:
-                    result.append(claim)
+                    if self._plain(key, item, item_line):
+                        result.append((key, item, item_line))
+            # most claims: one plain value, neither None nor a mapping (_plain reports those)
+            elif (value is not None and not isinstance(value, LMap)) or self._plain(key, value, line):
+                result.append((key, value, line))
         return result
 
-    def _claim(self, key: str, value: object, line: int) -> Claim:
+    def _plain(self, key: str, value: object, line: int) -> bool:
+        """Whether ``value`` is one plain value (else reported)."""
         if value is None:
             self.fail(line, f"'{key}' has no value (leave unknown values out instead of writing them empty)")
-        elif isinstance(value, LMap | LSeq):
+            return False
+        if isinstance(value, LMap | LSeq):
             self.fail(line, f"'{key}' must be a single value or a list of values, not a nested structure")
-            value = None
-        return Claim(key, value, self.at(line))
+            return False
+        return True
 
     def entity(self, mapping: LMap, origin: str | None) -> EntityDecl | None:
+        entry = self.entity_entry(mapping)
+        if entry is None:
+            return None
+        id_, type_, name, aliases, line, type_line = entry
+        return EntityDecl(id_, type_, name, aliases, self.at(line), self.at(type_line), origin)
+
+    def entity_entry(self, mapping: LMap) -> EntityEntry | None:
+        """The entity ``mapping`` declares (see :data:`EntityEntry`), or ``None`` (reported)."""
         ok = True
         for name in ("id", "type", "name"):
             ok = self.text(mapping, name, "an entity") is not None and ok
@@ -255,14 +334,14 @@ class _Reader:
                 ok = False
         if not ok:
             return None
-        return EntityDecl(
-            id=mapping["id"].strip(),
-            type=mapping["type"].strip(),
-            name=mapping["name"].strip(),
-            aliases=tuple(aliases),
-            location=self.at(mapping.key_lines["id"]),
-            type_location=self.at(mapping.key_lines["type"]),
-            origin=origin,
+        key_lines = mapping.key_lines
+        return (
+            mapping["id"].strip(),
+            mapping["type"].strip(),
+            mapping["name"].strip(),
+            tuple(aliases),
+            key_lines["id"],
+            key_lines["type"],
         )
 
 
@@ -322,13 +401,13 @@ def _read_article(path: Path, problems: list[Problem], content: bytes | None = N
     if not isinstance(facts_seq, LSeq):
         reader.fail(data.key_lines.get("facts", data.line), "'facts:' must be a list of fact entries")
         return None
-    entities: list[EntityDecl] = []
-    facts: list[FactDecl] = []
+    entities: list[EntityEntry] = []
+    facts: list[FactEntry] = []
     for item, line in zip(facts_seq, facts_seq.item_lines, strict=True):
         if not isinstance(item, LMap):
             reader.fail(line, "each fact must be a mapping with subject (or id, type, name), quote and claims")
             continue
-        fact, entity = _read_fact(reader, item, source.id)
+        fact, entity = _read_fact(reader, item)
         if entity is not None:
             entities.append(entity)
         if fact is not None:
@@ -381,8 +460,8 @@ def _misspelt_keys(reader: _Reader, item: LMap) -> set[str]:
     return found
 
 
-def _read_fact(reader: _Reader, item: LMap, source_id: str) -> tuple[FactDecl | None, EntityDecl | None]:
-    entity: EntityDecl | None = None
+def _read_fact(reader: _Reader, item: LMap) -> tuple[FactEntry | None, EntityEntry | None]:
+    entity: EntityEntry | None = None
     misspelt = _misspelt_keys(reader, item)
     if misspelt:
         return None, None
@@ -393,21 +472,21 @@ def _read_fact(reader: _Reader, item: LMap, source_id: str) -> tuple[FactDecl | 
         )
         return None, None
     if declares:
-        entity = reader.entity(item, source_id)
+        entity = reader.entity_entry(item)
         if entity is None:
             return None, None
-        subject, subject_line = entity.id, item.key_lines["id"]
+        subject, subject_line = entity[0], entity[4]
     else:
         text = reader.text(item, "subject", "a fact")
         if text is None:
             return None, None
         subject, subject_line = text, item.key_lines["subject"]
     quotes = _quotes(reader, item)
-    qualifiers: list[Claim] = []
+    qualifiers: list[RawClaim] = []
     raw_qualifiers = item.get("qualifiers")
     if raw_qualifiers is not None:
         if isinstance(raw_qualifiers, LMap):
-            qualifiers = reader.claims(raw_qualifiers, ())
+            qualifiers = reader.raw_claims(raw_qualifiers, ())
         else:
             reader.fail(item.key_lines["qualifiers"], "'qualifiers' must be a mapping of property: value")
     note = item.get("note")
@@ -415,33 +494,25 @@ def _read_fact(reader: _Reader, item: LMap, source_id: str) -> tuple[FactDecl | 
         reader.fail(item.key_lines["note"], "'note' must be text")
         note = None
     skip = _ENTRY_KEYS if declares else _FACT_KEYS
-    claims = reader.claims(item, skip)
+    claims = reader.raw_claims(item, skip)
     if not claims and not any(k not in skip for k in item):
         reader.fail(item.line, "this fact states nothing: add at least one 'property: value'")
         return None, entity
     if quotes is None:
         return None, entity
-    fact = FactDecl(
-        subject=subject,
-        subject_location=reader.at(subject_line),
-        quotes=quotes,
-        claims=tuple(claims),
-        qualifiers=tuple(qualifiers),
-        note=note.strip() if isinstance(note, str) else None,
-        location=reader.at(item.line),
-    )
-    return fact, entity
+    note_text = note.strip() if isinstance(note, str) else None
+    return (subject, subject_line, quotes, tuple(claims), tuple(qualifiers), note_text, item.line), entity
 
 
-def _quotes(reader: _Reader, item: LMap) -> tuple[tuple[str, Location], ...] | None:
+def _quotes(reader: _Reader, item: LMap) -> tuple[tuple[str, int], ...] | None:
     if "quote" not in item:
         reader.fail(item.line, "a fact needs 'quote': the verbatim words of the source that back it")
         return None
     raw = item["quote"]
     line = item.key_lines["quote"]
     if isinstance(raw, str) and raw.strip():
-        return ((raw, reader.at(line)),)
+        return ((raw, line),)
     if isinstance(raw, LSeq) and raw and all(isinstance(q, str) and q.strip() for q in raw):
-        return tuple((q, reader.at(ln)) for q, ln in zip(raw, raw.item_lines, strict=True))
+        return tuple(zip(raw, raw.item_lines, strict=True))
     reader.fail(line, "'quote' must be text or a list of texts copied verbatim from the source")
     return None

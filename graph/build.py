@@ -553,6 +553,7 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
     hasher = _Hasher(base)
     term, iri_text = hasher.term, hasher.iri_terms.get  # subject and predicate are IRIs: one look-up when known
     sha256 = hashlib.sha256
+    digest_of = _digest
     add_statement, add = triples.statement, triples.add
 
     reference = URIRef("")
@@ -594,7 +595,7 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
         if qualifiers:
             for qualifier, value in qualifiers:
                 content += f"\n{term(qualifier)} {term(value)}"
-        statement = statement_iri(statement_ns + sha256(content.encode("utf-8")).digest()[:8].hex())
+        statement = statement_iri(statement_ns + digest_of(content))
         first = statements.get(statement)
         if first is None:
             statements[statement] = fact
@@ -627,6 +628,10 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
     else:
         sourced = frozenset((f.subject, f.predicate, f.object) for f in dataset.facts if f.quotes)
     return BuiltGraph(triples.graph, origins, len(facts), len(references), metadata, facts, sourced)
+
+
+def _digest(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()
 
 
 def _add_reference(triples: _Triples, node: URIRef, fact: Fact, source: Source) -> None:

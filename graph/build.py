@@ -27,18 +27,19 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from graph.dataset import Dataset, Entity, Fact, Source
+from graph.dataset import Dataset, Fact, Source
 from graph.errors import KGError, Location
 from graph.namespace import NIK, PREFIXES, iri_maker
 from graph.values import text_literal
 
+T = TypeVar("T")
 Triple = tuple[Node, Node, Node]
 _Index = dict[Node, dict[Node, dict[Node, int]]]
 _CHUNK = 50_000  # triples collected before they go into the store (a list of all would be 70 MB at 1 M)
@@ -237,14 +238,6 @@ class _Triples:
         if len(self.pending) >= _CHUNK:
             self.flush()
 
-    def named(self, node: Node, cls: Node, name: Node, more: Sequence[tuple[Node, Node]]) -> None:
-        """An entity or a source: its type, label and ``more`` predicates and objects."""
-        add = self.add
-        add(node, _TYPE, cls)
-        add(node, _LABEL, name)
-        for predicate, obj in more:
-            add(node, predicate, obj)
-
     def reference(self, node: URIRef, source: URIRef, quotes: Sequence[Node], note: Node | None) -> None:
         """A new reference: its type, source, quotes and note."""
         add = self.add
@@ -292,8 +285,6 @@ class _Indexes(_Triples):
         self.spo = spo
         self.pos = pos
         # pos[rdf:type][class] of references and statements, pos[p] of their other predicates
-        self.by_class: dict[Node, dict[Node, int]] | None = None
-        self.by_label: dict[Node, dict[Node, int]] = {}
         self.typed_references: dict[Node, int] | None = None
         self.typed_statements: dict[Node, int] | None = None
         self.by_source: dict[Node, dict[Node, int]] = {}
@@ -312,136 +303,88 @@ class _Indexes(_Triples):
         objects[o] = 1
         self.pos.setdefault(p, {}).setdefault(o, {})[s] = 1
 
-    def named(self, node: Node, cls: Node, name: Node, more: Sequence[tuple[Node, Node]]) -> None:
-        spo, pos = self.spo, self.pos
-        if node in spo:  # declared twice, however unlikely: one by one
-            super().named(node, cls, name, more)
-            return
-        if self.by_class is None:  # the first: its predicates' entries, in order
-            self.by_class = pos.setdefault(_TYPE, {})
-            self.by_label = pos.setdefault(_LABEL, {})
-        po: dict[Node, dict[Node, int]] = {_TYPE: {cls: 1}, _LABEL: {name: 1}}
-        spo[node] = po
-        nodes = self.by_class.get(cls)
-        if nodes is None:
-            self.by_class[cls] = {node: 1}
-        else:
-            nodes[node] = 1
-        self.by_label.setdefault(name, {})[node] = 1
-        for predicate, obj in more:
-            objects = po.get(predicate)
-            if objects is None:
-                po[predicate] = {obj: 1}
-            else:
-                objects[obj] = 1
-            pos.setdefault(predicate, {}).setdefault(obj, {})[node] = 1
-
     def reference(self, node: URIRef, source: URIRef, quotes: Sequence[Node], note: Node | None) -> None:
-        spo, pos = self.spo, self.pos
-        if node in spo:  # not new as a subject (an entity with a reference's IRI): one by one
+        if node in self.spo:  # not new as a subject (an entity with a reference's IRI): one by one
             super().reference(node, source, quotes, note)
             return
         if self.typed_references is None:  # the first reference: its predicates' entries, in order
-            self.typed_references = pos.setdefault(_TYPE, {}).setdefault(_REFERENCE, {})
-            self.by_source = pos.setdefault(_STATED_IN, {})
+            self.typed_references = self.pos.setdefault(_TYPE, {}).setdefault(_REFERENCE, {})
+            self.by_source = self.pos.setdefault(_STATED_IN, {})
+        po: dict[Node, dict[Node, int]] = {_TYPE: {_REFERENCE: 1}, _STATED_IN: {source: 1}}
+        self.spo[node] = po
+        self.typed_references[node] = 1
+        self.by_source.setdefault(source, {})[node] = 1
         if len(quotes) == 1:  # most references
             quote = quotes[0]
-            spo[node] = {_TYPE: {_REFERENCE: 1}, _STATED_IN: {source: 1}, _QUOTE: {quote: 1}}
-        else:
-            spo[node] = {_TYPE: {_REFERENCE: 1}, _STATED_IN: {source: 1}}
-            if quotes:
-                spo[node][_QUOTE] = dict.fromkeys(quotes, 1)
-        self.typed_references[node] = 1
-        subjects = self.by_source.get(source)
-        if subjects is None:
-            self.by_source[source] = {node: 1}
-        else:
-            subjects[node] = 1
-        if quotes:
-            by_quote = pos.get(_QUOTE)
-            if by_quote is None:
-                by_quote = pos[_QUOTE] = {}
+            po[_QUOTE] = {quote: 1}
+            self.pos.setdefault(_QUOTE, {}).setdefault(quote, {})[node] = 1
+        elif quotes:
+            po[_QUOTE] = dict.fromkeys(quotes, 1)
+            by_quote = self.pos.setdefault(_QUOTE, {})
             for quote in quotes:
                 by_quote.setdefault(quote, {})[node] = 1
         if note is not None:
-            spo[node][_CURATOR_NOTE] = {note: 1}
-            pos.setdefault(_CURATOR_NOTE, {}).setdefault(note, {})[node] = 1
+            po[_CURATOR_NOTE] = {note: 1}
+            self.pos.setdefault(_CURATOR_NOTE, {}).setdefault(note, {})[node] = 1
 
     def statement(self, node: URIRef, fact: Fact, reference: URIRef) -> None:
-        spo, pos = self.spo, self.pos
+        spo = self.spo
         if node in spo:
             super().statement(node, fact, reference)
             return
         subject, predicate, obj = fact.subject, fact.predicate, fact.object
-        # the truthy triple, as add() adds it; a new entry is made whole
+        # the truthy triple, as add() adds it
         about = spo.get(subject)
         if about is None:
-            spo[subject] = {predicate: {obj: 1}}
+            about = spo[subject] = {}
+        objects = about.get(predicate)
+        if objects is None:
+            about[predicate] = {obj: 1}
         else:
-            objects = about.get(predicate)
-            if objects is None:
-                about[predicate] = {obj: 1}
-            else:
-                objects[obj] = 1
-        by_object = pos.get(predicate)
+            objects[obj] = 1
+        by_object = self.pos.get(predicate)
         if by_object is None:
-            pos[predicate] = {obj: {subject: 1}}
-        else:
-            by_object.setdefault(obj, {})[subject] = 1
+            by_object = self.pos[predicate] = {}
+        by_object.setdefault(obj, {})[subject] = 1
         if self.typed_statements is None:  # the first statement: its predicates' entries, in order
-            self.typed_statements = pos.setdefault(_TYPE, {}).setdefault(_STATEMENT, {})
-            self.by_subject = pos.setdefault(_SUBJECT, {})
-            self.by_predicate = pos.setdefault(_PREDICATE, {})
-            self.by_object = pos.setdefault(_OBJECT, {})
-        qualifiers = fact.qualifiers
-        if qualifiers:
-            po: dict[Node, dict[Node, int]] = {
-                _TYPE: {_STATEMENT: 1},
-                _SUBJECT: {subject: 1},
-                _PREDICATE: {predicate: 1},
-                _OBJECT: {obj: 1},
-            }
-            spo[node] = po
-        else:  # most statements
-            spo[node] = {
-                _TYPE: {_STATEMENT: 1},
-                _SUBJECT: {subject: 1},
-                _PREDICATE: {predicate: 1},
-                _OBJECT: {obj: 1},
-                _DERIVED_FROM: {reference: 1},
-            }
+            self.typed_statements = self.pos.setdefault(_TYPE, {}).setdefault(_STATEMENT, {})
+            self.by_subject = self.pos.setdefault(_SUBJECT, {})
+            self.by_predicate = self.pos.setdefault(_PREDICATE, {})
+            self.by_object = self.pos.setdefault(_OBJECT, {})
+        po: dict[Node, dict[Node, int]] = {
+            _TYPE: {_STATEMENT: 1},
+            _SUBJECT: {subject: 1},
+            _PREDICATE: {predicate: 1},
+            _OBJECT: {obj: 1},
+        }
+        spo[node] = po
         self.typed_statements[node] = 1
         subjects = self.by_subject.get(subject)
         if subjects is None:
-            self.by_subject[subject] = {node: 1}
-        else:
-            subjects[node] = 1
+            subjects = self.by_subject[subject] = {}
+        subjects[node] = 1
         subjects = self.by_predicate.get(predicate)
         if subjects is None:
-            self.by_predicate[predicate] = {node: 1}
-        else:
-            subjects[node] = 1
+            subjects = self.by_predicate[predicate] = {}
+        subjects[node] = 1
         self.by_object.setdefault(obj, {})[node] = 1
-        if qualifiers:
-            for qualifier, value in qualifiers:
-                objects = po.get(qualifier)
-                if objects is None:
-                    po[qualifier] = {value: 1}
-                else:
-                    objects[value] = 1
-                pos.setdefault(qualifier, {}).setdefault(value, {})[node] = 1
-            if _DERIVED_FROM in po:  # a qualifier prov:wasDerivedFrom, however unlikely
-                po[_DERIVED_FROM][reference] = 1
+        for qualifier, value in fact.qualifiers:
+            objects = po.get(qualifier)
+            if objects is None:
+                po[qualifier] = {value: 1}
             else:
-                po[_DERIVED_FROM] = {reference: 1}
-        by_reference = self.by_reference
-        if by_reference is None:
-            by_reference = self.by_reference = pos.setdefault(_DERIVED_FROM, {})
-        subjects = by_reference.get(reference)
-        if subjects is None:
-            by_reference[reference] = {node: 1}
+                objects[value] = 1
+            self.pos.setdefault(qualifier, {}).setdefault(value, {})[node] = 1
+        if _DERIVED_FROM in po:  # a qualifier prov:wasDerivedFrom, however unlikely
+            po[_DERIVED_FROM][reference] = 1
         else:
-            subjects[node] = 1
+            po[_DERIVED_FROM] = {reference: 1}
+        if self.by_reference is None:
+            self.by_reference = self.pos.setdefault(_DERIVED_FROM, {})
+        subjects = self.by_reference.get(reference)
+        if subjects is None:
+            subjects = self.by_reference[reference] = {}
+        subjects[node] = 1
 
     def flush(self) -> None:
         store = self.graph.store
@@ -472,60 +415,37 @@ def new_graph(base: str, segments: set[str]) -> Graph:
 
 
 class _Terms:
-    """Each term's text in the content a statement IRI hashes: its N3, base IRI left out, made once."""
+    """The terms' texts in the content a statement IRI hashes: N3, base IRI left out, each made once."""
 
     def __init__(self, base: str) -> None:
-        self.iris = _IriTexts(base)  # the same IRIs recur in thousands of facts
-        # Literals by identity (a literal's hash is a Python call, its n3() a dozen; and two
-        # equal literals may differ in the case of their language tag, thus in N3): the
+        self.base = base
+        self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
+        # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
         # resolver makes one object per written value. The literal is kept with its
         # text, so its id stays its own.
-        self.literals: dict[int, tuple[Node, str]] = {}
+        self.literal_terms: dict[int, tuple[Node, str]] = {}
 
     def term(self, node: Node) -> str:
-        if not isinstance(node, Literal):
-            return self.iris[node]
-        known = self.literals.get(id(node))
+        if isinstance(node, URIRef):
+            text = self.iri_terms.get(node)
+            if text is None:
+                text = self.iri_terms[node] = node.n3().replace(f"<{self.base}", "<~", 1)
+            return text
+        known = self.literal_terms.get(id(node))
         if known is not None and known[0] is node:
             return known[1]
         text = node.n3()
-        self.literals[id(node)] = (node, text)
+        self.literal_terms[id(node)] = (node, text)
         return text
 
     def statement_key(self, fact: Fact) -> str:
         """What a statement's IRI hashes: its fact's terms, base IRI left out."""
-        term = self.term
-        key = f"{term(fact.subject)}\n{term(fact.predicate)}\n{term(fact.object)}"
+        term, known = self.term, self.iri_terms.get  # subject and predicate are IRIs: one look-up when known
+        subject, predicate = fact.subject, fact.predicate
+        key = f"{known(subject) or term(subject)}\n{known(predicate) or term(predicate)}\n{term(fact.object)}"
         for qualifier, value in fact.qualifiers:
             key += f"\n{term(qualifier)} {term(value)}"
         return key
-
-
-class _IriTexts(dict[Node, str]):
-    """Each IRI (or blank node) with its N3, base IRI left out: made when first asked for."""
-
-    def __init__(self, base: str) -> None:
-        super().__init__()
-        self.base = f"<{base}"
-
-    def __missing__(self, node: Node) -> str:
-        text = self[node] = node.n3().replace(self.base, "<~", 1)
-        return text
-
-
-def _digest(content: str) -> str:
-    """The hash of ``content``: 16 hexadecimal digits (the first of its SHA-256)."""
-    return hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
-
-
-def _same_content(earlier: str, content: str) -> None:
-    """Check that two contents with one digest are the same.
-
-    Raises:
-        KGError: When the contents differ.
-    """
-    if earlier != content:
-        raise KGError(f"hash collision between {earlier!r} and {content!r}")
 
 
 def _reference_key(fact: Fact) -> str:
@@ -559,19 +479,21 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
 
 def _entities_and_sources(dataset: Dataset, triples: _Triples) -> dict[Node, Location]:
     """Add the entities' and sources' own triples: where each was declared."""
-    named = triples.named
+    add = triples.add
     origins: dict[Node, Location] = {}
-    for entity in sorted(dataset.entities.values(), key=_by_id):
-        named(entity.iri, entity.cls, entity.name, [(_ALT_LABEL, alias) for alias in entity.aliases])
+    for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
+        add(entity.iri, _TYPE, entity.cls)
+        add(entity.iri, _LABEL, entity.name)
+        for alias in entity.aliases:
+            add(entity.iri, _ALT_LABEL, alias)
         origins[entity.iri] = entity.location
-    for source in sorted(dataset.sources.values(), key=_by_id):
-        named(source.iri, source.cls, source.name, source.metadata)
+    for source in sorted(dataset.sources.values(), key=lambda s: s.id):
+        add(source.iri, _TYPE, source.cls)
+        add(source.iri, _LABEL, source.name)
+        for predicate, value in source.metadata:
+            add(source.iri, predicate, value)
         origins[source.iri] = source.location
     return origins
-
-
-def _by_id(item: Entity | Source) -> str:
-    return item.id
 
 
 def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -> BuiltGraph:
@@ -598,7 +520,7 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
     statements: dict[URIRef, Fact] = {}
     sources = dataset.sources
     terms = _Terms(base)
-    term, iris = terms.term, terms.iris
+    term, iri_text = terms.term, terms.iri_terms.get  # subject and predicate are IRIs: one look-up when known
     add_statement, add = triples.statement, triples.add
 
     reference = URIRef("")
@@ -607,8 +529,6 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
     mentioned: set[URIRef] = set()
     last_quotes: object = None
     last_note: str | None = None
-    unquoted = False
-    facts: dict[Node, tuple[Node, Node, Node]] = {}
     for fact in dataset.facts:
         quotes, note = fact.quotes, fact.note
         if fact.source != source_id:
@@ -620,8 +540,6 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
         # and thus their reference: hashed once, for the first.
         if quotes is not last_quotes or note != last_note:
             last_quotes, last_note = quotes, note
-            if not quotes:
-                unquoted = True
             content = _reference_key(fact)
             digest = _digest(content)
             known = references.get(digest)
@@ -637,8 +555,7 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
                 reference = known[0]
         subject, predicate, obj = fact.subject, fact.predicate, fact.object
         qualifiers = fact.qualifiers
-        # a fact's subject and predicate are IRIs, its object mostly one
-        content = f"{iris[subject]}\n{iris[predicate]}\n{iris[obj] if obj.__class__ is URIRef else term(obj)}"
+        content = f"{iri_text(subject) or term(subject)}\n{iri_text(predicate) or term(predicate)}\n{term(obj)}"
         if qualifiers:
             for qualifier, value in qualifiers:
                 content += f"\n{term(qualifier)} {term(value)}"
@@ -647,7 +564,6 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
         if first is None:
             statements[statement] = fact
             origins[statement] = fact.location
-            facts[statement] = (subject, predicate, obj)
             add_statement(statement, fact, reference)
         else:
             if first is not fact:
@@ -670,17 +586,33 @@ def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -
         for entity_iri in entities:
             add(source_iri, _MENTIONS, entity_iri)
     triples.flush()
-    if not unquoted:  # every fact's statement has a reference with a quote
+    facts: dict[Node, tuple[Node, Node, Node]] = {n: (f.subject, f.predicate, f.object) for n, f in statements.items()}
+    if all(fact.quotes for fact in dataset.facts):  # every fact's statement has a reference with a quote
         sourced = frozenset(facts.values())
     else:
         sourced = frozenset((f.subject, f.predicate, f.object) for f in dataset.facts if f.quotes)
     return BuiltGraph(triples.graph, origins, len(facts), len(references), metadata, facts, sourced)
 
 
+def _digest(content: str) -> str:
+    """The hash of ``content``: 16 hexadecimal digits (the first of its SHA-256)."""
+    return hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
+
+
 def _add_reference(triples: _Triples, node: URIRef, fact: Fact, source: Source) -> None:
     """Add the reference ``node`` of ``fact`` (from ``source``): its quotes and note as literals."""
     quotes = [text_literal(text, source.language) for text, _ in fact.quotes]
     triples.reference(node, source.iri, quotes, text_literal(fact.note) if fact.note else None)
+
+
+def _same_content(earlier: str, content: str) -> None:
+    """Check that two contents with one digest are the same.
+
+    Raises:
+        KGError: When the contents differ.
+    """
+    if earlier != content:
+        raise KGError(f"hash collision between {earlier!r} and {content!r}")
 
 
 def inverses(ontology: Graph) -> dict[URIRef, URIRef]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -414,14 +414,11 @@ def new_graph(base: str, segments: set[str]) -> Graph:
     return graph
 
 
-class _Hasher:
-    """Short content hashes, independent of the base IRI, with a collision check."""
+class _Terms:
+    """The terms' texts in the content a statement IRI hashes: N3, base IRI left out, each made once."""
 
     def __init__(self, base: str) -> None:
         self.base = base
-        # digest -> what was hashed: the content's source (a fact), not the content, so that
-        # the contents of a hundred thousand statements are not all kept until the end
-        self.seen: dict[str, Any] = {}
         self.iri_terms: dict[URIRef, str] = {}  # the same IRIs recur in thousands of facts
         # Literals by identity (a literal's hash is a Python call, its n3() a dozen): the
         # resolver makes one object per written value. The literal is kept with its
@@ -441,30 +438,6 @@ class _Hasher:
         self.literal_terms[id(node)] = (node, text)
         return text
 
-    def digest(self, content: str) -> str:
-        """The hash of ``content``: 16 hexadecimal digits (the first of its SHA-256).
-
-        Raises:
-            KGError: When other content had the same hash before.
-        """
-        return self.digest_of(content, _itself)
-
-    def digest_of(self, item: T, content_of: Callable[[T], str]) -> str:
-        """:meth:`digest` of ``content_of(item)``; the item is kept to check for collisions,
-        and the content of the item that had the digest before is made again only when it recurs.
-
-        Raises:
-            KGError: When other content had the same hash before.
-        """
-        content = content_of(item)
-        digest = hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
-        known = self.seen.setdefault(digest, item)
-        if known is not item:  # the same statement again (or, 64-bit prefix: practically never, a collision)
-            earlier = content_of(known)
-            if earlier != content:
-                raise KGError(f"hash collision between {earlier!r} and {content!r}")
-        return digest
-
     def statement_key(self, fact: Fact) -> str:
         """What a statement's IRI hashes: its fact's terms, base IRI left out."""
         term, known = self.term, self.iri_terms.get  # subject and predicate are IRIs: one look-up when known
@@ -475,33 +448,9 @@ class _Hasher:
         return key
 
 
-def _itself(content: str) -> str:
-    return content
-
-
 def _reference_key(fact: Fact) -> str:
     quotes = "\n".join(text for text, _ in fact.quotes)
     return f"{fact.source}\n{quotes}\n{fact.note or ''}"
-
-
-def _digests(facts: Sequence[Fact], base: str) -> Iterator[tuple[str, str]]:
-    """The digests of the reference and of the statement of each of ``facts``, in order.
-
-    Raises:
-        KGError: For a hash collision.
-    """
-    statements, references = _Hasher(base), _Hasher(base)
-    statement, statement_key, reference_of = statements.digest_of, statements.statement_key, references.digest_of
-    reference = ""
-    last_quotes: object = None
-    last_source = last_note = None
-    for fact in facts:
-        # The claims of one fact entry follow each other, sharing its quotes (one tuple)
-        # and thus their reference: hashed once, for the first.
-        if fact.quotes is not last_quotes or fact.source != last_source or fact.note != last_note:
-            reference = reference_of(fact, _reference_key)
-            last_quotes, last_source, last_note = fact.quotes, fact.source, fact.note
-        yield reference, statement(fact, statement_key)
 
 
 def build_graph(dataset: Dataset) -> BuiltGraph:
@@ -522,7 +471,7 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     graph = new_graph(base, segments)
     triples = _triples(graph)
     origins = _entities_and_sources(dataset, triples)
-    built = _facts(dataset, triples, _digests(dataset.facts, base), origins)
+    built = _facts(dataset, triples, origins)
     add_triples(graph, inverse_triples(graph, ontology.graph))
     add_triples(graph, class_hierarchy(ontology.graph))
     return built
@@ -547,16 +496,16 @@ def _entities_and_sources(dataset: Dataset, triples: _Triples) -> dict[Node, Loc
     return origins
 
 
-def _facts(
-    dataset: Dataset, triples: _Triples, digests: Iterator[tuple[str, str]], origins: dict[Node, Location]
-) -> BuiltGraph:
+def _facts(dataset: Dataset, triples: _Triples, origins: dict[Node, Location]) -> BuiltGraph:
     """Add the facts: truthy triples, statements, references and mentions.
 
     Args:
         dataset: The resolved sources.
         triples: Where the triples go (the entities' and sources' are there already).
-        digests: The reference and statement digest of each fact (:func:`_digests`).
         origins: Where each entity and source was declared: the statements and references are added.
+
+    Raises:
+        KGError: For a hash collision between two statements or two references.
     """
     ontology, base = dataset.ontology, dataset.project.base
     statement_ns = f"{base}{ontology.class_of(NIK.Statement).segment}/"
@@ -564,48 +513,70 @@ def _facts(
     statement_iri, reference_iri = iri_maker(statement_ns), iri_maker(reference_ns)
     entity_iris = dataset.entity_iris()
     mentions: dict[URIRef, set[URIRef]] = defaultdict(set)
-    references: dict[str, URIRef] = {}  # digest -> IRI: one object per IRI
-    statements: dict[str, URIRef] = {}
-    facts: dict[Node, tuple[Node, Node, Node]] = {}
-    sourced: set[tuple[Node, Node, Node]] = set()
+    # Each node with the first fact that hashed to it: another fact with its digest is the
+    # same statement again or (64-bit prefix: practically never) a collision. References
+    # are found by digest, so that each has one object, the one its statements point to.
+    references: dict[str, tuple[URIRef, Fact]] = {}
+    statements: dict[URIRef, Fact] = {}
     sources = dataset.sources
+    terms = _Terms(base)
+    term, iri_text = terms.term, terms.iri_terms.get  # subject and predicate are IRIs: one look-up when known
+    add_statement, add = triples.statement, triples.add
 
     reference = URIRef("")
-    last_digest = ""
-    current: Source | None = None  # the fact's source
+    source: Source | None = None  # the fact's source
+    source_id: str | None = None
     mentioned: set[URIRef] = set()
-    for fact, (reference_digest, statement_digest) in zip(dataset.facts, digests, strict=True):
-        if current is None or fact.source != current.id:
-            current = sources[fact.source]
-            mentioned = mentions[current.iri]
-        if reference_digest != last_digest:
-            last_digest = reference_digest
-            found = references.get(reference_digest)
-            if found is None:
-                found = references[reference_digest] = reference_iri(reference_ns + reference_digest)
-                origins[found] = fact.location
-                quotes = [text_literal(text, current.language) for text, _ in fact.quotes]
-                triples.reference(found, current.iri, quotes, text_literal(fact.note) if fact.note else None)
-            reference = found
-        subject, obj = fact.subject, fact.object
-        truthy = (subject, fact.predicate, obj)
-        if fact.quotes:  # the reference above has its source (statedIn) and a quote
-            sourced.add(truthy)
-        statement = statements.get(statement_digest)
-        if statement is None:  # made only here
-            statement = statements[statement_digest] = statement_iri(statement_ns + statement_digest)
+    last_quotes: object = None
+    last_note: str | None = None
+    for fact in dataset.facts:
+        quotes, note = fact.quotes, fact.note
+        if fact.source != source_id:
+            source_id = fact.source
+            source = sources[source_id]
+            mentioned = mentions[source.iri]
+            last_quotes = None
+        # The claims of one fact entry follow each other, sharing its quotes (one tuple)
+        # and thus their reference: hashed once, for the first.
+        if quotes is not last_quotes or note != last_note:
+            last_quotes, last_note = quotes, note
+            content = _reference_key(fact)
+            digest = _digest(content)
+            known = references.get(digest)
+            if known is None:
+                reference = reference_iri(reference_ns + digest)
+                references[digest] = (reference, fact)
+                origins[reference] = fact.location
+                assert source is not None  # set by the first fact
+                _add_reference(triples, reference, fact, source)
+            else:
+                if known[1] is not fact:
+                    _same_content(_reference_key(known[1]), content)
+                reference = known[0]
+        subject, predicate, obj = fact.subject, fact.predicate, fact.object
+        qualifiers = fact.qualifiers
+        content = f"{iri_text(subject) or term(subject)}\n{iri_text(predicate) or term(predicate)}\n{term(obj)}"
+        if qualifiers:
+            for qualifier, value in qualifiers:
+                content += f"\n{term(qualifier)} {term(value)}"
+        statement = statement_iri(statement_ns + _digest(content))
+        first = statements.get(statement)
+        if first is None:
+            statements[statement] = fact
             origins[statement] = fact.location
-            facts[statement] = truthy
-            triples.statement(statement, fact, reference)
+            add_statement(statement, fact, reference)
         else:
-            triples.add(statement, _DERIVED_FROM, reference)
+            if first is not fact:
+                _same_content(terms.statement_key(first), content)
+            add(statement, _DERIVED_FROM, reference)
         if subject in entity_iris:
             mentioned.add(subject)
         if isinstance(obj, URIRef) and obj in entity_iris:
             mentioned.add(obj)
-        for _, value in fact.qualifiers:
-            if isinstance(value, URIRef) and value in entity_iris:
-                mentioned.add(value)
+        if qualifiers:
+            for _, value in qualifiers:
+                if isinstance(value, URIRef) and value in entity_iris:
+                    mentioned.add(value)
 
     metadata = frozenset((s.iri, p, v) for s in sources.values() for p, v in s.metadata)
     for source_iri, _, value in metadata:  # a source names its publisher, say
@@ -613,9 +584,35 @@ def _facts(
             mentions[source_iri].add(value)
     for source_iri, entities in mentions.items():
         for entity_iri in entities:
-            triples.add(source_iri, _MENTIONS, entity_iri)
+            add(source_iri, _MENTIONS, entity_iri)
     triples.flush()
-    return BuiltGraph(triples.graph, origins, len(facts), len(references), metadata, facts, frozenset(sourced))
+    facts: dict[Node, tuple[Node, Node, Node]] = {n: (f.subject, f.predicate, f.object) for n, f in statements.items()}
+    if all(fact.quotes for fact in dataset.facts):  # every fact's statement has a reference with a quote
+        sourced = frozenset(facts.values())
+    else:
+        sourced = frozenset((f.subject, f.predicate, f.object) for f in dataset.facts if f.quotes)
+    return BuiltGraph(triples.graph, origins, len(facts), len(references), metadata, facts, sourced)
+
+
+def _digest(content: str) -> str:
+    """The hash of ``content``: 16 hexadecimal digits (the first of its SHA-256)."""
+    return hashlib.sha256(content.encode("utf-8")).digest()[:8].hex()  # hexdigest()[:16], made shorter
+
+
+def _add_reference(triples: _Triples, node: URIRef, fact: Fact, source: Source) -> None:
+    """Add the reference ``node`` of ``fact`` (from ``source``): its quotes and note as literals."""
+    quotes = [text_literal(text, source.language) for text, _ in fact.quotes]
+    triples.reference(node, source.iri, quotes, text_literal(fact.note) if fact.note else None)
+
+
+def _same_content(earlier: str, content: str) -> None:
+    """Check that two contents with one digest are the same.
+
+    Raises:
+        KGError: When the contents differ.
+    """
+    if earlier != content:
+        raise KGError(f"hash collision between {earlier!r} and {content!r}")
 
 
 def inverses(ontology: Graph) -> dict[URIRef, URIRef]:

@@ -3,22 +3,20 @@
 - text literals made by filling their slots (``values.text_literal``) against ``Literal``,
   and rdflib's own way wherever the check of a language tag fails;
 - a range's parsers found by its tuple (``values.parse_literal``) against each datatype's own;
-- entity IRIs made without ``URIRef``'s per-IRI check against ``URIRef``;
-- statement digests checked for collisions by the fact they hash (``build._Hasher.digest_of``).
+- entity IRIs made without ``URIRef``'s per-IRI check against ``URIRef``.
+
+The digests' collision check is in tests/test_build6_fast.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from graph import build, pipeline, values
-from graph.errors import KGError
+from graph import pipeline, values
 from graph.values import DATATYPES, ValueProblem, parse_literal, text_literal
 
 TEXTS = ["Erika", " zwei  Leerzeichen ", "Zeile\nzwei", 'mit "Anführung"', "ß ü é 😀", "", "1", "true"]
@@ -114,22 +112,3 @@ def test_entity_iris_are_the_irefs_rdflib_makes(mini: Path) -> None:
         assert (type(entity.iri), entity.iri, hash(entity.iri)) == (URIRef, expected, hash(expected))
     for source in dataset.sources.values():
         assert source.iri == URIRef(f"{base}{dataset.ontology.class_of(source.cls).segment}/{source.id}")
-
-
-def test_the_same_content_from_two_items_is_one_digest_and_another_a_collision(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    hasher = build._Hasher("https://example.org/kg/")
-    first, again, other = ["a", "b"], ["a", "b"], ["c"]
-
-    def joined(item: list[str]) -> str:
-        return "\n".join(item)
-
-    assert hasher.digest_of(first, joined) == hasher.digest_of(again, joined)
-    assert hasher.digest_of(first, joined) == hashlib.sha256(b"a\nb").hexdigest()[:16]
-    real = hashlib.sha256
-    clashing = SimpleNamespace(sha256=lambda data: real(b"a\nb" if data == b"c" else data))
-    monkeypatch.setattr(build, "hashlib", clashing)
-    with pytest.raises(KGError) as raised:
-        hasher.digest_of(other, joined)
-    assert str(raised.value) == f"hash collision between {'a' + chr(10) + 'b'!r} and {'c'!r}"

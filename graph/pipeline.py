@@ -272,6 +272,8 @@ def _prepare(
 #: Smallest number of facts whose quotes and curation checks run beside the build of the
 #: graph (:func:`_start_source_checks`): below it they take less time than a fork.
 CHECK_BESIDE_FROM = 10_000
+#: How much lower the priority of the process checking beside the build is (19: the lowest).
+CHECKS_NICENESS = 19
 #: The step of a build that waits for the checks made beside the build of the graph.
 CHECKS_WAIT_STEP = "quotes and curation checks (waiting)"
 _CHECKS_OUTPUT = "source-checks"
@@ -325,7 +327,10 @@ def _start_source_checks(dataset: Dataset, folder: Path | None) -> forked.Child 
     ``dataset`` while this one builds its graph, or ``None`` (a small dataset, or no fork here).
 
     Both read only the dataset, and the build does not need them: about a second of
-    the serial part of a build at a million triples, done on the other CPU.
+    the serial part of a build at a million triples, done on the other CPU. The process
+    runs at the lowest priority (:data:`CHECKS_NICENESS`): where that CPU is busy laying out
+    the page ahead (a build from an empty cache, on two CPUs), it waits for a CPU nobody
+    else needs instead of taking time from this process or the layout.
     """
     from graph import forked
 
@@ -333,6 +338,8 @@ def _start_source_checks(dataset: Dataset, folder: Path | None) -> forked.Child 
         return None
 
     def work(emit: forked.Emit) -> dict[str, float]:
+        with contextlib.suppress(OSError):
+            os.nice(CHECKS_NICENESS)
         timings = Timings()
         quotes = _quotes_checked(dataset, folder, timings)
         with timings.step("curation"):

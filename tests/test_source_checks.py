@@ -7,8 +7,10 @@ The fixtures are small, so these tests lower :data:`graph.pipeline.CHECK_BESIDE_
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +134,18 @@ def test_a_failed_build_beside_the_checks_still_reports_a_missing_quote_first(
         assert type(raised.value) is expected
         assert ("hash collision" in str(raised.value)) is quote_found
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_the_checks_beside_the_build_run_at_the_lowest_priority(
+    mini: Path, tmp_path: Path, beside: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = tmp_path / "niceness"
+    checked = pipeline._quotes_checked
+
+    def recording(*args: Any) -> Any:
+        seen.write_text(str(os.nice(0)), encoding="ascii")  # in the checking process
+        return checked(*args)
+
+    monkeypatch.setattr(pipeline, "_quotes_checked", recording)
+    pipeline.build(project=mini, jobs=2)
+    assert int(seen.read_text(encoding="ascii")) == min(19, os.nice(0) + pipeline.CHECKS_NICENESS)

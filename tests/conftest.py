@@ -181,3 +181,19 @@ def assert_same_graph(actual: Graph, golden: Path, update: bool) -> None:
         f"graph differs from {golden.name} (+ only in output, - only in golden; --update-golden rewrites):\n"
         + "\n".join(lines)
     )
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The labels of the processes :func:`graph.forked.start` forks from now on (until ``monkeypatch.undo()``)."""
+    from graph import forked
+
+    labels: list[str] = []
+    start = forked.start
+
+    def recorded(work: forked.Work, label: str, within: Path | None = None) -> forked.Child:
+        labels.append(label)
+        return start(work, label, within)
+
+    monkeypatch.setattr(forked, "start", recorded)
+    return labels

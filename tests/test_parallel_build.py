@@ -106,20 +106,6 @@ def here_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked.Claims, "take", lambda self, name: os.getpid() == parent and take(self, name))
 
 
-@pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The labels of the processes forked from now on (until ``monkeypatch.undo()``)."""
-    labels: list[str] = []
-    start = forked.start
-
-    def recorded(work: forked.Work, label: str, within: Path | None = None) -> forked.Child:
-        labels.append(label)
-        return start(work, label, within)
-
-    monkeypatch.setattr(forked, "start", recorded)
-    return labels
-
-
 @pytest.mark.parametrize(
     ("jobs", "forked_labels"),
     [

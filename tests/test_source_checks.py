@@ -46,20 +46,6 @@ def mini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The labels of the processes forked from now on."""
-    labels: list[str] = []
-    start = forked.start
-
-    def recorded(work: forked.Work, label: str, within: Path | None = None) -> forked.Child:
-        labels.append(label)
-        return start(work, label, within)
-
-    monkeypatch.setattr(forked, "start", recorded)
-    return labels
-
-
-@pytest.fixture
 def beside(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every dataset is large enough to be checked beside the build."""
     monkeypatch.setattr(pipeline, "CHECK_BESIDE_FROM", 1)

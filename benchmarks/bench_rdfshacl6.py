@@ -31,7 +31,6 @@ import logging
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -40,13 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from bench_rdf5 import exports  # noqa: E402
 from bench_shacl5 import old_modules  # noqa: E402
 from oldcode import arguments, cpu_timed, old_module  # noqa: E402
 
 from graph import pipeline, shacl, validate, writers  # noqa: E402
 from graph.build import BuiltGraph  # noqa: E402
 from graph.curation import conflicts, names  # noqa: E402
-from graph.namespace import NIK  # noqa: E402
 
 FILES = {"turtle": "kg.ttl", "ntriples": "kg.nt", "jsonld": "kg.jsonld"}
 PARTS = ("load_shapes", "curation_warnings", "validate_graph", "rows", "turtle", "ntriples", "jsonld")
@@ -76,19 +75,10 @@ def run(modules: dict[str, Any], dataset: Any, built: BuiltGraph) -> tuple[dict[
         report, seconds["validate_graph"] = cpu_timed(
             lambda: modules["validate"].validate_graph(built, dataset.ontology, shapes_file, conflicts=disputed)
         )
-        rows, seconds["rows"] = cpu_timed(lambda: modules["writers"].Rows(graph))
-        written: dict[str, bytes] = {}
-        work: dict[str, Callable[[Any], list[bytes]]] = {
-            "turtle": lambda rows: modules["writers"].turtle_pieces(graph, (NIK.Statement, NIK.Reference), rows),
-            "ntriples": lambda rows: modules["writers"].ntriples_pieces(graph, rows),
-            "jsonld": lambda rows: modules["writers"].jsonld_pieces(graph, rows),
-        }
-        for name, write in work.items():
-            pieces, seconds[name] = cpu_timed(lambda write=write: write(rows))  # type: ignore[misc]
-            written[name] = b"".join(pieces)
-            del pieces
     finally:
         gc.enable()
+    written_seconds, written = exports(modules["writers"], graph)  # the rows, then the three formats
+    seconds.update(written_seconds)
     conflict_keys = [(c.subject, tuple(vars(c.rule).values()), c.facts, c.between_sources) for c in found]
     return seconds, (notices, conflict_keys, report.violations, report.warnings, written)
 

@@ -410,3 +410,40 @@ def test_only_durable_outputs_are_written_through_to_the_disk(tmp_path: Path, mo
     assert synced == [] and (tmp_path / "scratch").read_bytes() == b"ab"
     forked.write_content(tmp_path / "export", b"c", durable=True)
     assert len(synced) == 1 and (tmp_path / "export").read_bytes() == b"c"
+
+
+def test_pieces_are_written_in_order_many_per_system_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real_writev = os.writev
+
+    def counted(fd: int, buffers: list[bytes]) -> int:
+        calls.append(len(buffers))
+        return real_writev(fd, buffers)
+
+    monkeypatch.setattr(os, "writev", counted)
+    pieces = [f"<s{i}> <p> {'x' * (i % 97)} .\n".encode() for i in range(2500)]
+    forked.write_content(tmp_path / "export", pieces, durable=True)
+    assert (tmp_path / "export").read_bytes() == b"".join(pieces)
+    assert calls == [1024, 1024, 452]
+
+
+def test_what_one_system_call_leaves_unwritten_is_written_after_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_writev = os.writev
+
+    def short(fd: int, buffers: list[bytes]) -> int:  # as a nearly full disk: part of the second piece
+        first = bytes(buffers[0]) + bytes(buffers[1])[:3]
+        return real_writev(fd, [first])
+
+    monkeypatch.setattr(os, "writev", short)
+    pieces = [b"alpha\n", b"bravo\n", b"charlie\n", b"delta\n"]
+    forked.write_content(tmp_path / "export", pieces)
+    assert (tmp_path / "export").read_bytes() == b"alpha\nbravo\ncharlie\ndelta\n"
+
+
+def test_a_full_disk_while_writing_pieces_is_an_os_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(fd: int, buffers: list[bytes]) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "writev", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        forked.write_content(tmp_path / "export", [b"a", b"b"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,18 @@ def test_the_library_build_records_too(mini: Path) -> None:
     result = pipeline.build_if_changed(project=mini)
     assert isinstance(result, pipeline.UpToDate)
     assert [p.name for p in result.outputs] == sorted(os.listdir(mini / "exports"))
+
+
+def test_the_time_a_build_reports_is_all_of_it_not_only_its_steps(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph import buildcache
+
+    record = buildcache.record
+
+    def slow_record(*args: object, **kwargs: object) -> None:  # outside every timed step
+        time.sleep(0.6)
+        record(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(buildcache, "record", slow_record)
+    line = _build(mini)
+    assert line.startswith("done in ") and line.endswith(" s"), line
+    assert float(line.removeprefix("done in ").removesuffix(" s")) >= 0.6

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -151,7 +152,8 @@ def test_every_hostile_fragment_survives_every_format(tmp_path: Path) -> None:
 def test_hostile_names_and_quotes_round_trip(tmp_path: Path, name: str, alias: str, quote: str) -> None:
     if not name.strip() or not alias.strip() or not quote.strip():
         return  # empty values are refused by their own rule (tests/data/invalid/)
-    project = tmp_path / f"p{abs(hash((name, alias, quote)))}"
+    # a folder of its own for each example: Hypothesis may run the same example twice
+    project = Path(tempfile.mkdtemp(prefix="example-", dir=tmp_path)) / "project"
     write_project(project, [(name, alias, quote)])
     assert_round_trip(render_all(project), [(name, alias, quote)], project)
 

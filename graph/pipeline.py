@@ -36,6 +36,10 @@ if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a ste
     from graph.ontology import Ontology
     from graph.quotes import QuoteReport
 
+    #: The curation warnings of a dataset, and the (subject, property) pairs whose values
+    #: differ only between sources (see :class:`_SourceChecks`).
+    Curation = tuple[tuple[Problem, ...], frozenset[tuple[Node, Node]]]
+
 __all__ = ["DEFAULT_FORMATS", "build", "build_if_changed", "check_quotes", "export", "load", "validate"]
 Progress = Callable[[str], None]
 NTRIPLES_FILE = "kg.nt"
@@ -96,7 +100,7 @@ class CheckResult:
     timings: Timings
     written: tuple[Path, ...] = ()
     outputs: tuple[Path, ...] = ()
-    curation: tuple[tuple[Problem, ...], frozenset[tuple[Node, Node]]] | None = field(default=None, repr=False)
+    curation: Curation | None = field(default=None, repr=False)
 
     @property
     def triples(self) -> int:
@@ -292,7 +296,7 @@ class _SourceChecks:
     """
 
     quotes: QuoteReport | None
-    curation: tuple[tuple[Problem, ...], frozenset[tuple[Node, Node]]] | None = None
+    curation: Curation | None = None
 
 
 def _quotes_checked(dataset: Dataset, folder: Path | None, timings: Timings) -> QuoteReport | None:
@@ -313,7 +317,7 @@ def _raise_for_quotes(quotes: QuoteReport | None, folder: Path | None, say: Prog
     say(f"quotes: {quotes.quotes} found verbatim in {folder}")
 
 
-def _curation(dataset: Dataset) -> tuple[tuple[Problem, ...], frozenset[tuple[Node, Node]]]:
+def _curation(dataset: Dataset) -> Curation:
     """The curation warnings of ``dataset`` and the pairs disputed between sources (see :class:`_SourceChecks`)."""
     from graph.curation.conflicts import curation_warnings
     from graph.validate import load_shapes

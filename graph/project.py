@@ -9,7 +9,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph import buildcache
 from graph.errors import ConfigError, Location, Problem, SourceError
+from graph.fsutil import write_atomically
 
 CONFIG_FILE = "project.yaml"
 #: The SHACL shapes in the ontology folder; every other ``*.ttl`` there is the ontology.
@@ -91,8 +93,6 @@ class _Settings:
     """
 
     def __init__(self) -> None:
-        from graph import buildcache
-
         self.file = buildcache.cache_root() / "settings" / "projects.json"
         self.started = time.time_ns()
         self.known: dict[str, list[object]] = {}
@@ -107,8 +107,6 @@ class _Settings:
 
     def project(self, root: Path, config: Path) -> Project | None:
         """The settings read from ``config`` before, if its ``stat`` is what it was then."""
-        from graph import buildcache
-
         entry = self.known.get(str(config))
         try:
             stat = buildcache.file_stat(config)
@@ -128,9 +126,6 @@ class _Settings:
     def keep(self, config: Path, project: Project, texts: str | None) -> None:
         """Remember ``project``, read from ``config`` with ``texts:`` as written there, if
         the file had settled (skipped if the cache is read-only)."""
-        from graph import buildcache
-        from graph.fsutil import write_atomically
-
         with contextlib.suppress(OSError):
             stat = buildcache.file_stat(config)
             if not buildcache.settled(stat, self.started):

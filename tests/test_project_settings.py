@@ -110,12 +110,10 @@ def test_a_broken_or_foreign_memo_is_ignored(mini: Path, settled: None, memo: by
 def test_a_cache_that_cannot_be_written_only_means_reading_the_file_each_time(
     mini: Path, settled: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graph import fsutil
-
     def read_only(files: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(fsutil, "write_atomically", read_only)
+    monkeypatch.setattr(project, "write_atomically", read_only)
     for _ in range(2):
         assert project.load_project(mini).base == "https://example.org/kg/"
     assert not (mini.parent / "cache" / "settings" / "projects.json").exists()

@@ -165,6 +165,31 @@ def tool_key() -> str:
     return hasher.hexdigest()
 
 
+def _folders_name(sources: Path, ontology: Path, texts: Path | None) -> str:
+    """A file name for what is kept per project (by the paths of its folders)."""
+    folders = [os.path.abspath(f) if f is not None else "" for f in (sources, ontology, texts)]
+    return hashlib.sha256(os.fsencode("\0".join(folders))).hexdigest()[:24]
+
+
+def check_key(sources: Path, ontology: Path, texts: Path | None) -> str:
+    """The content key of a check (``kg validate``): everything that decides whether the
+    project is valid and what it warns about (see the module docstring), without the
+    export formats and folder.
+
+    Args:
+        sources: The ``sources/`` folder.
+        ontology: The ``ontology/`` folder (with the shapes).
+        texts: The texts folder the quotes are checked against, or ``None``.
+    """
+    digests = _Digests(_folders_name(sources, ontology, texts))
+    hasher = hashlib.sha256(tool_key().encode())
+    _digest(hasher, "sources", sources, digests)
+    _digest(hasher, "ontology", ontology, digests)
+    _digest(hasher, "texts", texts, digests)
+    digests.save()
+    return hasher.hexdigest()
+
+
 def content_key(
     sources: Path,
     ontology: Path,
@@ -172,7 +197,8 @@ def content_key(
     formats: Sequence[str],
     out: Path,
 ) -> str:
-    """The content key of a build (see the module docstring).
+    """The content key of a build (see the module docstring): the :func:`check_key` of its
+    inputs with the export formats and folder.
 
     Args:
         sources: The ``sources/`` folder.
@@ -181,13 +207,12 @@ def content_key(
         formats: The export format names.
         out: The export folder.
     """
-    folders = [os.path.abspath(f) if f is not None else "" for f in (sources, ontology, texts)]
-    digests = _Digests(hashlib.sha256(os.fsencode("\0".join(folders))).hexdigest()[:24])
-    hasher = hashlib.sha256(tool_key().encode())
-    _digest(hasher, "sources", sources, digests)
-    _digest(hasher, "ontology", ontology, digests)
-    _digest(hasher, "texts", texts, digests)
-    digests.save()
+    return build_key_of(check_key(sources, ontology, texts), formats, out)
+
+
+def build_key_of(checked: str, formats: Sequence[str], out: Path) -> str:
+    """The content key of a build whose inputs have the :func:`check_key` ``checked``."""
+    hasher = hashlib.sha256(checked.encode())
     hasher.update(json.dumps([sorted(formats), os.path.abspath(out)]).encode())
     return hasher.hexdigest()
 
@@ -236,3 +261,43 @@ def record(key: str, out: Path, outputs: Iterable[Path], warnings: Iterable[str]
 def forget(out: Path) -> None:
     """Drop the record for ``out`` (the next build does all the work)."""
     _record_path(out).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """What the last successful check of a project's inputs found (by ``kg validate`` or
+    ``kg build``): its key, what the summary line counts and the warning lines."""
+
+    key: str
+    counts: dict[str, int]
+    warnings: tuple[str, ...] = ()
+
+
+def _check_path(sources: Path, ontology: Path, texts: Path | None) -> Path:
+    return cache_root() / "checks" / f"{_folders_name(sources, ontology, texts)}.json"
+
+
+def checked(key: str, sources: Path, ontology: Path, texts: Path | None) -> CheckRecord | None:
+    """The record of the last successful check of these folders, if it had ``key``."""
+    try:
+        data = json.loads(_check_path(sources, ontology, texts).read_text(encoding="utf-8"))
+        found = CheckRecord(data["key"], dict(data["counts"]), tuple(data.get("warnings", ())))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if found.key != key or not all(isinstance(v, int) for v in found.counts.values()):
+        return None
+    return found
+
+
+def record_check(
+    key: str, sources: Path, ontology: Path, texts: Path | None, counts: dict[str, int], warnings: Iterable[str] = ()
+) -> None:
+    """Note that the inputs with ``key`` passed every check (skipped if the cache is read-only)."""
+    content = json.dumps({"key": key, "counts": counts, "warnings": list(warnings)}, indent=1).encode("utf-8")
+    path = _check_path(sources, ontology, texts)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically({path: content})
+        kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for other in kept[KEPT_KEYS:]:
+            other.unlink(missing_ok=True)

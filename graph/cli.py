@@ -217,30 +217,42 @@ def build(
 @project_option
 @texts_option
 @require_texts_option
+@click.option("--force", is_flag=True, help="Check again even when nothing changed since the last successful check.")
 @quiet_option
 @reports_errors
-def validate(project: Path, texts: Path | None, require_texts: bool, quiet: bool) -> None:
+def validate(project: Path, texts: Path | None, require_texts: bool, force: bool, quiet: bool) -> None:
     """Check sources/ and the SHACL shapes without writing anything.
 
     Runs every check of 'kg build': sources against the ontology, quotes
     against the texts (when available), the built graph against
-    ontology/shapes.ttl. Exit code 0 means 'kg build' would succeed.
+    ontology/shapes.ttl. Exit code 0 means 'kg build' would succeed. When
+    sources, ontology, shapes, texts and kg itself are unchanged since the
+    last successful 'kg validate' or 'kg build', it says 'up to date' and
+    shows that check's warnings and summary again without checking.
 
     \b
-    Example:
+    Examples:
       kg validate --texts ../shared/seeds
       kg validate --require-texts
+      kg validate --force          # check again even if nothing changed
     """
     from graph import pipeline
 
-    result = pipeline.validate(
-        project=project, texts=texts, progress=progress_printer(quiet), require_texts=require_texts
-    )
-    for warning in result.warnings:
-        click.echo(warning_line(warning), err=True)
+    say = progress_printer(quiet)
+    options: dict[str, Any] = {"project": project, "texts": texts, "progress": say, "require_texts": require_texts}
+    result = pipeline.validate(**options) if force else pipeline.validate_if_changed(**options)
+    if isinstance(result, pipeline.Unchanged):
+        for line in result.warnings:  # as the last check printed them
+            click.echo(line, err=True)
+        say("up to date: nothing changed since the last successful check")
+        counts = result.counts
+    else:
+        for warning in result.warnings:
+            click.echo(warning_line(warning), err=True)
+        counts = result.counts
     click.echo(
-        f"valid: {len(result.dataset.sources)} sources, {len(result.dataset.entities)} entities, "
-        f"{len(result.dataset.facts)} facts, {result.triples} triples"
+        f"valid: {counts['sources']} sources, {counts['entities']} entities, "
+        f"{counts['facts']} facts, {counts['triples']} triples"
     )
 
 

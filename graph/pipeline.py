@@ -106,6 +106,17 @@ class CheckResult:
     def triples(self) -> int:
         return len(self.built.graph)
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """What the summary of a check counts: ``sources``, ``entities``, ``facts``, ``triples``."""
+        dataset = self.dataset
+        return {
+            "sources": len(dataset.sources),
+            "entities": len(dataset.entities),
+            "facts": len(dataset.facts),
+            "triples": self.triples,
+        }
+
 
 def load(project: Path | str = ".") -> Dataset:
     """Read and resolve everything in ``sources/`` (both phases, all problems at once).
@@ -235,6 +246,51 @@ def validate(
     with gc_paused():  # for the whole check (see _build)
         prepared = _prepare(project, texts, say, require_texts)
         return _check_shapes(prepared, say)
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """What :func:`validate_if_changed` returns when the inputs passed every check before.
+
+    Attributes:
+        counts: What the last check counted: ``sources``, ``entities``, ``facts``, ``triples``.
+        warnings: Its warning lines (``file:line: warning: …``), to show again.
+        seconds: Time to find out.
+    """
+
+    counts: dict[str, int]
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def validate_if_changed(
+    project: Path | str = ".",
+    texts: Path | str | None = None,
+    progress: Progress | None = None,
+    require_texts: bool = False,
+) -> CheckResult | Unchanged:
+    """Like :func:`validate`, but do nothing when the same inputs passed every check before.
+
+    The key (:func:`graph.buildcache.check_key`) covers sources, ontology, shapes, texts
+    and the tool's version and code; a successful ``kg validate`` or ``kg build`` of the
+    project records it with what the check counted and warned about.
+
+    Raises:
+        SourceError, QuoteError, ShapeError, ConfigError: As :func:`validate`.
+    """
+    start = time.perf_counter()
+    keys = _keys(project, None, texts, (), require_texts)
+    found = buildcache.checked(keys.check, *keys.folders)
+    if found is not None:
+        return Unchanged(found.counts, found.warnings, time.perf_counter() - start)
+    result = validate(project, texts, progress, require_texts)
+    _record_check(keys, result)
+    return result
+
+
+def _record_check(keys: _Keys, result: CheckResult) -> None:
+    """Note that the inputs of ``keys`` passed every check, with what ``result`` counted."""
+    buildcache.record_check(keys.check, *keys.folders, result.counts, [warning_line(w) for w in result.warnings])
 
 
 def _prepare(
@@ -449,13 +505,38 @@ def build_key(
         ConfigError: For an unknown format or a missing project, or when ``require_texts``
             and no texts folder exists.
     """
+    keys = _keys(project, out, texts, formats, require_texts)
+    return keys.build, keys.out
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """The content keys of a check and of a build of a project (see :mod:`graph.buildcache`).
+
+    Attributes:
+        check: The key of the check (:func:`graph.buildcache.check_key`).
+        build: The key of the build, which adds the export formats and folder.
+        out: The export folder.
+        folders: The sources, ontology and texts folders (texts ``None`` when there are none).
+    """
+
+    check: str
+    build: str
+    out: Path
+    folders: tuple[Path, Path, Path | None]
+
+
+def _keys(
+    project: Path | str, out: Path | str | None, texts: Path | str | None, formats: Sequence[str], require_texts: bool
+) -> _Keys:
     for name in formats:
         exporter(name)
     settings = load_project(project)
     out_dir = Path(out) if out is not None else settings.exports_dir
     folder = texts_folder(settings, texts, _silent, required=require_texts)
-    key = buildcache.content_key(settings.sources_dir, settings.ontology_dir, folder, formats, out_dir)
-    return key, out_dir
+    checked = buildcache.check_key(settings.sources_dir, settings.ontology_dir, folder)
+    built = buildcache.build_key_of(checked, formats, out_dir)
+    return _Keys(checked, built, out_dir, (settings.sources_dir, settings.ontology_dir, folder))
 
 
 def build_if_changed(
@@ -476,12 +557,12 @@ def build_if_changed(
         SourceError, QuoteError, ShapeError, ConfigError: As :func:`build`.
     """
     start = time.perf_counter()
-    key, out_dir = build_key(project, out, texts, formats, require_texts)
-    found = buildcache.up_to_date(key, out_dir)
+    keys = _keys(project, out, texts, formats, require_texts)
+    found = buildcache.up_to_date(keys.build, keys.out)
     if found is not None:
-        outputs = tuple(out_dir / name for name in sorted(found.files))
-        return UpToDate(out_dir, outputs, found.warnings, time.perf_counter() - start)
-    return _build(project, key, out_dir, texts, formats, progress, require_texts, jobs)
+        outputs = tuple(keys.out / name for name in sorted(found.files))
+        return UpToDate(keys.out, outputs, found.warnings, time.perf_counter() - start)
+    return _build(project, keys, texts, formats, progress, require_texts, jobs)
 
 
 def build(
@@ -517,8 +598,8 @@ def build(
         SourceError, QuoteError, ShapeError: The data has problems (exports untouched).
         ConfigError: The set-up is broken (exports untouched).
     """
-    key, out_dir = build_key(project, out, texts, formats, require_texts)
-    return _build(project, key, out_dir, texts, formats, progress, require_texts, jobs)
+    keys = _keys(project, out, texts, formats, require_texts)
+    return _build(project, keys, texts, formats, progress, require_texts, jobs)
 
 
 #: Smallest graph whose exports are rendered in worker processes when ``jobs`` is not
@@ -680,15 +761,14 @@ def _render_each(source: ExportInput, exporters: Sequence[Exporter], emit: forke
 
 def _build(
     project: Path | str,
-    key: str,
-    out_dir: Path,
+    keys: _Keys,
     texts: Path | str | None,
     formats: Sequence[str],
     progress: Progress | None,
     require_texts: bool,
     jobs: int | None,
 ) -> CheckResult:
-    # The key is computed before anything is read: a source edited during the build
+    # The keys are computed before anything is read: a source edited during the build
     # makes the next build's key differ, never a stale "up to date".
     say = progress or _silent
     chosen = [exporter(name) for name in formats]
@@ -696,7 +776,9 @@ def _build(
     # would scan (and so write to) every object the build holds, seconds at a million
     # triples, and every page so written that a forked worker shares is copied.
     with gc_paused(), _ahead(chosen, jobs, say) as ahead:
-        return _build_with(project, key, out_dir, texts, chosen, say, require_texts, jobs, ahead)
+        result = _build_with(project, keys.build, keys.out, texts, chosen, say, require_texts, jobs, ahead)
+    _record_check(keys, result)  # the build checked these inputs: kg validate need not again
+    return result
 
 
 def _build_with(

@@ -2,7 +2,7 @@
 
 Not timed (the machine is shared); instead, which modules a process has loaded is
 checked: rdflib, pySHACL, networkx and the SPARQL parser stay out of ``kg --help``, of an
-up-to-date ``kg build`` and of a ``kg query`` whose text was checked before.
+up-to-date ``kg build`` or ``kg validate`` and of a ``kg query`` whose text was checked before.
 """
 
 from __future__ import annotations
@@ -74,6 +74,20 @@ def test_an_up_to_date_build_imports_no_heavy_library(tmp_path: Path) -> None:
     env = {"KG_CACHE_DIR": str(tmp_path / "cache")}
     assert "rdflib" in _heavy_modules("build", "-q", "--project", project, env=env)
     assert _heavy_modules("build", "-q", "--project", project, env=env) == "[]"
+
+
+def test_an_up_to_date_validate_imports_no_heavy_library(tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", project)
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    env = {"KG_CACHE_DIR": str(tmp_path / "cache")}
+    first, heavy = _run("validate", "-q", "--project", project, env=env)
+    assert "rdflib" in heavy and "pyshacl" not in heavy  # the shapes are checked by graph.shacl
+    again, heavy = _run("validate", "-q", "--project", project, env=env)
+    assert heavy == "[]"
+    assert again == first == "valid: 2 sources, 6 entities, 12 facts, 158 triples\n"
 
 
 @pytest.mark.parametrize(

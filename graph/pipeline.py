@@ -244,7 +244,7 @@ def validate(
     """
     say = progress or _silent
     with gc_paused():  # for the whole check (see _build)
-        prepared = _prepare(project, texts, say, require_texts)
+        prepared = _prepare(project, texts, say, require_texts, beside=True)
         return _check_shapes(prepared, say)
 
 

@@ -9,14 +9,19 @@ visited in sorted order and every random choice is seeded.
 from __future__ import annotations
 
 import itertools
+import math
+import random
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from graph.errors import KGError
 from graph.projection import Claim, Projection, resolve_entity
+
+if TYPE_CHECKING:
+    import igraph
 
 #: Above this many nodes, betweenness is estimated from this many sampled sources.
 BETWEENNESS_SAMPLES = 500
@@ -41,7 +46,7 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Community:
-    """A group of entities more connected among themselves than with the rest (Louvain)."""
+    """A group of entities more connected among themselves than with the rest (Leiden)."""
 
     size: int
     members: tuple[Ranked, ...]
@@ -86,11 +91,75 @@ def undirected(projection: Projection) -> nx.Graph:
     """The view as a simple undirected graph (nodes and edges in sorted order)."""
     simple = nx.Graph()
     # sorted: a focused view is a networkx subgraph, whose nodes come in set order (which
-    # changes with string hashing from process to process), and Louvain and the sampled
+    # changes with string hashing from process to process), and the communities and the sampled
     # betweenness depend on the order
     simple.add_nodes_from(sorted(projection.network.nodes))
     simple.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in projection.network.edges() if u != v}))
     return simple
+
+
+def _numbered(simple: nx.Graph) -> igraph.Graph:
+    """``simple`` as an igraph graph: node ``i`` is the ``i``-th node of ``simple``, edges in its order."""
+    import igraph
+
+    index = {node: i for i, node in enumerate(simple)}
+    return igraph.Graph(n=len(index), edges=[(index[u], index[v]) for u, v in simple.edges()])
+
+
+#: Digits a betweenness is rounded to, so that entities whose betweenness is the same are
+#: ranked by id whichever order the sums were added up in.
+BETWEENNESS_DIGITS = 12
+
+
+def betweenness_of(simple: nx.Graph, numbered: igraph.Graph, samples: int | None) -> dict[str, float]:
+    """The betweenness of each node of ``simple``, as ``networkx.betweenness_centrality``
+    gives it (normalised, endpoints excluded; with ``samples``, estimated from that many
+    source nodes drawn as networkx draws them with :data:`SEED`), computed by igraph, in C.
+
+    igraph counts the paths between each unordered pair of nodes once, networkx both ways;
+    the scale is networkx's (its ``_rescale``, which scales a sampled source by one fewer
+    source than the others: it cannot be on its own paths). The values are rounded to
+    :data:`BETWEENNESS_DIGITS` digits.
+
+    Args:
+        simple: The undirected view.
+        numbered: ``simple`` as :func:`_numbered` makes it.
+        samples: How many sources to estimate from, or ``None`` for all (exact).
+    """
+    nodes = list(simple)
+    pairs = len(nodes) - 2  # a node is on the paths between the others: (n - 1)(n - 2) ordered pairs
+    if pairs < 1:
+        return dict.fromkeys(nodes, 0.0)
+    if samples is None:
+        raw = numbered.betweenness(directed=False)
+        scales = [2 / ((pairs + 1) * pairs)] * len(nodes)
+    else:
+        index = {node: i for i, node in enumerate(nodes)}
+        sources = [index[n] for n in random.Random(SEED).sample(nodes, samples)]
+        raw = numbered.betweenness(directed=False, sources=sources)
+        sampled = set(sources)
+        source, other = 2 / ((samples - 1) * pairs) if samples > 1 else math.nan, 2 / (samples * pairs)
+        scales = [source if i in sampled else other for i in range(len(nodes))]
+    scaled = zip(nodes, raw, scales, strict=True)
+    return {node: round(value * scale, BETWEENNESS_DIGITS) for node, value, scale in scaled}
+
+
+def communities_of(simple: nx.Graph, numbered: igraph.Graph) -> tuple[list[set[str]], float]:
+    """Communities of ``simple`` and their modularity, by igraph's Leiden method (Traag,
+    Waltman and van Eck 2019; Louvain's successor: it optimises the same modularity, and
+    each community it finds is connected), in C, iterated until nothing changes, with its
+    random numbers drawn from a generator seeded with :data:`SEED`: the same view gives
+    the same communities."""
+    import igraph
+
+    nodes = list(simple)
+    igraph.set_random_number_generator(random.Random(SEED))
+    try:
+        clustering = numbered.community_leiden(objective_function="modularity", n_iterations=-1)
+    finally:
+        igraph.set_random_number_generator(random)
+    found = [{nodes[i] for i in members} for members in clustering]
+    return found, float(clustering.modularity)
 
 
 def _ranked(projection: Projection, scores: dict[str, float], top: int) -> tuple[Ranked, ...]:
@@ -124,15 +193,11 @@ def compute_stats(projection: Projection, top: int = 10, lang: str = "de") -> St
     ranked_components = tuple(
         tuple(Ranked(n, projection.label(n), projection.cls(n), degrees[n]) for n in c) for c in components
     )
-    samples = None
-    if simple.number_of_nodes() > BETWEENNESS_SAMPLES:
-        samples = BETWEENNESS_SAMPLES
-        betweenness = nx.betweenness_centrality(simple, k=samples, seed=SEED)
-    else:
-        betweenness = nx.betweenness_centrality(simple)
+    numbered = _numbered(simple)
+    samples = BETWEENNESS_SAMPLES if simple.number_of_nodes() > BETWEENNESS_SAMPLES else None
+    betweenness = betweenness_of(simple, numbered, samples)
     if simple.number_of_edges():
-        found = nx.community.louvain_communities(simple, seed=SEED)
-        modularity = nx.community.modularity(simple, found)
+        found, modularity = communities_of(simple, numbered)
     else:
         found, modularity = [{n} for n in simple], 0.0
     communities = tuple(
@@ -175,7 +240,7 @@ def format_stats(stats: Stats, top: int = 10) -> str:
     sampled = f", estimated from {stats.betweenness_samples} sources" if stats.betweenness_samples else ""
     lines += ["", f"betweenness (share of shortest paths through the entity{sampled}):"]
     lines += [f"  {r.value:6.3f}  {r.label} ({r.id})" for r in stats.betweenness]
-    lines += ["", f"communities (Louvain, seed {SEED}; modularity {stats.modularity:.3f}):"]
+    lines += ["", f"communities (Leiden, seed {SEED}; modularity {stats.modularity:.3f}):"]
     for community in stats.communities[:top]:
         names = ", ".join(r.label for r in community.members[:5]) + (", …" if community.size > 5 else "")
         lines.append(f"  {community.size:6d}: {names}")

@@ -460,7 +460,7 @@ def stats(
     Counts entities per class and relations per property, lists the connected
     components, the entities with the most relations (degree) and those on
     the most shortest paths between others (betweenness), and communities
-    found with the Louvain method (seeded, so the answer is stable). Works on
+    found with the Leiden method (seeded, so the answer is stable). Works on
     the same entity network as 'kg viz', with the same filters.
 
     \b

@@ -41,7 +41,7 @@ def page_spacing(count: int) -> float:
 
 def _component_layout(count: int, pairs: list[tuple[int, int]], seed: int, iterations: int) -> np.ndarray:
     """Fruchterman-Reingold positions of one connected component (unit ideal edge length)."""
-    import igraph  # type: ignore[import-untyped]
+    import igraph
 
     if count == 1:
         return np.zeros((1, 2))

@@ -53,7 +53,7 @@ def folder() -> Path:
 
 @functools.cache
 def _code_key() -> str:
-    import igraph  # type: ignore[import-untyped]
+    import igraph
 
     return f"{buildcache.tool_key()} igraph {igraph.__version__}"
 

@@ -11,7 +11,7 @@ import igraph
 import networkx as nx
 import pytest
 
-from graph import pipeline
+from graph import analysis, pipeline
 from graph.analysis import compute_stats, undirected
 from graph.build import build_graph
 from graph.netformats import gexf, graphml
@@ -223,3 +223,50 @@ def test_network_files_escape_markup(whole: Projection) -> None:
         if reader is not None:
             assert reader(text).nodes["erika-beispiel"]["label"] == 'A & B <"x">'
         assert '<"x">' not in text
+
+
+def _simple(network: nx.Graph) -> nx.Graph:
+    """``network`` with its nodes named and sorted, as :func:`graph.analysis.undirected` makes views."""
+    named = nx.relabel_nodes(network, {n: f"n{n:04d}" for n in network})
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(named))
+    simple.add_edges_from(sorted(tuple(sorted(e)) for e in named.edges()))
+    return simple
+
+
+def test_betweenness_is_networkx_betweenness(whole: Projection) -> None:
+    simple = undirected(whole)
+    assert simple.number_of_nodes() <= analysis.BETWEENNESS_SAMPLES  # exact
+    ours = analysis.betweenness_of(simple, analysis._numbered(simple), None)
+    assert ours == pytest.approx(nx.betweenness_centrality(simple), abs=1e-12)
+    assert max(ours.values()) > 0.1
+
+
+def test_sampled_betweenness_is_networkx_estimate_from_the_same_sample() -> None:
+    simple = _simple(nx.gnm_random_graph(700, 1800, seed=5))
+    ours = analysis.betweenness_of(simple, analysis._numbered(simple), analysis.BETWEENNESS_SAMPLES)
+    reference = nx.betweenness_centrality(simple, k=analysis.BETWEENNESS_SAMPLES, seed=analysis.SEED)
+    assert ours == pytest.approx(reference, abs=1e-12)
+    assert ours != pytest.approx(nx.betweenness_centrality(simple), abs=1e-4)  # an estimate, not exact
+
+
+@pytest.mark.parametrize("nodes", [0, 1, 2])
+def test_betweenness_of_tiny_views_is_zero(nodes: int) -> None:
+    simple = _simple(nx.path_graph(nodes))
+    assert analysis.betweenness_of(simple, analysis._numbered(simple), None) == dict.fromkeys(simple, 0.0)
+
+
+def test_communities_are_found_and_their_modularity_is_networkx_modularity() -> None:
+    # four planted groups of 25, dense inside, sparse between
+    simple = _simple(nx.planted_partition_graph(4, 25, 0.5, 0.01, seed=3))
+    found, modularity = analysis.communities_of(simple, analysis._numbered(simple))
+    assert sorted(sorted(c) for c in found) == [[f"n{i:04d}" for i in range(g * 25, g * 25 + 25)] for g in range(4)]
+    assert modularity == pytest.approx(nx.community.modularity(simple, found), abs=1e-12)
+    assert analysis.communities_of(simple, analysis._numbered(simple)) == (found, modularity)  # seeded
+
+
+def test_every_community_is_connected(whole: Projection) -> None:
+    simple = undirected(whole)
+    found, _ = analysis.communities_of(simple, analysis._numbered(simple))
+    assert sorted(n for c in found for n in c) == sorted(simple)
+    assert all(nx.is_connected(simple.subgraph(c)) for c in found)

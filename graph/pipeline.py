@@ -146,22 +146,56 @@ def built_graph(project: Path | str = ".", progress: Progress | None = None) -> 
     Raises:
         SourceError, ConfigError: When the graph has to be built and the sources do not load.
     """
-    from graph.build import build_graph, new_graph
+    from graph.build import build_graph
+
+    found = current_export(project)
+    if found is not None:
+        return read_export(project, found, progress)
+    dataset = load(project)
+    return build_graph(dataset).graph, dataset.ontology
+
+
+@dataclass(frozen=True)
+class Export:
+    """The ``kg.nt`` of the last ``kg build`` of a project, up to date with its sources.
+
+    Attributes:
+        key: The build's content key (see :func:`build_key`).
+        out: The export folder.
+        identity: Size, modification time and inode of its ``kg.nt``, as the build recorded them.
+    """
+
+    key: str
+    out: Path
+    identity: tuple[int, ...]
+
+
+def current_export(project: Path | str = ".") -> Export | None:
+    """The ``kg.nt`` of the last build into the project's ``exports/`` if that build is up to
+    date (see :func:`build_if_changed`) and wrote one, else ``None``.
+
+    Raises:
+        ConfigError: When the project is missing or broken.
+    """
+    key, out_dir = build_key(project)
+    record = buildcache.up_to_date(key, out_dir)
+    if record is None or NTRIPLES_FILE not in record.files:
+        return None
+    return Export(key, out_dir, tuple(record.files[NTRIPLES_FILE]))
+
+
+def read_export(project: Path | str, export: Export, progress: Progress | None = None) -> tuple[Graph, Ontology]:
+    """The graph in ``export`` (see :func:`current_export`) and the project's ontology."""
+    from graph.build import new_graph
     from graph.ontology import load_ontology
     from graph.store import read_ntriples
 
-    say = progress or _silent
     settings = load_project(project)
-    key, out_dir = build_key(project)
-    record = buildcache.up_to_date(key, out_dir)
-    if record is not None and NTRIPLES_FILE in record.files:
-        ontology = load_ontology(settings.ontology_dir)
-        graph = new_graph(settings.base, {c.segment for c in ontology.classes.values() if c.segment})
-        read_ntriples(out_dir / NTRIPLES_FILE, graph)
-        say(f"read {len(graph):,} triples from {out_dir / NTRIPLES_FILE} (up to date with sources/)")
-        return graph, ontology
-    dataset = load(project)
-    return build_graph(dataset).graph, dataset.ontology
+    ontology = load_ontology(settings.ontology_dir)
+    graph = new_graph(settings.base, {c.segment for c in ontology.classes.values() if c.segment})
+    read_ntriples(export.out / NTRIPLES_FILE, graph)
+    (progress or _silent)(f"read {len(graph):,} triples from {export.out / NTRIPLES_FILE} (up to date with sources/)")
+    return graph, ontology
 
 
 def texts_folder(settings: Project, texts: Path | str | None, progress: Progress, required: bool) -> Path | None:

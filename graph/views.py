@@ -1,8 +1,10 @@
 """The library behind ``kg viz``, ``kg stats`` and ``kg path``.
 
-Each function takes the same keyword arguments as its command's options, loads the
-project (both phases of :func:`graph.pipeline.load`, so every fact is sourced) and builds
-the graph, projects it onto its entities and selects the view (:func:`graph.projection.select`).
+Each function takes the same keyword arguments as its command's options, reads the graph
+from the export when the last ``kg build`` is up to date (else loads the project, both
+phases of :func:`graph.pipeline.load`, so every fact is sourced, and builds the graph),
+projects it onto its entities (a projection that took long is kept for the next command,
+see :mod:`graph.projectioncache`) and selects the view (:func:`graph.projection.select`).
 SHACL and the quote check are ``kg build``'s and ``kg validate``'s job; a view of sources
 that do not load is never drawn. Nothing here prints; progress goes to a callback. The
 cyclic garbage collector is paused while a command's view is loaded and used
@@ -11,6 +13,7 @@ cyclic garbage collector is paused while a command's view is loaded and used
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -53,12 +56,34 @@ def load_view(
     say = progress or _silent
     view = _focused(project_dir, focus, depth, say) if focus and not (types or sources or as_of) else None
     if view is None:
-        graph, ontology = pipeline.built_graph(project_dir, progress=say)  # the export when it is up to date
-        whole = project(graph, ontology)
+        whole = _whole(project_dir, say)
         view = select(whole, focus=focus, depth=depth, types=types, sources=sources, as_of=as_of, undated=undated)
     entities, relations = view.size()
     say(f"view: {entities} entities, {relations} relations")
     return view
+
+
+def _whole(project_dir: Path | str, say: Progress) -> Projection:
+    """The projection of the whole graph: of the export when it is up to date, kept in the
+    cache for the next command when it took long (see :mod:`graph.projectioncache`); else
+    of the graph built from ``sources/``."""
+    from graph import projectioncache
+
+    export = pipeline.current_export(project_dir)
+    if export is None:
+        graph, ontology = pipeline.built_graph(project_dir, progress=say)
+        return project(graph, ontology)
+    kept = projectioncache.read(export.key, export.out, export.identity)
+    if kept is not None:
+        say(f"read the projection of {export.out / pipeline.NTRIPLES_FILE} from the cache (up to date with sources/)")
+        return kept
+    start = time.perf_counter()
+    graph, ontology = pipeline.read_export(project_dir, export, say)
+    whole = project(graph, ontology)
+    # kept only if the file read is still the one the build wrote (no build replaced it meanwhile)
+    if time.perf_counter() - start >= projectioncache.KEEP_FROM and pipeline.current_export(project_dir) == export:
+        projectioncache.write(export.key, export.out, export.identity, whole)
+    return whole
 
 
 def _focused(project_dir: Path | str, focus: Sequence[str], depth: int, say: Progress) -> Projection | None:

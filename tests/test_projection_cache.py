@@ -1,0 +1,112 @@
+"""kg stats, path and viz keep the whole graph's projection of an up-to-date export, and
+read it back while that build stands (see graph.projectioncache)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graph import projectioncache
+from tests.conftest import run
+
+FROM_CACHE = "read the projection of {nt} from the cache (up to date with sources/)"
+
+
+@pytest.fixture
+def keeping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every projection, however quickly it was made (the fixtures' take milliseconds)."""
+    monkeypatch.setattr(projectioncache, "KEEP_FROM", 0.0)
+
+
+def _kept(cache: Path) -> list[Path]:
+    return sorted((cache / "projections").glob("*.projection"))
+
+
+def _commands(project: Path) -> list[tuple[str, str, int]]:
+    """What stats, path and viz print (stdout, stderr, exit code), one command after the other."""
+    results = []
+    for args in (
+        ("stats", "--format", "json"),
+        ("path", "erika-beispiel", "musterstadt"),
+        ("viz", "--output", "-"),
+        ("viz", "--type", "Politician", "--output", "-"),
+    ):
+        result = run(*args, "--project", project)
+        results.append((result.stdout, result.stderr, result.exit_code))
+    return results
+
+
+@pytest.mark.usefixtures("keeping")
+def test_the_kept_projection_answers_as_the_export_does(mini: Path, tmp_path: Path) -> None:
+    assert run("build", "-q", "--project", mini).exit_code == 0
+    first = _commands(mini)
+    assert len(_kept(tmp_path / "cache")) == 1
+    again = _commands(mini)
+    nt = mini / "exports" / "kg.nt"
+    for (out, _, code), (out_again, err_again, code_again) in zip(first, again, strict=True):
+        assert (out_again, code_again) == (out, code) and out
+        assert FROM_CACHE.format(nt=nt) in err_again.splitlines()
+    assert FROM_CACHE.format(nt=nt) not in first[0][1].splitlines()  # the first made it
+
+
+@pytest.mark.usefixtures("keeping")
+def test_a_new_build_projects_again(mini: Path) -> None:
+    assert run("build", "-q", "--project", mini).exit_code == 0
+    run("stats", "--project", mini)
+    registry = mini / "sources" / "entities.yaml"
+    registry.write_text(registry.read_text("utf-8").replace("name: Musterstadt", "name: Neustadt"), "utf-8")
+    assert run("build", "-q", "--project", mini).exit_code == 0
+    result = run("path", "erika-beispiel", "musterstadt", "--project", mini)
+    assert result.exit_code == 0 and "Neustadt" in result.stdout
+    assert "from the cache" not in result.stderr
+
+
+@pytest.mark.usefixtures("keeping")
+def test_an_export_edited_since_the_build_is_not_read_from_the_cache(mini: Path) -> None:
+    assert run("build", "-q", "--project", mini).exit_code == 0
+    run("stats", "--project", mini)
+    nt = mini / "exports" / "kg.nt"
+    nt.write_bytes(nt.read_bytes())  # the same bytes, but not the file the build wrote
+    result = run("stats", "--project", mini)
+    assert result.exit_code == 0
+    assert "from the cache" not in result.stderr and "up to date" not in result.stderr  # built from sources/
+
+
+@pytest.mark.usefixtures("keeping")
+def test_an_unreadable_projection_is_made_again(mini: Path, tmp_path: Path) -> None:
+    assert run("build", "-q", "--project", mini).exit_code == 0
+    expected = run("stats", "--project", mini, "--format", "json").stdout
+    (kept,) = _kept(tmp_path / "cache")
+    header = kept.read_bytes().split(b"\n", 1)[0]
+    kept.write_bytes(header + b"\nnot a pickle")
+    result = run("stats", "--project", mini, "--format", "json")
+    assert result.exit_code == 0 and result.stdout == expected
+    assert "from the cache" not in result.stderr
+    assert "from the cache" in run("stats", "--project", mini).stderr  # kept again
+
+
+def test_a_projection_made_quickly_is_not_kept(mini: Path, tmp_path: Path) -> None:
+    assert projectioncache.KEEP_FROM == 1.0
+    assert run("build", "-q", "--project", mini).exit_code == 0
+    assert run("stats", "--project", mini).exit_code == 0
+    assert _kept(tmp_path / "cache") == []
+
+
+def test_only_the_newest_projections_are_kept(mini: Path, tmp_path: Path) -> None:
+    from graph import pipeline
+    from graph.build import build_graph
+    from graph.projection import project
+
+    dataset = pipeline.load(mini)
+    whole = project(build_graph(dataset).graph, dataset.ontology)
+    folders = [tmp_path / f"out{number}" for number in range(projectioncache.KEEP + 2)]
+    for number, out in enumerate(folders):
+        projectioncache.write("key", out, (1, 2, 3), whole)
+        # one second apart, whatever the resolution of the file system's clock
+        os.utime(projectioncache._path(out), ns=(0, (number + 1) * 1_000_000_000))
+    assert len(_kept(tmp_path / "cache")) == projectioncache.KEEP
+    assert projectioncache.read("key", folders[-1], (1, 2, 3)) is not None
+    assert projectioncache.read("key", folders[-1], (1, 2, 4)) is None  # another file
+    assert projectioncache.read("other key", folders[-1], (1, 2, 3)) is None  # another build

@@ -14,6 +14,8 @@ that its peak RSS is its own:
 - every named question, warm in one process (``graph.query.run_on_store``) and as a
   ``kg query NAME`` process, median and p95 of --runs;
 - ``kg viz`` of a focused view (``--focus p7``);
+- an unchanged ``kg validate``, ``kg stats`` (the first time, which keeps the whole graph's
+  projection, and then) and ``kg path p7 p8``;
 - the baselines, on the same triples (``exports/kg.nt``): rdflib (parse into a
   ``Graph``, its Turtle, N-Triples and JSON-LD serialisers, pySHACL on the whole graph
   with the same shapes) and pyoxigraph (bulk load into a store, its serialisers).
@@ -294,6 +296,18 @@ def run_size(workdir: Path, triples: int, seed: int, runs: int, skip_rdflib: boo
     viz = kg("viz", "--project", project, "--focus", "p7", "--depth", "1", "-o", workdir / "focus.html", "-q")
     row["viz"], row["viz_rss"] = measure_rss(viz)
     say(f"kg viz --focus p7: {row['viz']:.2f} s, {row['viz_rss']:.0f} MiB")
+
+    row["validate"] = statistics.median(measure_rss(kg("validate", "-q", "--project", project))[0] for _ in range(runs))
+    # the first of each keeps the whole graph's projection (when it took a second or more), the others read it
+    stats = [measure_rss(kg("stats", "--project", project, "-q")) for _ in range(runs)]
+    paths = [measure_rss(kg("path", "p7", "p8", "--project", project, "-q")) for _ in range(runs)]
+    row["stats_first"], row["stats_rss"] = stats[0]
+    row["stats"] = statistics.median(t for t, _ in stats[1:] or stats)
+    row["path"], row["path_rss"] = statistics.median(t for t, _ in paths), max(m for _, m in paths)
+    say(
+        f"unchanged kg validate {row['validate']:.2f} s; kg stats {row['stats_first']:.2f} s first, "
+        f"{row['stats']:.2f} s then; kg path p7 p8 {row['path']:.2f} s ({row['path_rss']:.0f} MiB)"
+    )
     return row
 
 
@@ -386,6 +400,12 @@ def report(rows: list[dict[str, Any]]) -> None:
             f"`kg viz --focus p7`: {row['viz']:.2f} s ({row['viz_rss']:.0f} MiB). pyoxigraph floor (load + Turtle "
             f"+ N-Triples): {ox_floor:.2f} s.\n"
         )
+        if "stats" in row:
+            print(
+                f"Unchanged `kg validate`: {row['validate']:.2f} s; `kg stats`: {row['stats_first']:.2f} s the first "
+                f"time ({row['stats_rss']:.0f} MiB), {row['stats']:.2f} s then (the kept projection); "
+                f"`kg path p7 p8`: {row['path']:.2f} s ({row['path_rss']:.0f} MiB).\n"
+            )
         print(
             "| question | first run, computed (ms) | warm median (ms) | warm p95 (ms) "
             "| `kg query` process median (s) | p95 (s) |"

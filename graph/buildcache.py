@@ -263,6 +263,10 @@ def forget(out: Path) -> None:
     _record_path(out).unlink(missing_ok=True)
 
 
+#: What a check counts (the summary of ``kg validate``).
+COUNTS = ("sources", "entities", "facts", "triples")
+
+
 @dataclass(frozen=True)
 class CheckRecord:
     """What the last successful check of a project's inputs found (by ``kg validate`` or
@@ -284,7 +288,8 @@ def checked(key: str, sources: Path, ontology: Path, texts: Path | None) -> Chec
         found = CheckRecord(data["key"], dict(data["counts"]), tuple(data.get("warnings", ())))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if found.key != key or not all(isinstance(v, int) for v in found.counts.values()):
+    counts = found.counts
+    if found.key != key or set(counts) != set(COUNTS) or not all(isinstance(counts[name], int) for name in COUNTS):
         return None
     return found
 

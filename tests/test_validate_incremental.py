@@ -3,6 +3,7 @@ warnings and summary without checking; any change to an input checks again."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -114,3 +115,12 @@ def test_an_unreadable_record_only_costs_the_shortcut(mini: Path, tmp_path: Path
     record.write_text("{not json", "utf-8")
     assert _checked(_validate(mini))
     assert _validate(mini) == [UP_TO_DATE, SUMMARY]
+
+
+def test_a_record_without_every_count_only_costs_the_shortcut(mini: Path, tmp_path: Path) -> None:
+    _validate(mini)
+    (record,) = (tmp_path / "cache" / "checks").glob("*.json")
+    data = json.loads(record.read_text("utf-8"))
+    del data["counts"]["triples"]
+    record.write_text(json.dumps(data), "utf-8")
+    assert _checked(_validate(mini))

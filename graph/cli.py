@@ -574,6 +574,8 @@ def export_command(project: Path, format_name: str, output: Path, texts: Path | 
     """Write the graph in one format, to a file or standard output.
 
     Runs every check of 'kg build' first; nothing is written unless they pass.
+    When the last 'kg build' (all formats, into exports/) is up to date, its
+    file of the format is written as it is, with no check or rendering again.
     Formats: turtle, ntriples, jsonld (RDF), html (the 'kg viz' page),
     graphml and gexf (the entity network for Gephi, Cytoscape, igraph).
 

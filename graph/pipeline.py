@@ -1033,6 +1033,10 @@ def export(
 ) -> bytes:
     """Validate like ``build``, then render one format (see :func:`graph.export.formats`).
 
+    When the last ``kg build`` of the project (all formats, into its ``exports/``) is up to
+    date (see :func:`build_if_changed`), its file of the format is the rendering (exports
+    are deterministic) and is read instead: nothing is checked or rendered again.
+
     Args:
         project: The project folder.
         format: The export format's name.
@@ -1048,8 +1052,28 @@ def export(
         SourceError, QuoteError, ShapeError: The data has problems (nothing written).
     """
     chosen = exporter(format)
-    result = validate(project, texts=texts, progress=progress)
-    content = chosen.render(ExportInput(result.built.graph, result.dataset.ontology))
+    content = _exported(project, chosen, texts, progress or _silent)
+    if content is None:
+        result = validate(project, texts=texts, progress=progress)
+        content = chosen.render(ExportInput(result.built.graph, result.dataset.ontology))
     if output is not None and str(output) != "-":
         write_atomically({Path(output): content})
+    return content
+
+
+def _exported(project: Path | str, chosen: Exporter, texts: Path | str | None, say: Progress) -> bytes | None:
+    """The file of ``chosen`` that the last build of all formats wrote, if that build is up
+    to date and the file is still the one it wrote once read; else ``None``."""
+    keys = _keys(project, None, texts, DEFAULT_FORMATS, False)
+    record = buildcache.up_to_date(keys.build, keys.out)
+    if record is None or chosen.filename not in record.files:
+        return None
+    path = keys.out / chosen.filename
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    if buildcache.up_to_date(keys.build, keys.out) != record:  # a build replaced it meanwhile
+        return None
+    say(f"read {path} (the last build's, up to date with sources/)")
     return content

@@ -71,8 +71,10 @@ def _whole(project_dir: Path | str, say: Progress) -> Projection:
 
     export = pipeline.current_export(project_dir)
     if export is None:
-        graph, ontology = pipeline.built_graph(project_dir, progress=say)
-        return project(graph, ontology)
+        from graph.build import build_graph
+
+        dataset = pipeline.load(project_dir)
+        return project(build_graph(dataset).graph, dataset.ontology)
     kept = projectioncache.read(export.key, export.out, export.identity)
     if kept is not None:
         say(f"read the projection of {export.out / pipeline.NTRIPLES_FILE} from the cache (up to date with sources/)")

@@ -263,7 +263,93 @@ def diff(old: str | None, new: str | None = None, project: Path | str = ".") -> 
     """
     old_bytes, old_label = read_side(old, project)
     new_bytes, new_label = read_side(new, project)
-    return compare(parse_snapshot(old_bytes), parse_snapshot(new_bytes), old_label, new_label)
+    return compare(*snapshots(old_bytes, new_bytes), old_label, new_label)
+
+
+#: Above this share of lines differing, both sides are read whole (see :func:`snapshots`).
+WHOLE_FROM = 0.25
+_TYPE_TOKEN, _DERIVED_TOKEN = f"<{_TYPE}>".encode(), f"<{_DERIVED}>".encode()
+_SHA256_TOKEN = f"<{_NIK}sha256>".encode()
+_STATEMENT_TOKEN, _REFERENCE_TOKEN = f"<{_NIK}Statement>".encode(), f"<{_NIK}Reference>".encode()
+#: The predicates :func:`parse_snapshot` reads an entity or source by (besides a source's metadata).
+_NODE_TOKENS = frozenset(f"<{iri}>".encode() for iri in (_TYPE, _RDFS_LABEL, _ALT_LABEL))
+
+
+def snapshots(old: bytes, new: bytes) -> tuple[Snapshot, Snapshot]:
+    """Both sides as :func:`compare` needs them: what it finds between them is what it finds
+    between the two whole :func:`parse_snapshot` readings, but only what may differ is read.
+
+    Two builds of one project mostly share their lines (a changed article changes a few
+    dozen of a million). Every entity and source is read (their names and classes show
+    facts), but of the statements and references only those that may differ: whose lines
+    differ, that are derived from a reference whose lines differ, and the references of
+    those. A fact read on neither side is on both with the same evidence, so it is no
+    change. Read whole: sides with blank nodes (their labels are each file's own), sides
+    that differ in more than :data:`WHOLE_FROM` of their lines, and any that the selection
+    cannot be read from.
+    """
+    if b"_:" in old or b"_:" in new:
+        return parse_snapshot(old), parse_snapshot(new)
+    old_lines, new_lines = old.split(b"\n"), new.split(b"\n")
+    differing = set(old_lines).symmetric_difference(new_lines)
+    if len(differing) > WHOLE_FROM * max(len(old_lines), len(new_lines)):
+        return parse_snapshot(old), parse_snapshot(new)
+    touched = {tokens[0] for tokens in map(bytes.split, differing) if tokens}
+    old_kinds, new_kinds = _kinds(old_lines), _kinds(new_lines)
+    derived = old_kinds.derived + new_kinds.derived
+    statements = {s for s in touched if s in old_kinds.statements or s in new_kinds.statements}
+    statements.update(s for s, reference in derived if reference in touched)
+    references = {r for s, r in derived if s in statements}
+    whole = touched | statements | references
+    try:
+        return (
+            parse_snapshot(_selected(old_lines, whole | old_kinds.sources, old_kinds)),
+            parse_snapshot(_selected(new_lines, whole | new_kinds.sources, new_kinds)),
+        )
+    except (KeyError, IndexError, SyntaxError):  # a statement only partly selected: read whole
+        return parse_snapshot(old), parse_snapshot(new)
+
+
+@dataclass
+class _Kinds:
+    """What the lines of one side say about their subjects, read from their bytes."""
+
+    statements: set[bytes] = field(default_factory=set)
+    references: set[bytes] = field(default_factory=set)
+    sources: set[bytes] = field(default_factory=set)
+    derived: list[tuple[bytes, bytes]] = field(default_factory=list)  # (statement, reference)
+
+
+def _kinds(lines: list[bytes]) -> _Kinds:
+    kinds = _Kinds()
+    for line in lines:
+        tokens = line.split(None, 2)
+        if len(tokens) < 3:
+            continue
+        predicate = tokens[1]
+        if predicate == _TYPE_TOKEN:
+            obj = tokens[2].split(None, 1)[0]
+            if obj == _STATEMENT_TOKEN:
+                kinds.statements.add(tokens[0])
+            elif obj == _REFERENCE_TOKEN:
+                kinds.references.add(tokens[0])
+        elif predicate == _DERIVED_TOKEN:
+            kinds.derived.append((tokens[0], tokens[2].split(None, 1)[0]))
+        elif predicate == _SHA256_TOKEN:
+            kinds.sources.add(tokens[0])
+    return kinds
+
+
+def _selected(lines: list[bytes], whole: set[bytes], kinds: _Kinds) -> bytes:
+    """The lines of the subjects in ``whole``, and those naming or typing any other subject
+    that is neither a statement nor a reference."""
+    others = kinds.statements | kinds.references
+    kept = []
+    for line in lines:
+        tokens = line.split(None, 2)
+        if len(tokens) == 3 and (tokens[0] in whole or (tokens[1] in _NODE_TOKENS and tokens[0] not in others)):
+            kept.append(line)
+    return b"\n".join(kept)
 
 
 def compare(before: Snapshot, after: Snapshot, old_label: str = "old", new_label: str = "new") -> Diff:

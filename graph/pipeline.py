@@ -40,7 +40,16 @@ if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a ste
     #: differ only between sources (see :class:`_SourceChecks`).
     Curation = tuple[tuple[Problem, ...], frozenset[tuple[Node, Node]]]
 
-__all__ = ["DEFAULT_FORMATS", "build", "build_if_changed", "check_quotes", "export", "load", "validate"]
+__all__ = [
+    "DEFAULT_FORMATS",
+    "build",
+    "build_if_changed",
+    "check_quotes",
+    "export",
+    "load",
+    "validate",
+    "validate_if_changed",
+]
 Progress = Callable[[str], None]
 NTRIPLES_FILE = "kg.nt"
 

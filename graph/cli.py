@@ -245,11 +245,10 @@ def validate(project: Path, texts: Path | None, require_texts: bool, force: bool
         for line in result.warnings:  # as the last check printed them
             click.echo(line, err=True)
         say("up to date: nothing changed since the last successful check")
-        counts = result.counts
     else:
         for warning in result.warnings:
             click.echo(warning_line(warning), err=True)
-        counts = result.counts
+    counts = result.counts
     click.echo(
         f"valid: {counts['sources']} sources, {counts['entities']} entities, "
         f"{counts['facts']} facts, {counts['triples']} triples"

@@ -403,7 +403,8 @@ def report(rows: list[dict[str, Any]]) -> None:
         if "stats" in row:
             print(
                 f"Unchanged `kg validate`: {row['validate']:.2f} s; `kg stats`: {row['stats_first']:.2f} s the first "
-                f"time ({row['stats_rss']:.0f} MiB), {row['stats']:.2f} s then (the kept projection); "
+                f"time ({row['stats_rss']:.0f} MiB), {row['stats']:.2f} s then (from the projection the first kept, "
+                f"if making it took a second or more); "
                 f"`kg path p7 p8`: {row['path']:.2f} s ({row['path_rss']:.0f} MiB).\n"
             )
         print(

@@ -106,3 +106,32 @@ def test_sides_that_differ_in_most_lines_are_read_whole(
     sizes = _parsed(monkeypatch)
     assert diff.compare(*diff.snapshots(old, new)) == diff.compare(diff.parse_snapshot(old), diff.parse_snapshot(new))
     assert sizes[:2] == [len(old), len(new)]
+
+
+BROKEN = b'<https://example.org/kg/x> <http://www.w3.org/2000/01/rdf-schema#label> "no end .\n'
+END = BROKEN.index(b'"') + 1  # the column (from 1) of the literal left open
+
+
+def test_a_side_that_is_not_ntriples_is_refused_on_one_line(mini: Path, tmp_path: Path) -> None:
+    built = _build(mini, tmp_path / "old")
+    lines = built.count(b"\n")
+    (tmp_path / "broken.nt").write_bytes(built + BROKEN)
+    result = run("diff", tmp_path / "old", tmp_path / "broken.nt", "--project", mini)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {tmp_path / 'broken.nt'} is not N-Triples: Parser error between line {lines + 1} column {END} and "
+        f"line {lines + 2} column 1: Unexpected end of file (line {lines + 1}); give an export folder, the kg.nt "
+        "'kg build' wrote, or a git revision\n"
+    )
+
+
+def test_a_broken_line_both_sides_share_is_refused_too(untexted: Path, tmp_path: Path) -> None:
+    old = _build(untexted, tmp_path / "old") + BROKEN  # the same line on both sides: read by no selection
+    path = untexted / A
+    path.write_text(path.read_text("utf-8").replace("value: 50", "value: 60"), "utf-8")
+    new = _build(untexted, tmp_path / "new") + BROKEN
+    refused = rf"^new side is not N-Triples: Parser error between line \d+ column {END} "
+    with pytest.raises(diff.DiffError, match=refused):
+        diff.snapshots(new, new, "new side", "new side")
+    with pytest.raises(diff.DiffError, match=r"^old side is not N-Triples: "):
+        diff.snapshots(old, new, "old side", "new side")

@@ -14,6 +14,7 @@ differ has *changed evidence*. Changes are grouped by entity (or source).
 
 from __future__ import annotations
 
+import collections
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -263,7 +264,7 @@ def diff(old: str | None, new: str | None = None, project: Path | str = ".") -> 
     """
     old_bytes, old_label = read_side(old, project)
     new_bytes, new_label = read_side(new, project)
-    return compare(*snapshots(old_bytes, new_bytes), old_label, new_label)
+    return compare(*snapshots(old_bytes, new_bytes, old_label, new_label), old_label, new_label)
 
 
 #: Above this share of lines differing, both sides are read whole (see :func:`snapshots`).
@@ -275,7 +276,7 @@ _STATEMENT_TOKEN, _REFERENCE_TOKEN = f"<{_NIK}Statement>".encode(), f"<{_NIK}Ref
 _NODE_TOKENS = frozenset(f"<{iri}>".encode() for iri in (_TYPE, _RDFS_LABEL, _ALT_LABEL))
 
 
-def snapshots(old: bytes, new: bytes) -> tuple[Snapshot, Snapshot]:
+def snapshots(old: bytes, new: bytes, old_label: str = "old", new_label: str = "new") -> tuple[Snapshot, Snapshot]:
     """Both sides as :func:`compare` needs them: what it finds between them is what it finds
     between the two whole :func:`parse_snapshot` readings, but only what may differ is read.
 
@@ -286,14 +287,20 @@ def snapshots(old: bytes, new: bytes) -> tuple[Snapshot, Snapshot]:
     those. A fact read on neither side is on both with the same evidence, so it is no
     change. Read whole: sides with blank nodes (their labels are each file's own), sides
     that differ in more than :data:`WHOLE_FROM` of their lines, and any that the selection
-    cannot be read from.
+    cannot be read from. Either way each side is parsed whole first, so that a line that
+    is not N-Triples is refused wherever it is.
+
+    Raises:
+        DiffError: A side is not N-Triples (its label, the line and what is wrong).
     """
     if b"_:" in old or b"_:" in new:
-        return parse_snapshot(old), parse_snapshot(new)
+        return _whole(old, old_label), _whole(new, new_label)
     old_lines, new_lines = old.split(b"\n"), new.split(b"\n")
     differing = set(old_lines).symmetric_difference(new_lines)
     if len(differing) > WHOLE_FROM * max(len(old_lines), len(new_lines)):
-        return parse_snapshot(old), parse_snapshot(new)
+        return _whole(old, old_label), _whole(new, new_label)
+    _check_syntax(old, old_label)
+    _check_syntax(new, new_label)
     touched = {tokens[0] for tokens in map(bytes.split, differing) if tokens}
     old_kinds, new_kinds = _kinds(old_lines), _kinds(new_lines)
     derived = old_kinds.derived + new_kinds.derived
@@ -306,8 +313,38 @@ def snapshots(old: bytes, new: bytes) -> tuple[Snapshot, Snapshot]:
             parse_snapshot(_selected(old_lines, whole | old_kinds.sources, old_kinds)),
             parse_snapshot(_selected(new_lines, whole | new_kinds.sources, new_kinds)),
         )
-    except (KeyError, IndexError, SyntaxError):  # a statement only partly selected: read whole
+    except (KeyError, IndexError):  # a statement only partly selected: read whole
         return parse_snapshot(old), parse_snapshot(new)
+
+
+def _refused(label: str, error: SyntaxError) -> DiffError:
+    return DiffError(
+        f"{label} is not N-Triples: {error}; give an export folder, the kg.nt 'kg build' wrote, or a git revision"
+    )
+
+
+def _whole(ntriples: bytes, label: str) -> Snapshot:
+    """:func:`parse_snapshot` of one side.
+
+    Raises:
+        DiffError: The side is not N-Triples.
+    """
+    try:
+        return parse_snapshot(ntriples)
+    except SyntaxError as error:
+        raise _refused(label, error) from None
+
+
+def _check_syntax(ntriples: bytes, label: str) -> None:
+    """Parse one side whole (in Rust, keeping nothing).
+
+    Raises:
+        DiffError: The side is not N-Triples.
+    """
+    try:
+        collections.deque(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), maxlen=0)
+    except SyntaxError as error:
+        raise _refused(label, error) from None
 
 
 @dataclass

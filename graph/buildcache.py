@@ -135,13 +135,25 @@ class _Digests:
         with contextlib.suppress(OSError):
             self.file.parent.mkdir(parents=True, exist_ok=True)
             write_atomically({self.file: content})
-            kept = sorted(self.file.parent.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for other in kept[KEPT_KEYS:]:
-                other.unlink(missing_ok=True)
+            keep_newest(self.file.parent, "*.json", KEPT_KEYS)
 
 
 #: Most sets of remembered digests kept (one per project, by the paths of its folders).
 KEPT_KEYS = 16
+
+
+def keep_newest(folder: Path, pattern: str, count: int) -> None:
+    """Delete all but the ``count`` most recently modified files of ``folder`` that match
+    ``pattern`` (one another process deletes meanwhile counts as oldest)."""
+
+    def modified(path: Path) -> int:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return -1
+
+    for old in sorted(folder.glob(pattern), key=modified, reverse=True)[count:]:
+        old.unlink(missing_ok=True)
 
 
 def _digest(hasher: hashlib._Hash, label: str, folder: Path | None, digests: _Digests | None = None) -> None:
@@ -222,7 +234,8 @@ def _record_path(out: Path) -> Path:
     return cache_root() / "builds" / f"{name}.json"
 
 
-def _identity(path: Path) -> list[int] | None:
+def identity(path: Path) -> list[int] | None:
+    """Size, modification time and inode of the file at ``path`` (what a build records of an export), or ``None``."""
     try:
         stat = path.stat()
     except OSError:
@@ -239,8 +252,8 @@ def up_to_date(key: str, out: Path) -> BuildRecord | None:
         return None
     if record.key != key or not record.files:
         return None
-    for name, identity in record.files.items():
-        if _identity(out / name) != identity:
+    for name, recorded in record.files.items():
+        if identity(out / name) != recorded:
             return None
     return record
 
@@ -249,10 +262,10 @@ def record(key: str, out: Path, outputs: Iterable[Path], warnings: Iterable[str]
     """Note that the build with ``key`` wrote ``outputs`` into ``out`` (skipped if the cache is read-only)."""
     files = {}
     for path in outputs:
-        identity = _identity(path)
-        if identity is None:
+        found = identity(path)
+        if found is None:
             return
-        files[path.name] = identity
+        files[path.name] = found
     content = json.dumps({"key": key, "files": files, "warnings": list(warnings)}, indent=1).encode("utf-8")
     with contextlib.suppress(OSError):  # a read-only cache only costs the next build its shortcut
         write_atomically({_record_path(out): content})
@@ -303,6 +316,4 @@ def record_check(
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically({path: content})
-        kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for other in kept[KEPT_KEYS:]:
-            other.unlink(missing_ok=True)
+        keep_newest(path.parent, "*.json", KEPT_KEYS)

@@ -185,9 +185,7 @@ def _write(path: Path, positions: Positions) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         staging.write_bytes(np.asarray(positions, dtype="<i8").tobytes())
         staging.replace(path)  # whole or not at all
-        kept = sorted(path.parent.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in kept[KEEP:]:
-            old.unlink(missing_ok=True)
+        buildcache.keep_newest(path.parent, f"*{_SUFFIX}", KEEP)
         for stale in path.parent.glob(f"*{_PENDING}"):  # left by a killed build: its lock is long free
             if stale.stat().st_mtime < time.time() - STALE_AFTER:
                 stale.unlink(missing_ok=True)

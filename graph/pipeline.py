@@ -1082,7 +1082,7 @@ def _exported(project: Path | str, chosen: Exporter, texts: Path | str | None, s
         content = path.read_bytes()
     except OSError:
         return None
-    if buildcache.up_to_date(keys.build, keys.out) != record:  # a build replaced it meanwhile
+    if buildcache.identity(path) != record.files[chosen.filename]:  # a build replaced it meanwhile
         return None
     say(f"read {path} (the last build's, up to date with sources/)")
     return content

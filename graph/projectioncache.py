@@ -75,6 +75,4 @@ def write(key: str, out: Path, identity: Sequence[int], projection: Projection) 
     with contextlib.suppress(OSError):  # a read-only cache only costs the next command its shortcut
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically({path: content})
-        kept = sorted(path.parent.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for other in kept[KEEP:]:
-            other.unlink(missing_ok=True)
+        buildcache.keep_newest(path.parent, f"*{_SUFFIX}", KEEP)

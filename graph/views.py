@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph import pipeline
+from graph import buildcache, pipeline
 from graph.analysis import Hop, Stats, compute_stats, shortest_paths
 from graph.fsutil import write_atomically
 from graph.gcpause import gc_paused
@@ -83,7 +83,8 @@ def _whole(project_dir: Path | str, say: Progress) -> Projection:
     graph, ontology = pipeline.read_export(project_dir, export, say)
     whole = project(graph, ontology)
     # kept only if the file read is still the one the build wrote (no build replaced it meanwhile)
-    if time.perf_counter() - start >= projectioncache.KEEP_FROM and pipeline.current_export(project_dir) == export:
+    still = buildcache.identity(export.out / pipeline.NTRIPLES_FILE) == list(export.identity)
+    if still and time.perf_counter() - start >= projectioncache.KEEP_FROM:
         projectioncache.write(export.key, export.out, export.identity, whole)
     return whole
 

@@ -717,7 +717,7 @@ class _StoreJob:
         from graph import store
 
         with timings.step(QUERY_STORE_STEP), contextlib.suppress(KGError, OSError):
-            store.load_staged(self.staging, self.files, {self.files[0]: ntriples})
+            store.update_staged(self.staging, self.files, ntriples)
 
 
 QUERY_STORE_STEP = "query store (for kg query)"

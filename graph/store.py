@@ -51,6 +51,13 @@ _RESULTS = "results"
 KINDS = (_RESULTS, "checks")
 #: Largest answer kept by :meth:`QueryStore.remember` (bytes).
 MAX_CACHED_RESULT = 8_000_000
+#: A build patches the query store of the ``kg.nt`` before (see :func:`update_staged`)
+#: when at most this share of its lines differ, or at most :data:`PATCH_LEAST` lines.
+PATCH_SHARE = 0.05
+PATCH_LEAST = 1000
+#: Each patch leaves its changes in a small file of the database beside the large ones of
+#: the load; after this many patches in a row a build loads its kg.nt whole (and compacted).
+PATCH_CHAIN = 16
 _LOCK = "lock"
 _DB = "db"
 
@@ -353,6 +360,111 @@ def load_staged(staging: Path, files: Sequence[Path], contents: Mapping[Path, Pa
     info = {"files": [str(p) for p in files], "triples": triples, "built": time.time()}
     (staging / _INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
     return triples
+
+
+def update_staged(staging: Path, files: Sequence[Path], ntriples: Path) -> int:
+    """:func:`load_staged` for a build: the store of ``files`` once ``ntriples`` is their ``kg.nt``.
+
+    When the cache holds the store of ``files`` as they are now (the ``kg.nt`` before
+    this build) and at most :data:`PATCH_SHARE` of its lines differ from ``ntriples``,
+    that store is copied (a checkpoint of its database: links to its files) and the
+    lines that differ are removed and added; else ``ntriples`` is loaded whole. At a
+    million triples, a changed value costs 0.6 s instead of the 8 to 18 s of loading.
+
+    Args:
+        staging: An empty folder for the database (see :func:`staging_folder`).
+        files: The files of the store, in the order :func:`graph_files` gives, the first
+            the ``kg.nt`` to be replaced.
+        ntriples: A file with the bytes of the new ``kg.nt``.
+
+    Raises:
+        ConfigError: When ``ntriples`` or the ontology cannot be parsed.
+    """
+    patched = _patched(staging, files, ntriples)
+    if patched is not None:
+        return patched
+    shutil.rmtree(staging / _DB, ignore_errors=True)
+    return load_staged(staging, files, {files[0]: ntriples})
+
+
+def _patched(staging: Path, files: Sequence[Path], ntriples: Path) -> int | None:
+    """The store of ``files`` made by patching their current one (see :func:`update_staged`): its
+    triples, or ``None`` where that cannot be done (no such store, too many changes, a
+    store that does not hold what its files say)."""
+    from graph.ntdelta import sorted_delta
+
+    try:
+        before = staging.parent / store_key(files)
+    except OSError:  # no kg.nt yet
+        return None
+    lock = _lock_shared(before)
+    if lock is None:
+        return None
+    try:
+        info = json.loads((before / _INFO).read_text(encoding="utf-8"))
+        if info.get("files") != [str(p) for p in files] or int(info.get("patches", 0)) >= PATCH_CHAIN:
+            return None
+        old, new = files[0].read_bytes(), ntriples.read_bytes()
+        delta = sorted_delta(old, new, limit=max(PATCH_LEAST, int(old.count(b"\n") * PATCH_SHARE)))
+        if delta is None:
+            return None
+        ox.Store.read_only(str(before / _DB)).backup(str(staging / _DB))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        lock.close()
+    triples = _apply(ox.Store(str(staging / _DB)), files[1:], delta.removed, delta.added)
+    if triples is None:
+        return None
+    total = int(info["triples"]) + triples
+    record = {
+        "files": [str(p) for p in files],
+        "triples": total,
+        "built": time.time(),
+        "patched": before.name,
+        "patches": int(info.get("patches", 0)) + 1,
+    }
+    (staging / _INFO).write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return total
+
+
+def _apply(store: ox.Store, ontology: Sequence[Path], removed: Sequence[bytes], added: Sequence[bytes]) -> int | None:
+    """Remove the triples of the lines ``removed`` from ``store`` and add those of ``added``: how
+    many triples it gained, or ``None`` if it did not hold what the lines say it held.
+
+    A triple the ontology states stays: the store holds the ontology too.
+    """
+    stated = {q.triple for path in ontology for q in ox.parse(path=str(path), format=rdf_format(path))}
+
+    def quads(lines: Sequence[bytes]) -> list[ox.Quad]:
+        found = list(ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES))  # in the default graph
+        if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in found):
+            raise ValueError("a blank node: its name in a new file is not its name in the store")
+        return found
+
+    try:
+        out, into = quads(removed), quads(added)
+        gained = 0
+        for quad in out:
+            if quad.triple in stated:
+                continue
+            if quad not in store:
+                return None
+            store.remove(quad)
+            gained -= 1
+        for quad in into:
+            if quad in store:
+                if quad.triple in stated:
+                    continue
+                return None
+            gained += 1
+        store.extend(into)
+        store.flush()  # into the database's files, where a read-only store sees it
+        return gained
+    except (SyntaxError, ValueError):
+        return None
+    finally:
+        del store  # closes the database
 
 
 def _publish(staging: Path, folder: Path) -> None:

@@ -712,6 +712,13 @@ class _StoreJob:
 
         return same_content(self.files[0], ntriples) and store.has_store(self.files)
 
+    def patchable(self) -> bool:
+        """Whether the cache has the store of the ``kg.nt`` before: then the new one is likely
+        made by patching it (see :func:`graph.store.update_staged`), not by loading."""
+        from graph import store
+
+        return store.has_store(self.files)
+
     def load(self, ntriples: Path, timings: Timings) -> None:
         """Load the graph (a file with the bytes of its ``kg.nt`` to be) and the ontology; never fails the build."""
         from graph import store
@@ -954,10 +961,12 @@ def _render_and_write(
             say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
             result = _check_shapes(prepared, say)
             debug_point("build:validated")
-            # With a query store to load: if a worker renders kg.nt, load it as soon as it is
-            # there, and take what is left afterwards; else render it here first.
+            # With a query store to load whole (seconds at a million triples): if a worker
+            # renders kg.nt, load it as soon as it is there, and take what is left
+            # afterwards; else render it here first. A store patched from the one before
+            # (about a second) waits until this process has rendered what it takes.
             loaded = job is None
-            if job is not None and claims.taken(groups[0][0].name):
+            if job is not None and claims.taken(groups[0][0].name) and not job.patchable():
                 loaded = _load_store(job, children, None, result.timings)
             own = _render_here(source, groups, claims, plan.helpers, folder / "here", result.timings)
             rendered.update({name: Rendered(path) for name, path in own.items()})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import store
+from graph import forked, pipeline, store
 from tests.conftest import run
 
 MEMBER = "ASK { person:erika-beispiel nik:memberOf <https://example.org/kg/party/xyz> }"
@@ -163,3 +163,46 @@ def test_without_a_store_of_the_kg_nt_before_it_is_loaded_whole(files: tuple[Pat
 def test_after_a_chain_of_patches_the_kg_nt_is_loaded_whole(files: tuple[Path, ...], tmp_path: Path) -> None:
     chain = [_update(files, b"".join(map(_line, range(n + 2))), tmp_path)[0].get("patches") for n in range(17)]
     assert chain == [*range(1, store.PATCH_CHAIN + 1), None]
+
+
+# --------------------------------------------------------------- when the build loads it
+
+NETWORK = {"html", "graphml", "gexf"}
+
+
+@pytest.fixture
+def network_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build process renders the network formats, its worker the RDF formats (kg.nt)."""
+    parent, take = os.getpid(), forked.Claims.take
+
+    def claimed(self: forked.Claims, name: str) -> bool:
+        return (os.getpid() == parent) == (name in NETWORK) and take(self, name)
+
+    monkeypatch.setattr(forked.Claims, "take", claimed)
+
+
+def _order(project: Path) -> list[str]:
+    """The build's steps from rendering the page on, in the order they ran."""
+    steps = list(pipeline.build(project=project, jobs=2).timings.steps)
+    return [s for s in steps if s in ("export html", pipeline.QUERY_STORE_STEP)]
+
+
+@pytest.mark.usefixtures("network_here")
+def test_a_store_to_patch_waits_until_the_build_process_has_rendered_its_share(mini: Path) -> None:
+    assert run("build", "--project", mini).exit_code == 0
+    assert run("query", "-e", MEMBER, "--project", mini).exit_code == 0
+    _rename_party(mini)
+    assert _order(mini) == ["export html", pipeline.QUERY_STORE_STEP]
+    assert "patched" in _info(Path(os.environ["KG_CACHE_DIR"]))
+
+
+@pytest.mark.usefixtures("network_here")
+def test_a_store_to_load_whole_is_loaded_as_soon_as_the_worker_has_kg_nt(mini: Path) -> None:
+    assert run("build", "--project", mini).exit_code == 0
+    assert run("query", "-e", MEMBER, "--project", mini).exit_code == 0
+    _rename_party(mini)
+    assert run("build", "--jobs", "1", "--project", mini).exit_code == 0  # no store of this kg.nt
+    entities = mini / "sources" / "entities.yaml"
+    entities.write_text(entities.read_text("utf-8").replace("name: XYZ-Partei", "name: XYZ"), "utf-8")
+    assert _order(mini) == [pipeline.QUERY_STORE_STEP, "export html"]
+    assert "patched" not in _info(Path(os.environ["KG_CACHE_DIR"]))

@@ -4,11 +4,13 @@ read it back while that build stands (see graph.projectioncache)."""
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
 from graph import projectioncache
+from graph.projection import Claim, Evidence, Projection
 from tests.conftest import run
 
 FROM_CACHE = "read the projection of {nt} from the cache (up to date with sources/)"
@@ -110,3 +112,15 @@ def test_only_the_newest_projections_are_kept(mini: Path, tmp_path: Path) -> Non
     assert projectioncache.read("key", folders[-1], (1, 2, 3)) is not None
     assert projectioncache.read("key", folders[-1], (1, 2, 4)) is None  # another file
     assert projectioncache.read("other key", folders[-1], (1, 2, 3)) is None  # another build
+
+
+def test_a_pickled_projection_reads_back_equal(whole: Projection) -> None:
+    copy = pickle.loads(pickle.dumps(whole, protocol=pickle.HIGHEST_PROTOCOL))
+    assert list(copy.entities()) == list(whole.entities())
+    assert list(copy.relations()) == list(whole.relations())
+    assert copy.sources == whole.sources
+    claims = list(copy.claims())
+    assert claims and all(type(c) is Claim and all(type(e) is Evidence for e in c.evidence) for c in claims)
+    attributes = [a for _, data in copy.entities() for a in data["attributes"]]
+    assert any(a.datatype for a in attributes) and any(a.language for a in attributes)
+    assert any(e.note for c in claims for e in c.evidence), "the fixture has a curator note"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import projectioncache
+from graph import forked, pipeline, projectioncache
 from graph.projection import Claim, Evidence, Projection
 from tests.conftest import run
 
@@ -124,3 +124,59 @@ def test_a_pickled_projection_reads_back_equal(whole: Projection) -> None:
     attributes = [a for _, data in copy.entities() for a in data["attributes"]]
     assert any(a.datatype for a in attributes) and any(a.language for a in attributes)
     assert any(e.note for c in claims for e in c.evidence), "the fixture has a curator note"
+
+
+NETWORK = {"html", "graphml", "gexf"}
+
+
+def _renders(monkeypatch: pytest.MonkeyPatch, network_here: bool) -> None:
+    """Whether the build process renders the network formats (``network_here``) and its
+    worker the RDF formats, or the other way round."""
+    parent, take = os.getpid(), forked.Claims.take
+
+    def claimed(self: forked.Claims, name: str) -> bool:
+        return ((os.getpid() == parent) == network_here) == (name in NETWORK) and take(self, name)
+
+    monkeypatch.setattr(forked.Claims, "take", claimed)
+
+
+@pytest.mark.usefixtures("keeping")
+def test_a_build_keeps_the_projection_it_made_for_the_network_formats(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    _renders(monkeypatch, network_here=True)
+    built = pipeline.build(project=mini, jobs=2)
+    assert pipeline.KEEP_PROJECTION_STEP in built.timings.workers
+    assert len(_kept(tmp_path / "cache")) == 1
+    kept = _commands(mini)
+    nt = mini / "exports" / "kg.nt"
+    assert all(FROM_CACHE.format(nt=nt) in err.splitlines() for _, err, _ in kept)
+
+    for path in _kept(tmp_path / "cache"):
+        path.unlink()
+    monkeypatch.setattr(projectioncache, "KEEP_FROM", 1e9)  # from kg.nt, every time
+    read = _commands(mini)
+    assert all(FROM_CACHE.format(nt=nt) not in err.splitlines() for _, err, _ in read)
+    assert [(out, code) for out, _, code in kept] == [(out, code) for out, _, code in read]
+
+
+@pytest.mark.parametrize("case", ["a worker made it", "a small graph", "no kg.nt", "one process", "cannot write"])
+def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    if case != "a small graph":
+        monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    if case == "cannot write":
+
+        def full(projection: Projection) -> bytes:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(projectioncache, "pickled", full)
+    _renders(monkeypatch, network_here=case != "a worker made it")
+    formats = ["html", "turtle"] if case == "no kg.nt" else list(pipeline.DEFAULT_FORMATS)
+    built = pipeline.build(project=mini, jobs=1 if case == "one process" else 2, formats=formats)
+    assert pipeline.KEEP_PROJECTION_STEP not in built.timings.workers
+    assert (pipeline.KEEP_WAIT_STEP in built.timings.steps) == (case == "cannot write")
+    assert _kept(tmp_path / "cache") == []
+    assert run("stats", "--project", mini).exit_code == 0

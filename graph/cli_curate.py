@@ -162,8 +162,8 @@ def diff(old: str, new: str | None, output_format: str, project: Path) -> None:
     files or git revisions (their exports/kg.nt); NEW defaults to the project's
     exports/ as they are now. Lists sources and entities added or removed, and per
     entity the facts added, removed or changed (a value replaced by another), and
-    facts whose sources changed, each with its sources and quotes. Run 'kg build'
-    first, so exports/ holds your edits.
+    facts whose sources or curator's notes changed, each with its sources, quotes and
+    notes. Run 'kg build' first, so exports/ holds your edits.
 
     \b
     Examples:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph import pipeline
-from graph.curation.diff import Evidence, Fact, Snapshot, Value, compare
+from graph.curation.diff import Evidence, Fact, Snapshot, Value, compare, format_markdown
 from tests.conftest import run
 from tests.minicopy import mini_copy
 
@@ -209,3 +209,41 @@ def test_without_a_build_the_working_tree_side_is_missing(mini: Path, tmp_path: 
     result = run("diff", "../old")
     assert result.exit_code == 3
     assert result.output == "Error: exports/kg.nt is missing; run 'kg build' first\n"
+
+
+def test_a_changed_note_is_changed_evidence_with_both_notes(mini: Path, tmp_path: Path) -> None:
+    build(mini, tmp_path / "old")
+    article = mini / "sources" / "articles" / "a.yaml"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("note: Said during the visit.", "note: Said at the visit."), encoding="utf-8")
+    build(mini, tmp_path / "new")
+    result = run("diff", tmp_path / "old", tmp_path / "new")
+    assert result.exit_code == 0, result.output
+    changed = 'note on zeitung-a: "„Integration ist Handarbeit“, sagte Beispiel." changed: '
+    changed += '"Said during the visit." → "Said at the visit."'
+    assert result.stdout.endswith(
+        "## Beispiel: „Integration ist Handarbeit“ (`beispiel-handarbeit`, DirectQuote)\n"
+        "\n"
+        f"- **occasion** Besuch von Erika Beispiel in Musterstadt (`besuch-beispiel`): {changed}\n"
+        f"- **spokenBy** Erika Beispiel (`erika-beispiel`): {changed}\n"
+        f"- **text** Integration ist Handarbeit: {changed}\n"
+    )
+    assert "0 facts added, 0 removed, 0 changed, 3 with changed sources" in result.stdout
+    report = json.loads(run("diff", tmp_path / "old", tmp_path / "new", "--format", "json").stdout)
+    facts = [f for c in report["changes"] for f in c["facts"]]
+    assert len(facts) == 3 and {f["change"] for f in facts} == {"evidence"}
+    assert all([s.get("note") for s in f["old_sources"]] == ["Said during the visit."] for f in facts)
+    assert all([s.get("note") for s in f["new_sources"]] == ["Said at the visit."] for f in facts)
+
+
+def test_a_note_added_or_removed_shows_none_on_the_other_side() -> None:
+    fact = Fact("https://example.org/kg/quote/q", "spokenBy", Value("https://example.org/kg/person/p", iri=True), ())
+    bare, noted = Evidence("zeitung-a", ("Satz.",)), Evidence("zeitung-a", ("Satz.",), "Read as a quote.")
+    for old, new, shown in ((bare, noted, 'none → "Read as a quote."'), (noted, bare, '"Read as a quote." → none')):
+        diff = compare(Snapshot({}, {fact: frozenset({old})}), Snapshot({}, {fact: frozenset({new})}))
+        assert format_markdown(diff).endswith(f'note on zeitung-a: "Satz." changed: {shown}\n')
+    moved = Evidence("zeitung-b", ("Satz.",), "Read as a quote.")
+    diff = compare(Snapshot({}, {fact: frozenset({bare})}), Snapshot({}, {fact: frozenset({moved})}))
+    assert format_markdown(diff).endswith(
+        'new source zeitung-b: "Satz." (note: "Read as a quote."); source removed zeitung-a: "Satz."\n'
+    )

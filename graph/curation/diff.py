@@ -8,8 +8,8 @@ predicate, object, qualifiers) whose references give its sources and quotes.
 
 A fact is its subject, property, value and qualifiers. Between the two sides a fact
 is *added* or *removed*; when a subject loses one value of a property and gains
-one, that is one *changed* fact; a fact on both sides whose sources or quotes
-differ has *changed evidence*. Changes are grouped by entity (or source).
+one, that is one *changed* fact; a fact on both sides whose sources, quotes or
+curator's notes differ has *changed evidence*. Changes are grouped by entity (or source).
 """
 
 from __future__ import annotations
@@ -53,10 +53,11 @@ class Value:
 
 @dataclass(frozen=True, order=True)
 class Evidence:
-    """One reference of a fact: the source's id and its quotes."""
+    """One reference of a fact: the source's id, its quotes and the curator's note on it."""
 
     source: str
     quotes: tuple[str, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -216,9 +217,11 @@ def parse_snapshot(ntriples: bytes) -> Snapshot:
         evidence = set(snapshot.facts.get(fact, frozenset()))
         for reference in props.get(_DERIVED, []):
             ref = references.get(reference.text, {})
+            notes = ref.get(_NIK + "curatorNote", [])
+            note = min(n.text for n in notes) if notes else None
             for source in ref.get(_NIK + "statedIn", []):
                 quotes = tuple(sorted(q.text for q in ref.get(_NIK + "quote", [])))
-                evidence.add(Evidence(_local_id(source.text), quotes))
+                evidence.add(Evidence(_local_id(source.text), quotes, note))
         snapshot.facts[fact] = frozenset(evidence)
     return snapshot
 
@@ -498,7 +501,29 @@ def _show(value: Value, nodes: dict[str, Node]) -> str:
 
 
 def _evidence(evidence: tuple[Evidence, ...]) -> str:
-    return "; ".join(f"{e.source}: " + " / ".join(f'"{q}"' for q in e.quotes) for e in evidence) or "no source"
+    return "; ".join(_one(e) + (f" (note: {_note(e)})" if e.note else "") for e in evidence) or "no source"
+
+
+def _one(evidence: Evidence) -> str:
+    return f"{evidence.source}: " + " / ".join(f'"{q}"' for q in evidence.quotes)
+
+
+def _note(evidence: Evidence) -> str:
+    return f'"{evidence.note}"' if evidence.note else "none"
+
+
+def _evidence_changes(old: tuple[Evidence, ...], new: tuple[Evidence, ...]) -> list[str]:
+    """What changed between the evidence of a fact on both sides: sources gained and lost,
+    and notes changed on the same source and quotes."""
+    gained = [e for e in new if e not in old]
+    lost = [e for e in old if e not in new]
+    renoted = [(was, now) for was in lost for now in gained if (was.source, was.quotes) == (now.source, now.quotes)]
+    gained = [e for e in gained if all(e is not now for _, now in renoted)]
+    lost = [e for e in lost if all(e is not was for was, _ in renoted)]
+    parts = [f"new source {_evidence(tuple(gained))}"] if gained else []
+    parts += [f"source removed {_evidence(tuple(lost))}"] if lost else []
+    parts += [f"note on {_one(now)} changed: {_note(was)} → {_note(now)}" for was, now in renoted]
+    return parts
 
 
 def _qualified(fact: Fact, nodes: dict[str, Node]) -> str:
@@ -546,10 +571,7 @@ def format_markdown(result: Diff) -> str:
                     shown += _qualifier_text(fact.new, nodes)
                 bullets.append(f"- changed {shown} — {evidence}")
             elif fact.new:
-                gained = tuple(e for e in fact.new_evidence if e not in fact.old_evidence)
-                lost = tuple(e for e in fact.old_evidence if e not in fact.new_evidence)
-                parts = [f"new source {_evidence(gained)}"] if gained else []
-                parts += [f"source removed {_evidence(lost)}"] if lost else []
+                parts = _evidence_changes(fact.old_evidence, fact.new_evidence)
                 bullets.append(f"- {_qualified(fact.new, nodes)}: {'; '.join(parts)}")
         if bullets:
             lines += ["", *bullets]
@@ -578,7 +600,7 @@ def _value_json(value: Value) -> dict[str, Any]:
 
 
 def _evidence_json(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
-    return [{"source": e.source, "quotes": list(e.quotes)} for e in evidence]
+    return [{"source": e.source, "quotes": list(e.quotes), **({"note": e.note} if e.note else {})} for e in evidence]
 
 
 def as_json(result: Diff) -> dict[str, Any]:

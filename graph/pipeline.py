@@ -1057,8 +1057,8 @@ def _keep_projection(child: forked.Child, key: str, out_dir: Path, timings: Timi
     try:
         with timings.step(KEEP_WAIT_STEP):
             parts, steps = child.join()
-    except (KGError, OSError):  # the child died, or could not write: only a shortcut is lost
-        return
+    except (KGError, OSError, pickle.PicklingError, RecursionError, MemoryError):
+        return  # the child died, or could not pickle or write: only the next command's shortcut is lost
     timings.workers.update(steps)
     identity = buildcache.identity(out_dir / NTRIPLES_FILE)
     if identity is not None:

@@ -156,6 +156,22 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield target
 
 
+NETWORK_FORMATS = frozenset({"html", "graphml", "gexf"})
+
+
+def split_rendering(monkeypatch: pytest.MonkeyPatch, network_here: bool) -> None:
+    """Make a build with one worker render the network formats in the build process
+    (``network_here``) and the RDF formats in the worker, or the other way round."""
+    from graph import forked
+
+    parent, take = os.getpid(), forked.Claims.take
+
+    def claimed(self: forked.Claims, name: str) -> bool:
+        return ((os.getpid() == parent) == network_here) == (name in NETWORK_FORMATS) and take(self, name)
+
+    monkeypatch.setattr(forked.Claims, "take", claimed)
+
+
 def run(*args: str | Path) -> Result:
     """Invoke ``kg`` in-process, as a user would on the command line."""
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import forked, pipeline, projectioncache
+from graph import pipeline, projectioncache
 from graph.projection import Claim, Evidence, Projection
-from tests.conftest import run
+from tests.conftest import run, split_rendering
 
 FROM_CACHE = "read the projection of {nt} from the cache (up to date with sources/)"
 
@@ -126,26 +126,12 @@ def test_a_pickled_projection_reads_back_equal(whole: Projection) -> None:
     assert any(e.note for c in claims for e in c.evidence), "the fixture has a curator note"
 
 
-NETWORK = {"html", "graphml", "gexf"}
-
-
-def _renders(monkeypatch: pytest.MonkeyPatch, network_here: bool) -> None:
-    """Whether the build process renders the network formats (``network_here``) and its
-    worker the RDF formats, or the other way round."""
-    parent, take = os.getpid(), forked.Claims.take
-
-    def claimed(self: forked.Claims, name: str) -> bool:
-        return ((os.getpid() == parent) == network_here) == (name in NETWORK) and take(self, name)
-
-    monkeypatch.setattr(forked.Claims, "take", claimed)
-
-
 @pytest.mark.usefixtures("keeping")
 def test_a_build_keeps_the_projection_it_made_for_the_network_formats(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
-    _renders(monkeypatch, network_here=True)
+    split_rendering(monkeypatch, network_here=True)
     built = pipeline.build(project=mini, jobs=2)
     assert pipeline.KEEP_PROJECTION_STEP in built.timings.workers
     assert len(_kept(tmp_path / "cache")) == 1
@@ -173,7 +159,7 @@ def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(projectioncache, "pickled", full)
-    _renders(monkeypatch, network_here=case != "a worker made it")
+    split_rendering(monkeypatch, network_here=case != "a worker made it")
     formats = ["html", "turtle"] if case == "no kg.nt" else list(pipeline.DEFAULT_FORMATS)
     built = pipeline.build(project=mini, jobs=1 if case == "one process" else 2, formats=formats)
     assert pipeline.KEEP_PROJECTION_STEP not in built.timings.workers

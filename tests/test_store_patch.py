@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import forked, pipeline, store
-from tests.conftest import run
+from graph import pipeline, store
+from tests.conftest import run, split_rendering
 
 MEMBER = "ASK { person:erika-beispiel nik:memberOf <https://example.org/kg/party/xyz> }"
 RENAMED = 'ASK { <https://example.org/kg/party/xyz> rdfs:label ?name FILTER(STR(?name) = "XYZ-Partei") }'
@@ -167,18 +167,11 @@ def test_every_chain_of_patches_ends_in_a_compaction(files: tuple[Path, ...], tm
 
 # --------------------------------------------------------------- when the build loads it
 
-NETWORK = {"html", "graphml", "gexf"}
-
 
 @pytest.fixture
 def network_here(monkeypatch: pytest.MonkeyPatch) -> None:
     """The build process renders the network formats, its worker the RDF formats (kg.nt)."""
-    parent, take = os.getpid(), forked.Claims.take
-
-    def claimed(self: forked.Claims, name: str) -> bool:
-        return (os.getpid() == parent) == (name in NETWORK) and take(self, name)
-
-    monkeypatch.setattr(forked.Claims, "take", claimed)
+    split_rendering(monkeypatch, network_here=True)
 
 
 def _order(project: Path) -> list[str]:

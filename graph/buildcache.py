@@ -156,7 +156,13 @@ def keep_newest(folder: Path, pattern: str, count: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def _digest(hasher: hashlib._Hash, label: str, folder: Path | None, digests: _Digests | None = None) -> None:
+def _digest(
+    hasher: hashlib._Hash,
+    label: str,
+    folder: Path | None,
+    digests: _Digests | None = None,
+    into: dict[str, str] | None = None,
+) -> None:
     hasher.update(f"\0{label}\0".encode())
     if folder is None:
         hasher.update(b"none")
@@ -164,10 +170,13 @@ def _digest(hasher: hashlib._Hash, label: str, folder: Path | None, digests: _Di
     for path, relative in _files(folder):
         hasher.update(os.fsencode(relative) + b"\0")
         if digests is not None:
-            hasher.update(digests.of(path))
+            digest = digests.of(path)
         else:
             with open(path, "rb") as handle:
-                hasher.update(hashlib.file_digest(handle, "sha256").digest())
+                digest = hashlib.file_digest(handle, "sha256").digest()
+        hasher.update(digest)
+        if into is not None:
+            into[f"{label}/{relative}"] = digest.hex()
 
 
 def tool_key() -> str:
@@ -183,7 +192,7 @@ def _folders_name(sources: Path, ontology: Path, texts: Path | None) -> str:
     return hashlib.sha256(os.fsencode("\0".join(folders))).hexdigest()[:24]
 
 
-def check_key(sources: Path, ontology: Path, texts: Path | None) -> str:
+def check_key(sources: Path, ontology: Path, texts: Path | None, inputs: dict[str, str] | None = None) -> str:
     """The content key of a check (``kg validate``): everything that decides whether the
     project is valid and what it warns about (see the module docstring), without the
     export formats and folder.
@@ -192,11 +201,18 @@ def check_key(sources: Path, ontology: Path, texts: Path | None) -> str:
         sources: The ``sources/`` folder.
         ontology: The ``ontology/`` folder (with the shapes).
         texts: The texts folder the quotes are checked against, or ``None``.
+        inputs: If given, gets what the graph is made from, file by file: the SHA-256 (hex)
+            of each file of ``sources`` and ``ontology`` by ``sources/<path>`` and
+            ``ontology/<path>``, and the :func:`tool_key` as ``tool`` (the texts are
+            checked, not read into the graph).
     """
     digests = _Digests(_folders_name(sources, ontology, texts))
-    hasher = hashlib.sha256(tool_key().encode())
-    _digest(hasher, "sources", sources, digests)
-    _digest(hasher, "ontology", ontology, digests)
+    tool = tool_key()
+    hasher = hashlib.sha256(tool.encode())
+    if inputs is not None:
+        inputs["tool"] = tool
+    _digest(hasher, "sources", sources, digests, inputs)
+    _digest(hasher, "ontology", ontology, digests, inputs)
     _digest(hasher, "texts", texts, digests)
     digests.save()
     return hasher.hexdigest()
@@ -245,12 +261,19 @@ def identity(path: Path) -> list[int] | None:
 
 def up_to_date(key: str, out: Path) -> BuildRecord | None:
     """The record of the last build into ``out`` if it had ``key`` and its exports are untouched."""
+    record = last_build(out, key)
+    return record if record is not None and record.key == key else None
+
+
+def last_build(out: Path, key: str | None = None) -> BuildRecord | None:
+    """The record of the last build into ``out`` if its exports are untouched (and, given
+    ``key``, if the build had it: only then are the exports looked at)."""
     try:
         data = json.loads(_record_path(out).read_text(encoding="utf-8"))
         record = BuildRecord(data["key"], data["files"], tuple(data.get("warnings", ())))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if record.key != key or not record.files:
+    if (key is not None and record.key != key) or not record.files:
         return None
     for name, recorded in record.files.items():
         if identity(out / name) != recorded:

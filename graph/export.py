@@ -37,12 +37,15 @@ class ExportInput:
 
     graph: Graph
     ontology: Ontology
+    #: Makes the projection from an earlier one, else gives ``None`` (see :func:`graph.projectioncache.patcher`).
+    patcher: Callable[[Graph, Ontology], Projection | None] | None = None
 
     @functools.cached_property
     def projection(self) -> Projection:
         from graph.projection import project  # networkx is loaded only for network formats
 
-        return project(self.graph, self.ontology)
+        patched = self.patcher(self.graph, self.ontology) if self.patcher is not None else None
+        return patched if patched is not None else project(self.graph, self.ontology)
 
     @functools.cached_property
     def rows(self) -> Rows:

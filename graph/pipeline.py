@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a ste
     from rdflib import Graph
     from rdflib.term import Node
 
-    from graph import ahead, forked
+    from graph import ahead, forked, projectioncache
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
     from graph.ontology import Ontology
@@ -561,12 +561,14 @@ class _Keys:
         build: The key of the build, which adds the export formats and folder.
         out: The export folder.
         folders: The sources, ontology and texts folders (texts ``None`` when there are none).
+        inputs: What the graph is made from, file by file (see :func:`graph.buildcache.check_key`).
     """
 
     check: str
     build: str
     out: Path
     folders: tuple[Path, Path, Path | None]
+    inputs: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def _keys(
@@ -577,9 +579,10 @@ def _keys(
     settings = load_project(project)
     out_dir = Path(out) if out is not None else settings.exports_dir
     folder = texts_folder(settings, texts, _silent, required=require_texts)
-    checked = buildcache.check_key(settings.sources_dir, settings.ontology_dir, folder)
+    inputs: dict[str, str] = {}
+    checked = buildcache.check_key(settings.sources_dir, settings.ontology_dir, folder, inputs)
     built = buildcache.build_key_of(checked, formats, out_dir)
-    return _Keys(checked, built, out_dir, (settings.sources_dir, settings.ontology_dir, folder))
+    return _Keys(checked, built, out_dir, (settings.sources_dir, settings.ontology_dir, folder), inputs)
 
 
 def build_if_changed(
@@ -830,15 +833,14 @@ def _build(
     # would scan (and so write to) every object the build holds, seconds at a million
     # triples, and every page so written that a forked worker shares is copied.
     with gc_paused(), _ahead(chosen, jobs, say) as ahead:
-        result = _build_with(project, keys.build, keys.out, texts, chosen, say, require_texts, jobs, ahead)
+        result = _build_with(project, keys, texts, chosen, say, require_texts, jobs, ahead)
     _record_check(keys, result)  # the build checked these inputs: kg validate need not again
     return result
 
 
 def _build_with(
     project: Path | str,
-    key: str,
-    out_dir: Path,
+    keys: _Keys,
     texts: Path | str | None,
     chosen: Sequence[Exporter],
     say: Progress,
@@ -846,8 +848,16 @@ def _build_with(
     jobs: int | None,
     ahead: _Ahead,
 ) -> CheckResult:
+    from graph import projectioncache
+
+    key, out_dir = keys.build, keys.out
     prepared = _prepare(project, texts, say, require_texts, ahead.start, beside=jobs != 1)
-    source = ExportInput(prepared.built.graph, prepared.dataset.ontology)
+    dataset = prepared.dataset
+    # what the graph is made from, kept with its projection: the next build patches that
+    # projection when only a few articles differ (see graph.projectioncache.patcher)
+    inputs = projectioncache.Inputs.of(keys.inputs, dataset) if keys.inputs else None
+    patcher = projectioncache.patcher(out_dir, inputs, say) if inputs is not None else None
+    source = ExportInput(prepared.built.graph, dataset.ontology, patcher)
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
     plan = render_plan(chosen, jobs, len(prepared.built.graph))
@@ -857,7 +867,7 @@ def _build_with(
     # small build leaves that to the first kg query: it costs about 0.3 s at any size.
     job = _store_job(project, out_dir, chosen, say) if plan else None
     try:
-        result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say)
+        result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say, inputs)
         if job is not None:
             ready = _adopt(job)
             say("query store ready for kg query" if ready else "query store not prepared (kg query loads it)")
@@ -938,8 +948,10 @@ def _render_and_write(
     key: str,
     out_dir: Path,
     say: Progress,
+    inputs: projectioncache.Inputs | None = None,
 ) -> tuple[CheckResult, list[Path]]:
-    """Run SHACL while the workers of ``plan`` render, render here after it, then write the set.
+    """Run SHACL while the workers of ``plan`` render, render here after it, then write the set
+    (``inputs``, what the graph is made from, goes with the projection it keeps).
 
     Returns:
         The checked result and the files whose content changed.
@@ -976,7 +988,7 @@ def _render_and_write(
 
             def keep(views: ExportInput) -> None:
                 if not keeping:
-                    keeping.extend(filter(None, [_start_keeping(views, chosen, folder)]))
+                    keeping.extend(filter(None, [_start_keeping(views, chosen, folder, inputs)]))
 
             own = _render_here(source, groups, claims, plan.helpers, folder / "here", result.timings, keep)
             rendered.update({name: Rendered(path) for name, path in own.items()})
@@ -1019,7 +1031,9 @@ KEEP_PROJECTION_STEP = "keep the projection"
 KEEP_WAIT_STEP = "keep the projection (waiting)"
 
 
-def _start_keeping(source: ExportInput, chosen: Sequence[Exporter], folder: Path) -> forked.Child | None:
+def _start_keeping(
+    source: ExportInput, chosen: Sequence[Exporter], folder: Path, inputs: projectioncache.Inputs | None = None
+) -> forked.Child | None:
     """A child forked to pickle the whole graph's projection for :mod:`graph.projectioncache`,
     so that the first ``kg stats``, ``kg path`` or ``kg viz`` after the build reads it
     instead of ``kg.nt`` (12 to 20 s at a million triples): if ``source`` has it (this
@@ -1041,7 +1055,7 @@ def _start_keeping(source: ExportInput, chosen: Sequence[Exporter], folder: Path
 
     def work(emit: forked.Emit) -> dict[str, float]:
         start = time.perf_counter()
-        emit("projection", projectioncache.pickled(projection))
+        emit("projection", projectioncache.pickled(projection, inputs))
         return {KEEP_PROJECTION_STEP: time.perf_counter() - start}
 
     try:

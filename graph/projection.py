@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
-from operator import attrgetter
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import networkx as nx
@@ -342,130 +343,271 @@ def project(graph: Graph, ontology: Ontology) -> Projection:
         The projection, with nodes and edges inserted in sorted order (so every algorithm
         that walks it is deterministic).
     """
-    entity_classes = {c.iri for c in ontology.classes.values() if NIK.Entity in c.ancestors}
-    source_classes = {c.iri for c in ontology.classes.values() if NIK.SourceDocument in c.ancestors}
-    table = subject_table(graph)  # the store's own index where it can
-    empty: dict[Node, int] = {}
-    names = _LocalNames()
+    reader = _Reader(graph, ontology)
+    edges: _Edges = defaultdict(dict)
+    attributes: _Attributes = defaultdict(dict)
+    reader.add(reader.statements, edges, attributes)
+    nodes = [reader.node(iri, id_, attributes.get(id_)) for iri, id_ in sorted(reader.entities.items(), key=_second)]
+    return Projection(Unbuilt(nodes, _relations(edges, sorted(edges))), ontology, reader.infos())
 
-    entities: dict[Node, str] = {}
-    sources: dict[Node, str] = {}
-    classes: dict[Node, str] = {}  # the least class IRI of each entity and source
-    statements: Iterable[Node] = ()
-    for cls, members in _typed(graph, table, entity_classes | source_classes | {_STATEMENT}):
-        kind = entities if cls in entity_classes else sources if cls in source_classes else None
-        if kind is None:  # nik:Statement: read where they are (the store's own index), not copied
-            statements = members
-            continue
-        name = str(cls)
-        for node in members:
-            kind[node] = local_name(node)
-            known = classes.get(node)
-            classes[node] = name if known is None else min(known, name)
 
-    # each reference's evidence, alone in a tuple: the evidence of most claims, shared by them
-    references: dict[Node, tuple[Evidence]] = {}
+# by subject, then object and property: sorting the few edges of each subject is cheaper than
+# sorting all of them by (subject, object, property) at once, in the same order; each fact's
+# claim (mostly one), or a list of them
+_Edges = dict[str, dict[tuple[str, str], Claim | list[Claim]]]
+_Attributes = dict[str, dict[tuple[str, str, str | None, str | None, bool], Claim | list[Claim]]]
+_second = itemgetter(1)
 
-    def evidence(reference: Node) -> tuple[Evidence]:
-        pairs = table.get(reference, {})
+
+def _relations(edges: _Edges, subjects: Iterable[str]) -> list[Relation]:
+    """The edges of ``subjects`` (sorted), each subject's by object and property."""
+    relations: list[Relation] = []
+    for u in subjects:
+        outgoing = edges[u]
+        for v, name in sorted(outgoing):
+            relations.append((u, v, name, _claims(outgoing[(v, name)])))
+    return relations
+
+
+class _Reader:
+    """What :func:`project` and :func:`patch` read from a graph: its entities and sources
+    (from the types), and each statement's claim, each entity's data and each source's."""
+
+    def __init__(self, graph: Graph, ontology: Ontology) -> None:
+        entity_classes = {c.iri for c in ontology.classes.values() if NIK.Entity in c.ancestors}
+        source_classes = {c.iri for c in ontology.classes.values() if NIK.SourceDocument in c.ancestors}
+        self.table = table = subject_table(graph)  # the store's own index where it can
+        self.names = _LocalNames()
+        self.entities: dict[Node, str] = {}
+        self.sources: dict[Node, str] = {}
+        self.classes: dict[Node, str] = {}  # the least class IRI of each entity and source
+        self.statements: Iterable[Node] = ()
+        classes = self.classes
+        for cls, members in _typed(graph, table, entity_classes | source_classes | {_STATEMENT}):
+            kind = self.entities if cls in entity_classes else self.sources if cls in source_classes else None
+            if kind is None:  # nik:Statement: read where they are (the store's own index), not copied
+                self.statements = members
+                continue
+            name = str(cls)
+            for node in members:
+                kind[node] = local_name(node)
+                known = classes.get(node)
+                classes[node] = name if known is None else min(known, name)
+        # each reference's evidence, alone in a tuple: the evidence of most claims, shared by them
+        self.references: dict[Node, tuple[Evidence]] = {}
+
+    def evidence(self, reference: Node) -> tuple[Evidence]:
+        pairs = self.table.get(reference, {})
         stated, note = _last(pairs.get(_STATED_IN)), _last(pairs.get(_NOTE))
-        source = "" if stated is None else sources.get(stated) or local_name(stated)
-        quotes = tuple(sorted(map(str, pairs.get(_QUOTE, empty))))
-        found = references[reference] = (Evidence(source, quotes, None if note is None else str(note)),)
+        source = "" if stated is None else self.sources.get(stated) or local_name(stated)
+        quotes = tuple(sorted(map(str, pairs.get(_QUOTE, _EMPTY))))
+        found = self.references[reference] = (Evidence(source, quotes, None if note is None else str(note)),)
         return found
 
-    # by subject, then object and property: sorting the few edges of each subject is cheaper
-    # than sorting all of them by (subject, object, property) at once, in the same order;
-    # a fact's claim (mostly one), or a list of them
-    edges: dict[str, dict[tuple[str, str], Claim | list[Claim]]] = defaultdict(dict)
-    attributes: dict[str, dict[tuple[str, str, str | None, str | None, bool], Claim | list[Claim]]] = defaultdict(dict)
-    for statement in statements:
-        pairs = table[statement]
-        try:  # the objects added last (a store's index may keep an emptied entry)
-            subject = next(reversed(pairs[_SUBJECT]))
-            predicate = next(reversed(pairs[_PREDICATE]))
-            obj = next(reversed(pairs[_OBJECT]))
-        except (KeyError, StopIteration):
-            continue
-        derived = pairs.get(_DERIVED_FROM)
-        # rdf:type, subject, predicate and object are there; qualifiers are what else is (mostly none)
-        if len(pairs) == 4 or (len(pairs) == 5 and derived is not None):
-            qualifiers: tuple[tuple[str, str], ...] = ()
-        else:
-            others = pairs.keys() - _STATEMENT_LINKS
-            qualifiers = tuple(sorted((names[p], str(o)) for p in others for o in pairs[p]))
-        found: tuple[Evidence, ...]
-        if derived is None or len(derived) != 1:
-            found = tuple(sorted((references.get(o) or evidence(o))[0] for o in derived or ()))
-        else:  # mostly one reference
-            reference = next(iter(derived))
-            found = references.get(reference) or evidence(reference)
-        claim = Claim(local_name(statement), qualifiers, found)
-        name = names[predicate]
-        # a literal is never an entity; skip hashing it (rdflib hashes literals in Python)
-        subject_id, object_id = entities.get(subject), None if isinstance(obj, Literal) else entities.get(obj)
-        if subject_id is not None and object_id is not None:
-            _add(edges[subject_id], (object_id, name), claim)
-        elif subject_id is not None:
-            if isinstance(obj, Literal):
-                datatype = names[obj.datatype] if obj.datatype else None
-                key = (name, str(obj), datatype, obj.language, False)
+    def add(self, statements: Iterable[Node], edges: _Edges, attributes: _Attributes) -> None:
+        """Add the claim of each of ``statements`` to the edge or attributes it is about."""
+        table, names, entities, sources = self.table, self.names, self.entities, self.sources
+        references, evidence = self.references, self.evidence
+        for statement in statements:
+            pairs = table[statement]
+            try:  # the objects added last (a store's index may keep an emptied entry)
+                subject = next(reversed(pairs[_SUBJECT]))
+                predicate = next(reversed(pairs[_PREDICATE]))
+                obj = next(reversed(pairs[_OBJECT]))
+            except (KeyError, StopIteration):
+                continue
+            derived = pairs.get(_DERIVED_FROM)
+            # rdf:type, subject, predicate and object are there; qualifiers are what else is (mostly none)
+            if len(pairs) == 4 or (len(pairs) == 5 and derived is not None):
+                qualifiers: tuple[tuple[str, str], ...] = ()
             else:
-                key = (name, sources.get(obj, str(obj)), None, None, False)
-            _add(attributes[subject_id], key, claim)
-        elif object_id is not None:
-            _add(attributes[object_id], (name, sources.get(subject, str(subject)), None, None, True), claim)
+                others = pairs.keys() - _STATEMENT_LINKS
+                qualifiers = tuple(sorted((names[p], str(o)) for p in others for o in pairs[p]))
+            found: tuple[Evidence, ...]
+            if derived is None or len(derived) != 1:
+                found = tuple(sorted((references.get(o) or evidence(o))[0] for o in derived or ()))
+            else:  # mostly one reference
+                reference = next(iter(derived))
+                found = references.get(reference) or evidence(reference)
+            claim = Claim(local_name(statement), qualifiers, found)
+            name = names[predicate]
+            # a literal is never an entity; skip hashing it (rdflib hashes literals in Python)
+            subject_id, object_id = entities.get(subject), None if isinstance(obj, Literal) else entities.get(obj)
+            if subject_id is not None and object_id is not None:
+                _add(edges[subject_id], (object_id, name), claim)
+            elif subject_id is not None:
+                if isinstance(obj, Literal):
+                    datatype = names[obj.datatype] if obj.datatype else None
+                    key = (name, str(obj), datatype, obj.language, False)
+                else:
+                    key = (name, sources.get(obj, str(obj)), None, None, False)
+                _add(attributes[subject_id], key, claim)
+            elif object_id is not None:
+                _add(attributes[object_id], (name, sources.get(subject, str(subject)), None, None, True), claim)
 
-    nodes: list[Entity] = []
-    for iri, id_ in sorted(entities.items(), key=lambda item: item[1]):
-        pairs = table[iri]
-        labels = [str(o) for o in pairs.get(_LABEL, empty)]
-        aliases = sorted(str(o) for o in pairs.get(_ALT_LABEL, empty))
-        facts = tuple(
+    def base(self, iri: Node, id_: str) -> dict[str, Any]:
+        """The data of the entity ``iri`` but its attributes."""
+        pairs = self.table[iri]
+        labels = [str(o) for o in pairs.get(_LABEL, _EMPTY)]
+        return {
+            "iri": str(iri),
+            "label": min(labels) if labels else id_,
+            "cls": local_name(self.classes[iri]),
+            "aliases": tuple(sorted(str(o) for o in pairs.get(_ALT_LABEL, _EMPTY))),
+        }
+
+    def node(self, iri: Node, id_: str, attributes: dict[Any, Claim | list[Claim]] | None) -> Entity:
+        """The entity ``iri`` with its data, given its attributes' claims."""
+        data = self.base(iri, id_)
+        data["attributes"] = tuple(
             sorted(
                 (
                     Attribute(name, value, _claims(claims), datatype, language, inverse)
-                    for (name, value, datatype, language, inverse), claims in attributes.get(id_, {}).items()
+                    for (name, value, datatype, language, inverse), claims in (attributes or {}).items()
                 ),
                 key=_fields,  # the dataclass's own order, without a call of its __lt__ per comparison
             )
         )
-        data = {
-            "iri": str(iri),
-            "label": min(labels) if labels else id_,
-            "cls": local_name(classes[iri]),
-            "aliases": tuple(aliases),
-            "attributes": facts,
-        }
-        nodes.append((id_, data))
-    relations: list[Relation] = []
-    for u in sorted(edges):
-        outgoing = edges[u]
-        for v, name in sorted(outgoing):
-            relations.append((u, v, name, _claims(outgoing[(v, name)])))
+        return id_, data
 
-    infos = {}
-    for iri, id_ in sources.items():
-        pairs = table[iri]
-        label, title = _least(pairs.get(_LABEL)), _least(pairs.get(_TITLE))
-        metadata = tuple(
-            sorted(
-                (local_name(p), str(o))
-                for p, objects in pairs.items()
-                if p not in (_LABEL, _TITLE, _SHA256) and str(p).startswith(_OURS)
-                for o in objects
-                if isinstance(o, Literal)
+    def infos(self) -> dict[str, SourceInfo]:
+        """Every source document by id, sorted."""
+        infos = {}
+        shown: dict[Node, str | None] = {}  # each property's local name, None for one not shown
+        for iri, id_ in self.sources.items():
+            pairs = self.table[iri]
+            label, title = _least(pairs.get(_LABEL)), _least(pairs.get(_TITLE))
+            metadata = []
+            for p, objects in pairs.items():
+                try:
+                    name = shown[p]
+                except KeyError:
+                    ours = p not in (_LABEL, _TITLE, _SHA256) and str(p).startswith(_OURS)
+                    name = shown[p] = local_name(p) if ours else None
+                if name is not None:
+                    metadata += [(name, str(o)) for o in objects if isinstance(o, Literal)]
+            infos[id_] = SourceInfo(
+                id_,
+                str(iri),
+                local_name(self.classes[iri]),
+                id_ if label is None else label,
+                title,
+                tuple(sorted(metadata)),
             )
-        )
-        infos[id_] = SourceInfo(
-            id_,
-            str(iri),
-            local_name(classes[iri]),
-            id_ if label is None else label,
-            title,
-            metadata,
-        )
-    return Projection(Unbuilt(nodes, relations), ontology, dict(sorted(infos.items())))
+        return dict(sorted(infos.items()))
+
+
+_EMPTY: dict[Node, int] = {}
+
+
+def patch(earlier: Projection, graph: Graph, ontology: Ontology, changed: Collection[str]) -> Projection | None:
+    """The projection of ``graph`` made from ``earlier``, the projection of a graph built from
+    the same inputs but the sources ``changed`` (ids, as they were and as they are: edited,
+    added or removed articles), re-reading only the entities those sources touch.
+
+    It equals ``project(graph, ontology)``: an entity is read again from ``graph`` when a
+    claim of its edges or attributes cites a changed source (in ``earlier`` or in ``graph``),
+    when it came or went or its label, aliases or class changed, and when it shares a
+    statement with an entity that came or went or with a source document that did (an
+    attribute names a source by its id, anything else by its IRI). Every other entity's
+    statements cite unchanged sources only: their statements and references are as they
+    were, and so is what the projection shows of the entity.
+
+    Returns:
+        ``None`` for a graph without rdflib's own ``pos`` index, or with two entities of one
+        id (:func:`project` then does the work).
+    """
+    pos = store_table(graph, "pos")
+    if pos is None:
+        return None
+    reader = _Reader(graph, ontology)
+    entities = reader.entities
+    ids = {id_: iri for iri, id_ in entities.items()}
+    if len(ids) != len(entities):
+        return None
+    changed = set(changed)
+    by_subject, by_object = pos.get(_SUBJECT, _NO_NODES), pos.get(_OBJECT, _NO_NODES)
+
+    def linked(node: Node, into: set[str]) -> None:  # the entities sharing a statement with node
+        table = reader.table
+        for statement in chain(by_subject.get(node, ()), by_object.get(node, ())):
+            pairs = table.get(statement, _NO_NODES)
+            for end in chain(pairs.get(_SUBJECT, ()), pairs.get(_OBJECT, ())):
+                found = entities.get(end)
+                if found is not None:
+                    into.add(found)
+
+    citing: dict[int, bool] = {}  # by evidence tuple (most are shared by the claims of a reference)
+
+    def cites(claims: Iterable[Claim]) -> bool:  # whether a claim cites a changed source
+        for claim in claims:
+            evidence = claim.evidence
+            found = citing.get(id(evidence))
+            if found is None:
+                found = citing[id(evidence)] = any(e.source in changed for e in evidence)
+            if found:
+                return True
+        return False
+
+    touched: set[str] = set()  # entities to read again
+    before: dict[str, dict[str, Any]] = {}
+    for id_, data in earlier.entities():
+        before[id_] = data
+        if any(cites(a.claims) for a in data["attributes"]):
+            touched.add(id_)
+    came_or_went = before.keys() ^ ids.keys()
+    for u, v, _, claims in earlier.relations():
+        if cites(claims):
+            touched.update((u, v))
+    for iri, id_ in entities.items():
+        known = before.get(id_)
+        if known is not None and id_ not in touched and any(known[k] != v for k, v in reader.base(iri, id_).items()):
+            touched.add(id_)  # its label, aliases or class: only its own data
+    for id_ in list(came_or_went):
+        for node in (URIRef(before[id_]["iri"]) if id_ in before else None, ids.get(id_)):
+            if node is not None:
+                linked(node, came_or_went)
+    then = {URIRef(info.iri) for info in earlier.sources.values()}
+    for node in then ^ reader.sources.keys():
+        linked(node, came_or_went)
+    touched |= came_or_went
+    references = pos.get(_STATED_IN, _NO_NODES)
+    derived = pos.get(_DERIVED_FROM, _NO_NODES)
+    for node, id_ in reader.sources.items():
+        if id_ in changed:
+            for reference in references.get(node, ()):
+                for statement in derived.get(reference, ()):
+                    pairs = reader.table.get(statement, _NO_NODES)
+                    touched.update(
+                        found
+                        for end in chain(pairs.get(_SUBJECT, ()), pairs.get(_OBJECT, ()))
+                        if (found := entities.get(end)) is not None
+                    )
+
+    statement_class = _STATEMENT
+    types = reader.table
+    statements = {
+        statement
+        for id_ in touched
+        if id_ in ids
+        for statement in chain(by_subject.get(ids[id_], ()), by_object.get(ids[id_], ()))
+        if statement_class in types.get(statement, _NO_NODES).get(_TYPE, ())
+    }
+    edges: _Edges = defaultdict(dict)
+    attributes: _Attributes = defaultdict(dict)
+    reader.add(sorted(statements), edges, attributes)
+    nodes = [(id_, data) for id_, data in before.items() if id_ not in touched]
+    nodes += (reader.node(ids[id_], id_, attributes.get(id_)) for id_ in touched if id_ in ids)
+    nodes.sort(key=_first)
+    relations = [r for r in earlier.relations() if r[0] not in touched]
+    relations += _relations(edges, (u for u in edges if u in touched))
+    relations.sort(key=_edge_key)
+    return Projection(Unbuilt(nodes, relations), ontology, reader.infos())
+
+
+_NO_NODES: dict[Any, Any] = {}
+_first = itemgetter(0)
+_edge_key = itemgetter(0, 1, 2)
 
 
 # ------------------------------------------------------------------ selecting a view

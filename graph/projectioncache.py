@@ -14,7 +14,13 @@ tool's code (:func:`graph.buildcache.tool_key`), so a new version of ``kg`` proj
 rendered, see :func:`graph.pipeline._start_keeping`), so that the first of these commands
 after a build reads it too.
 Only the newest :data:`KEEP` are kept; a file that cannot be read or written only costs
-the projection. As with the other caches, the folder is the user's own: whoever can write
+the projection.
+
+A build keeps with its projection what its graph was made from, file by file
+(:class:`Inputs`). The next build, when only a few articles differ, makes its projection
+from that one (:func:`graph.projection.patch`, :func:`patcher`) instead of from the whole
+graph: at a million triples about 0.7 s to read it back and 0.6 s to patch it instead of
+2.2 to 2.9 s. As with the other caches, the folder is the user's own: whoever can write
 to it can change what these commands show.
 """
 
@@ -26,7 +32,8 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,10 +41,14 @@ from graph import buildcache
 from graph.fsutil import write_atomically
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from graph.dataset import Dataset
+    from graph.ontology import Ontology
     from graph.projection import Projection
 
 #: Bump when the layout of a kept projection changes.
-FORMAT = 1
+FORMAT = 2
 #: Projections made faster than this (seconds) are not kept: reading them back would not pay.
 KEEP_FROM = 1.0
 #: A build keeps the projection it made of a graph this large (reading it from kg.nt would
@@ -45,6 +56,9 @@ KEEP_FROM = 1.0
 KEEP_FROM_TRIPLES = 100_000
 #: How many projections the cache keeps (the newest written).
 KEEP = 4
+#: A build patches the last build's projection when at most this share of its articles (and
+#: nothing else) changed; at least one article always counts as few.
+PATCH_SHARE = 0.02
 _SUFFIX = ".projection"
 
 
@@ -61,9 +75,46 @@ def _header(key: str, identity: Sequence[int]) -> bytes:
     return json.dumps([FORMAT, key, list(identity)]).encode("utf-8") + b"\n"
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a build's graph was made from, file by file.
+
+    Attributes:
+        files: The SHA-256 of each file of ``sources/`` and ``ontology/`` and the tool's key
+            (see :func:`graph.buildcache.check_key`).
+        sources: The id of the source each article file declares, by its name in ``files``.
+    """
+
+    files: Mapping[str, str]
+    sources: Mapping[str, str]
+
+    @classmethod
+    def of(cls, files: Mapping[str, str], dataset: Dataset) -> Inputs:
+        """The inputs of the graph of ``dataset``, whose files have the digests ``files``."""
+        folder = dataset.project.sources_dir
+        return cls(files, {f"sources/{os.path.relpath(s.path, folder)}": s.id for s in dataset.sources.values()})
+
+    def changed(self, now: Inputs) -> set[str] | None:
+        """The ids of the sources that differ between the graph of these inputs and that of
+        ``now`` (articles edited, added or removed: their sources' ids before and after),
+        or ``None`` when anything else differs or too many articles (:data:`PATCH_SHARE`)."""
+        files = {name for name in self.files.keys() | now.files.keys() if self.files.get(name) != now.files.get(name)}
+        if not files <= (self.sources.keys() | now.sources.keys()):
+            return None  # not an article (or one that declares no source: nothing to tell)
+        if len(files) > max(1, PATCH_SHARE * len(now.sources)):
+            return None
+        return {found for name in files for found in (self.sources.get(name), now.sources.get(name)) if found}
+
+
 def read(key: str, out: Path, identity: Sequence[int]) -> Projection | None:
     """The projection kept for the export folder ``out`` if it was made from the ``kg.nt``
     with ``identity`` that the build with ``key`` wrote, else ``None``."""
+    found = read_with_inputs(key, out, identity)
+    return found[0] if found is not None else None
+
+
+def read_with_inputs(key: str, out: Path, identity: Sequence[int]) -> tuple[Projection, Inputs | None] | None:
+    """:func:`read`, with the inputs of the build that kept it (``None`` if it was not a build)."""
     from graph.projection import Projection
 
     try:
@@ -73,20 +124,54 @@ def read(key: str, out: Path, identity: Sequence[int]) -> Projection | None:
             found = pickle.load(handle)  # the user's own cache (see the module docstring)
     except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
         return None
-    return found if isinstance(found, Projection) else None
+    match found:
+        case (Projection() as projection, Inputs() | None as inputs):
+            return projection, inputs
+    return None
 
 
-def pickled(projection: Projection) -> bytes:
+def pickled(projection: Projection, inputs: Inputs | None = None) -> bytes:
     """``projection`` as :func:`write_pickled` keeps it: without what was computed from it
-    (the rows of the exports), which the commands that read it make again if they need it."""
+    (the rows of the exports), which the commands that read it make again if they need it;
+    with ``inputs``, the build's (see :class:`Inputs`)."""
     bare = copy.copy(projection)  # shares the network, given or unbuilt, without building it
     bare._memo = {}
-    return pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((bare, inputs), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def write(key: str, out: Path, identity: Sequence[int], projection: Projection) -> None:
     """Keep ``projection`` of the ``kg.nt`` with ``identity`` in ``out`` (see :func:`read`)."""
     write_pickled(key, out, identity, pickled(projection))
+
+
+Patcher = Callable[["Graph", "Ontology"], "Projection | None"]
+
+
+def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | None:
+    """What makes a build's projection from the one the last build into ``out`` kept, if
+    that build's ``kg.nt`` is still there and its inputs differ from ``inputs`` in a few
+    articles only (see :meth:`Inputs.changed`); it reads the kept projection when called,
+    and gives ``None`` when it cannot use it (then the graph is projected whole)."""
+    from graph.pipeline import NTRIPLES_FILE
+
+    record = buildcache.last_build(out)
+    identity = record.files.get(NTRIPLES_FILE) if record is not None else None
+    if record is None or identity is None:
+        return None
+
+    def patch(graph: Graph, ontology: Ontology) -> Projection | None:
+        from graph.projection import patch
+
+        found = read_with_inputs(record.key, out, identity)
+        changed = found[1].changed(inputs) if found is not None and found[1] is not None else None
+        if found is None or changed is None:
+            return None
+        patched = patch(found[0], graph, ontology, changed)
+        if patched is not None:
+            say(f"projection patched from the last build's ({len(changed)} sources changed)")
+        return patched
+
+    return patch
 
 
 def write_pickled(key: str, out: Path, identity: Sequence[int], projection: bytes) -> None:

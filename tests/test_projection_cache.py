@@ -155,7 +155,7 @@ def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
         monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
     if case == "cannot write":
 
-        def full(projection: Projection) -> bytes:
+        def full(projection: Projection, inputs: object = None) -> bytes:
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(projectioncache, "pickled", full)

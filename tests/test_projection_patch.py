@@ -1,0 +1,329 @@
+"""A build makes its projection from the last build's when only a few articles changed
+(graph.projection.patch, graph.projectioncache.Inputs): the result equals projecting the
+new graph whole, for every kind of edit to every article of the fixture projects."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from graph import buildcache, pipeline, projectioncache
+from graph.build import build_graph
+from graph.errors import SourceError
+from graph.project import load_project
+from graph.projection import Projection, patch, project
+from graph.projectioncache import Inputs
+from tests.conftest import ROOT, copy_fixture, split_rendering
+
+Article = dict[str, Any]
+
+
+def _shown(projection: Projection) -> tuple[list[Any], list[Any], dict[str, Any]]:
+    return list(projection.entities()), list(projection.relations()), projection.sources
+
+
+def _inputs(project_dir: Path) -> tuple[Inputs, Any]:
+    """The inputs of the project's graph (as a build records them) and the graph's projection."""
+    settings = load_project(project_dir)
+    files: dict[str, str] = {}
+    buildcache.check_key(settings.sources_dir, settings.ontology_dir, None, files)
+    dataset = pipeline.load(project_dir)
+    return Inputs.of(files, dataset), build_graph(dataset).graph, dataset.ontology
+
+
+# ---------------------------------------------------------------- edits of one article
+
+
+def _drop_last_fact(article: Article, others: list[Article]) -> bool:
+    if len(article["facts"]) < 2:
+        return False
+    article["facts"].pop()
+    return True
+
+
+def _change_quotes(article: Article, others: list[Article]) -> bool:
+    for fact in article["facts"]:
+        fact["quote"] = str(fact["quote"]) + " (korrigiert)"
+    return True
+
+
+def _note(article: Article, others: list[Article]) -> bool:
+    article["facts"][0]["note"] = "Datum unsicher"
+    return True
+
+
+def _rename_entity(article: Article, others: list[Article]) -> bool:
+    declared = [fact for fact in article["facts"] if "id" in fact and "name" in fact]
+    for fact in declared:
+        fact["name"] = str(fact["name"]) + " (neu)"
+    return bool(declared)
+
+
+def _copy_fact(article: Article, others: list[Article]) -> bool:
+    # a fact another article states too: the statement is shared, with a reference from each
+    for other in others:
+        for fact in other["facts"]:
+            if "subject" in fact:
+                article["facts"].append(dict(fact))
+                return True
+    return False
+
+
+def _rename_source(article: Article, others: list[Article]) -> bool:
+    article["source"]["id"] = str(article["source"]["id"]) + "-neu"
+    return True
+
+
+def _retitle_source(article: Article, others: list[Article]) -> bool:
+    article["source"]["title"] = "Ein neuer Titel"
+    return True
+
+
+def _declare(article: Article, others: list[Article]) -> bool:
+    quote = article["facts"][0]["quote"]
+    article["facts"].append({"id": "neues-ereignis", "type": "Event", "name": "Ein neues Ereignis", "quote": quote})
+    return True
+
+
+EDITS: dict[str, Callable[[Article, list[Article]], bool]] = {
+    "declare an entity": _declare,
+    "drop a fact": _drop_last_fact,
+    "change the quotes": _change_quotes,
+    "add a note": _note,
+    "rename the entities it declares": _rename_entity,
+    "state another article's fact": _copy_fact,
+    "rename the source": _rename_source,
+    "retitle the source": _retitle_source,
+}
+WHOLE = ("remove the article", "add a copy under another source id")
+
+
+def _edit(project_dir: Path, name: str, kind: str) -> bool:
+    """Apply the edit ``kind`` to the article file ``name``; false if it does not apply."""
+    folder = project_dir / "sources" / "articles"
+    path = folder / name
+    if kind == "remove the article":
+        path.unlink()
+        return True
+    article = yaml.safe_load(path.read_text("utf-8"))
+    if kind == "add a copy under another source id":
+        article["source"]["id"] = str(article["source"]["id"]) + "-kopie"
+        article["facts"] = [fact for fact in article["facts"] if "id" not in fact]  # no entity twice
+        target = folder / f"zz-{name}"
+    else:
+        others = [yaml.safe_load(p.read_text("utf-8")) for p in sorted(folder.glob("*.yaml")) if p != path]
+        if not EDITS[kind](article, others):
+            return False
+        target = path
+    target.write_text(yaml.safe_dump(article, allow_unicode=True, sort_keys=False), "utf-8")
+    return True
+
+
+def _generated(tmp_path: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from corpus import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return Path(generate(tmp_path / "generated", 3_000, seed=5))
+
+
+@pytest.mark.parametrize("corpus", ["musterland", "generated"])
+def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
+    corpus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    original = copy_fixture("musterland", tmp_path / "original") if corpus == "musterland" else _generated(tmp_path)
+    before, graph, ontology = _inputs(original)
+    earlier = project(graph, ontology)
+    names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
+    patched = 0
+    for name in names:
+        for kind in (*EDITS, *WHOLE):
+            edited = tmp_path / "edited"
+            shutil.rmtree(edited, ignore_errors=True)
+            shutil.copytree(original, edited)
+            if not _edit(edited, name, kind):
+                continue
+            try:
+                now, graph, ontology = _inputs(edited)
+            except SourceError:  # an edit this article's facts do not allow
+                continue
+            changed = before.changed(now)
+            assert changed is not None, (name, kind)
+            found = patch(earlier, graph, ontology, changed)
+            assert found is not None
+            assert _shown(found) == _shown(project(graph, ontology)), (name, kind)
+            patched += 1
+    assert patched >= len(names) * 7
+
+
+def test_an_unchanged_graph_patches_to_the_same_projection(whole: Projection, musterland_built: Path) -> None:
+    dataset = pipeline.load(musterland_built)
+    found = patch(whole, build_graph(dataset).graph, dataset.ontology, set())
+    assert found is not None and _shown(found) == _shown(whole)
+
+
+# ---------------------------------------------------------------- which sources changed
+
+
+def _of(files: dict[str, str], sources: dict[str, str]) -> Inputs:
+    return Inputs({"tool": "t", "sources/entities.yaml": "e", **files}, sources)
+
+
+ARTICLES = {f"sources/articles/{n:02}.yaml": f"d{n}" for n in range(100)}
+SOURCES = {f"sources/articles/{n:02}.yaml": f"quelle{n}" for n in range(100)}
+
+
+def test_the_changed_sources_are_those_of_articles_edited_added_or_removed() -> None:
+    before = _of(ARTICLES, SOURCES)
+    assert before.changed(before) == set()
+    edited = _of({**ARTICLES, "sources/articles/07.yaml": "new"}, {**SOURCES, "sources/articles/07.yaml": "neu7"})
+    assert before.changed(edited) == {"quelle7", "neu7"}
+    removed = {k: v for k, v in ARTICLES.items() if k != "sources/articles/03.yaml"}
+    assert before.changed(_of(removed, {k: v for k, v in SOURCES.items() if k in removed})) == {"quelle3"}
+    added = _of({**ARTICLES, "sources/articles/zz.yaml": "z"}, {**SOURCES, "sources/articles/zz.yaml": "neu"})
+    assert before.changed(added) == {"neu"}
+
+
+@pytest.mark.parametrize(
+    ("what", "files"),
+    [
+        ("the registry", {**ARTICLES, "sources/entities.yaml": "other"}),
+        ("the tool", {**ARTICLES, "tool": "other"}),
+        ("the ontology", {**ARTICLES, "ontology/kg.ttl": "new"}),
+        ("a file in articles/ that declares no source", {**ARTICLES, "sources/articles/notes.txt": "n"}),
+        ("three of 100 articles", {**ARTICLES, **{f"sources/articles/0{n}.yaml": "new" for n in range(3)}}),
+    ],
+)
+def test_no_patch_when_more_than_a_few_articles_changed(what: str, files: dict[str, str]) -> None:
+    assert projectioncache.PATCH_SHARE == 0.02
+    assert _of(ARTICLES, SOURCES).changed(_of(files, SOURCES)) is None, what
+    two = {**ARTICLES, **{f"sources/articles/0{n}.yaml": "new" for n in range(2)}}
+    assert _of(ARTICLES, SOURCES).changed(_of(two, SOURCES)) == {"quelle0", "quelle1"}
+
+
+def test_one_changed_article_of_a_few_is_patched() -> None:
+    few = {"sources/articles/a.yaml": "a", "sources/articles/b.yaml": "b"}
+    sources = {"sources/articles/a.yaml": "qa", "sources/articles/b.yaml": "qb"}
+    assert _of(few, sources).changed(_of({**few, "sources/articles/a.yaml": "new"}, sources)) == {"qa"}
+    assert (
+        _of(few, sources).changed(_of({"sources/articles/a.yaml": "x", "sources/articles/b.yaml": "y"}, sources))
+        is None
+    )
+
+
+# ---------------------------------------------------------------- changes no changed source explains
+
+
+def _most_linked(projection: Projection) -> str:
+    """The entity most other entities have an edge to."""
+    counts: dict[str, int] = {}
+    for u, v, _, _ in projection.relations():
+        if u != v:
+            counts[v] = counts.get(v, 0) + 1
+    return max(sorted(counts), key=counts.__getitem__)
+
+
+@pytest.mark.parametrize("change", ["an entity is no longer one", "a source is no longer one", "labels and aliases"])
+def test_a_patch_follows_entities_and_sources_that_came_or_went(change: str, musterland_built: Path) -> None:
+    """Changes of the graph that no claim of a changed source shows (the patch's contract
+    holds for any graph, not only for what a build of valid sources makes)."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    from graph.namespace import NIK
+
+    dataset = pipeline.load(musterland_built)
+    graph = build_graph(dataset).graph
+    entities = [URIRef(data["iri"]) for _, data in project(graph, dataset.ontology).entities()]
+    source = next(iter(graph.objects(None, NIK.statedIn)))
+    # a statement about the source: the entity it names gets an attribute with the source's id
+    statement = URIRef(str(NIK) + "statement-by-hand")
+    for p, o in (
+        (RDF.type, NIK.Statement),
+        (RDF.subject, source),
+        (RDF.predicate, URIRef(str(NIK) + "creditedTo")),
+        (RDF.object, entities[0]),
+    ):
+        graph.add((statement, p, o))
+    earlier = project(graph, dataset.ontology)
+    if change == "an entity is no longer one":  # the edges to it become attributes of their subjects
+        graph.remove((URIRef(earlier.network.nodes[_most_linked(earlier)]["iri"]), RDF.type, None))
+    elif change == "a source is no longer one":  # the attribute naming it gives its IRI, not its id
+        graph.remove((source, RDF.type, None))
+    else:
+        graph.remove((entities[1], RDFS.label, None))
+        graph.add((entities[1], RDFS.label, Literal("Ein neuer Name")))
+        graph.add((entities[2], SKOS.altLabel, Literal("Noch ein Name")))
+    expected = project(graph, dataset.ontology)
+    assert _shown(expected) != _shown(earlier)
+    found = patch(earlier, graph, dataset.ontology, set())
+    assert found is not None and _shown(found) == _shown(expected)
+
+
+# ---------------------------------------------------------------- in a build
+
+
+PATCHED = "projection patched from the last build's (1 sources changed)"
+
+
+def _exports(project_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project_dir / "exports").iterdir())}
+
+
+@pytest.fixture
+def keeping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds keep their projection (the fixtures' graphs are small) and render the network formats themselves."""
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    split_rendering(monkeypatch, network_here=True)
+
+
+@pytest.mark.usefixtures("keeping")
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_a_build_patches_the_projection_the_last_build_kept(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    pipeline.build(project=mini, jobs=2)
+    article = mini / "sources" / "articles" / "b.yaml"
+    article.write_text(article.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (Ausgabe 2)"), "utf-8")
+    said: list[str] = []
+    pipeline.build(project=mini, jobs=jobs, progress=said.append)
+    assert PATCHED in said
+    patched = _exports(mini)
+    assert "Zeitung B (Ausgabe 2)" in patched["kg.html"].decode("utf-8")
+
+    monkeypatch.setattr(projectioncache, "patcher", lambda *args: None)
+    said.clear()
+    pipeline.build(project=mini, jobs=2, progress=said.append)
+    assert PATCHED not in said
+    assert _exports(mini) == patched
+
+
+@pytest.mark.usefixtures("keeping")
+@pytest.mark.parametrize("case", ["the registry changed", "kg.nt was edited", "nothing was kept"])
+def test_a_build_projects_whole_when_the_last_projection_does_not_fit(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    if case == "nothing was kept":
+        monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 10**9)
+    pipeline.build(project=mini, jobs=2)
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    if case == "the registry changed":
+        edited = mini / "sources" / "entities.yaml"
+        edited.write_text(edited.read_text("utf-8").replace("name: Musterstadt", "name: Musterstadt (Stadt)"), "utf-8")
+    else:
+        edited = mini / "sources" / "articles" / "b.yaml"
+        edited.write_text(edited.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (Ausgabe 2)"), "utf-8")
+    if case == "kg.nt was edited":
+        nt = mini / "exports" / "kg.nt"
+        nt.write_bytes(nt.read_bytes() + b"\n")
+    said: list[str] = []
+    pipeline.build(project=mini, jobs=2, progress=said.append)
+    assert PATCHED not in said and any(line.startswith("wrote ") for line in said), said

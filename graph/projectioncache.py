@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from graph.projection import Projection
 
 #: Bump when the layout of a kept projection changes.
-FORMAT = 2
+FORMAT = 3
 #: Projections made faster than this (seconds) are not kept: reading them back would not pay.
 KEEP_FROM = 1.0
 #: A build keeps the projection it made of a graph this large (reading it from kg.nt would
@@ -109,34 +109,39 @@ class Inputs:
 def read(key: str, out: Path, identity: Sequence[int]) -> Projection | None:
     """The projection kept for the export folder ``out`` if it was made from the ``kg.nt``
     with ``identity`` that the build with ``key`` wrote, else ``None``."""
-    found = read_with_inputs(key, out, identity)
+    found = _read(key, out, identity, lambda inputs: True)
     return found[0] if found is not None else None
 
 
-def read_with_inputs(key: str, out: Path, identity: Sequence[int]) -> tuple[Projection, Inputs | None] | None:
-    """:func:`read`, with the inputs of the build that kept it (``None`` if it was not a build)."""
+def _read(
+    key: str, out: Path, identity: Sequence[int], wanted: Callable[[Inputs | None], bool]
+) -> tuple[Projection, Inputs | None] | None:
+    """:func:`read`, with the inputs it was kept with, if ``wanted(inputs)``: the inputs come
+    first in the file, so a projection that is not wanted is not read."""
     from graph.projection import Projection
 
     try:
         with open(_path(out), "rb") as handle:
             if handle.readline() != _header(key, identity):
                 return None
-            found = pickle.load(handle)  # the user's own cache (see the module docstring)
+            # the user's own cache (see the module docstring)
+            inputs = pickle.load(handle)
+            if not (inputs is None or isinstance(inputs, Inputs)) or not wanted(inputs):
+                return None
+            projection = pickle.load(handle)
     except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
         return None
-    match found:
-        case (Projection() as projection, Inputs() | None as inputs):
-            return projection, inputs
-    return None
+    return (projection, inputs) if isinstance(projection, Projection) else None
 
 
 def pickled(projection: Projection, inputs: Inputs | None = None) -> bytes:
-    """``projection`` as :func:`write_pickled` keeps it: without what was computed from it
-    (the rows of the exports), which the commands that read it make again if they need it;
-    with ``inputs``, the build's (see :class:`Inputs`)."""
+    """``projection`` as :func:`write_pickled` keeps it, after ``inputs``, the build's (see
+    :class:`Inputs`): without what was computed from it (the rows of the exports), which the
+    commands that read it make again if they need it."""
     bare = copy.copy(projection)  # shares the network, given or unbuilt, without building it
     bare._memo = {}
-    return pickle.dumps((bare, inputs), protocol=pickle.HIGHEST_PROTOCOL)
+    protocol = pickle.HIGHEST_PROTOCOL
+    return pickle.dumps(inputs, protocol=protocol) + pickle.dumps(bare, protocol=protocol)
 
 
 def write(key: str, out: Path, identity: Sequence[int], projection: Projection) -> None:
@@ -162,11 +167,15 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
     def patch(graph: Graph, ontology: Ontology) -> Projection | None:
         from graph.projection import patch
 
-        found = read_with_inputs(record.key, out, identity)
-        changed = found[1].changed(inputs) if found is not None and found[1] is not None else None
-        if found is None or changed is None:
-            return None
-        patched = patch(found[0], graph, ontology, changed)
+        changed: set[str] = set()
+
+        def fits(kept: Inputs | None) -> bool:  # the kept projection is read only if it fits
+            found = kept.changed(inputs) if kept is not None else None
+            changed.update(found or ())
+            return found is not None
+
+        found = _read(record.key, out, identity, fits)
+        patched = patch(found[0], graph, ontology, changed) if found is not None else None
         if patched is not None:
             say(f"projection patched from the last build's ({len(changed)} sources changed)")
         return patched

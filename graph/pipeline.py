@@ -761,11 +761,11 @@ def _render_claimed(
     claims: forked.Claims,
     helpers: bool,
     emit: forked.Emit,
-    keep: Callable[[ExportInput], None] | None = None,
+    keep: Keep | None = None,
 ) -> dict[str, float]:
     """Render each group of ``groups`` not claimed by another process, handing each file over
     as it is done: the seconds per format. ``keep`` is shown the views of each group
-    rendered before they are released.
+    rendered before they are released (with ``emit``; the seconds of its steps go with the formats').
 
     With ``helpers``, a group of :data:`SPLIT_FROM_COST` or more makes the views its formats
     share (the projection of the network formats), then forks a helper for all but its
@@ -800,7 +800,7 @@ def _render_claimed(
             if helper is not None:
                 helper.kill()
         if keep is not None:
-            keep(source)
+            timings.steps.update(keep(source, emit))
         source.release()  # the group's derived views: no other group reads them
     return timings.steps
 
@@ -966,13 +966,18 @@ def _render_and_write(
         rendered: dict[str, Content] = {}
         if plan is not None and folder is not None:
             groups = plan.groups
-            if job is not None:  # kg.nt first: the query store is loaded from it while the rest renders
+            # kg.nt first: the query store is loaded from it while the rest renders; and a
+            # projection patched from the last build's (a second instead of three at a million
+            # triples) leaves the network formats cheaper than the RDF ones: the worker takes those
+            if job is not None or source.patcher is not None:
                 groups = tuple(
                     tuple(sorted(g, key=lambda e: e.filename != NTRIPLES_FILE))
                     for g in sorted(groups, key=lambda g: all(e.filename != NTRIPLES_FILE for e in g))
                 )
             claims = forked.Claims(folder)
-            work = functools.partial(_render_claimed, source, groups, claims, plan.helpers)
+            # a worker that renders the network formats hands their projection over to be kept
+            kept_there = functools.partial(_keep_in_worker, chosen=chosen, inputs=inputs, into=folder / KEPT_FILE)
+            work = functools.partial(_render_claimed, source, groups, claims, plan.helpers, keep=kept_there)
             children = [forked.start(work, "rendering the exports", folder) for _ in range(plan.workers)]
             count = len(children)
             say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
@@ -986,9 +991,10 @@ def _render_and_write(
             if job is not None and claims.taken(groups[0][0].name) and not job.patchable():
                 loaded = _load_store(job, children, None, result.timings)
 
-            def keep(views: ExportInput) -> None:
+            def keep(views: ExportInput, emit: forked.Emit) -> dict[str, float]:
                 if not keeping:
                     keeping.extend(filter(None, [_start_keeping(views, chosen, folder, inputs)]))
+                return {}
 
             own = _render_here(source, groups, claims, plan.helpers, folder / "here", result.timings, keep)
             rendered.update({name: Rendered(path) for name, path in own.items()})
@@ -1014,6 +1020,8 @@ def _render_and_write(
             written = replace_export_set(out_dir, rendered)
         for child in keeping:
             _keep_projection(child, key, out_dir, result.timings)
+        if folder is not None and (folder / KEPT_FILE).is_file():  # a worker pickled it (see _keep_in_worker)
+            _file_projection(folder / KEPT_FILE, key, out_dir)
     finally:
         for child in [*children, *keeping]:
             child.kill()
@@ -1031,6 +1039,60 @@ KEEP_PROJECTION_STEP = "keep the projection"
 KEEP_WAIT_STEP = "keep the projection (waiting)"
 
 
+#: The part the child keeping the projection hands over (see :func:`_start_keeping`).
+KEPT_PART = "projection"
+#: The file in the render folder where a worker pickles the projection (see :func:`_keep_in_worker`).
+KEPT_FILE = "kept.projection"
+#: A hook :func:`_render_claimed` shows the views of each group it rendered (see there).
+Keep = Callable[[ExportInput, "forked.Emit"], dict[str, float]]
+
+
+def _keepable(source: ExportInput, chosen: Sequence[Exporter]) -> bool:
+    """Whether the projection of ``source`` is to be kept (see :func:`_start_keeping`)."""
+    from graph import projectioncache
+
+    return (
+        "projection" in source.__dict__
+        and len(source.graph) >= projectioncache.KEEP_FROM_TRIPLES
+        and any(e.filename == NTRIPLES_FILE for e in chosen)
+    )
+
+
+def _keep_in_worker(
+    source: ExportInput,
+    emit: forked.Emit,
+    chosen: Sequence[Exporter],
+    inputs: projectioncache.Inputs | None,
+    into: Path,
+) -> dict[str, float]:
+    """In a worker that rendered the network formats, what :func:`_start_keeping` does in the
+    build process: the projection pickled into the file ``into`` (the worker has no other
+    work left by then; the build process files it after the export set is written). A
+    projection that cannot be pickled costs only the shortcut."""
+    from graph import projectioncache
+
+    if not _keepable(source, chosen):
+        return {}
+    start = time.perf_counter()
+    try:
+        with open(into, "wb") as out:
+            projectioncache.pickle_into(out, source.projection, inputs)
+    except (pickle.PicklingError, RecursionError, MemoryError, OSError):
+        into.unlink(missing_ok=True)
+        return {}
+    return {KEEP_PROJECTION_STEP: time.perf_counter() - start}
+
+
+def _file_projection(pickled: bytes | Path, key: str, out_dir: Path) -> None:
+    """Keep the projection ``pickled`` (or pickled into that file) for the ``kg.nt`` just
+    written (one that cannot be read or written costs only the next command's shortcut)."""
+    from graph import projectioncache
+
+    identity = buildcache.identity(out_dir / NTRIPLES_FILE)
+    if identity is not None:
+        projectioncache.write_pickled(key, out_dir, identity, pickled)
+
+
 def _start_keeping(
     source: ExportInput, chosen: Sequence[Exporter], folder: Path, inputs: projectioncache.Inputs | None = None
 ) -> forked.Child | None:
@@ -1044,18 +1106,13 @@ def _start_keeping(
     """
     from graph import forked, projectioncache
 
-    if (
-        "projection" not in source.__dict__
-        or len(source.graph) < projectioncache.KEEP_FROM_TRIPLES
-        or all(e.filename != NTRIPLES_FILE for e in chosen)
-        or not forked.available()
-    ):
+    if not _keepable(source, chosen) or not forked.available():
         return None
     projection = source.projection
 
     def work(emit: forked.Emit) -> dict[str, float]:
         start = time.perf_counter()
-        emit("projection", projectioncache.pickled(projection, inputs))
+        emit(KEPT_PART, projectioncache.pickled(projection, inputs))
         return {KEEP_PROJECTION_STEP: time.perf_counter() - start}
 
     try:
@@ -1066,7 +1123,6 @@ def _start_keeping(
 
 def _keep_projection(child: forked.Child, key: str, out_dir: Path, timings: Timings) -> None:
     """Keep what ``child`` pickled (see :func:`_start_keeping`) for the ``kg.nt`` just written."""
-    from graph import projectioncache
 
     try:
         with timings.step(KEEP_WAIT_STEP):
@@ -1074,10 +1130,7 @@ def _keep_projection(child: forked.Child, key: str, out_dir: Path, timings: Timi
     except (KGError, OSError, pickle.PicklingError, RecursionError, MemoryError):
         return  # the child died, or could not pickle or write: only the next command's shortcut is lost
     timings.workers.update(steps)
-    identity = buildcache.identity(out_dir / NTRIPLES_FILE)
-    if identity is not None:
-        with contextlib.suppress(OSError):
-            projectioncache.write_pickled(key, out_dir, identity, parts["projection"].read_bytes())
+    _file_projection(parts[KEPT_PART], key, out_dir)
     child.release()
 
 
@@ -1088,7 +1141,7 @@ def _render_here(
     helpers: bool,
     folder: Path,
     timings: Timings,
-    keep: Callable[[ExportInput], None] | None = None,
+    keep: Keep | None = None,
 ) -> dict[str, Path]:
     """Render in this process what no worker has claimed, each file into ``folder``: the files
     by name (``keep``: see :func:`_render_claimed`)."""

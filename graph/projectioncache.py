@@ -29,13 +29,15 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
+import io
 import json
 import os
 import pickle
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from graph import buildcache
 from graph.fsutil import write_atomically
@@ -138,10 +140,17 @@ def pickled(projection: Projection, inputs: Inputs | None = None) -> bytes:
     """``projection`` as :func:`write_pickled` keeps it, after ``inputs``, the build's (see
     :class:`Inputs`): without what was computed from it (the rows of the exports), which the
     commands that read it make again if they need it."""
+    out = io.BytesIO()
+    pickle_into(out, projection, inputs)
+    return out.getvalue()
+
+
+def pickle_into(out: BinaryIO, projection: Projection, inputs: Inputs | None = None) -> None:
+    """Write :func:`pickled` ``projection`` to ``out`` (a file: no copy of it in memory)."""
     bare = copy.copy(projection)  # shares the network, given or unbuilt, without building it
     bare._memo = {}
-    protocol = pickle.HIGHEST_PROTOCOL
-    return pickle.dumps(inputs, protocol=protocol) + pickle.dumps(bare, protocol=protocol)
+    pickle.dump(inputs, out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump(bare, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def write(key: str, out: Path, identity: Sequence[int], projection: Projection) -> None:
@@ -155,26 +164,24 @@ Patcher = Callable[["Graph", "Ontology"], "Projection | None"]
 def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | None:
     """What makes a build's projection from the one the last build into ``out`` kept, if
     that build's ``kg.nt`` is still there and its inputs differ from ``inputs`` in a few
-    articles only (see :meth:`Inputs.changed`); it reads the kept projection when called,
-    and gives ``None`` when it cannot use it (then the graph is projected whole)."""
+    articles only (see :meth:`Inputs.changed`), else ``None``. Only the inputs are read
+    here; the projection is read when the patcher is called, which gives ``None`` when it
+    cannot use it (then the graph is projected whole)."""
     from graph.pipeline import NTRIPLES_FILE
 
     record = buildcache.last_build(out)
     identity = record.files.get(NTRIPLES_FILE) if record is not None else None
     if record is None or identity is None:
         return None
+    kept = _inputs(record.key, out, identity)
+    changed = kept.changed(inputs) if kept is not None else None
+    if changed is None:
+        return None
 
     def patch(graph: Graph, ontology: Ontology) -> Projection | None:
         from graph.projection import patch
 
-        changed: set[str] = set()
-
-        def fits(kept: Inputs | None) -> bool:  # the kept projection is read only if it fits
-            found = kept.changed(inputs) if kept is not None else None
-            changed.update(found or ())
-            return found is not None
-
-        found = _read(record.key, out, identity, fits)
+        found = _read(record.key, out, identity, lambda now: now == kept)  # the file read above
         patched = patch(found[0], graph, ontology, changed) if found is not None else None
         if patched is not None:
             say(f"projection patched from the last build's ({len(changed)} sources changed)")
@@ -183,11 +190,33 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
     return patch
 
 
-def write_pickled(key: str, out: Path, identity: Sequence[int], projection: bytes) -> None:
-    """:func:`write` of a projection :func:`pickled` already (by a build's child process)."""
-    content = _header(key, identity) + projection
+def _inputs(key: str, out: Path, identity: Sequence[int]) -> Inputs | None:
+    """The inputs a projection was kept with (see :func:`read`), without reading the projection."""
+    found: list[Inputs | None] = [None]
+
+    def inputs(kept: Inputs | None) -> bool:
+        found[0] = kept
+        return False
+
+    _read(key, out, identity, inputs)
+    return found[0]
+
+
+def write_pickled(key: str, out: Path, identity: Sequence[int], projection: bytes | Path) -> None:
+    """:func:`write` of a projection :func:`pickled` already (by a build's child process), or
+    :func:`pickle_into` a file (copied piece by piece)."""
     path = _path(out)
     with contextlib.suppress(OSError):  # a read-only cache only costs the next command its shortcut
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically({path: content})
+        if isinstance(projection, bytes):
+            write_atomically({path: _header(key, identity) + projection})
+        else:
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                with open(projection, "rb") as source, open(temporary, "wb") as target:
+                    target.write(_header(key, identity))
+                    shutil.copyfileobj(source, target, 1 << 20)
+                os.replace(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
         buildcache.keep_newest(path.parent, f"*{_SUFFIX}", KEEP)

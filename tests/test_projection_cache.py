@@ -127,13 +127,16 @@ def test_a_pickled_projection_reads_back_equal(whole: Projection) -> None:
 
 
 @pytest.mark.usefixtures("keeping")
+@pytest.mark.parametrize("where", ["the build process", "a worker"])
 def test_a_build_keeps_the_projection_it_made_for_the_network_formats(
-    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
-    split_rendering(monkeypatch, network_here=True)
+    split_rendering(monkeypatch, network_here=where == "the build process")
     built = pipeline.build(project=mini, jobs=2)
     assert pipeline.KEEP_PROJECTION_STEP in built.timings.workers
+    # the build process waits for its child keeping it, a worker pickles it itself
+    assert (pipeline.KEEP_WAIT_STEP in built.timings.steps) == (where == "the build process")
     assert len(_kept(tmp_path / "cache")) == 1
     kept = _commands(mini)
     nt = mini / "exports" / "kg.nt"
@@ -147,7 +150,9 @@ def test_a_build_keeps_the_projection_it_made_for_the_network_formats(
     assert [(out, code) for out, _, code in kept] == [(out, code) for out, _, code in read]
 
 
-@pytest.mark.parametrize("case", ["a worker made it", "a small graph", "no kg.nt", "one process", "cannot write"])
+@pytest.mark.parametrize(
+    "case", ["a small graph", "no kg.nt", "one process", "cannot write", "a worker cannot pickle it"]
+)
 def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
@@ -159,7 +164,13 @@ def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(projectioncache, "pickled", full)
-    split_rendering(monkeypatch, network_here=case != "a worker made it")
+    if case == "a worker cannot pickle it":
+
+        def deep(out: object, projection: Projection, inputs: object = None) -> None:
+            raise RecursionError("maximum recursion depth exceeded while pickling an object")
+
+        monkeypatch.setattr(projectioncache, "pickle_into", deep)
+    split_rendering(monkeypatch, network_here=case != "a worker cannot pickle it")
     formats = ["html", "turtle"] if case == "no kg.nt" else list(pipeline.DEFAULT_FORMATS)
     built = pipeline.build(project=mini, jobs=1 if case == "one process" else 2, formats=formats)
     assert pipeline.KEEP_PROJECTION_STEP not in built.timings.workers

@@ -285,24 +285,43 @@ def keeping(monkeypatch: pytest.MonkeyPatch) -> None:
     split_rendering(monkeypatch, network_here=True)
 
 
-@pytest.mark.usefixtures("keeping")
-@pytest.mark.parametrize("jobs", [2, 1])
+def _noting_patches(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:
+    """Note each patch made, in any process (a worker may make it)."""
+    from graph import projection
+
+    real = projection.patch
+
+    def noted(*args: Any) -> Projection | None:
+        made = real(*args)
+        with notes.open("a") as out:
+            out.write(f"{made is not None}\n")
+        return made
+
+    monkeypatch.setattr(projection, "patch", noted)
+
+
+@pytest.mark.parametrize(("where", "jobs"), [("the build process", 2), ("a worker", 2), ("the build process", 1)])
 def test_a_build_patches_the_projection_the_last_build_kept(
-    mini: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, jobs: int
 ) -> None:
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    split_rendering(monkeypatch, network_here=where == "the build process")
     pipeline.build(project=mini, jobs=2)
     article = mini / "sources" / "articles" / "b.yaml"
     article.write_text(article.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (Ausgabe 2)"), "utf-8")
+    notes = tmp_path / "patches"
+    _noting_patches(monkeypatch, notes)
     said: list[str] = []
     pipeline.build(project=mini, jobs=jobs, progress=said.append)
-    assert PATCHED in said
+    assert notes.read_text() == "True\n"
+    assert (PATCHED in said) == (where == "the build process")  # a worker's progress is its own
     patched = _exports(mini)
     assert "Zeitung B (Ausgabe 2)" in patched["kg.html"].decode("utf-8")
 
     monkeypatch.setattr(projectioncache, "patcher", lambda *args: None)
-    said.clear()
-    pipeline.build(project=mini, jobs=2, progress=said.append)
-    assert PATCHED not in said
+    notes.unlink()
+    pipeline.build(project=mini, jobs=jobs)
+    assert not notes.exists()
     assert _exports(mini) == patched
 
 

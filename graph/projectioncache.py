@@ -10,9 +10,10 @@ file's identity (size, modification time, inode, as the build recorded them), an
 back (a pickle: about 1 s at a million triples) while that build stands. The key covers the
 tool's code (:func:`graph.buildcache.tool_key`), so a new version of ``kg`` projects again.
 ``kg build`` keeps the projection it made for the page, GraphML and GEXF in the same way
-(a graph of :data:`KEEP_FROM_TRIPLES` or more whose network formats the build process
-rendered, see :func:`graph.pipeline._start_keeping`), so that the first of these commands
-after a build reads it too.
+(a graph of :data:`KEEP_FROM_TRIPLES` or more whose network formats the build process or
+its worker rendered, see :func:`graph.pipeline._start_keeping` and
+:func:`graph.pipeline._keep_in_worker`), so that the first of these commands after a build
+reads it too.
 Only the newest :data:`KEEP` are kept; a file that cannot be read or written only costs
 the projection.
 

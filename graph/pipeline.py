@@ -966,10 +966,7 @@ def _render_and_write(
         rendered: dict[str, Content] = {}
         if plan is not None and folder is not None:
             groups = plan.groups
-            # kg.nt first: the query store is loaded from it while the rest renders; and a
-            # projection patched from the last build's (a second instead of three at a million
-            # triples) leaves the network formats cheaper than the RDF ones: the worker takes those
-            if job is not None or source.patcher is not None:
+            if job is not None:  # kg.nt first: the query store is loaded from it while the rest renders
                 groups = tuple(
                     tuple(sorted(g, key=lambda e: e.filename != NTRIPLES_FILE))
                     for g in sorted(groups, key=lambda g: all(e.filename != NTRIPLES_FILE for e in g))

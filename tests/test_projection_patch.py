@@ -1,6 +1,6 @@
 """A build makes its projection from the last build's when only a few articles changed
 (graph.projection.patch, graph.projectioncache.Inputs): the result equals projecting the
-new graph whole, for every kind of edit to every article of the fixture projects."""
+new graph whole, for every kind of edit to each of the first articles of two projects."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def _shown(projection: Projection) -> tuple[list[Any], list[Any], dict[str, Any]
     return list(projection.entities()), list(projection.relations()), projection.sources
 
 
-def _inputs(project_dir: Path) -> tuple[Inputs, Any]:
-    """The inputs of the project's graph (as a build records them) and the graph's projection."""
+def _inputs(project_dir: Path) -> tuple[Inputs, Any, Any]:
+    """The inputs of the project's graph (as a build records them), the graph and the ontology."""
     settings = load_project(project_dir)
     files: dict[str, str] = {}
     buildcache.check_key(settings.sources_dir, settings.ontology_dir, None, files)

@@ -765,7 +765,7 @@ def _render_claimed(
 ) -> dict[str, float]:
     """Render each group of ``groups`` not claimed by another process, handing each file over
     as it is done: the seconds per format. ``keep`` is shown the views of each group
-    rendered before they are released (with ``emit``; the seconds of its steps go with the formats').
+    rendered before they are released (the seconds of its steps go with the formats').
 
     With ``helpers``, a group of :data:`SPLIT_FROM_COST` or more makes the views its formats
     share (the projection of the network formats), then forks a helper for all but its
@@ -800,7 +800,7 @@ def _render_claimed(
             if helper is not None:
                 helper.kill()
         if keep is not None:
-            timings.steps.update(keep(source, emit))
+            timings.steps.update(keep(source))
         source.release()  # the group's derived views: no other group reads them
     return timings.steps
 
@@ -988,7 +988,7 @@ def _render_and_write(
             if job is not None and claims.taken(groups[0][0].name) and not job.patchable():
                 loaded = _load_store(job, children, None, result.timings)
 
-            def keep(views: ExportInput, emit: forked.Emit) -> dict[str, float]:
+            def keep(views: ExportInput) -> dict[str, float]:
                 if not keeping:
                     keeping.extend(filter(None, [_start_keeping(views, chosen, folder, inputs)]))
                 return {}
@@ -1041,7 +1041,7 @@ KEPT_PART = "projection"
 #: The file in the render folder where a worker pickles the projection (see :func:`_keep_in_worker`).
 KEPT_FILE = "kept.projection"
 #: A hook :func:`_render_claimed` shows the views of each group it rendered (see there).
-Keep = Callable[[ExportInput, "forked.Emit"], dict[str, float]]
+Keep = Callable[[ExportInput], dict[str, float]]
 
 
 def _keepable(source: ExportInput, chosen: Sequence[Exporter]) -> bool:
@@ -1057,7 +1057,6 @@ def _keepable(source: ExportInput, chosen: Sequence[Exporter]) -> bool:
 
 def _keep_in_worker(
     source: ExportInput,
-    emit: forked.Emit,
     chosen: Sequence[Exporter],
     inputs: projectioncache.Inputs | None,
     into: Path,

@@ -34,7 +34,6 @@ import io
 import json
 import os
 import pickle
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,14 +112,15 @@ def read(key: str, out: Path, identity: Sequence[int]) -> Projection | None:
     """The projection kept for the export folder ``out`` if it was made from the ``kg.nt``
     with ``identity`` that the build with ``key`` wrote, else ``None``."""
     found = _read(key, out, identity, lambda inputs: True)
-    return found[0] if found is not None else None
+    return found[1] if found is not None else None
 
 
 def _read(
     key: str, out: Path, identity: Sequence[int], wanted: Callable[[Inputs | None], bool]
-) -> tuple[Projection, Inputs | None] | None:
-    """:func:`read`, with the inputs it was kept with, if ``wanted(inputs)``: the inputs come
-    first in the file, so a projection that is not wanted is not read."""
+) -> tuple[Inputs | None, Projection | None] | None:
+    """What :func:`read` finds: the inputs the projection was kept with and, if
+    ``wanted(inputs)``, the projection (the inputs come first in the file, so a projection
+    that is not wanted is not read); ``None`` if nothing fitting is kept."""
     from graph.projection import Projection
 
     try:
@@ -129,12 +129,14 @@ def _read(
                 return None
             # the user's own cache (see the module docstring)
             inputs = pickle.load(handle)
-            if not (inputs is None or isinstance(inputs, Inputs)) or not wanted(inputs):
+            if not (inputs is None or isinstance(inputs, Inputs)):
                 return None
+            if not wanted(inputs):
+                return inputs, None
             projection = pickle.load(handle)
     except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
         return None
-    return (projection, inputs) if isinstance(projection, Projection) else None
+    return (inputs, projection) if isinstance(projection, Projection) else None
 
 
 def pickled(projection: Projection, inputs: Inputs | None = None) -> bytes:
@@ -174,7 +176,8 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
     identity = record.files.get(NTRIPLES_FILE) if record is not None else None
     if record is None or identity is None:
         return None
-    kept = _inputs(record.key, out, identity)
+    found = _read(record.key, out, identity, lambda inputs: False)
+    kept = found[0] if found is not None else None
     changed = kept.changed(inputs) if kept is not None else None
     if changed is None:
         return None
@@ -183,7 +186,8 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
         from graph.projection import patch
 
         found = _read(record.key, out, identity, lambda now: now == kept)  # the file read above
-        patched = patch(found[0], graph, ontology, changed) if found is not None else None
+        earlier = found[1] if found is not None else None
+        patched = patch(earlier, graph, ontology, changed) if earlier is not None else None
         if patched is not None:
             say(f"projection patched from the last build's ({len(changed)} sources changed)")
         return patched
@@ -191,33 +195,12 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
     return patch
 
 
-def _inputs(key: str, out: Path, identity: Sequence[int]) -> Inputs | None:
-    """The inputs a projection was kept with (see :func:`read`), without reading the projection."""
-    found: list[Inputs | None] = [None]
-
-    def inputs(kept: Inputs | None) -> bool:
-        found[0] = kept
-        return False
-
-    _read(key, out, identity, inputs)
-    return found[0]
-
-
 def write_pickled(key: str, out: Path, identity: Sequence[int], projection: bytes | Path) -> None:
     """:func:`write` of a projection :func:`pickled` already (by a build's child process), or
-    :func:`pickle_into` a file (copied piece by piece)."""
+    :func:`pickle_into` a file (by a build's worker)."""
     path = _path(out)
     with contextlib.suppress(OSError):  # a read-only cache only costs the next command its shortcut
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(projection, bytes):
-            write_atomically({path: _header(key, identity) + projection})
-        else:
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            try:
-                with open(projection, "rb") as source, open(temporary, "wb") as target:
-                    target.write(_header(key, identity))
-                    shutil.copyfileobj(source, target, 1 << 20)
-                os.replace(temporary, path)
-            finally:
-                temporary.unlink(missing_ok=True)
+        pickled = projection if isinstance(projection, bytes) else projection.read_bytes()
+        write_atomically({path: _header(key, identity) + pickled})
         buildcache.keep_newest(path.parent, f"*{_SUFFIX}", KEEP)

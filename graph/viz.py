@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import colorsys
 import functools
+import importlib.util
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -187,12 +189,27 @@ def load_style() -> Style:
         raise ConfigError(f"cannot read the style table graph/templates/viz-style.yaml: {exc}") from exc
 
 
+def _pyvis_file(name: str) -> Path:
+    """The file ``name`` of the pyvis package, found without importing it: its ``__init__``
+    imports networkx, jsonpickle and IPython (0.05 s of a build of five articles that draws
+    the page, 0.15-0.25 s at a million triples), and the page only needs vis-network.
+
+    Raises:
+        ModuleNotFoundError: When pyvis is not installed.
+    """
+    spec = importlib.util.find_spec("pyvis")
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders:
+        raise ModuleNotFoundError("No module named 'pyvis'")
+    return Path(next(iter(folders))) / name
+
+
 @functools.cache
 def _assets() -> tuple[str, str, str, str]:
     """Template, script, style sheet and vis-network, read once."""
     ours = resources.files("graph").joinpath("templates")
     try:
-        vis = resources.files("pyvis").joinpath(VIS_NETWORK).read_text(encoding="utf-8")
+        vis = _pyvis_file(VIS_NETWORK).read_text(encoding="utf-8")
     except (OSError, ModuleNotFoundError) as exc:
         raise ConfigError(f"cannot read vis-network from the pyvis package ({VIS_NETWORK}): {exc}") from exc
     parts = (

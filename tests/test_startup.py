@@ -2,7 +2,8 @@
 
 Not timed (the machine is shared); instead, which modules a process has loaded is
 checked: rdflib, pySHACL, networkx and the SPARQL parser stay out of ``kg --help``, of an
-up-to-date ``kg build`` or ``kg validate`` and of a ``kg query`` whose text was checked before.
+up-to-date ``kg build`` or ``kg validate`` and of a ``kg query`` whose text was checked before;
+pyvis (and the IPython it imports) out of every command, the page only reads pyvis's vis-network.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from graph import cli, push, query, serve
 from tests.conftest import DATA, ROOT
 
-HEAVY = ("rdflib", "pyshacl", "networkx", "pyparsing", "igraph", "jinja2", "pyoxigraph")
+HEAVY = ("rdflib", "pyshacl", "networkx", "pyparsing", "igraph", "jinja2", "pyoxigraph", "pyvis", "IPython")
 # The report is printed by an atexit handler: ``kg`` (graph.cli.entry) ends with os._exit
 # after running those handlers, so nothing placed after the command itself would run.
 REPORT = (
@@ -75,6 +76,20 @@ def test_an_up_to_date_build_imports_no_heavy_library(tmp_path: Path) -> None:
     env = {"KG_CACHE_DIR": str(tmp_path / "cache")}
     assert "rdflib" in _heavy_modules("build", "-q", "--project", project, env=env)
     assert _heavy_modules("build", "-q", "--project", project, env=env) == "[]"
+
+
+def test_a_build_draws_the_page_with_pyvis_s_vis_network_without_importing_pyvis(tmp_path: Path) -> None:
+    import shutil
+
+    from graph.viz import VIS_NETWORK
+
+    project = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", project)
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    heavy = _heavy_modules("build", "-q", "--project", project, env={"KG_CACHE_DIR": str(tmp_path / "cache")})
+    assert "jinja2" in heavy and "pyvis" not in heavy and "IPython" not in heavy
+    vis = Path(__import__("pyvis").__file__).parent / VIS_NETWORK
+    assert vis.read_text(encoding="utf-8").strip() in (project / "exports" / "kg.html").read_text(encoding="utf-8")
 
 
 def test_an_up_to_date_validate_imports_no_heavy_library(tmp_path: Path) -> None:

@@ -1015,6 +1015,8 @@ def _render_and_write(
                 debug_point(f"build:rendered {chosen_exporter.name}")
         with result.timings.step("write"):
             written = replace_export_set(out_dir, rendered)
+        if plan is None:
+            _keep_here(source, chosen, inputs, key, out_dir, result.timings)
         for child in keeping:
             _keep_projection(child, key, out_dir, result.timings)
         if folder is not None and (folder / KEPT_FILE).is_file():  # a worker pickled it (see _keep_in_worker)
@@ -1030,8 +1032,9 @@ def _render_and_write(
     return result, written
 
 
-#: The step of a build's child that pickles the projection for kg stats, path and viz, and
-#: the build's step that waits for it (see :func:`_start_keeping`).
+#: The step of a build's child (or, with ``--jobs 1``, of the build) that pickles the
+#: projection for kg stats, path and viz, and the build's step that waits for that child
+#: (see :func:`_start_keeping`, :func:`_keep_here`).
 KEEP_PROJECTION_STEP = "keep the projection"
 KEEP_WAIT_STEP = "keep the projection (waiting)"
 
@@ -1077,6 +1080,30 @@ def _keep_in_worker(
         into.unlink(missing_ok=True)
         return {}
     return {KEEP_PROJECTION_STEP: time.perf_counter() - start}
+
+
+def _keep_here(
+    source: ExportInput,
+    chosen: Sequence[Exporter],
+    inputs: projectioncache.Inputs | None,
+    key: str,
+    out_dir: Path,
+    timings: Timings,
+) -> None:
+    """For a build in one process (``--jobs 1``), what :func:`_start_keeping` has a child do:
+    the projection pickled here, after the export set is written (about a second at a
+    million triples, which the next build's patch and the next ``kg path`` win back many
+    times over). A projection that cannot be pickled or written costs only the shortcut."""
+    from graph import projectioncache
+
+    if not _keepable(source, chosen):
+        return
+    with timings.step(KEEP_PROJECTION_STEP):
+        try:
+            pickled = projectioncache.pickled(source.projection, inputs)
+        except (pickle.PicklingError, RecursionError, MemoryError, OSError):
+            return
+        _file_projection(pickled, key, out_dir)
 
 
 def _file_projection(pickled: bytes | Path, key: str, out_dir: Path) -> None:

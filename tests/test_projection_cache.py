@@ -127,14 +127,16 @@ def test_a_pickled_projection_reads_back_equal(whole: Projection) -> None:
 
 
 @pytest.mark.usefixtures("keeping")
-@pytest.mark.parametrize("where", ["the build process", "a worker"])
+@pytest.mark.parametrize("where", ["the build process", "a worker", "one process"])
 def test_a_build_keeps_the_projection_it_made_for_the_network_formats(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
     split_rendering(monkeypatch, network_here=where == "the build process")
-    built = pipeline.build(project=mini, jobs=2)
-    assert pipeline.KEEP_PROJECTION_STEP in built.timings.workers
+    built = pipeline.build(project=mini, jobs=1 if where == "one process" else 2)
+    # with --jobs 1 the build pickles it itself, after the export set
+    assert (pipeline.KEEP_PROJECTION_STEP in built.timings.steps) == (where == "one process")
+    assert (pipeline.KEEP_PROJECTION_STEP in built.timings.workers) == (where != "one process")
     # the build process waits for its child keeping it, a worker pickles it itself
     assert (pipeline.KEEP_WAIT_STEP in built.timings.steps) == (where == "the build process")
     assert len(_kept(tmp_path / "cache")) == 1
@@ -151,7 +153,7 @@ def test_a_build_keeps_the_projection_it_made_for_the_network_formats(
 
 
 @pytest.mark.parametrize(
-    "case", ["a small graph", "no kg.nt", "one process", "cannot write", "a worker cannot pickle it"]
+    "case", ["a small graph", "no kg.nt", "cannot write", "a worker cannot pickle it", "one process cannot pickle it"]
 )
 def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
@@ -164,6 +166,12 @@ def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(projectioncache, "pickled", full)
+    if case == "one process cannot pickle it":
+
+        def unpicklable(projection: Projection, inputs: object = None) -> bytes:
+            raise pickle.PicklingError("cannot pickle 'generator' object")
+
+        monkeypatch.setattr(projectioncache, "pickled", unpicklable)
     if case == "a worker cannot pickle it":
 
         def deep(out: object, projection: Projection, inputs: object = None) -> None:
@@ -172,8 +180,10 @@ def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
         monkeypatch.setattr(projectioncache, "pickle_into", deep)
     split_rendering(monkeypatch, network_here=case != "a worker cannot pickle it")
     formats = ["html", "turtle"] if case == "no kg.nt" else list(pipeline.DEFAULT_FORMATS)
-    built = pipeline.build(project=mini, jobs=1 if case == "one process" else 2, formats=formats)
+    one = case == "one process cannot pickle it"
+    built = pipeline.build(project=mini, jobs=1 if one else 2, formats=formats)
     assert pipeline.KEEP_PROJECTION_STEP not in built.timings.workers
+    assert (pipeline.KEEP_PROJECTION_STEP in built.timings.steps) == one  # it tried
     assert (pipeline.KEEP_WAIT_STEP in built.timings.steps) == (case == "cannot write")
     assert _kept(tmp_path / "cache") == []
     assert run("stats", "--project", mini).exit_code == 0

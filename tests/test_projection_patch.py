@@ -300,13 +300,16 @@ def _noting_patches(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:
     monkeypatch.setattr(projection, "patch", noted)
 
 
-@pytest.mark.parametrize(("where", "jobs"), [("the build process", 2), ("a worker", 2), ("the build process", 1)])
+@pytest.mark.parametrize(
+    ("where", "first", "jobs"),
+    [("the build process", 2, 2), ("a worker", 2, 2), ("the build process", 2, 1), ("the build process", 1, 1)],
+)
 def test_a_build_patches_the_projection_the_last_build_kept(
-    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, jobs: int
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, first: int, jobs: int
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
     split_rendering(monkeypatch, network_here=where == "the build process")
-    pipeline.build(project=mini, jobs=2)
+    pipeline.build(project=mini, jobs=first)  # --jobs 1 keeps the projection too
     article = mini / "sources" / "articles" / "b.yaml"
     article.write_text(article.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (Ausgabe 2)"), "utf-8")
     notes = tmp_path / "patches"

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter
@@ -419,19 +419,25 @@ class Validator:
         # (path's predicate, inverse, test's signature) -> whether every value of the path passes
         self._passed: dict[tuple[Node, bool, Any], bool] = {}
 
-    def results(self, by_table: bool = True) -> list[Result]:
+    def results(self, by_table: bool = True, focus: Sequence[Node] | None = None) -> list[Result]:
         """Every result, by shape (in the compiled order), focus node and constraint.
 
         Args:
             by_table: First show, from whole tables, which units cannot fail on any of a
                 shape's focus nodes (:meth:`_clear`), and check only the others node by node;
                 ``False``: check every unit node by node. The results are the same.
+            focus: Check only these nodes (those a shape targets), in this order: the
+                results on them, as the whole run would find them (see :func:`reach`).
         """
         found: list[Result] = []
         for shape in self.shapes:
             if shape.deactivated or not shape.targets:
                 continue
             plan, foci = self._plan(shape), self.data.targets(shape)
+            if focus is not None:
+                targeted = foci if isinstance(foci, dict | set | frozenset) else set(foci)
+                self._run(plan, [node for node in focus if node in targeted], found)
+                continue
             if not by_table:
                 self._run(plan, foci, found)
                 continue
@@ -695,6 +701,75 @@ def _compare(value: Node, bound: Node, test: object) -> bool:
         return bool(test(value, bound))  # type: ignore[operator]
     except TypeError:
         return False
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How far from its focus node a run of the shapes reads the data graph (see :func:`reach`).
+
+    Attributes:
+        hops: How many steps along a path a value node whose own triples are read (its
+            types for ``sh:class``, its paths for ``sh:node`` and ``sh:or``) can be from
+            the focus node; 0 when only the focus node's own triples are read.
+        forward: The predicates of the paths that are an IRI.
+        inverse: The predicates of the ``sh:inversePath`` paths.
+    """
+
+    hops: int
+    forward: frozenset[Node]
+    inverse: frozenset[Node]
+
+
+def reach(shapes: list[_Shape]) -> Reach | None:
+    """How far the results on a focus node can depend on other nodes, or ``None`` when the
+    shapes refer to themselves through values (``sh:node`` on a path back to the same shape).
+
+    A focus node's results depend only on the triples of the nodes within ``hops`` steps
+    of it along the shapes' paths (each step from a node to a value of a forward path, or
+    to a subject of an inverse path's predicate), and on whether it is targeted (its own
+    triples). So after a change of some triples, only the nodes in those triples and the
+    nodes that many steps back from them can have other results; the others have the
+    results they had (:func:`graph.changes.reached`).
+    """
+    forward: set[Node] = set()
+    inverse: set[Node] = set()
+    known: dict[int, int | None] = {}
+
+    def hops(shape: _Shape) -> int | None:
+        if id(shape) in known:
+            return known[id(shape)]  # None while being worked out: the shape refers to itself
+        known[id(shape)] = None
+        if isinstance(shape.path, tuple):
+            inverse.add(shape.path[1])
+        elif shape.path is not None:
+            forward.add(shape.path)
+        away = 0 if shape.path is None else 1  # where the shape's value nodes are
+        found = 0
+        for op, argument in shape.checks:
+            check: Any = argument
+            nested: list[_Shape] = [check] if op == "node" else list(check) if op == "or" else []
+            if op == "class":
+                found = max(found, away)
+            for member in nested:
+                further = hops(member)
+                if further is None:
+                    return None
+                found = max(found, away + further)
+        for prop in shape.properties:
+            further = hops(prop)
+            if further is None:
+                return None
+            found = max(found, further)
+        known[id(shape)] = found
+        return found
+
+    most = 0
+    for shape in shapes:
+        found = hops(shape)
+        if found is None:
+            return None
+        most = max(most, found)
+    return Reach(most, frozenset(forward), frozenset(inverse))
 
 
 def validate(graph: Graph, shapes: Graph, hierarchy: Iterable[tuple[Node, Node]] = ()) -> list[Result]:

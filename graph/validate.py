@@ -11,7 +11,8 @@ over the graph rather than as SHACL-SPARQL, which pySHACL runs once per entity.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
+from graph import shacl
 from graph.build import BuiltGraph, inverses
 from graph.errors import ConfigError, Location, Problem
 from graph.namespace import NIK
@@ -37,14 +39,43 @@ _EMPTY: dict[Any, Any] = {}
 
 @dataclass(frozen=True)
 class ShaclReport:
-    """What pySHACL found: violations fail a build, warnings are shown."""
+    """What the validation found: violations fail a build, warnings are shown.
+
+    Attributes:
+        violations: The violations and provenance problems, each located.
+        warnings: The results of other severities, each located.
+        results: Every result of the fast engine (:mod:`graph.shacl`) as it found them,
+            disputed ones included, for the next build to keep those of the nodes it does
+            not check again (see :mod:`graph.changes`); ``None`` when pySHACL validated.
+        checked: How many nodes SHACL checked one by one because a change reaches them
+            (see :class:`Focus`), or ``None`` when it validated the whole graph.
+    """
 
     violations: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
+    results: tuple[shacl.Result, ...] | None = field(default=None, compare=False, repr=False)  # in table order
+    checked: int | None = None
 
     @property
     def conforms(self) -> bool:
         return not self.violations
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What to validate of a graph after a small change, and the results on the rest (see :mod:`graph.changes`).
+
+    Attributes:
+        nodes: The nodes whose SHACL results can differ from the last validation's, in order.
+        provenance: The nodes whose provenance problems can differ (the last validation found none).
+        kept: The last validation's results on every other node.
+        lines: How many lines of ``kg.nt`` differ.
+    """
+
+    nodes: tuple[Node, ...]
+    provenance: frozenset[Node]
+    kept: tuple[shacl.Result, ...]
+    lines: int
 
 
 def load_shapes(path: Path) -> Graph:
@@ -73,6 +104,7 @@ def validate_graph(
     shapes_file: Path,
     conflicts: frozenset[tuple[Node, Node]] = frozenset(),
     engine: str = "fast",
+    focus: Focus | None = None,
 ) -> ShaclReport:
     """Check ``built`` against the shapes, with the ontology's class hierarchy, and the provenance rule.
 
@@ -85,43 +117,58 @@ def validate_graph(
             because a disagreement between sources is a warning with both sources, not an error.
         engine: ``fast`` (:mod:`graph.shacl`, compiled from the shapes; pySHACL when they use
             a feature it lacks) or ``pyshacl`` (the reference).
+        focus: Check only these nodes and take the last validation's results for the rest
+            (the fast engine only; pySHACL validates the whole graph).
 
     Returns:
         Violations and warnings, each located where the focus node was curated.
     """
     shapes = load_shapes(shapes_file)
-    violations = check_provenance(built, ontology)
+    found = _fast_results(built, ontology, shapes, focus) if engine == "fast" else None
+    if found is None:
+        focus = None
+    violations = check_provenance(built, ontology, only=focus.provenance if focus is not None else None)
     warnings: list[Problem] = []
-    for severity, problem, disputed in _shacl_results(built, ontology, shapes, engine):
+    located = (
+        _located_results(built, found) if found is not None else _pyshacl_results(built, shapes, _hierarchy(ontology))
+    )
+    for severity, problem, disputed in located:
         if disputed in conflicts:
             continue
         (violations if severity == SH.Violation else warnings).append(problem)
-    return ShaclReport(tuple(sorted(violations, key=str)), tuple(sorted(warnings, key=str)))
+    checked = len(focus.nodes) if focus is not None else None
+    return ShaclReport(tuple(sorted(violations, key=str)), tuple(sorted(warnings, key=str)), found, checked)
 
 
 #: What a result is, if it says a property has too many values: ``(focus, property)``.
 Disputed = tuple[Node | None, Node | None] | None
 
 
-def _shacl_results(
-    built: BuiltGraph, ontology: Ontology, shapes: Graph, engine: str
-) -> list[tuple[Node, Problem, Disputed]]:
-    hierarchy = list(ontology.graph.subject_objects(RDFS.subClassOf))
-    if engine == "fast":
-        from graph import shacl
+def _hierarchy(ontology: Ontology) -> list[tuple[Node, Node]]:
+    return list(ontology.graph.subject_objects(RDFS.subClassOf))
 
-        try:
-            results = shacl.validate(built.graph, shapes, hierarchy)
-        except shacl.Unsupported:
-            pass
-        else:
-            found: list[tuple[Node, Problem, Disputed]] = []
-            for r in results:
-                path = r.path if isinstance(r.path, URIRef) else None
-                disputed = (r.focus, path) if f"sh:{r.component}" in _MAX_COUNTS_NAMES else None
-                found.append((r.severity, _located_result(built, r.focus, path, r.value, r.message), disputed))
-            return found
-    return _pyshacl_results(built, shapes, hierarchy)
+
+def _fast_results(
+    built: BuiltGraph, ontology: Ontology, shapes: Graph, focus: Focus | None
+) -> tuple[shacl.Result, ...] | None:
+    """Every result of the fast engine (on the nodes of ``focus`` and kept for the rest),
+    or ``None`` when the shapes use a feature it lacks."""
+    try:
+        validator = shacl.Validator(shacl.compile_shapes(shapes), built.graph, _hierarchy(ontology))
+    except shacl.Unsupported:
+        return None
+    if focus is None:
+        return tuple(validator.results())
+    return (*focus.kept, *validator.results(focus=focus.nodes))
+
+
+def _located_results(built: BuiltGraph, results: Iterable[shacl.Result]) -> list[tuple[Node, Problem, Disputed]]:
+    found: list[tuple[Node, Problem, Disputed]] = []
+    for r in results:
+        path = r.path if isinstance(r.path, URIRef) else None
+        disputed = (r.focus, path) if f"sh:{r.component}" in _MAX_COUNTS_NAMES else None
+        found.append((r.severity, _located_result(built, r.focus, path, r.value, r.message), disputed))
+    return found
 
 
 def _pyshacl_results(
@@ -200,7 +247,7 @@ def _origin(built: BuiltGraph, focus: Node | None, path: Node | None, value: Nod
     return built.origins.get(focus)
 
 
-def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
+def check_provenance(built: BuiltGraph, ontology: Ontology, only: Collection[Node] | None = None) -> list[Problem]:
     """Every fact about an entity has a sourced statement; every statement has its fact.
 
     A fact is any triple whose subject is an entity (other than its type and names),
@@ -212,6 +259,7 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     The builder records which facts it backed with a statement, a source and a quote
     (:attr:`BuiltGraph.sourced`), so only the triples of entities and sources are read
     here, not every statement node; a graph from elsewhere is checked from its triples.
+    With ``only``, only those statements, entities and sources are checked.
     """
     graph = built.graph
     spo, pos = _tables(graph)
@@ -231,7 +279,8 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
         facts, sourced = built.facts, built.sourced
     else:
         facts, sourced = _facts_from_graph(spo, pos)
-    for statement, fact in facts.items():
+    checked = facts.items() if only is None else [(node, facts[node]) for node in only if node in facts]
+    for statement, fact in checked:
         s, p, o = fact
         if s is None or p is None or o is None or o not in spo.get(s, _EMPTY).get(p, _EMPTY):
             problems.append(_located(built, statement, "statement has no fact (truthy triple) in the graph"))
@@ -243,7 +292,7 @@ def check_provenance(built: BuiltGraph, ontology: Ontology) -> list[Problem]:
     unsourced = own.union(UNSOURCED_PREDICATES, (_MENTIONS,))
     metadata = built.metadata
     names = graph.namespace_manager
-    for s in entities | sources:
+    for s in entities | sources if only is None else [n for n in only if n in entities or n in sources]:
         about_entity = s in entities
         for p, objects in spo.get(s, _EMPTY).items():
             if p in unsourced:

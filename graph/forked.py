@@ -135,6 +135,22 @@ class Claims:
         return self.folder / f"claim-{name.encode('utf-8').hex()}"
 
 
+class Taken(Claims):
+    """The claim of one piece of work this process has made already (with :meth:`Claims.take`),
+    for code that takes its work through :meth:`Claims.take`: that piece is its own, once,
+    and nothing else is."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        super().__init__(folder)
+        self.name: str | None = name
+
+    def take(self, name: str) -> bool:
+        if name != self.name:
+            return False
+        self.name = None
+        return True
+
+
 def first_emitted(children: Sequence[Child], name: str, poll: float = 0.01) -> Path | None:
     """Wait until one of ``children`` has emitted ``name``: the file holding it, or ``None``
     once they have all ended without (their :meth:`Child.join` says why)."""

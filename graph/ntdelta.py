@@ -10,9 +10,13 @@ and comparing the sets takes 3 s.
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass
 
 import numpy as np
+
+#: The bytes of a file, read or mapped into memory.
+Buffer = bytes | mmap.mmap
 
 _FIRST_BLOCK = 1 << 16
 _LARGEST_BLOCK = 1 << 22
@@ -50,17 +54,17 @@ def _common(old: np.ndarray, i: int, new: np.ndarray, j: int) -> int:
     return most
 
 
-def _line(text: bytes, start: int) -> bytes:
+def _line(text: Buffer, start: int) -> bytes:
     end = text.find(b"\n", start)
     return text[start:] if end < 0 else text[start : end + 1]
 
 
-def _lines(text: bytes, start: int) -> list[bytes]:
+def _lines(text: Buffer, start: int) -> list[bytes]:
     """The lines of ``text`` from ``start`` on (which ends with a line break), each with its break."""
     return [line + b"\n" for line in text[start:-1].split(b"\n")] if start < len(text) else []
 
 
-def sorted_delta(old: bytes, new: bytes, limit: int) -> Delta | None:
+def sorted_delta(old: Buffer, new: Buffer, limit: int) -> Delta | None:
     """The lines removed from ``old`` and added in ``new``, or ``None`` if more than ``limit`` differ.
 
     Each file must hold each line once and end with a line break (an N-Triples file our
@@ -70,11 +74,11 @@ def sorted_delta(old: bytes, new: bytes, limit: int) -> Delta | None:
     writes them) keep it as small as the change.
 
     Args:
-        old: The file before.
+        old: The file before (its bytes, or a memory map of it).
         new: The file after.
         limit: Most lines to report; beyond it, reading the new file whole is cheaper.
     """
-    if not all(text.endswith(b"\n") for text in (old, new) if text):
+    if not all(text[-1:] == b"\n" for text in (old, new) if len(text)):
         return None
     x = np.frombuffer(old, np.uint8)
     y = np.frombuffer(new, np.uint8)

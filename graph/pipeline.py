@@ -30,11 +30,13 @@ if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a ste
     from rdflib import Graph
     from rdflib.term import Node
 
-    from graph import ahead, forked, projectioncache
+    from graph import ahead, changes, forked, projectioncache
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
     from graph.ontology import Ontology
     from graph.quotes import QuoteReport
+    from graph.shacl import Result
+    from graph.validate import Focus
 
     #: The curation warnings of a dataset, and the (subject, property) pairs whose values
     #: differ only between sources (see :class:`_SourceChecks`).
@@ -99,7 +101,9 @@ class CheckResult:
     """What ``validate`` found (and ``build`` wrote).
 
     ``curation`` is internal: the curation warnings of a prepared result, when they were
-    found while the graph was built (see :class:`_SourceChecks`).
+    found while the graph was built (see :class:`_SourceChecks`); so is ``shacl_results``,
+    every result of the fast SHACL engine, which a build keeps for the next (see
+    :mod:`graph.changes`).
     """
 
     dataset: Dataset
@@ -110,6 +114,7 @@ class CheckResult:
     written: tuple[Path, ...] = ()
     outputs: tuple[Path, ...] = ()
     curation: Curation | None = field(default=None, repr=False)
+    shacl_results: tuple[Result, ...] | None = field(default=None, repr=False)
 
     @property
     def triples(self) -> int:
@@ -498,8 +503,11 @@ def _joined_source_checks(checking: forked.Child, timings: Timings) -> _SourceCh
     return checks
 
 
-def _check_shapes(prepared: CheckResult, say: Progress) -> CheckResult:
+def _check_shapes(prepared: CheckResult, say: Progress, focus: Focus | None = None) -> CheckResult:
     """Run SHACL and the curation checks on a prepared result: the result with every warning.
+
+    With ``focus``, SHACL and the provenance rule check only the nodes a small change
+    reaches and take the last build's results for the rest (see :mod:`graph.changes`).
 
     Raises:
         ShapeError: When the graph does not conform.
@@ -507,15 +515,57 @@ def _check_shapes(prepared: CheckResult, say: Progress) -> CheckResult:
     from graph.validate import validate_graph
 
     dataset, timings = prepared.dataset, prepared.timings
+    if focus is not None:
+        say(
+            f"validating the {len(focus.nodes)} nodes that {focus.lines} changed lines of {NTRIPLES_FILE} reach; "
+            "the others as the last build found them"
+        )
     with timings.step("shacl"):
         notices, disputed = prepared.curation or _curation(dataset)
-        report = validate_graph(prepared.built, dataset.ontology, dataset.project.shapes_file, conflicts=disputed)
+        shapes_file = dataset.project.shapes_file
+        report = validate_graph(prepared.built, dataset.ontology, shapes_file, conflicts=disputed, focus=focus)
     if not report.conforms:
         count = len(report.violations)
         raise ShapeError(list(report.violations), f"{count} SHACL violation{'s' if count != 1 else ''}")
     say(f"SHACL: conforms ({len(report.warnings)} warnings)")
     warnings = (*prepared.warnings, *notices, *report.warnings)
-    return CheckResult(dataset, prepared.built, prepared.quotes, warnings, timings)
+    return CheckResult(dataset, prepared.built, prepared.quotes, warnings, timings, shacl_results=report.results)
+
+
+#: The step of a build that finds the nodes a small change reaches (see :mod:`graph.changes`).
+CHANGES_STEP = "changed nodes"
+
+
+def _basis(chosen: Sequence[Exporter], out_dir: Path, inputs: projectioncache.Inputs | None) -> changes.Basis | None:
+    """What the last build into ``out_dir`` validated, if this one writes ``kg.nt`` and can
+    validate by what changed since (see :mod:`graph.changes`)."""
+    from graph import changes
+
+    if inputs is None or not any(e.filename == NTRIPLES_FILE for e in chosen):
+        return None
+    return changes.basis(out_dir, inputs.files)
+
+
+def _focus(prepared: CheckResult, found: changes.Basis, ntriples: bytes | Path) -> Focus | None:
+    """The nodes of the prepared graph to validate, by the lines of its ``kg.nt`` (its bytes,
+    or a file holding them) that differ from the last build's: ``None`` for all of them."""
+    from graph import changes
+    from graph.validate import load_shapes
+
+    with prepared.timings.step(CHANGES_STEP):
+        return changes.focus(found, prepared.built.graph, load_shapes(prepared.dataset.project.shapes_file), ntriples)
+
+
+def _keep_results(
+    result: CheckResult, chosen: Sequence[Exporter], key: str, out_dir: Path, inputs: projectioncache.Inputs | None
+) -> None:
+    """Keep every SHACL result of the ``kg.nt`` just written, for the next build (see :mod:`graph.changes`)."""
+    from graph import changes
+
+    if result.shacl_results is None or inputs is None or not any(e.filename == NTRIPLES_FILE for e in chosen):
+        changes.forget(out_dir)
+        return
+    changes.keep(key, out_dir, inputs.files, result.shacl_results)
 
 
 @dataclass(frozen=True)
@@ -962,38 +1012,52 @@ def _render_and_write(
     # beside the export folder: what is rendered there is linked into the new set, not copied
     folder = render_folder(out_dir) if plan else None
     keeping: list[forked.Child] = []  # the child keeping the projection (see _start_keeping)
+    # What the last build validated: then kg.nt is rendered first, and what differs from
+    # the last one says which nodes to validate (see graph.changes).
+    basis = _basis(chosen, out_dir, inputs)
     try:  # every worker is stopped (if need be) and every rendered file removed when this ends
         rendered: dict[str, Content] = {}
         if plan is not None and folder is not None:
             groups = plan.groups
-            if job is not None:  # kg.nt first: the query store is loaded from it while the rest renders
+            if job is not None or basis is not None:  # kg.nt first (for the query store, or to validate by it)
                 groups = tuple(
                     tuple(sorted(g, key=lambda e: e.filename != NTRIPLES_FILE))
                     for g in sorted(groups, key=lambda g: all(e.filename != NTRIPLES_FILE for e in g))
                 )
             claims = forked.Claims(folder)
+            # kg.nt's group is rendered here, before SHACL, when it says what to validate:
+            # claimed before the workers start, so that none takes it
+            mine = groups[0] if basis is not None and groups[0][0].filename == NTRIPLES_FILE else None
+            if mine is not None and not claims.take(mine[0].name):
+                mine = None
             # a worker that renders the network formats hands their projection over to be kept
             kept_there = functools.partial(_keep_in_worker, chosen=chosen, inputs=inputs, into=folder / KEPT_FILE)
             work = functools.partial(_render_claimed, source, groups, claims, plan.helpers, keep=kept_there)
             children = [forked.start(work, "rendering the exports", folder) for _ in range(plan.workers)]
             count = len(children)
             say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
-            result = _check_shapes(prepared, say)
-            debug_point("build:validated")
-            # With a query store to load whole (seconds at a million triples): if a worker
-            # renders kg.nt, load it as soon as it is there, and take what is left
-            # afterwards; else render it here first. A store patched from the one before
-            # (about a second) waits until this process has rendered what it takes.
-            loaded = job is None
-            if job is not None and claims.taken(groups[0][0].name) and not job.patchable():
-                loaded = _load_store(job, children, None, result.timings)
 
             def keep(views: ExportInput) -> dict[str, float]:
                 if not keeping:
                     keeping.extend(filter(None, [_start_keeping(views, chosen, folder, inputs)]))
                 return {}
 
-            own = _render_here(source, groups, claims, plan.helpers, folder / "here", result.timings, keep)
+            own: dict[str, Path] = {}
+            focus = None
+            if mine is not None and basis is not None:
+                taken = forked.Taken(folder, mine[0].name)
+                _render_here(source, [mine], taken, plan.helpers, folder / "here", prepared.timings, keep, own)
+                focus = _focus(prepared, basis, own[NTRIPLES_FILE])
+            result = _check_shapes(prepared, say, focus)
+            debug_point("build:validated")
+            # With a query store to load whole (seconds at a million triples): if a worker
+            # renders kg.nt, load it as soon as it is there, and take what is left
+            # afterwards; else render it here first. A store patched from the one before
+            # (about a second) waits until this process has rendered what it takes.
+            loaded = job is None
+            if job is not None and mine is None and claims.taken(groups[0][0].name) and not job.patchable():
+                loaded = _load_store(job, children, None, result.timings)
+            _render_here(source, groups, claims, plan.helpers, folder / "here", result.timings, keep, own)
             rendered.update({name: Rendered(path) for name, path in own.items()})
             if not loaded and job is not None:
                 _load_store(job, children, own.get(NTRIPLES_FILE), result.timings)
@@ -1007,12 +1071,20 @@ def _render_and_write(
                 debug_point(f"build:rendered {chosen_exporter.name}")
             rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
         else:
-            result = _check_shapes(prepared, say)
+            focus = None
+            if basis is not None:  # kg.nt first: what differs from the last one says what to validate
+                ntriples = next(e for e in chosen if e.filename == NTRIPLES_FILE)
+                with prepared.timings.step(f"export {ntriples.name}"):
+                    rendered[ntriples.filename] = first = ntriples.render(source)
+                focus = _focus(prepared, basis, first)
+            result = _check_shapes(prepared, say, focus)
             debug_point("build:validated")
             for chosen_exporter in chosen:
-                with result.timings.step(f"export {chosen_exporter.name}"):
-                    rendered[chosen_exporter.filename] = chosen_exporter.render(source)
+                if chosen_exporter.filename not in rendered:
+                    with result.timings.step(f"export {chosen_exporter.name}"):
+                        rendered[chosen_exporter.filename] = chosen_exporter.render(source)
                 debug_point(f"build:rendered {chosen_exporter.name}")
+            rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
         with result.timings.step("write"):
             written = replace_export_set(out_dir, rendered)
         if plan is None:
@@ -1029,6 +1101,7 @@ def _render_and_write(
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
     outputs = tuple(sorted(out_dir / name for name in rendered))
     buildcache.record(key, out_dir, outputs, [warning_line(w) for w in result.warnings])
+    _keep_results(result, chosen, key, out_dir, inputs)
     return result, written
 
 
@@ -1165,13 +1238,14 @@ def _render_here(
     folder: Path,
     timings: Timings,
     keep: Keep | None = None,
+    files: dict[str, Path] | None = None,
 ) -> dict[str, Path]:
     """Render in this process what no worker has claimed, each file into ``folder``: the files
-    by name (``keep``: see :func:`_render_claimed`)."""
+    by name, added to ``files`` if given (``keep``: see :func:`_render_claimed`)."""
     from graph import forked
 
-    folder.mkdir()
-    files: dict[str, Path] = {}
+    folder.mkdir(exist_ok=True)
+    files = {} if files is None else files
 
     def emit(name: str, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
         path = files[name] = folder / str(len(files))

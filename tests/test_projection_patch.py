@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from graph import buildcache, pipeline, projectioncache
 from graph.build import build_graph
@@ -20,8 +18,7 @@ from graph.project import load_project
 from graph.projection import Projection, patch, project
 from graph.projectioncache import Inputs
 from tests.conftest import ROOT, copy_fixture, split_rendering
-
-Article = dict[str, Any]
+from tests.edits import EDITS, WHOLE, edit
 
 
 def _shown(projection: Projection) -> tuple[list[Any], list[Any], dict[str, Any]]:
@@ -35,94 +32,6 @@ def _inputs(project_dir: Path) -> tuple[Inputs, Any, Any]:
     buildcache.check_key(settings.sources_dir, settings.ontology_dir, None, files)
     dataset = pipeline.load(project_dir)
     return Inputs.of(files, dataset), build_graph(dataset).graph, dataset.ontology
-
-
-# ---------------------------------------------------------------- edits of one article
-
-
-def _drop_last_fact(article: Article, others: list[Article]) -> bool:
-    if len(article["facts"]) < 2:
-        return False
-    article["facts"].pop()
-    return True
-
-
-def _change_quotes(article: Article, others: list[Article]) -> bool:
-    for fact in article["facts"]:
-        fact["quote"] = str(fact["quote"]) + " (korrigiert)"
-    return True
-
-
-def _note(article: Article, others: list[Article]) -> bool:
-    article["facts"][0]["note"] = "Datum unsicher"
-    return True
-
-
-def _rename_entity(article: Article, others: list[Article]) -> bool:
-    declared = [fact for fact in article["facts"] if "id" in fact and "name" in fact]
-    for fact in declared:
-        fact["name"] = str(fact["name"]) + " (neu)"
-    return bool(declared)
-
-
-def _copy_fact(article: Article, others: list[Article]) -> bool:
-    # a fact another article states too: the statement is shared, with a reference from each
-    for other in others:
-        for fact in other["facts"]:
-            if "subject" in fact:
-                article["facts"].append(dict(fact))
-                return True
-    return False
-
-
-def _rename_source(article: Article, others: list[Article]) -> bool:
-    article["source"]["id"] = str(article["source"]["id"]) + "-neu"
-    return True
-
-
-def _retitle_source(article: Article, others: list[Article]) -> bool:
-    article["source"]["title"] = "Ein neuer Titel"
-    return True
-
-
-def _declare(article: Article, others: list[Article]) -> bool:
-    quote = article["facts"][0]["quote"]
-    article["facts"].append({"id": "neues-ereignis", "type": "Event", "name": "Ein neues Ereignis", "quote": quote})
-    return True
-
-
-EDITS: dict[str, Callable[[Article, list[Article]], bool]] = {
-    "declare an entity": _declare,
-    "drop a fact": _drop_last_fact,
-    "change the quotes": _change_quotes,
-    "add a note": _note,
-    "rename the entities it declares": _rename_entity,
-    "state another article's fact": _copy_fact,
-    "rename the source": _rename_source,
-    "retitle the source": _retitle_source,
-}
-WHOLE = ("remove the article", "add a copy under another source id")
-
-
-def _edit(project_dir: Path, name: str, kind: str) -> bool:
-    """Apply the edit ``kind`` to the article file ``name``; false if it does not apply."""
-    folder = project_dir / "sources" / "articles"
-    path = folder / name
-    if kind == "remove the article":
-        path.unlink()
-        return True
-    article = yaml.safe_load(path.read_text("utf-8"))
-    if kind == "add a copy under another source id":
-        article["source"]["id"] = str(article["source"]["id"]) + "-kopie"
-        article["facts"] = [fact for fact in article["facts"] if "id" not in fact]  # no entity twice
-        target = folder / f"zz-{name}"
-    else:
-        others = [yaml.safe_load(p.read_text("utf-8")) for p in sorted(folder.glob("*.yaml")) if p != path]
-        if not EDITS[kind](article, others):
-            return False
-        target = path
-    target.write_text(yaml.safe_dump(article, allow_unicode=True, sort_keys=False), "utf-8")
-    return True
 
 
 def _generated(tmp_path: Path) -> Path:
@@ -149,7 +58,7 @@ def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
             edited = tmp_path / "edited"
             shutil.rmtree(edited, ignore_errors=True)
             shutil.copytree(original, edited)
-            if not _edit(edited, name, kind):
+            if not edit(edited, name, kind):
                 continue
             try:
                 now, graph, ontology = _inputs(edited)

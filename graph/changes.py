@@ -1,0 +1,255 @@
+"""Validating a build by what changed since the last one: SHACL and the provenance rule on the
+nodes a small change can reach, the last build's results for the rest.
+
+After a small edit (one value in one article of thousands) the new ``kg.nt`` differs from
+the one before in a handful of its million lines. The last build validated that file and
+kept its results (:func:`keep`: a pickle in ``$KG_CACHE_DIR/validations/``, under that
+build's key and the file's identity, with a digest of everything the validation depends on
+besides the graph: ontology, shapes and the tool's code). The next build, once it has
+rendered its ``kg.nt``, finds the lines that differ (:func:`graph.ntdelta.sorted_delta`),
+and from their triples the nodes whose results can differ (:func:`reached`): the nodes in
+those triples, and the nodes as many steps back along the shapes' paths as the shapes read
+value nodes (:func:`graph.shacl.reach`). Those are checked; every other node has the same
+triples within that reach as before, so the same results, which are taken from the last
+build. The provenance rule reads a node's own triples, its statements and their
+references, so its nodes are found the same way along ``rdf:subject``, ``rdf:object`` and
+``prov:wasDerivedFrom``. The results are the same as validating the whole graph
+(``tests/test_changes.py`` compares both on hundreds of edits); where this cannot be shown
+(other shapes, ontology or tool, shapes that refer to themselves, blank nodes, a change to
+the class hierarchy, more than :data:`MOST_NODES` nodes), the whole graph is validated.
+
+As with the other caches, the folder is the user's own: whoever can write to it can change
+what a build reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import mmap
+import os
+import pickle
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from graph import buildcache
+from graph.fsutil import write_atomically
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from graph.shacl import Reach, Result
+    from graph.validate import Focus
+
+#: Bump when the layout of a kept record changes.
+FORMAT = 1
+#: Most nodes checked one by one; a change reaching more is validated whole (by tables, faster then).
+MOST_NODES = 20_000
+#: Most lines of ``kg.nt`` that may differ, as a share of its lines (at least :data:`LEAST_LINES`).
+LINES_SHARE = 0.01
+LEAST_LINES = 1_000
+#: How many records the cache keeps (the newest written).
+KEEP = 4
+_SUFFIX = ".validation"
+_NTRIPLES = "kg.nt"
+
+
+def folder() -> Path:
+    """Where validation results are kept."""
+    return buildcache.cache_root() / "validations"
+
+
+def _path(out: Path) -> Path:
+    return folder() / (hashlib.sha256(os.fsencode(os.path.abspath(out))).hexdigest()[:24] + _SUFFIX)
+
+
+def _header(key: str, identity: Sequence[int]) -> bytes:
+    return json.dumps([FORMAT, key, list(identity)]).encode("utf-8") + b"\n"
+
+
+def checks_digest(inputs: Mapping[str, str]) -> str:
+    """A digest of what a validation depends on besides the graph: every input of a build
+    (see :func:`graph.buildcache.check_key`) outside ``sources/``: the ontology, the shapes and the tool."""
+    kept = sorted((name, digest) for name, digest in inputs.items() if not name.startswith("sources/"))
+    return hashlib.sha256(json.dumps(kept).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The last build's ``kg.nt`` and every result its validation found (kept by :func:`keep`)."""
+
+    ntriples: Path
+    results: tuple[Result, ...]
+
+
+def basis(out: Path, inputs: Mapping[str, str]) -> Basis | None:
+    """What the last build into ``out`` validated and found, if its ``kg.nt`` is untouched and it
+    was validated with the same ontology, shapes and tool as ``inputs`` say; else ``None``."""
+    record = buildcache.last_build(out)  # None if any of its exports changed since
+    identity = record.files.get(_NTRIPLES) if record is not None else None
+    if record is None or identity is None or not inputs:
+        return None
+    try:
+        with open(_path(out), "rb") as handle:
+            if handle.readline() != _header(record.key, identity):
+                return None
+            kept = pickle.load(handle)  # the user's own cache (see the module docstring)
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
+        return None
+    if not isinstance(kept, dict) or kept.get("checks") != checks_digest(inputs):
+        return None
+    results = kept.get("results")
+    return Basis(out / _NTRIPLES, tuple(results)) if isinstance(results, tuple) else None
+
+
+def keep(key: str, out: Path, inputs: Mapping[str, str], results: Sequence[Result]) -> None:
+    """Keep ``results``, every result of validating the ``kg.nt`` the build with ``key`` has
+    just written into ``out`` (skipped if the cache is read-only)."""
+    identity = buildcache.identity(out / _NTRIPLES)
+    if identity is None or not inputs:
+        return
+    path = _path(out)
+    payload = pickle.dumps({"checks": checks_digest(inputs), "results": tuple(results)}, pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically({path: _header(key, identity) + payload})
+        buildcache.keep_newest(path.parent, f"*{_SUFFIX}", KEEP)
+
+
+def forget(out: Path) -> None:
+    """Drop what was kept for ``out`` (the next build validates the whole graph)."""
+    _path(out).unlink(missing_ok=True)
+
+
+def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> Focus | None:
+    """What to validate of ``graph``, whose ``kg.nt`` has the bytes ``ntriples`` (or is that
+    file), against ``shapes`` after the last build's validation (``found``), or ``None``:
+    validate it whole (see the module docstring)."""
+    from rdflib import BNode, Graph
+    from rdflib.namespace import RDFS
+
+    from graph import shacl
+    from graph.ntdelta import sorted_delta
+    from graph.validate import Focus
+
+    try:
+        reach = shacl.reach(shacl.compile_shapes(shapes))
+    except shacl.Unsupported:
+        return None  # pySHACL validates the whole graph
+    if reach is None:
+        return None
+    limit = max(LEAST_LINES, int(len(graph) * LINES_SHARE))  # a line per triple
+    with contextlib.ExitStack() as files:
+        try:
+            old = files.enter_context(_mapped(found.ntriples))
+            new = files.enter_context(_mapped(ntriples)) if isinstance(ntriples, Path) else ntriples
+        except (OSError, ValueError):  # gone, or empty (which cannot be mapped)
+            return None
+        delta = sorted_delta(old, new, limit)
+    if delta is None:
+        return None
+    changed = Graph(bind_namespaces="none")
+    try:
+        changed.parse(data=b"".join((*delta.removed, *delta.added)), format="nt")
+    except Exception:
+        return None
+    triples = list(changed)
+    if any(isinstance(term, BNode) for triple in triples for term in triple):
+        return None  # a blank node of one file is not the same node in the other
+    if any(p == RDFS.subClassOf for _, p, _ in triples):
+        return None  # a change of the class hierarchy changes which nodes a shape targets
+    tables = _Tables(graph)
+    shacl_nodes = reached(tables, triples, reach)
+    if shacl_nodes is None:
+        return None
+    provenance_nodes = _provenance_reached(tables, triples)
+    ordered = tuple(sorted(shacl_nodes, key=str))
+    kept = tuple(result for result in found.results if result.focus not in shacl_nodes)
+    return Focus(ordered, frozenset(provenance_nodes), kept, len(delta))
+
+
+def _mapped(path: Path) -> mmap.mmap:
+    """The bytes of the file at ``path``, mapped into memory (read where compared, not copied)."""
+    with open(path, "rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+class _Tables:
+    """The subject → predicate → objects and predicate → object → subjects tables of a graph."""
+
+    def __init__(self, graph: Graph) -> None:
+        from graph.shacl import store_indexes
+
+        self.spo, self.pos = store_indexes(graph, ())
+
+    def back(self, nodes: Iterable[Node], predicates: Iterable[Node] | None = None) -> set[Node]:
+        """The subjects of triples of ``predicates`` (``None``: any) whose object is one of ``nodes``."""
+        tables = [self.pos.get(p, {}) for p in predicates] if predicates is not None else list(self.pos.values())
+        found: set[Node] = set()
+        for node in nodes:
+            for table in tables:
+                subjects = table.get(node)
+                if subjects:
+                    found.update(subjects)
+        return found
+
+    def forward(self, nodes: Iterable[Node], predicates: Iterable[Node]) -> set[Node]:
+        """The objects of triples of ``predicates`` whose subject is one of ``nodes`` (no literals)."""
+        from rdflib import Literal
+
+        wanted = list(predicates)
+        found: set[Node] = set()
+        for node in nodes:
+            about: dict[Any, Any] = self.spo.get(node, {})
+            for p in wanted:
+                found.update(o for o in about.get(p, ()) if not isinstance(o, Literal))
+        return found
+
+
+def reached(tables: _Tables, triples: Sequence[tuple[Node, Node, Node]], reach: Reach) -> set[Node] | None:
+    """The nodes whose SHACL results can differ after ``triples`` were added or removed (the
+    graph in ``tables`` is the one after), or ``None`` if more than :data:`MOST_NODES`.
+
+    A node's results depend on its own triples (its paths' values, its types, whether it is
+    targeted), on the triples whose object it is for an inverse path (or an
+    ``sh:targetObjectsOf``), and on those of the nodes it reaches along the paths within
+    ``reach.hops`` steps. So: the subjects of the changed triples, their objects where the
+    predicate is read backwards, then ``reach.hops`` times the nodes one step back.
+    """
+    changed: set[Node] = {s for s, _, _ in triples}
+    changed |= {o for _, p, o in triples if p in reach.inverse}
+    found = set(changed)
+    frontier = changed
+    for _ in range(reach.hops):
+        step = tables.back(frontier, reach.forward) | tables.forward(frontier, reach.inverse)
+        frontier = step - found
+        found |= frontier
+        if len(found) > MOST_NODES:
+            return None
+    return found if len(found) <= MOST_NODES else None
+
+
+def _provenance_reached(tables: _Tables, triples: Sequence[tuple[Node, Node, Node]]) -> set[Node]:
+    """The nodes whose provenance problems (:func:`graph.validate.check_provenance`) can differ
+    after ``triples`` were added or removed.
+
+    The rule reads an entity's or source's own triples and types, the types of its values
+    (whether they are entities or sources), and the statements of its facts with their
+    references; and a statement's own triples and its fact's truthy triple. So: the subjects
+    of the changed triples and the statements whose references they are; the subjects and
+    objects of those statements, and the statements about them; and whatever has a value
+    whose type changed.
+    """
+    from rdflib import Literal
+    from rdflib.namespace import PROV, RDF
+
+    changed: set[Node] = {s for s, _, _ in triples}
+    changed |= {o for _, p, o in triples if p != RDF.type and not isinstance(o, Literal)}
+    retyped = {s for s, p, _ in triples if p == RDF.type}
+    first = changed | tables.back(changed, (PROV.wasDerivedFrom,))
+    reification = (RDF.subject, RDF.object)
+    return first | tables.forward(first, reification) | tables.back(first, reification) | tables.back(retyped)

@@ -182,9 +182,16 @@ class _Tables:
     """The subject → predicate → objects and predicate → object → subjects tables of a graph."""
 
     def __init__(self, graph: Graph) -> None:
-        from graph.shacl import store_indexes
+        from graph.writers import store_table
 
-        self.spo, self.pos = store_indexes(graph, ())
+        spo, pos = store_table(graph, "spo"), store_table(graph, "pos")
+        if spo is None or pos is None:  # not rdflib's in-memory store: made from every triple
+            spo, pos = {}, {}
+            for s, p, o in graph:
+                spo.setdefault(s, {}).setdefault(p, {})[o] = 1
+                pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+        self.spo: dict[Any, Any] = spo
+        self.pos: dict[Any, Any] = pos
 
     def back(self, nodes: Iterable[Node], predicates: Iterable[Node] | None = None) -> set[Node]:
         """The subjects of triples of ``predicates`` (``None``: any) whose object is one of ``nodes``."""

@@ -217,6 +217,25 @@ def test_every_edit_of_an_article_gives_the_whole_graphs_results(corpus: str, tm
     assert compared >= len(names) * 7
 
 
+class _OtherGraph(Graph):
+    """A graph type the fast paths do not know, so they go through rdflib's public API."""
+
+
+def test_a_graph_in_another_store_reaches_the_same_nodes(tmp_path: Path) -> None:
+    dataset = pipeline.load(copy_fixture("musterland", tmp_path / "m"))
+    built = build_graph(dataset)
+    old = tmp_path / "kg.nt"
+    old.write_bytes(_ntriples(built.graph))
+    edited = _edited(built.graph, 7, 4)
+    elsewhere = _OtherGraph()
+    for triple in edited:
+        elsewhere.add(triple)
+    basis, shapes, lines = changes.Basis(old, ()), load_shapes(SHAPES), _ntriples(edited)
+    found = changes.focus(basis, edited, shapes, lines)
+    assert found is not None and found.nodes
+    assert changes.focus(basis, elsewhere, shapes, lines) == found
+
+
 def test_what_cannot_be_shown_is_validated_whole(tmp_path: Path) -> None:
     dataset = pipeline.load(copy_fixture("musterland", tmp_path / "m"))
     built = build_graph(dataset)

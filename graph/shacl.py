@@ -712,7 +712,7 @@ class Reach:
             types for ``sh:class``, its paths for ``sh:node`` and ``sh:or``) can be from
             the focus node; 0 when only the focus node's own triples are read.
         forward: The predicates of the paths that are an IRI.
-        inverse: The predicates of the ``sh:inversePath`` paths.
+        inverse: The predicates of the ``sh:inversePath`` paths and of ``sh:targetObjectsOf``.
     """
 
     hops: int
@@ -739,6 +739,8 @@ def reach(shapes: list[_Shape]) -> Reach | None:
         if id(shape) in known:
             return known[id(shape)]  # None while being worked out: the shape refers to itself
         known[id(shape)] = None
+        # whether a node is a focus node of sh:targetObjectsOf is read from triples it is the object of
+        inverse.update(value for kind, value in shape.targets if kind == _TARGET_OBJECTS_OF)
         if isinstance(shape.path, tuple):
             inverse.add(shape.path[1])
         elif shape.path is not None:

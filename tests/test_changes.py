@@ -47,7 +47,10 @@ def test_a_shape_reading_only_its_focus_nodes_triples_reaches_no_further() -> No
     found = _reach("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:datatype ex:d ; sh:maxCount 1 ] .")
     assert found == shacl.Reach(0, frozenset({URIRef(EX + "p")}), frozenset())
     node_class = _reach("ex:S sh:targetSubjectsOf ex:p ; sh:class ex:C .")  # the focus node's own types
-    assert node_class is not None and node_class.hops == 0
+    assert node_class == shacl.Reach(0, frozenset(), frozenset())
+    # a node is targeted by the triples it is the object of: read backwards
+    objects = _reach("ex:S sh:targetObjectsOf ex:q ; sh:nodeKind sh:IRI .")
+    assert objects == shacl.Reach(0, frozenset(), frozenset({URIRef(EX + "q")}))
 
 
 def test_each_value_node_read_is_a_step_further() -> None:
@@ -350,3 +353,17 @@ def test_a_build_after_other_changes_validates_the_whole_graph(
     else:
         _append(mini / "ontology" / ("shapes.ttl" if what == "the shapes" else "ontology.ttl"), "\n# geändert\n")
     _same_as_from_scratch(mini, tmp_path, monkeypatch, "1", focused=False)
+
+
+def test_a_node_targeted_as_an_object_is_checked_when_a_triple_to_it_comes(tmp_path: Path) -> None:
+    shapes = Graph().parse(data=PREFIXES + "ex:S sh:targetObjectsOf ex:q ; sh:nodeKind sh:IRI .", format="turtle")
+    before = Graph()
+    before.add((URIRef(EX + "a"), URIRef(EX + "q"), URIRef(EX + "b")))
+    old = tmp_path / "kg.nt"
+    old.write_bytes(_ntriples(before))
+    after = _edited(before, 0, 0)
+    after.add((URIRef(EX + "c"), URIRef(EX + "q"), Literal("kein Knoten")))
+    found = changes.focus(changes.Basis(old, tuple(shacl.validate(before, shapes))), after, shapes, _ntriples(after))
+    assert found is not None and Literal("kein Knoten") in found.nodes
+    focused = shacl.Validator(shacl.compile_shapes(shapes), after).results(focus=found.nodes)
+    assert [*found.kept, *focused] == shacl.validate(after, shapes) != []

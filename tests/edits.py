@@ -3,7 +3,8 @@ of what a build re-does after such an edit: tests/test_projection_patch.py, test
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,15 @@ def edit(project_dir: Path, name: str, kind: str) -> bool:
         target = path
     target.write_text(yaml.safe_dump(article, allow_unicode=True, sort_keys=False), "utf-8")
     return True
+
+
+def edited_copies(original: Path, target: Path, names: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Each edit (:data:`EDITS`, :data:`WHOLE`) of each article file in ``names`` that
+    applies, made on a fresh copy of the project ``original`` at ``target``: the article and
+    the kind of edit, once that copy is ready."""
+    for name in names:
+        for kind in (*EDITS, *WHOLE):
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(original, target)
+            if edit(target, name, kind):
+                yield name, kind

@@ -4,7 +4,6 @@ new graph whole, for every kind of edit to each of the first articles of two pro
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from graph.project import load_project
 from graph.projection import Projection, patch, project
 from graph.projectioncache import Inputs
 from tests.conftest import ROOT, copy_fixture, split_rendering
-from tests.edits import EDITS, WHOLE, edit
+from tests.edits import edited_copies
 
 
 def _shown(projection: Projection) -> tuple[list[Any], list[Any], dict[str, Any]]:
@@ -53,23 +52,18 @@ def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
     earlier = project(graph, ontology)
     names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
     patched = 0
-    for name in names:
-        for kind in (*EDITS, *WHOLE):
-            edited = tmp_path / "edited"
-            shutil.rmtree(edited, ignore_errors=True)
-            shutil.copytree(original, edited)
-            if not edit(edited, name, kind):
-                continue
-            try:
-                now, graph, ontology = _inputs(edited)
-            except SourceError:  # an edit this article's facts do not allow
-                continue
-            changed = before.changed(now)
-            assert changed is not None, (name, kind)
-            found = patch(earlier, graph, ontology, changed)
-            assert found is not None
-            assert _shown(found) == _shown(project(graph, ontology)), (name, kind)
-            patched += 1
+    edited = tmp_path / "edited"
+    for name, kind in edited_copies(original, edited, names):
+        try:
+            now, graph, ontology = _inputs(edited)
+        except SourceError:  # an edit this article's facts do not allow
+            continue
+        changed = before.changed(now)
+        assert changed is not None, (name, kind)
+        found = patch(earlier, graph, ontology, changed)
+        assert found is not None
+        assert _shown(found) == _shown(project(graph, ontology)), (name, kind)
+        patched += 1
     assert patched >= len(names) * 7
 
 

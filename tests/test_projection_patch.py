@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from graph import buildcache, pipeline, projectioncache
+from graph import build, buildcache, partial, pipeline, projectioncache
 from graph.build import build_graph
+from graph.dataset import Dataset
 from graph.errors import SourceError
 from graph.project import load_project
 from graph.projection import Projection, patch, project
@@ -24,13 +25,13 @@ def _shown(projection: Projection) -> tuple[list[Any], list[Any], dict[str, Any]
     return list(projection.entities()), list(projection.relations()), projection.sources
 
 
-def _inputs(project_dir: Path) -> tuple[Inputs, Any, Any]:
-    """The inputs of the project's graph (as a build records them), the graph and the ontology."""
+def _inputs(project_dir: Path) -> tuple[Inputs, Any, Any, Dataset]:
+    """The inputs of the project's graph (as a build records them), the graph, the ontology and the dataset."""
     settings = load_project(project_dir)
     files: dict[str, str] = {}
     buildcache.check_key(settings.sources_dir, settings.ontology_dir, None, files)
     dataset = pipeline.load(project_dir)
-    return Inputs.of(files, dataset), build_graph(dataset).graph, dataset.ontology
+    return Inputs.of(files, dataset), build_graph(dataset).graph, dataset.ontology, dataset
 
 
 def _generated(tmp_path: Path) -> Path:
@@ -48,23 +49,38 @@ def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
 ) -> None:
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     original = copy_fixture("musterland", tmp_path / "original") if corpus == "musterland" else _generated(tmp_path)
-    before, graph, ontology = _inputs(original)
+    before, graph, ontology, _ = _inputs(original)
     earlier = project(graph, ontology)
     names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
     patched = 0
     edited = tmp_path / "edited"
+    read: list[float] = []  # the share of the facts the partial graphs were built from
+    real_build = build_graph
+
+    def counted(dataset: Dataset) -> Any:
+        read.append(len(dataset.facts) / total)
+        return real_build(dataset)
+
     for name, kind in edited_copies(original, edited, names):
         try:
-            now, graph, ontology = _inputs(edited)
+            now, graph, ontology, dataset = _inputs(edited)
         except SourceError:  # an edit this article's facts do not allow
             continue
         changed = before.changed(now)
         assert changed is not None, (name, kind)
+        whole = _shown(project(graph, ontology))
         found = patch(earlier, graph, ontology, changed)
         assert found is not None
-        assert _shown(found) == _shown(project(graph, ontology)), (name, kind)
+        assert _shown(found) == whole, (name, kind)
+        # the same from a graph of only the facts the patch reads, as the early worker makes it
+        total = len(dataset.facts)
+        monkeypatch.setattr(build, "build_graph", counted)
+        from_facts = partial.patched(earlier, dataset, changed)
+        monkeypatch.setattr(build, "build_graph", real_build)
+        assert from_facts is not None and _shown(from_facts) == whole, (name, kind)
         patched += 1
     assert patched >= len(names) * 7
+    assert len(read) == patched and sorted(read)[len(read) // 2] < 0.5
 
 
 def test_an_unchanged_graph_patches_to_the_same_projection(whole: Projection, musterland_built: Path) -> None:
@@ -201,17 +217,38 @@ def _noting_patches(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:
         return made
 
     monkeypatch.setattr(projection, "patch", noted)
+    real_partial = partial.patched
+
+    def noted_partial(*args: Any) -> Projection | None:  # the patch it makes is not noted twice
+        monkeypatch.setattr(projection, "patch", real)
+        made = real_partial(*args)
+        with notes.open("a") as out:
+            out.write(f"partial {made is not None}\n")
+        return made
+
+    monkeypatch.setattr(partial, "patched", noted_partial)
+
+
+EARLY = "rendering kg.html, kg.graphml, kg.gexf in another process while the graph is built"
 
 
 @pytest.mark.parametrize(
     ("where", "first", "jobs"),
-    [("the build process", 2, 2), ("a worker", 2, 2), ("the build process", 2, 1), ("the build process", 1, 1)],
+    [
+        ("the early worker", 2, 2),
+        ("the build process", 2, 2),
+        ("a worker", 2, 2),
+        ("the build process", 2, 1),
+        ("the build process", 1, 1),
+    ],
 )
 def test_a_build_patches_the_projection_the_last_build_kept(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, first: int, jobs: int
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
-    split_rendering(monkeypatch, network_here=where == "the build process")
+    if where != "the early worker":  # the network formats rendered once the graph is built
+        split_rendering(monkeypatch, network_here=where == "the build process")
+        monkeypatch.setattr(pipeline._NetworkEarly, "start", lambda *args: None)
     pipeline.build(project=mini, jobs=first)  # --jobs 1 keeps the projection too
     article = mini / "sources" / "articles" / "b.yaml"
     article.write_text(article.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (Ausgabe 2)"), "utf-8")
@@ -219,8 +256,9 @@ def test_a_build_patches_the_projection_the_last_build_kept(
     _noting_patches(monkeypatch, notes)
     said: list[str] = []
     pipeline.build(project=mini, jobs=jobs, progress=said.append)
-    assert notes.read_text() == "True\n"
+    assert notes.read_text() == ("partial True\n" if where == "the early worker" else "True\n")
     assert (PATCHED in said) == (where == "the build process")  # a worker's progress is its own
+    assert (EARLY in said) == (where == "the early worker"), said
     patched = _exports(mini)
     assert "Zeitung B (Ausgabe 2)" in patched["kg.html"].decode("utf-8")
 

@@ -348,12 +348,14 @@ def _prepare(
     require_texts: bool,
     loaded: Callable[[Dataset, Timings], None] | None = None,
     beside: bool = False,
+    early: _NetworkEarly | None = None,
 ) -> CheckResult:
     """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`.
 
     ``loaded``, if given, is called with the dataset as soon as it is loaded. With
     ``beside``, a large dataset's quotes and curation checks run in a forked process while
-    this one builds the graph (see :func:`_start_source_checks`).
+    this one builds the graph (see :func:`_start_source_checks`): the worker of ``early``,
+    if it starts, which checks them before it renders.
     """
     from graph.build import build_graph
 
@@ -365,7 +367,11 @@ def _prepare(
         loaded(dataset, timings)
     folder = texts_folder(dataset.project, texts, say, required=require_texts)
     missing = missing_texts_warning(dataset.project, texts)
-    checking = _start_source_checks(dataset, folder) if beside else None
+    checking: forked.Child | _ChecksIn | None = None
+    if early is not None:
+        checking = early.start(dataset, timings, folder, check=beside and len(dataset.facts) >= CHECK_BESIDE_FROM)
+    if checking is None and beside:
+        checking = _start_source_checks(dataset, folder)
     if checking is None:
         checks = _SourceChecks(_quotes_checked(dataset, folder, timings))
         _raise_for_quotes(checks.quotes, folder, say)
@@ -462,7 +468,7 @@ def _start_source_checks(dataset: Dataset, folder: Path | None) -> forked.Child 
 
 
 def _build_beside(
-    dataset: Dataset, checking: forked.Child, folder: Path | None, timings: Timings, say: Progress
+    dataset: Dataset, checking: forked.Child | _ChecksIn, folder: Path | None, timings: Timings, say: Progress
 ) -> tuple[BuiltGraph, _SourceChecks]:
     """Build the graph of ``dataset`` while ``checking`` checks its sources, then take what that found.
 
@@ -487,12 +493,40 @@ def _build_beside(
     return built, checks
 
 
-def _joined_source_checks(checking: forked.Child, timings: Timings) -> _SourceChecks:
+@dataclass(frozen=True)
+class _ChecksIn:
+    """The quotes and curation checks that the worker of :class:`_NetworkEarly` does first,
+    before it renders: their result is an output it emits, and their step times come with
+    its own when it is joined."""
+
+    child: forked.Child
+
+    def result(self) -> _SourceChecks:
+        """Wait for the checks' result.
+
+        Raises:
+            KGError: (or any error of the checks) As the worker raised it.
+        """
+        path = self.child.ready(_CHECKS_OUTPUT)
+        if path is None:  # it ended without: its error says why
+            self.child.join()
+            raise KGError(f"{self.child.label}: the worker process ended without the checks")
+        checks = pickle.loads(path.read_bytes())  # our own child's
+        assert isinstance(checks, _SourceChecks)
+        return checks
+
+    def kill(self) -> None:
+        """Nothing: the worker goes on rendering (:class:`_NetworkEarly` stops it)."""
+
+
+def _joined_source_checks(checking: forked.Child | _ChecksIn, timings: Timings) -> _SourceChecks:
     """What the process of :func:`_start_source_checks` found; its step times go into ``timings.workers``.
 
     Raises:
         ConfigError: (or any error of the checks) As the checks raise it.
     """
+    if isinstance(checking, _ChecksIn):
+        return checking.result()
     try:
         outputs, steps = checking.join()
         checks = pickle.loads(outputs[_CHECKS_OUTPUT].read_bytes())  # our own child's
@@ -718,7 +752,9 @@ class RenderPlan:
             this one and the workers. A helper beyond that would only take CPU time from
             the others: on two CPUs, this process (SHACL, then the RDF formats) and one
             worker (the network formats) already keep both busy, and a third process slowed
-            this one, which finishes last.
+            this one, which finishes last. The exception is a build whose network formats
+            a worker rendered while the graph was built (:class:`_NetworkEarly`): that
+            worker is done, or nearly, when this process renders, so a helper takes its CPU.
     """
 
     workers: int
@@ -807,8 +843,10 @@ def _store_job(project: Path | str, out_dir: Path, chosen: Sequence[Exporter], s
 
 
 #: A group of formats at least this costly (see :attr:`~graph.export.Exporter.cost`) makes
-#: its shared views, then renders its first format while a forked helper renders the rest.
-SPLIT_FROM_COST = 5.0
+#: its shared views, then renders its first formats while a forked helper renders the rest
+#: (see :func:`_halves`): the network formats (the page here, GraphML and GEXF in the
+#: helper), and the RDF formats (N-Triples and Turtle here, JSON-LD in the helper).
+SPLIT_FROM_COST = 4.0
 
 
 def _render_claimed(
@@ -824,8 +862,9 @@ def _render_claimed(
     rendered before they are released (the seconds of its steps go with the formats').
 
     With ``helpers``, a group of :data:`SPLIT_FROM_COST` or more makes the views its formats
-    share (the projection of the network formats), then forks a helper for all but its
-    first format, which is rendered here meanwhile: the helper reads the views in place.
+    share (the projection of the network formats, the rows of the RDF formats), then forks a
+    helper for its last formats (:func:`_halves`), while the first are rendered here: the
+    helper reads the views in place.
     """
     from graph import forked
 
@@ -833,23 +872,24 @@ def _render_claimed(
     for group in groups:
         if not claims.take(group[0].name):
             continue
-        first, rest = group[0], group[1:]
+        split = helpers and len(group) > 1 and sum(e.cost for e in group) >= SPLIT_FROM_COST and forked.available()
+        here, there = _halves(group) if split else (tuple(group), ())
+        first, rest = here[0], here[1:]
         helper: forked.Child | None = None
         try:
             with timings.step(f"export {first.name}"):
-                if helpers and rest and sum(e.cost for e in group) >= SPLIT_FROM_COST and forked.available():
+                if there:
                     for view in dict.fromkeys(v for e in group for v in e.views):
                         getattr(source, view)
-                    names = ", ".join(e.filename for e in rest)
-                    helper = forked.start(functools.partial(_render_each, source, rest), f"rendering {names}")
+                    names = ", ".join(e.filename for e in there)
+                    helper = forked.start(functools.partial(_render_each, source, there), f"rendering {names}")
                 content = first.render_pieces(source)
             emit(first.filename, content, durable=True)
             del content  # no rendered file is kept longer than needed
-            if helper is None:
-                timings.steps.update(_render_each(source, rest, emit))
-            else:
+            timings.steps.update(_render_each(source, rest, emit))
+            if helper is not None:
                 outputs, steps = helper.join()
-                for chosen_exporter in rest:
+                for chosen_exporter in there:
                     emit(chosen_exporter.filename, outputs[chosen_exporter.filename])
                 timings.steps.update(steps)
         finally:
@@ -859,6 +899,17 @@ def _render_claimed(
             timings.steps.update(keep(source))
         source.release()  # the group's derived views: no other group reads them
     return timings.steps
+
+
+def _halves(group: Sequence[Exporter]) -> tuple[tuple[Exporter, ...], tuple[Exporter, ...]]:
+    """``group`` split where the first formats cost at least half of it (see
+    :attr:`~graph.export.Exporter.cost`): those are rendered here, the others by a helper."""
+    total, cost = sum(e.cost for e in group), 0.0
+    for index, chosen_exporter in enumerate(group[:-1]):
+        cost += chosen_exporter.cost
+        if cost >= total / 2:
+            return tuple(group[: index + 1]), tuple(group[index + 1 :])
+    return tuple(group[:-1]), tuple(group[-1:])
 
 
 def _render_each(source: ExportInput, exporters: Sequence[Exporter], emit: forked.Emit) -> dict[str, float]:
@@ -908,12 +959,7 @@ def _build_with(
     from graph import projectioncache
 
     key, out_dir = keys.build, keys.out
-
-    def loaded(dataset: Dataset, timings: Timings) -> None:
-        ahead.start(dataset, timings)
-        early.start(dataset, timings)
-
-    prepared = _prepare(project, texts, say, require_texts, loaded, beside=jobs != 1)
+    prepared = _prepare(project, texts, say, require_texts, ahead.start, beside=jobs != 1, early=early)
     dataset = prepared.dataset
     # what the graph is made from, kept with its projection: the next build patches that
     # projection when only a few articles differ (see graph.projectioncache.patcher)
@@ -923,8 +969,8 @@ def _build_with(
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
     plan = render_plan(chosen, jobs, len(prepared.built.graph))
-    if early.child is not None:  # it takes the place of a worker
-        plan = RenderPlan(max(0, (plan.workers if plan else 1) - 1), _groups(chosen), plan.helpers if plan else False)
+    if early.child is not None:  # it takes the place of a worker, and it is done early
+        plan = RenderPlan(max(0, (plan.workers if plan else 1) - 1), _groups(chosen), helpers=True)
     # A large build whose exports were queried before (the cache has a store of an older
     # kg.nt) loads the new kg.nt into the query store while its workers render the rest:
     # seconds of CPU at a million triples, worth it only for a graph that is queried. A
@@ -1015,31 +1061,35 @@ class _NetworkEarly:
         self.child: forked.Child | None = None
         self.folder: Path | None = None
 
-    def start(self, dataset: Dataset, timings: Timings) -> None:
+    def start(self, dataset: Dataset, timings: Timings, texts: Path | None, check: bool) -> _ChecksIn | None:
+        """Start the worker if this build is one for it; with ``check``, it checks the
+        quotes (against ``texts``) and curation of ``dataset`` first: then the handle of
+        that result, else ``None``."""
         from graph import forked, projectioncache
 
         group = _projected_group(self.chosen)
         wanted = self.jobs != 1 and (self.jobs or os.cpu_count() or 1) > 1 and group and self.keys.inputs
         if not wanted or not forked.available() or not forked.affordable_children(1):
-            return
+            return None
         inputs = projectioncache.Inputs.of(self.keys.inputs, dataset)
         patcher = projectioncache.patcher(self.keys.out, inputs, self.say)
         if patcher is None:
-            return
+            return None
         folder = render_folder(self.keys.out)
         if not forked.Claims(folder).take(group[0].name):
             shutil.rmtree(folder, ignore_errors=True)
-            return
-        work = functools.partial(_render_projected, dataset, patcher, group, folder, self.chosen, inputs)
+            return None
+        work = functools.partial(_render_projected, dataset, patcher, group, folder, self.chosen, inputs, check, texts)
         with timings.step(AHEAD_STEP):
             try:
                 self.child = forked.start(work, "rendering the network formats", folder)
             except KGError:
                 shutil.rmtree(folder, ignore_errors=True)
-                return
+                return None
         self.folder = folder
         names = ", ".join(e.filename for e in group)
         self.say(f"rendering {names} in another process while the graph is built")
+        return _ChecksIn(self.child) if check else None
 
     def handed_over(self) -> tuple[forked.Child | None, Path | None]:
         """The worker and its folder, which the caller now stops and removes."""
@@ -1088,14 +1138,25 @@ def _render_projected(
     folder: Path,
     chosen: Sequence[Exporter],
     inputs: projectioncache.Inputs,
+    check: bool,
+    texts: Path | None,
     emit: forked.Emit,
 ) -> dict[str, float]:
-    """In the worker of :class:`_NetworkEarly`: patch the projection, render ``group`` from it
-    and pickle it for the build to keep (the build process decides whether it does)."""
+    """In the worker of :class:`_NetworkEarly`: with ``check``, check the quotes against
+    ``texts`` and the curation (what :func:`_start_source_checks` does, emitted first: the
+    build process waits for it once the graph is built), then
+    patch the projection, render ``group`` from it and pickle it for the build to keep (the
+    build process decides whether it does)."""
     from graph import forked
     from graph.build import build_graph
 
     timings = Timings()
+    if check:
+        quotes = _quotes_checked(dataset, texts, timings)
+        with timings.step("curation"):
+            curation = _curation(dataset)
+        emit(_CHECKS_OUTPUT, pickle.dumps(_SourceChecks(quotes, curation), protocol=pickle.HIGHEST_PROTOCOL))
+        timings.steps = {f"{step} (while building)": seconds for step, seconds in timings.steps.items()}
     with timings.step(EARLY_PATCH_STEP):
         projection = patcher.from_dataset(dataset)
     if projection is None:  # the patch cannot be used: project the whole graph, as a build would

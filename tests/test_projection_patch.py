@@ -248,7 +248,7 @@ def test_a_build_patches_the_projection_the_last_build_kept(
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
     if where != "the early worker":  # the network formats rendered once the graph is built
         split_rendering(monkeypatch, network_here=where == "the build process")
-        monkeypatch.setattr(pipeline._NetworkEarly, "start", lambda *args: None)
+        monkeypatch.setattr(pipeline._NetworkEarly, "start", lambda *args, **kwargs: None)
     pipeline.build(project=mini, jobs=first)  # --jobs 1 keeps the projection too
     article = mini / "sources" / "articles" / "b.yaml"
     article.write_text(article.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (Ausgabe 2)"), "utf-8")
@@ -290,3 +290,52 @@ def test_a_build_projects_whole_when_the_last_projection_does_not_fit(
     said: list[str] = []
     pipeline.build(project=mini, jobs=2, progress=said.append)
     assert PATCHED not in said and any(line.startswith("wrote ") for line in said), said
+
+
+@pytest.mark.parametrize("edit", ["a name", "a quote not in the text"])
+def test_the_early_worker_checks_the_sources_then_renders_the_network_formats(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    """With the checks beside the build, the early worker checks quotes and curation first;
+    the build is the same as one of a copy from an empty cache, failing or not."""
+    import shutil
+
+    from graph.errors import QuoteError
+
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    monkeypatch.setattr(pipeline, "CHECK_BESIDE_FROM", 0)
+    pipeline.build(project=mini, jobs=2)
+    before = _exports(mini)
+    article = mini / "sources" / "articles" / "b.yaml"
+    old, new = (
+        ("name: Zeitung B", "name: Zeitung B (Ausgabe 2)")
+        if edit == "a name"
+        else ("quote: Ministerin Erika Beispiel (XYZ) war da.", "quote: Ministerin Erika Beispiel (XYZ) war nicht da.")
+    )
+    article.write_text(article.read_text("utf-8").replace(old, new), "utf-8")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(mini, fresh)
+    shutil.rmtree(fresh / "exports")
+
+    def built(project_dir: Path, cache: str, said: list[str]) -> str | pipeline.CheckResult:
+        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / cache))
+        try:
+            return pipeline.build(project=project_dir, jobs=2, progress=said.append)
+        except QuoteError as exc:
+            return str(exc)
+
+    said: list[str] = []
+    here, there = built(mini, "cache", said), built(fresh, "empty", [])
+    assert EARLY in said
+    if edit == "a name":
+        assert isinstance(here, pipeline.CheckResult) and isinstance(there, pipeline.CheckResult)
+        assert {"quotes (while building)", "curation (while building)", pipeline.EARLY_PATCH_STEP} <= set(
+            here.timings.workers
+        )
+        assert here.warnings == there.warnings
+        assert _exports(mini) == _exports(fresh)
+    else:
+        assert isinstance(here, str) and isinstance(there, str) and "war nicht da" in here
+        assert here.replace(str(mini), "PROJECT") == there.replace(str(fresh), "PROJECT")
+        assert _exports(mini) == before  # exports untouched
+    assert [p.name for p in mini.iterdir() if p.name.startswith(".exports")] == []  # no render folder left

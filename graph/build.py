@@ -477,21 +477,6 @@ def build_graph(dataset: Dataset) -> BuiltGraph:
     return built
 
 
-def add_facts(graph: Graph, dataset: Dataset) -> None:
-    """Add what :func:`build_graph` makes of ``dataset.facts`` to ``graph``, which it built
-    from a dataset with the same entities and sources (and other facts, or none).
-
-    What the builder makes of a fact depends on the fact alone (its truthy triple and its
-    inverse, its statement, its reference, its source's mention of what it names), so
-    ``graph`` then holds the triples of ``build_graph`` of both sets of facts together.
-
-    Raises:
-        KGError: For a hash collision between two statements or two references of ``dataset``.
-    """
-    _facts(dataset, _triples(graph), {})
-    add_triples(graph, inverse_triples(graph, dataset.ontology.graph))
-
-
 def _entities_and_sources(dataset: Dataset, triples: _Triples) -> dict[Node, Location]:
     """Add the entities' and sources' own triples: where each was declared."""
     add = triples.add

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from graph import buildcache
 from graph.errors import ConfigError, KGError, Problem, QuoteError, ShapeError, warning_line
@@ -348,14 +348,12 @@ def _prepare(
     require_texts: bool,
     loaded: Callable[[Dataset, Timings], None] | None = None,
     beside: bool = False,
-    early: _NetworkEarly | None = None,
 ) -> CheckResult:
     """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`.
 
     ``loaded``, if given, is called with the dataset as soon as it is loaded. With
     ``beside``, a large dataset's quotes and curation checks run in a forked process while
-    this one builds the graph (see :func:`_start_source_checks`): the worker of ``early``,
-    if it starts, which checks them before it renders.
+    this one builds the graph (see :func:`_start_source_checks`).
     """
     from graph.build import build_graph
 
@@ -367,11 +365,7 @@ def _prepare(
         loaded(dataset, timings)
     folder = texts_folder(dataset.project, texts, say, required=require_texts)
     missing = missing_texts_warning(dataset.project, texts)
-    checking: forked.Child | _ChecksIn | None = None
-    if early is not None:
-        checking = early.start(dataset, timings, folder, check=beside and len(dataset.facts) >= CHECK_BESIDE_FROM)
-    if checking is None and beside:
-        checking = _start_source_checks(dataset, folder)
+    checking = _start_source_checks(dataset, folder) if beside else None
     if checking is None:
         checks = _SourceChecks(_quotes_checked(dataset, folder, timings))
         _raise_for_quotes(checks.quotes, folder, say)
@@ -468,7 +462,7 @@ def _start_source_checks(dataset: Dataset, folder: Path | None) -> forked.Child 
 
 
 def _build_beside(
-    dataset: Dataset, checking: forked.Child | _ChecksIn, folder: Path | None, timings: Timings, say: Progress
+    dataset: Dataset, checking: forked.Child, folder: Path | None, timings: Timings, say: Progress
 ) -> tuple[BuiltGraph, _SourceChecks]:
     """Build the graph of ``dataset`` while ``checking`` checks its sources, then take what that found.
 
@@ -493,40 +487,12 @@ def _build_beside(
     return built, checks
 
 
-@dataclass(frozen=True)
-class _ChecksIn:
-    """The quotes and curation checks that the worker of :class:`_NetworkEarly` does first,
-    before it renders: their result is an output it emits, and their step times come with
-    its own when it is joined."""
-
-    child: forked.Child
-
-    def result(self) -> _SourceChecks:
-        """Wait for the checks' result.
-
-        Raises:
-            KGError: (or any error of the checks) As the worker raised it.
-        """
-        path = self.child.ready(_CHECKS_OUTPUT)
-        if path is None:  # it ended without: its error says why
-            self.child.join()
-            raise KGError(f"{self.child.label}: the worker process ended without the checks")
-        checks = pickle.loads(path.read_bytes())  # our own child's
-        assert isinstance(checks, _SourceChecks)
-        return checks
-
-    def kill(self) -> None:
-        """Nothing: the worker goes on rendering (:class:`_NetworkEarly` stops it)."""
-
-
-def _joined_source_checks(checking: forked.Child | _ChecksIn, timings: Timings) -> _SourceChecks:
+def _joined_source_checks(checking: forked.Child, timings: Timings) -> _SourceChecks:
     """What the process of :func:`_start_source_checks` found; its step times go into ``timings.workers``.
 
     Raises:
         ConfigError: (or any error of the checks) As the checks raise it.
     """
-    if isinstance(checking, _ChecksIn):
-        return checking.result()
     try:
         outputs, steps = checking.join()
         checks = pickle.loads(outputs[_CHECKS_OUTPUT].read_bytes())  # our own child's
@@ -752,9 +718,7 @@ class RenderPlan:
             this one and the workers. A helper beyond that would only take CPU time from
             the others: on two CPUs, this process (SHACL, then the RDF formats) and one
             worker (the network formats) already keep both busy, and a third process slowed
-            this one, which finishes last. The exception is a build whose network formats
-            a worker rendered while the graph was built (:class:`_NetworkEarly`): that
-            worker is done, or nearly, when this process renders, so a helper takes its CPU.
+            this one, which finishes last.
     """
 
     workers: int
@@ -776,21 +740,15 @@ def render_plan(chosen: Sequence[Exporter], jobs: int | None, triples: int) -> R
 
     if jobs is None:
         jobs = (os.cpu_count() or 1) if triples >= PARALLEL_FROM else 1
-    groups = _groups(chosen)
+    groups: dict[str, list[Exporter]] = {}
+    for chosen_exporter in chosen:
+        groups.setdefault(chosen_exporter.group, []).append(chosen_exporter)
     workers = min(jobs - 1, len(groups)) if len(groups) > 1 and forked.available() else 0
     workers = forked.affordable_children(workers) if workers else 0
     if not workers:
         return None
-    return RenderPlan(workers, groups, helpers=workers + 1 < jobs)
-
-
-def _groups(chosen: Sequence[Exporter]) -> tuple[tuple[Exporter, ...], ...]:
-    """The groups of ``chosen`` (see :class:`RenderPlan`), costliest first (ties in the order of ``chosen``)."""
-    groups: dict[str, list[Exporter]] = {}
-    for chosen_exporter in chosen:
-        groups.setdefault(chosen_exporter.group, []).append(chosen_exporter)
     ordered = sorted(groups.values(), key=lambda g: -sum(e.cost for e in g))  # stable: ties as chosen
-    return tuple(tuple(group) for group in ordered)
+    return RenderPlan(workers, tuple(tuple(group) for group in ordered), helpers=workers + 1 < jobs)
 
 
 @dataclass(frozen=True)
@@ -843,10 +801,8 @@ def _store_job(project: Path | str, out_dir: Path, chosen: Sequence[Exporter], s
 
 
 #: A group of formats at least this costly (see :attr:`~graph.export.Exporter.cost`) makes
-#: its shared views, then renders its first formats while a forked helper renders the rest
-#: (see :func:`_halves`): the network formats (the page here, GraphML and GEXF in the
-#: helper), and the RDF formats (N-Triples and Turtle here, JSON-LD in the helper).
-SPLIT_FROM_COST = 4.0
+#: its shared views, then renders its first format while a forked helper renders the rest.
+SPLIT_FROM_COST = 5.0
 
 
 def _render_claimed(
@@ -862,9 +818,8 @@ def _render_claimed(
     rendered before they are released (the seconds of its steps go with the formats').
 
     With ``helpers``, a group of :data:`SPLIT_FROM_COST` or more makes the views its formats
-    share (the projection of the network formats, the rows of the RDF formats), then forks a
-    helper for its last formats (:func:`_halves`), while the first are rendered here: the
-    helper reads the views in place.
+    share (the projection of the network formats), then forks a helper for all but its
+    first format, which is rendered here meanwhile: the helper reads the views in place.
     """
     from graph import forked
 
@@ -872,24 +827,23 @@ def _render_claimed(
     for group in groups:
         if not claims.take(group[0].name):
             continue
-        split = helpers and len(group) > 1 and sum(e.cost for e in group) >= SPLIT_FROM_COST and forked.available()
-        here, there = _halves(group) if split else (tuple(group), ())
-        first, rest = here[0], here[1:]
+        first, rest = group[0], group[1:]
         helper: forked.Child | None = None
         try:
             with timings.step(f"export {first.name}"):
-                if there:
+                if helpers and rest and sum(e.cost for e in group) >= SPLIT_FROM_COST and forked.available():
                     for view in dict.fromkeys(v for e in group for v in e.views):
                         getattr(source, view)
-                    names = ", ".join(e.filename for e in there)
-                    helper = forked.start(functools.partial(_render_each, source, there), f"rendering {names}")
+                    names = ", ".join(e.filename for e in rest)
+                    helper = forked.start(functools.partial(_render_each, source, rest), f"rendering {names}")
                 content = first.render_pieces(source)
             emit(first.filename, content, durable=True)
             del content  # no rendered file is kept longer than needed
-            timings.steps.update(_render_each(source, rest, emit))
-            if helper is not None:
+            if helper is None:
+                timings.steps.update(_render_each(source, rest, emit))
+            else:
                 outputs, steps = helper.join()
-                for chosen_exporter in there:
+                for chosen_exporter in rest:
                     emit(chosen_exporter.filename, outputs[chosen_exporter.filename])
                 timings.steps.update(steps)
         finally:
@@ -899,17 +853,6 @@ def _render_claimed(
             timings.steps.update(keep(source))
         source.release()  # the group's derived views: no other group reads them
     return timings.steps
-
-
-def _halves(group: Sequence[Exporter]) -> tuple[tuple[Exporter, ...], tuple[Exporter, ...]]:
-    """``group`` split where the first formats cost at least half of it (see
-    :attr:`~graph.export.Exporter.cost`): those are rendered here, the others by a helper."""
-    total, cost = sum(e.cost for e in group), 0.0
-    for index, chosen_exporter in enumerate(group[:-1]):
-        cost += chosen_exporter.cost
-        if cost >= total / 2:
-            return tuple(group[: index + 1]), tuple(group[index + 1 :])
-    return tuple(group[:-1]), tuple(group[-1:])
 
 
 def _render_each(source: ExportInput, exporters: Sequence[Exporter], emit: forked.Emit) -> dict[str, float]:
@@ -939,8 +882,8 @@ def _build(
     # The collector is paused for the whole build, not step by step: between two steps it
     # would scan (and so write to) every object the build holds, seconds at a million
     # triples, and every page so written that a forked worker shares is copied.
-    with gc_paused(), _ahead(chosen, jobs, say) as ahead, _network_early(chosen, jobs, keys, say) as early:
-        result = _build_with(project, keys, texts, chosen, say, require_texts, jobs, ahead, early)
+    with gc_paused(), _ahead(chosen, jobs, say) as ahead:
+        result = _build_with(project, keys, texts, chosen, say, require_texts, jobs, ahead)
     _record_check(keys, result)  # the build checked these inputs: kg validate need not again
     return result
 
@@ -954,12 +897,11 @@ def _build_with(
     require_texts: bool,
     jobs: int | None,
     ahead: _Ahead,
-    early: _NetworkEarly,
 ) -> CheckResult:
     from graph import projectioncache
 
     key, out_dir = keys.build, keys.out
-    prepared = _prepare(project, texts, say, require_texts, ahead.start, beside=jobs != 1, early=early)
+    prepared = _prepare(project, texts, say, require_texts, ahead.start, beside=jobs != 1)
     dataset = prepared.dataset
     # what the graph is made from, kept with its projection: the next build patches that
     # projection when only a few articles differ (see graph.projectioncache.patcher)
@@ -969,15 +911,13 @@ def _build_with(
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
     plan = render_plan(chosen, jobs, len(prepared.built.graph))
-    if early.child is not None:  # it takes the place of a worker, and it is done early
-        plan = RenderPlan(max(0, (plan.workers if plan else 1) - 1), _groups(chosen), helpers=True)
     # A large build whose exports were queried before (the cache has a store of an older
     # kg.nt) loads the new kg.nt into the query store while its workers render the rest:
     # seconds of CPU at a million triples, worth it only for a graph that is queried. A
     # small build leaves that to the first kg query: it costs about 0.3 s at any size.
     job = _store_job(project, out_dir, chosen, say) if plan else None
     try:
-        result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say, inputs, early)
+        result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say, inputs)
         if job is not None:
             ready = _adopt(job)
             say("query store ready for kg query" if ready else "query store not prepared (kg query loads it)")
@@ -1042,134 +982,6 @@ def _ahead(chosen: Sequence[Exporter], jobs: int | None, say: Progress) -> Itera
         work.close()
 
 
-#: The step of the early network worker (see :class:`_NetworkEarly`) that patches the projection.
-EARLY_PATCH_STEP = "patch the projection from the facts it reads (while building)"
-
-
-class _NetworkEarly:
-    """The network formats, rendered by a worker forked as soon as the sources are loaded,
-    while this process builds the graph: in a build that may use more than one process,
-    when the last build kept a projection that a few changed articles patch (see
-    :class:`graph.projectioncache.Patcher`). The worker does not wait for the graph: it
-    patches the projection from a graph of only the facts the patch reads
-    (:mod:`graph.partial`), which is the same projection, and renders the formats that are
-    made from it alone. So on two CPUs the build process's building and the worker's
-    rendering overlap, instead of the worker starting once the graph is built."""
-
-    def __init__(self, chosen: Sequence[Exporter], jobs: int | None, keys: _Keys, say: Progress) -> None:
-        self.chosen, self.jobs, self.keys, self.say = chosen, jobs, keys, say
-        self.child: forked.Child | None = None
-        self.folder: Path | None = None
-
-    def start(self, dataset: Dataset, timings: Timings, texts: Path | None, check: bool) -> _ChecksIn | None:
-        """Start the worker if this build is one for it; with ``check``, it checks the
-        quotes (against ``texts``) and curation of ``dataset`` first: then the handle of
-        that result, else ``None``."""
-        from graph import forked, projectioncache
-
-        group = _projected_group(self.chosen)
-        wanted = self.jobs != 1 and (self.jobs or os.cpu_count() or 1) > 1 and group and self.keys.inputs
-        if not wanted or not forked.available() or not forked.affordable_children(1):
-            return None
-        inputs = projectioncache.Inputs.of(self.keys.inputs, dataset)
-        patcher = projectioncache.patcher(self.keys.out, inputs, self.say)
-        if patcher is None:
-            return None
-        folder = render_folder(self.keys.out)
-        if not forked.Claims(folder).take(group[0].name):
-            shutil.rmtree(folder, ignore_errors=True)
-            return None
-        work = functools.partial(_render_projected, dataset, patcher, group, folder, self.chosen, inputs, check, texts)
-        with timings.step(AHEAD_STEP):
-            try:
-                self.child = forked.start(work, "rendering the network formats", folder)
-            except KGError:
-                shutil.rmtree(folder, ignore_errors=True)
-                return None
-        self.folder = folder
-        names = ", ".join(e.filename for e in group)
-        self.say(f"rendering {names} in another process while the graph is built")
-        return _ChecksIn(self.child) if check else None
-
-    def handed_over(self) -> tuple[forked.Child | None, Path | None]:
-        """The worker and its folder, which the caller now stops and removes."""
-        child, folder = self.child, self.folder
-        self.child = self.folder = None
-        return child, folder
-
-    def close(self) -> None:
-        """Stop the worker if it was not handed over (the build failed before) and clean up."""
-        child, folder = self.handed_over()
-        if child is not None:
-            child.kill()
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def _network_early(chosen: Sequence[Exporter], jobs: int | None, keys: _Keys, say: Progress) -> Iterator[_NetworkEarly]:
-    work = _NetworkEarly(chosen, jobs, keys, say)
-    try:
-        yield work
-    finally:
-        work.close()
-
-
-def _projected_group(chosen: Sequence[Exporter]) -> tuple[Exporter, ...]:
-    """The exporters of ``chosen`` in the groups (see :class:`RenderPlan`) made from the
-    projection alone, in the order the groups are taken (none if there is no such group)."""
-    return tuple(e for group in _groups(chosen) if all(e.views == ("projection",) for e in group) for e in group)
-
-
-class _NoGraph:
-    """The graph of an :class:`ExportInput` whose formats are made from its projection alone."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise KGError(f"internal error: the network formats' worker has no graph (asked for {name!r})")
-
-    def __len__(self) -> int:
-        raise KGError("internal error: the network formats' worker has no graph")
-
-
-def _render_projected(
-    dataset: Dataset,
-    patcher: projectioncache.Patcher,
-    group: Sequence[Exporter],
-    folder: Path,
-    chosen: Sequence[Exporter],
-    inputs: projectioncache.Inputs,
-    check: bool,
-    texts: Path | None,
-    emit: forked.Emit,
-) -> dict[str, float]:
-    """In the worker of :class:`_NetworkEarly`: with ``check``, check the quotes against
-    ``texts`` and the curation (what :func:`_start_source_checks` does, emitted first: the
-    build process waits for it once the graph is built), then
-    patch the projection, render ``group`` from it and pickle it for the build to keep (the
-    build process decides whether it does)."""
-    from graph import forked
-    from graph.build import build_graph
-
-    timings = Timings()
-    if check:
-        quotes = _quotes_checked(dataset, texts, timings)
-        with timings.step("curation"):
-            curation = _curation(dataset)
-        emit(_CHECKS_OUTPUT, pickle.dumps(_SourceChecks(quotes, curation), protocol=pickle.HIGHEST_PROTOCOL))
-        timings.steps = {f"{step} (while building)": seconds for step, seconds in timings.steps.items()}
-    with timings.step(EARLY_PATCH_STEP):
-        projection = patcher.from_dataset(dataset)
-    if projection is None:  # the patch cannot be used: project the whole graph, as a build would
-        with timings.step("build (while building)"):
-            source = ExportInput(build_graph(dataset).graph, dataset.ontology)
-    else:
-        source = ExportInput(cast("Graph", _NoGraph()), dataset.ontology)
-        source.__dict__["projection"] = projection  # the cached view (see ExportInput.projection)
-    keep = functools.partial(_keep_projected, inputs=inputs, into=folder / KEPT_FILE, wanted=_keeps(chosen))
-    steps = _render_claimed(source, [tuple(group)], forked.Taken(folder, group[0].name), False, emit, keep)
-    return {**timings.steps, **steps}
-
-
 def _adopt(job: _StoreJob) -> bool:
     """Make the loaded store the query store of the written exports: whether one is ready."""
     from graph import store
@@ -1187,24 +999,18 @@ def _render_and_write(
     out_dir: Path,
     say: Progress,
     inputs: projectioncache.Inputs | None = None,
-    early: _NetworkEarly | None = None,
 ) -> tuple[CheckResult, list[Path]]:
     """Run SHACL while the workers of ``plan`` render, render here after it, then write the set
-    (``inputs``, what the graph is made from, goes with the projection it keeps). The
-    network formats' worker of ``early``, if it was started, is one of the workers.
+    (``inputs``, what the graph is made from, goes with the projection it keeps).
 
     Returns:
         The checked result and the files whose content changed.
     """
-    from graph import forked, projectioncache
+    from graph import forked
 
     children: list[forked.Child] = []
     # beside the export folder: what is rendered there is linked into the new set, not copied
-    child, folder = early.handed_over() if early is not None else (None, None)
-    if folder is None:
-        folder = render_folder(out_dir) if plan else None
-    if child is not None:
-        children.append(child)
+    folder = render_folder(out_dir) if plan else None
     keeping: list[forked.Child] = []  # the child keeping the projection (see _start_keeping)
     # What the last build validated: then kg.nt is rendered first, and what differs from
     # the last one says which nodes to validate (see graph.changes).
@@ -1227,10 +1033,9 @@ def _render_and_write(
             # a worker that renders the network formats hands their projection over to be kept
             kept_there = functools.partial(_keep_in_worker, chosen=chosen, inputs=inputs, into=folder / KEPT_FILE)
             work = functools.partial(_render_claimed, source, groups, claims, plan.helpers, keep=kept_there)
-            children += [forked.start(work, "rendering the exports", folder) for _ in range(plan.workers)]
-            if plan.workers:
-                count = plan.workers
-                say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
+            children = [forked.start(work, "rendering the exports", folder) for _ in range(plan.workers)]
+            count = len(children)
+            say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
 
             def keep(views: ExportInput) -> dict[str, float]:
                 if not keeping:
@@ -1286,11 +1091,7 @@ def _render_and_write(
             _keep_here(source, chosen, inputs, key, out_dir, result.timings)
         for child in keeping:
             _keep_projection(child, key, out_dir, result.timings)
-        if (  # a worker pickled it (see _keep_in_worker; the early worker's graph was not the whole one)
-            folder is not None
-            and (folder / KEPT_FILE).is_file()
-            and len(prepared.built.graph) >= projectioncache.KEEP_FROM_TRIPLES
-        ):
+        if folder is not None and (folder / KEPT_FILE).is_file():  # a worker pickled it (see _keep_in_worker)
             _file_projection(folder / KEPT_FILE, key, out_dir)
     finally:
         for child in [*children, *keeping]:
@@ -1323,19 +1124,11 @@ def _keepable(source: ExportInput, chosen: Sequence[Exporter]) -> bool:
     """Whether the projection of ``source`` is to be kept (see :func:`_start_keeping`)."""
     from graph import projectioncache
 
-    return "projection" in source.__dict__ and len(source.graph) >= projectioncache.KEEP_FROM_TRIPLES and _keeps(chosen)
-
-
-def _keeps(chosen: Sequence[Exporter]) -> bool:
-    """Whether a build of ``chosen`` keeps its projection: it is kept for the ``kg.nt`` written."""
-    return any(e.filename == NTRIPLES_FILE for e in chosen)
-
-
-def _keep_projected(source: ExportInput, inputs: projectioncache.Inputs, into: Path, wanted: bool) -> dict[str, float]:
-    """:func:`_keep_in_worker` in the worker of :class:`_NetworkEarly`, which does not know
-    the size of the whole graph: the build process files the projection only for a graph of
-    :data:`~graph.projectioncache.KEEP_FROM_TRIPLES` or more."""
-    return _pickle_projection(source, inputs, into) if wanted and "projection" in source.__dict__ else {}
+    return (
+        "projection" in source.__dict__
+        and len(source.graph) >= projectioncache.KEEP_FROM_TRIPLES
+        and any(e.filename == NTRIPLES_FILE for e in chosen)
+    )
 
 
 def _keep_in_worker(
@@ -1348,13 +1141,10 @@ def _keep_in_worker(
     build process: the projection pickled into the file ``into`` (the worker has no other
     work left by then; the build process files it after the export set is written). A
     projection that cannot be pickled costs only the shortcut."""
-    return _pickle_projection(source, inputs, into) if _keepable(source, chosen) else {}
-
-
-def _pickle_projection(source: ExportInput, inputs: projectioncache.Inputs | None, into: Path) -> dict[str, float]:
-    """Pickle the projection of ``source`` with ``inputs`` into the file ``into``: the step's seconds."""
     from graph import projectioncache
 
+    if not _keepable(source, chosen):
+        return {}
     start = time.perf_counter()
     try:
         with open(into, "wb") as out:

@@ -500,13 +500,7 @@ class _Reader:
 _EMPTY: dict[Node, int] = {}
 
 
-def patch(
-    earlier: Projection,
-    graph: Graph,
-    ontology: Ontology,
-    changed: Collection[str],
-    touched: Collection[str] | None = None,
-) -> Projection | None:
+def patch(earlier: Projection, graph: Graph, ontology: Ontology, changed: Collection[str]) -> Projection | None:
     """The projection of ``graph`` made from ``earlier``, the projection of a graph built from
     the same inputs but the sources ``changed`` (ids, as they were and as they are: edited,
     added or removed articles), re-reading only the entities those sources touch.
@@ -519,144 +513,96 @@ def patch(
     statements cite unchanged sources only: their statements and references are as they
     were, and so is what the projection shows of the entity.
 
-    Args:
-        touched: The entities to read again, if known (:func:`touched_by`); then ``graph``
-            need only hold every entity's and source's own triples and the statements about
-            these entities (see :mod:`graph.partial`).
-
     Returns:
         ``None`` for a graph without rdflib's own ``pos`` index, or with two entities of one
         id (:func:`project` then does the work).
     """
-    reading = _Patching.of(graph, ontology)
-    if reading is None:
+    pos = store_table(graph, "pos")
+    if pos is None:
         return None
-    if touched is None:
-        touched = reading.touched(earlier, changed)
-    return reading.patched(earlier, set(touched))
+    reader = _Reader(graph, ontology)
+    entities = reader.entities
+    ids = {id_: iri for iri, id_ in entities.items()}
+    if len(ids) != len(entities):
+        return None
+    changed = set(changed)
+    by_subject, by_object = pos.get(_SUBJECT, _NO_NODES), pos.get(_OBJECT, _NO_NODES)
 
+    def linked(node: Node, into: set[str]) -> None:  # the entities sharing a statement with node
+        table = reader.table
+        for statement in chain(by_subject.get(node, ()), by_object.get(node, ())):
+            pairs = table.get(statement, _NO_NODES)
+            for end in chain(pairs.get(_SUBJECT, ()), pairs.get(_OBJECT, ())):
+                found = entities.get(end)
+                if found is not None:
+                    into.add(found)
 
-def touched_by(earlier: Projection, graph: Graph, ontology: Ontology, changed: Collection[str]) -> set[str] | None:
-    """The entities (ids) :func:`patch` reads again from ``graph``, or ``None`` where it would give ``None``.
+    citing: dict[int, bool] = {}  # by evidence tuple (most are shared by the claims of a reference)
 
-    Besides every entity's and source's own triples, this reads only the statements of the
-    sources ``changed`` and the statements about entities and source documents that came
-    or went; so a graph that holds those (see :mod:`graph.partial`) gives the same set as
-    the whole graph.
-    """
-    reading = _Patching.of(graph, ontology)
-    return None if reading is None else reading.touched(earlier, changed)
+    def cites(claims: Iterable[Claim]) -> bool:  # whether a claim cites a changed source
+        for claim in claims:
+            evidence = claim.evidence
+            found = citing.get(id(evidence))
+            if found is None:
+                found = citing[id(evidence)] = any(e.source in changed for e in evidence)
+            if found:
+                return True
+        return False
 
+    touched: set[str] = set()  # entities to read again
+    before: dict[str, dict[str, Any]] = {}
+    for id_, data in earlier.entities():
+        before[id_] = data
+        if any(cites(a.claims) for a in data["attributes"]):
+            touched.add(id_)
+    came_or_went = before.keys() ^ ids.keys()
+    for u, v, _, claims in earlier.relations():
+        if cites(claims):
+            touched.update((u, v))
+    for iri, id_ in entities.items():
+        known = before.get(id_)
+        if known is not None and id_ not in touched and any(known[k] != v for k, v in reader.base(iri, id_).items()):
+            touched.add(id_)  # its label, aliases or class: only its own data
+    for id_ in list(came_or_went):
+        for node in (URIRef(before[id_]["iri"]) if id_ in before else None, ids.get(id_)):
+            if node is not None:
+                linked(node, came_or_went)
+    then = {URIRef(info.iri) for info in earlier.sources.values()}
+    for node in then ^ reader.sources.keys():
+        linked(node, came_or_went)
+    touched |= came_or_went
+    references = pos.get(_STATED_IN, _NO_NODES)
+    derived = pos.get(_DERIVED_FROM, _NO_NODES)
+    for node, id_ in reader.sources.items():
+        if id_ in changed:
+            for reference in references.get(node, ()):
+                for statement in derived.get(reference, ()):
+                    pairs = reader.table.get(statement, _NO_NODES)
+                    touched.update(
+                        found
+                        for end in chain(pairs.get(_SUBJECT, ()), pairs.get(_OBJECT, ()))
+                        if (found := entities.get(end)) is not None
+                    )
 
-@dataclass
-class _Patching:
-    """What :func:`patch` reads from the graph: its entities by id and its statement indexes."""
-
-    reader: _Reader
-    ids: dict[str, Node]
-    pos: dict[Node, dict[Node, dict[Node, int]]]
-    ontology: Ontology
-
-    @classmethod
-    def of(cls, graph: Graph, ontology: Ontology) -> _Patching | None:
-        pos = store_table(graph, "pos")
-        if pos is None:
-            return None
-        reader = _Reader(graph, ontology)
-        ids = {id_: iri for iri, id_ in reader.entities.items()}
-        if len(ids) != len(reader.entities):
-            return None
-        return cls(reader, ids, pos, ontology)
-
-    def touched(self, earlier: Projection, changed: Collection[str]) -> set[str]:
-        """The entities whose data may differ from ``earlier``'s (see :func:`patch`)."""
-        reader, ids, pos = self.reader, self.ids, self.pos
-        entities = reader.entities
-        changed = set(changed)
-        by_subject, by_object = pos.get(_SUBJECT, _NO_NODES), pos.get(_OBJECT, _NO_NODES)
-
-        def linked(node: Node, into: set[str]) -> None:  # the entities sharing a statement with node
-            table = reader.table
-            for statement in chain(by_subject.get(node, ()), by_object.get(node, ())):
-                pairs = table.get(statement, _NO_NODES)
-                for end in chain(pairs.get(_SUBJECT, ()), pairs.get(_OBJECT, ())):
-                    found = entities.get(end)
-                    if found is not None:
-                        into.add(found)
-
-        citing: dict[int, bool] = {}  # by evidence tuple (most are shared by the claims of a reference)
-
-        def cites(claims: Iterable[Claim]) -> bool:  # whether a claim cites a changed source
-            for claim in claims:
-                evidence = claim.evidence
-                found = citing.get(id(evidence))
-                if found is None:
-                    found = citing[id(evidence)] = any(e.source in changed for e in evidence)
-                if found:
-                    return True
-            return False
-
-        touched: set[str] = set()  # entities to read again
-        before: dict[str, dict[str, Any]] = {}
-        for id_, data in earlier.entities():
-            before[id_] = data
-            if any(cites(a.claims) for a in data["attributes"]):
-                touched.add(id_)
-        came_or_went = before.keys() ^ ids.keys()
-        for u, v, _, claims in earlier.relations():
-            if cites(claims):
-                touched.update((u, v))
-        for iri, id_ in entities.items():
-            known = before.get(id_)
-            if known is None or id_ in touched:
-                continue
-            if any(known[k] != v for k, v in reader.base(iri, id_).items()):
-                touched.add(id_)  # its label, aliases or class: only its own data
-        for id_ in list(came_or_went):
-            for node in (URIRef(before[id_]["iri"]) if id_ in before else None, ids.get(id_)):
-                if node is not None:
-                    linked(node, came_or_went)
-        then = {URIRef(info.iri) for info in earlier.sources.values()}
-        for node in then ^ reader.sources.keys():
-            linked(node, came_or_went)
-        touched |= came_or_went
-        references = pos.get(_STATED_IN, _NO_NODES)
-        derived = pos.get(_DERIVED_FROM, _NO_NODES)
-        for node, id_ in reader.sources.items():
-            if id_ in changed:
-                for reference in references.get(node, ()):
-                    for statement in derived.get(reference, ()):
-                        pairs = reader.table.get(statement, _NO_NODES)
-                        touched.update(
-                            found
-                            for end in chain(pairs.get(_SUBJECT, ()), pairs.get(_OBJECT, ()))
-                            if (found := entities.get(end)) is not None
-                        )
-        return touched
-
-    def patched(self, earlier: Projection, touched: set[str]) -> Projection:
-        """``earlier`` with the entities ``touched`` read again."""
-        reader, ids, pos = self.reader, self.ids, self.pos
-        by_subject, by_object = pos.get(_SUBJECT, _NO_NODES), pos.get(_OBJECT, _NO_NODES)
-        statement_class = _STATEMENT
-        types = reader.table
-        statements = {
-            statement
-            for id_ in touched
-            if id_ in ids
-            for statement in chain(by_subject.get(ids[id_], ()), by_object.get(ids[id_], ()))
-            if statement_class in types.get(statement, _NO_NODES).get(_TYPE, ())
-        }
-        edges: _Edges = defaultdict(dict)
-        attributes: _Attributes = defaultdict(dict)
-        reader.add(sorted(statements), edges, attributes)
-        nodes = [(id_, data) for id_, data in earlier.entities() if id_ not in touched]
-        nodes += (reader.node(ids[id_], id_, attributes.get(id_)) for id_ in touched if id_ in ids)
-        nodes.sort(key=_first)
-        relations = [r for r in earlier.relations() if r[0] not in touched]
-        relations += _relations(edges, (u for u in edges if u in touched))
-        relations.sort(key=_edge_key)
-        return Projection(Unbuilt(nodes, relations), self.ontology, reader.infos())
+    statement_class = _STATEMENT
+    types = reader.table
+    statements = {
+        statement
+        for id_ in touched
+        if id_ in ids
+        for statement in chain(by_subject.get(ids[id_], ()), by_object.get(ids[id_], ()))
+        if statement_class in types.get(statement, _NO_NODES).get(_TYPE, ())
+    }
+    edges: _Edges = defaultdict(dict)
+    attributes: _Attributes = defaultdict(dict)
+    reader.add(sorted(statements), edges, attributes)
+    nodes = [(id_, data) for id_, data in before.items() if id_ not in touched]
+    nodes += (reader.node(ids[id_], id_, attributes.get(id_)) for id_ in touched if id_ in ids)
+    nodes.sort(key=_first)
+    relations = [r for r in earlier.relations() if r[0] not in touched]
+    relations += _relations(edges, (u for u in edges if u in touched))
+    relations.sort(key=_edge_key)
+    return Projection(Unbuilt(nodes, relations), ontology, reader.infos())
 
 
 _NO_NODES: dict[Any, Any] = {}

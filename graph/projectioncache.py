@@ -161,54 +161,15 @@ def write(key: str, out: Path, identity: Sequence[int], projection: Projection) 
     write_pickled(key, out, identity, pickled(projection))
 
 
-@dataclass(frozen=True)
-class Patcher:
-    """Makes a build's projection from the one the last build kept (see :func:`patcher`):
-    called with the build's graph and ontology, it gives the patched projection, or ``None``
-    when it cannot use the kept one (then the graph is projected whole)."""
-
-    key: str
-    out: Path
-    identity: Sequence[int]
-    kept: Inputs
-    #: The ids of the sources that changed since (see :meth:`Inputs.changed`).
-    changed: frozenset[str]
-    say: Callable[[str], None]
-
-    def __call__(self, graph: Graph, ontology: Ontology) -> Projection | None:
-        from graph.projection import patch
-
-        earlier = self.earlier()
-        return self._said(patch(earlier, graph, ontology, self.changed) if earlier is not None else None)
-
-    def from_dataset(self, dataset: Dataset) -> Projection | None:
-        """The same projection as calling this with the graph of ``dataset``, made from a graph
-        of only the facts the patch reads (see :mod:`graph.partial`), or ``None``.
-
-        Raises:
-            KGError: As :func:`graph.build.build_graph` (a hash collision).
-        """
-        from graph.partial import patched
-
-        earlier = self.earlier()
-        return self._said(patched(earlier, dataset, self.changed) if earlier is not None else None)
-
-    def earlier(self) -> Projection | None:
-        """The kept projection, if it is still the one whose inputs were read."""
-        found = _read(self.key, self.out, self.identity, lambda now: now == self.kept)
-        return found[1] if found is not None else None
-
-    def _said(self, patched: Projection | None) -> Projection | None:
-        if patched is not None:
-            self.say(f"projection patched from the last build's ({len(self.changed)} sources changed)")
-        return patched
+Patcher = Callable[["Graph", "Ontology"], "Projection | None"]
 
 
 def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | None:
     """What makes a build's projection from the one the last build into ``out`` kept, if
     that build's ``kg.nt`` is still there and its inputs differ from ``inputs`` in a few
     articles only (see :meth:`Inputs.changed`), else ``None``. Only the inputs are read
-    here; the projection is read when the patcher is called."""
+    here; the projection is read when the patcher is called, which gives ``None`` when it
+    cannot use it (then the graph is projected whole)."""
     from graph.pipeline import NTRIPLES_FILE
 
     record = buildcache.last_build(out)
@@ -218,9 +179,20 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
     found = _read(record.key, out, identity, lambda inputs: False)
     kept = found[0] if found is not None else None
     changed = kept.changed(inputs) if kept is not None else None
-    if kept is None or changed is None:
+    if changed is None:
         return None
-    return Patcher(record.key, out, tuple(identity), kept, frozenset(changed), say)
+
+    def patch(graph: Graph, ontology: Ontology) -> Projection | None:
+        from graph.projection import patch
+
+        found = _read(record.key, out, identity, lambda now: now == kept)  # the file read above
+        earlier = found[1] if found is not None else None
+        patched = patch(earlier, graph, ontology, changed) if earlier is not None else None
+        if patched is not None:
+            say(f"projection patched from the last build's ({len(changed)} sources changed)")
+        return patched
+
+    return patch
 
 
 def write_pickled(key: str, out: Path, identity: Sequence[int], projection: bytes | Path) -> None:

@@ -111,12 +111,8 @@ def here_only(monkeypatch: pytest.MonkeyPatch) -> None:
     ("jobs", "forked_labels"),
     [
         # two workers for two groups and this process leave one of four processes to spare:
-        # the network formats make their projection once, then GraphML and GEXF in a helper;
-        # the RDF formats their rows, then JSON-LD in a helper
-        (
-            4,
-            ["rendering the exports", "rendering the exports", "rendering kg.graphml, kg.gexf", "rendering kg.jsonld"],
-        ),
+        # the network formats make their projection once, then GraphML and GEXF in a helper
+        (4, ["rendering the exports", "rendering the exports", "rendering kg.graphml, kg.gexf"]),
         # none to spare: the page, GraphML and GEXF one after the other here
         (2, ["rendering the exports"]),
     ],

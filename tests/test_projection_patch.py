@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from graph import build, buildcache, partial, pipeline, projectioncache
+from graph import buildcache, pipeline, projectioncache
 from graph.build import build_graph
-from graph.dataset import Dataset
 from graph.errors import SourceError
 from graph.project import load_project
 from graph.projection import Projection, patch, project
@@ -25,13 +24,13 @@ def _shown(projection: Projection) -> tuple[list[Any], list[Any], dict[str, Any]
     return list(projection.entities()), list(projection.relations()), projection.sources
 
 
-def _inputs(project_dir: Path) -> tuple[Inputs, Any, Any, Dataset]:
-    """The inputs of the project's graph (as a build records them), the graph, the ontology and the dataset."""
+def _inputs(project_dir: Path) -> tuple[Inputs, Any, Any]:
+    """The inputs of the project's graph (as a build records them), the graph and the ontology."""
     settings = load_project(project_dir)
     files: dict[str, str] = {}
     buildcache.check_key(settings.sources_dir, settings.ontology_dir, None, files)
     dataset = pipeline.load(project_dir)
-    return Inputs.of(files, dataset), build_graph(dataset).graph, dataset.ontology, dataset
+    return Inputs.of(files, dataset), build_graph(dataset).graph, dataset.ontology
 
 
 def _generated(tmp_path: Path) -> Path:
@@ -49,38 +48,23 @@ def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
 ) -> None:
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     original = copy_fixture("musterland", tmp_path / "original") if corpus == "musterland" else _generated(tmp_path)
-    before, graph, ontology, _ = _inputs(original)
+    before, graph, ontology = _inputs(original)
     earlier = project(graph, ontology)
     names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
     patched = 0
     edited = tmp_path / "edited"
-    read: list[float] = []  # the share of the facts the partial graphs were built from
-    real_build = build_graph
-
-    def counted(dataset: Dataset) -> Any:
-        read.append(len(dataset.facts) / total)
-        return real_build(dataset)
-
     for name, kind in edited_copies(original, edited, names):
         try:
-            now, graph, ontology, dataset = _inputs(edited)
+            now, graph, ontology = _inputs(edited)
         except SourceError:  # an edit this article's facts do not allow
             continue
         changed = before.changed(now)
         assert changed is not None, (name, kind)
-        whole = _shown(project(graph, ontology))
         found = patch(earlier, graph, ontology, changed)
         assert found is not None
-        assert _shown(found) == whole, (name, kind)
-        # the same from a graph of only the facts the patch reads, as the early worker makes it
-        total = len(dataset.facts)
-        monkeypatch.setattr(build, "build_graph", counted)
-        from_facts = partial.patched(earlier, dataset, changed)
-        monkeypatch.setattr(build, "build_graph", real_build)
-        assert from_facts is not None and _shown(from_facts) == whole, (name, kind)
+        assert _shown(found) == _shown(project(graph, ontology)), (name, kind)
         patched += 1
     assert patched >= len(names) * 7
-    assert len(read) == patched and sorted(read)[len(read) // 2] < 0.5
 
 
 def test_an_unchanged_graph_patches_to_the_same_projection(whole: Projection, musterland_built: Path) -> None:
@@ -217,38 +201,17 @@ def _noting_patches(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:
         return made
 
     monkeypatch.setattr(projection, "patch", noted)
-    real_partial = partial.patched
-
-    def noted_partial(*args: Any) -> Projection | None:  # the patch it makes is not noted twice
-        monkeypatch.setattr(projection, "patch", real)
-        made = real_partial(*args)
-        with notes.open("a") as out:
-            out.write(f"partial {made is not None}\n")
-        return made
-
-    monkeypatch.setattr(partial, "patched", noted_partial)
-
-
-EARLY = "rendering kg.html, kg.graphml, kg.gexf in another process while the graph is built"
 
 
 @pytest.mark.parametrize(
     ("where", "first", "jobs"),
-    [
-        ("the early worker", 2, 2),
-        ("the build process", 2, 2),
-        ("a worker", 2, 2),
-        ("the build process", 2, 1),
-        ("the build process", 1, 1),
-    ],
+    [("the build process", 2, 2), ("a worker", 2, 2), ("the build process", 2, 1), ("the build process", 1, 1)],
 )
 def test_a_build_patches_the_projection_the_last_build_kept(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, first: int, jobs: int
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
-    if where != "the early worker":  # the network formats rendered once the graph is built
-        split_rendering(monkeypatch, network_here=where == "the build process")
-        monkeypatch.setattr(pipeline._NetworkEarly, "start", lambda *args, **kwargs: None)
+    split_rendering(monkeypatch, network_here=where == "the build process")
     pipeline.build(project=mini, jobs=first)  # --jobs 1 keeps the projection too
     article = mini / "sources" / "articles" / "b.yaml"
     article.write_text(article.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (Ausgabe 2)"), "utf-8")
@@ -256,9 +219,8 @@ def test_a_build_patches_the_projection_the_last_build_kept(
     _noting_patches(monkeypatch, notes)
     said: list[str] = []
     pipeline.build(project=mini, jobs=jobs, progress=said.append)
-    assert notes.read_text() == ("partial True\n" if where == "the early worker" else "True\n")
+    assert notes.read_text() == "True\n"
     assert (PATCHED in said) == (where == "the build process")  # a worker's progress is its own
-    assert (EARLY in said) == (where == "the early worker"), said
     patched = _exports(mini)
     assert "Zeitung B (Ausgabe 2)" in patched["kg.html"].decode("utf-8")
 
@@ -290,52 +252,3 @@ def test_a_build_projects_whole_when_the_last_projection_does_not_fit(
     said: list[str] = []
     pipeline.build(project=mini, jobs=2, progress=said.append)
     assert PATCHED not in said and any(line.startswith("wrote ") for line in said), said
-
-
-@pytest.mark.parametrize("edit", ["a name", "a quote not in the text"])
-def test_the_early_worker_checks_the_sources_then_renders_the_network_formats(
-    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
-) -> None:
-    """With the checks beside the build, the early worker checks quotes and curation first;
-    the build is the same as one of a copy from an empty cache, failing or not."""
-    import shutil
-
-    from graph.errors import QuoteError
-
-    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
-    monkeypatch.setattr(pipeline, "CHECK_BESIDE_FROM", 0)
-    pipeline.build(project=mini, jobs=2)
-    before = _exports(mini)
-    article = mini / "sources" / "articles" / "b.yaml"
-    old, new = (
-        ("name: Zeitung B", "name: Zeitung B (Ausgabe 2)")
-        if edit == "a name"
-        else ("quote: Ministerin Erika Beispiel (XYZ) war da.", "quote: Ministerin Erika Beispiel (XYZ) war nicht da.")
-    )
-    article.write_text(article.read_text("utf-8").replace(old, new), "utf-8")
-    fresh = tmp_path / "fresh"
-    shutil.copytree(mini, fresh)
-    shutil.rmtree(fresh / "exports")
-
-    def built(project_dir: Path, cache: str, said: list[str]) -> str | pipeline.CheckResult:
-        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / cache))
-        try:
-            return pipeline.build(project=project_dir, jobs=2, progress=said.append)
-        except QuoteError as exc:
-            return str(exc)
-
-    said: list[str] = []
-    here, there = built(mini, "cache", said), built(fresh, "empty", [])
-    assert EARLY in said
-    if edit == "a name":
-        assert isinstance(here, pipeline.CheckResult) and isinstance(there, pipeline.CheckResult)
-        assert {"quotes (while building)", "curation (while building)", pipeline.EARLY_PATCH_STEP} <= set(
-            here.timings.workers
-        )
-        assert here.warnings == there.warnings
-        assert _exports(mini) == _exports(fresh)
-    else:
-        assert isinstance(here, str) and isinstance(there, str) and "war nicht da" in here
-        assert here.replace(str(mini), "PROJECT") == there.replace(str(fresh), "PROJECT")
-        assert _exports(mini) == before  # exports untouched
-    assert [p.name for p in mini.iterdir() if p.name.startswith(".exports")] == []  # no render folder left

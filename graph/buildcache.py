@@ -142,6 +142,37 @@ class _Digests:
 KEPT_KEYS = 16
 
 
+@dataclass(frozen=True)
+class ExportFolderFiles:
+    """A cache of one file per export folder (its absolute path hashed), whose first line
+    says which build wrote it and for which ``kg.nt``: the layout's version, the build's key
+    and the file's identity (see :func:`identity`). The kept projections
+    (:mod:`graph.projectioncache`) and validation results (:mod:`graph.changes`) are two."""
+
+    #: The cache's folder under :func:`cache_root`.
+    name: str
+    #: The files' suffix.
+    suffix: str
+    #: The layout's version, bumped when it changes.
+    version: int
+
+    def folder(self) -> Path:
+        """Where the files are kept."""
+        return cache_root() / self.name
+
+    def path(self, out: Path) -> Path:
+        """The file kept for the export folder ``out``."""
+        return self.folder() / (hashlib.sha256(os.fsencode(os.path.abspath(out))).hexdigest()[:24] + self.suffix)
+
+    def header(self, key: str, identity: Sequence[int]) -> bytes:
+        """The first line of a file kept by the build with ``key`` for the ``kg.nt`` with ``identity``."""
+        return json.dumps([self.version, key, list(identity)]).encode("utf-8") + b"\n"
+
+    def keep_newest(self, count: int) -> None:
+        """Delete all but the ``count`` newest files (see :func:`keep_newest`)."""
+        keep_newest(self.folder(), f"*{self.suffix}", count)
+
+
 def keep_newest(folder: Path, pattern: str, count: int) -> None:
     """Delete all but the ``count`` most recently modified files of ``folder`` that match
     ``pattern`` (one another process deletes meanwhile counts as oldest)."""

@@ -28,7 +28,6 @@ import contextlib
 import hashlib
 import json
 import mmap
-import os
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,21 +53,10 @@ LINES_SHARE = 0.01
 LEAST_LINES = 1_000
 #: How many records the cache keeps (the newest written).
 KEEP = 4
-_SUFFIX = ".validation"
 _NTRIPLES = "kg.nt"
 
 
-def folder() -> Path:
-    """Where validation results are kept."""
-    return buildcache.cache_root() / "validations"
-
-
-def _path(out: Path) -> Path:
-    return folder() / (hashlib.sha256(os.fsencode(os.path.abspath(out))).hexdigest()[:24] + _SUFFIX)
-
-
-def _header(key: str, identity: Sequence[int]) -> bytes:
-    return json.dumps([FORMAT, key, list(identity)]).encode("utf-8") + b"\n"
+_FILES = buildcache.ExportFolderFiles("validations", ".validation", FORMAT)
 
 
 def checks_digest(inputs: Mapping[str, str]) -> str:
@@ -94,8 +82,8 @@ def basis(out: Path, inputs: Mapping[str, str]) -> Basis | None:
     if record is None or identity is None or not inputs:
         return None
     try:
-        with open(_path(out), "rb") as handle:
-            if handle.readline() != _header(record.key, identity):
+        with open(_FILES.path(out), "rb") as handle:
+            if handle.readline() != _FILES.header(record.key, identity):
                 return None
             kept = pickle.load(handle)  # the user's own cache (see the module docstring)
     except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
@@ -112,17 +100,17 @@ def keep(key: str, out: Path, inputs: Mapping[str, str], results: Sequence[Resul
     identity = buildcache.identity(out / _NTRIPLES)
     if identity is None or not inputs:
         return
-    path = _path(out)
+    path = _FILES.path(out)
     payload = pickle.dumps({"checks": checks_digest(inputs), "results": tuple(results)}, pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically({path: _header(key, identity) + payload})
-        buildcache.keep_newest(path.parent, f"*{_SUFFIX}", KEEP)
+        write_atomically({path: _FILES.header(key, identity) + payload})
+        _FILES.keep_newest(KEEP)
 
 
 def forget(out: Path) -> None:
     """Drop what was kept for ``out`` (the next build validates the whole graph)."""
-    _path(out).unlink(missing_ok=True)
+    _FILES.path(out).unlink(missing_ok=True)
 
 
 def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> Focus | None:

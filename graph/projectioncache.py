@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import io
-import json
 import os
 import pickle
 from collections.abc import Callable, Mapping, Sequence
@@ -61,20 +59,9 @@ KEEP = 4
 #: A build patches the last build's projection when at most this share of its articles (and
 #: nothing else) changed; at least one article always counts as few.
 PATCH_SHARE = 0.02
-_SUFFIX = ".projection"
 
 
-def folder() -> Path:
-    """Where projections are kept."""
-    return buildcache.cache_root() / "projections"
-
-
-def _path(out: Path) -> Path:
-    return folder() / (hashlib.sha256(os.fsencode(os.path.abspath(out))).hexdigest()[:24] + _SUFFIX)
-
-
-def _header(key: str, identity: Sequence[int]) -> bytes:
-    return json.dumps([FORMAT, key, list(identity)]).encode("utf-8") + b"\n"
+_FILES = buildcache.ExportFolderFiles("projections", ".projection", FORMAT)
 
 
 @dataclass(frozen=True)
@@ -124,8 +111,8 @@ def _read(
     from graph.projection import Projection
 
     try:
-        with open(_path(out), "rb") as handle:
-            if handle.readline() != _header(key, identity):
+        with open(_FILES.path(out), "rb") as handle:
+            if handle.readline() != _FILES.header(key, identity):
                 return None
             # the user's own cache (see the module docstring)
             inputs = pickle.load(handle)
@@ -198,9 +185,9 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
 def write_pickled(key: str, out: Path, identity: Sequence[int], projection: bytes | Path) -> None:
     """:func:`write` of a projection :func:`pickled` already (by a build's child process), or
     :func:`pickle_into` a file (by a build's worker)."""
-    path = _path(out)
+    path = _FILES.path(out)
     with contextlib.suppress(OSError):  # a read-only cache only costs the next command its shortcut
         path.parent.mkdir(parents=True, exist_ok=True)
         pickled = projection if isinstance(projection, bytes) else projection.read_bytes()
-        write_atomically({path: _header(key, identity) + pickled})
-        buildcache.keep_newest(path.parent, f"*{_SUFFIX}", KEEP)
+        write_atomically({path: _FILES.header(key, identity) + pickled})
+        _FILES.keep_newest(KEEP)

@@ -107,7 +107,7 @@ def test_only_the_newest_projections_are_kept(mini: Path, tmp_path: Path) -> Non
     for number, out in enumerate(folders):
         projectioncache.write("key", out, (1, 2, 3), whole)
         # one second apart, whatever the resolution of the file system's clock
-        os.utime(projectioncache._path(out), ns=(0, (number + 1) * 1_000_000_000))
+        os.utime(projectioncache._FILES.path(out), ns=(0, (number + 1) * 1_000_000_000))
     assert len(_kept(tmp_path / "cache")) == projectioncache.KEEP
     assert projectioncache.read("key", folders[-1], (1, 2, 3)) is not None
     assert projectioncache.read("key", folders[-1], (1, 2, 4)) is None  # another file

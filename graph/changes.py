@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import mmap
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -121,7 +120,7 @@ def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> 
     from rdflib.namespace import RDFS
 
     from graph import shacl
-    from graph.ntdelta import sorted_delta
+    from graph.ntdelta import files_delta, mapped, sorted_delta
     from graph.validate import Focus
 
     try:
@@ -131,13 +130,14 @@ def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> 
     if reach is None:
         return None
     limit = max(LEAST_LINES, int(len(graph) * LINES_SHARE))  # a line per triple
-    with contextlib.ExitStack() as files:
+    if isinstance(ntriples, Path):
+        delta = files_delta(found.ntriples, ntriples, limit)
+    else:
         try:
-            old = files.enter_context(_mapped(found.ntriples))
-            new = files.enter_context(_mapped(ntriples)) if isinstance(ntriples, Path) else ntriples
+            with mapped(found.ntriples) as old:
+                delta = sorted_delta(old, ntriples, limit)
         except (OSError, ValueError):  # gone, or empty (which cannot be mapped)
             return None
-        delta = sorted_delta(old, new, limit)
     if delta is None:
         return None
     changed = Graph(bind_namespaces="none")
@@ -158,12 +158,6 @@ def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> 
     ordered = tuple(sorted(shacl_nodes, key=str))
     kept = tuple(result for result in found.results if result.focus not in shacl_nodes)
     return Focus(ordered, frozenset(provenance_nodes), kept, len(delta))
-
-
-def _mapped(path: Path) -> mmap.mmap:
-    """The bytes of the file at ``path``, mapped into memory (read where compared, not copied)."""
-    with open(path, "rb") as handle:
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 class _Tables:

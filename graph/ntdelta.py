@@ -6,14 +6,24 @@ sorted (see :func:`graph.writers.ntriples`), so walking them side by side finds 
 lines; the runs of equal bytes between them are skipped in large blocks, compared by
 numpy without copying: 0.07 s for two files of 168 MB, where splitting them into lines
 and comparing the sets takes 3 s.
+
+A build compares its new ``kg.nt`` with the last one twice: to validate what changed
+(:mod:`graph.changes`) and to patch the query store (:mod:`graph.store`).
+:func:`files_delta` remembers its last answer for the same two files, so the second asks
+for nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import mmap
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+from graph.buildcache import file_stat
 
 #: The bytes of a file, read or mapped into memory.
 Buffer = bytes | mmap.mmap
@@ -108,3 +118,43 @@ def sorted_delta(old: Buffer, new: Buffer, limit: int) -> Delta | None:
                 j += len(now)
         if len(removed) + len(added) > limit:
             return None
+
+
+#: The last answer of :func:`files_delta`: the two files' identities, the limit, the delta.
+_last: tuple[tuple[object, ...], int, Delta | None] | None = None
+
+
+def files_delta(old: Path, new: Path, limit: int) -> Delta | None:
+    """:func:`sorted_delta` of the files ``old`` and ``new``, mapped into memory (not read);
+    ``None`` also when either cannot be read or mapped (an empty file cannot).
+
+    The last answer is remembered with both files' paths and identities (size, inode,
+    modification and change time: :func:`graph.buildcache.file_stat`). Asked about the same
+    two files again, a delta found is given again if it is within the new ``limit``, and
+    ``None`` again if it was found with a ``limit`` at least as large.
+    """
+    global _last
+    try:
+        files = tuple((os.path.abspath(path), file_stat(path)) for path in (old, new))
+    except OSError:
+        return None
+    if _last is not None and _last[0] == files:
+        _, asked, delta = _last
+        if delta is not None:
+            return delta if len(delta) <= limit else None
+        if asked >= limit:
+            return None
+    try:
+        with contextlib.ExitStack() as stack:
+            before, after = (stack.enter_context(mapped(path)) for path in (old, new))
+            delta = sorted_delta(before, after, limit)
+    except (OSError, ValueError):  # gone, or empty
+        return None
+    _last = (files, limit, delta)
+    return delta
+
+
+def mapped(path: Path) -> mmap.mmap:
+    """The bytes of the file at ``path``, mapped into memory (read where compared, not copied)."""
+    with open(path, "rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)

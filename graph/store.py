@@ -393,7 +393,7 @@ def _patched(staging: Path, files: Sequence[Path], ntriples: Path) -> int | None
     """The store of ``files`` made by patching their current one (see :func:`update_staged`): its
     triples, or ``None`` where that cannot be done (no such store, too many changes, a
     store that does not hold what its files say)."""
-    from graph.ntdelta import sorted_delta
+    from graph.ntdelta import files_delta
 
     try:
         before = staging.parent / store_key(files)
@@ -407,8 +407,9 @@ def _patched(staging: Path, files: Sequence[Path], ntriples: Path) -> int | None
         if info.get("files") != [str(p) for p in files]:
             return None
         chain = int(info.get("patches", 0)) + 1
-        old, new = files[0].read_bytes(), ntriples.read_bytes()
-        delta = sorted_delta(old, new, limit=max(PATCH_LEAST, int(old.count(b"\n") * PATCH_SHARE)))
+        # the store's triples: the old kg.nt's lines and the ontology's few (the build found
+        # the same delta a moment ago, to validate by it: see graph.ntdelta.files_delta)
+        delta = files_delta(files[0], ntriples, limit=max(PATCH_LEAST, int(int(info["triples"]) * PATCH_SHARE)))
         if delta is None:
             return None
         ox.Store.read_only(str(before / _DB)).backup(str(staging / _DB))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -100,3 +101,43 @@ def test_a_line_whose_text_begins_another_sorts_first() -> None:
 def test_a_file_without_a_final_line_break_gives_none() -> None:
     assert sorted_delta(b"<a> <b> <c> .\n", b"<a> <b> <c> .", limit=10) is None
     assert sorted_delta(b"<a> <b> <c> .", b"<a> <b> <c> .\n", limit=10) is None
+
+
+def test_the_delta_of_two_files_is_remembered_for_those_files_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build asks twice (to validate, then to patch the query store): the second is not computed."""
+    import os
+
+    old, new = tmp_path / "old.nt", tmp_path / "new.nt"
+    old.write_bytes(_file([b"<a> <p> <o> .", b"<b> <p> <o> .", b"<c> <p> <o> ."]))
+    new.write_bytes(_file([b"<a> <p> <o> .", b"<b> <p> <x> .", b"<c> <p> <o> ."]))
+    computed: list[int] = []
+    real = ntdelta.sorted_delta
+
+    def counted(before: bytes, after: bytes, limit: int) -> Delta | None:
+        computed.append(limit)
+        return real(before, after, limit)
+
+    monkeypatch.setattr(ntdelta, "sorted_delta", counted)
+    monkeypatch.setattr(ntdelta, "_last", None)
+    expected = Delta((b"<b> <p> <o> .\n",), (b"<b> <p> <x> .\n",))
+    assert ntdelta.files_delta(old, new, 10) == expected
+    assert ntdelta.files_delta(old, new, 5) == expected  # the same files: remembered
+    assert ntdelta.files_delta(old, new, 1) is None  # two lines differ, more than asked for
+    assert computed == [10]
+    assert ntdelta.files_delta(new, old, 10) == Delta(expected.added, expected.removed)  # other files
+    assert computed == [10, 10]
+    stat = new.stat()
+    new.write_bytes(_file([b"<a> <p> <o> .", b"<b> <p> <o> .", b"<c> <p> <y> ."]))  # the same size
+    os.utime(new, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and time: the change time still moves
+    assert ntdelta.files_delta(new, old, 10) == Delta((b"<c> <p> <y> .\n",), (b"<c> <p> <o> .\n",))
+    assert computed == [10, 10, 10]
+    assert ntdelta.files_delta(new, old, 1) is None and computed == [10, 10, 10]  # the delta found is larger
+    monkeypatch.setattr(ntdelta, "_last", None)
+    assert ntdelta.files_delta(new, old, 1) is None  # more than one line: not found
+    assert ntdelta.files_delta(new, old, 0) is None and computed == [10, 10, 10, 1]  # None for 1: also for 0
+    assert ntdelta.files_delta(new, old, 3) is not None and computed == [10, 10, 10, 1, 3]  # a larger limit
+    (tmp_path / "empty.nt").write_bytes(b"")
+    assert ntdelta.files_delta(tmp_path / "empty.nt", new, 10) is None  # an empty file cannot be mapped
+    assert ntdelta.files_delta(tmp_path / "gone.nt", new, 10) is None

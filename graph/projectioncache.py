@@ -107,9 +107,9 @@ def _read(
 ) -> tuple[Inputs | None, Projection | None] | None:
     """What :func:`read` finds: the inputs the projection was kept with and, if
     ``wanted(inputs)``, the projection (the inputs come first in the file, so a projection
-    that is not wanted is not read); ``None`` if nothing fitting is kept."""
-    from graph.projection import Projection
-
+    that is not wanted is not read); ``None`` if nothing fitting is kept. The projection's
+    module (and networkx) is imported only to read a projection: a build's process that
+    only asks which articles changed does not need it (0.3 s), its worker does."""
     try:
         with open(_FILES.path(out), "rb") as handle:
             if handle.readline() != _FILES.header(key, identity):
@@ -120,6 +120,8 @@ def _read(
                 return None
             if not wanted(inputs):
                 return inputs, None
+            from graph.projection import Projection
+
             projection = pickle.load(handle)
     except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
         return None

@@ -187,3 +187,27 @@ def test_a_build_keeps_no_projection_it_did_not_make_or_cannot_keep(
     assert (pipeline.KEEP_WAIT_STEP in built.timings.steps) == (case == "cannot write")
     assert _kept(tmp_path / "cache") == []
     assert run("stats", "--project", mini).exit_code == 0
+
+
+def test_asking_which_articles_changed_does_not_import_the_projection(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's process asks before its worker renders the network formats: networkx (0.3 s)
+    is imported where the projection is read, in the worker, not in the build process."""
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    pipeline.build(project=mini, jobs=1)
+    article = mini / "sources" / "articles" / "b.yaml"
+    article.write_text(article.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (2)"), "utf-8")
+    script = (
+        "import sys\n"
+        "from graph import pipeline, projectioncache\n"
+        f"keys = pipeline._keys({str(mini)!r}, None, None, pipeline.DEFAULT_FORMATS, False)\n"
+        f"inputs = projectioncache.Inputs.of(keys.inputs, pipeline.load({str(mini)!r}))\n"
+        "patcher = projectioncache.patcher(keys.out, inputs, print)\n"
+        "print(patcher is not None, 'networkx' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"], done.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graph.errors import ConfigError
-from graph.fsutil import replace_export_set
+from graph.fsutil import Kept, replace_export_set
 
 if TYPE_CHECKING:  # rdflib and the writers are imported when something is rendered
     from rdflib import Graph
@@ -61,8 +61,9 @@ class ExportInput:
 
 
 #: What an exporter makes: the file's bytes, or pieces whose concatenation they are (a
-#: large file is written piece by piece, without a joined copy of it in memory).
-Rendered = bytes | Sequence[bytes]
+#: large file is written piece by piece, without a joined copy of it in memory), or the
+#: export folder's file as it is, when rendering again would give the same bytes.
+Rendered = bytes | Sequence[bytes] | Kept
 Render = Callable[[ExportInput], Rendered]
 
 
@@ -94,10 +95,13 @@ class Exporter:
     def render(self, source: ExportInput) -> bytes:
         """The file's bytes."""
         rendered = self.renderer(source)
+        if isinstance(rendered, Kept):
+            return rendered.path.read_bytes()
         return rendered if isinstance(rendered, bytes) else b"".join(rendered)
 
-    def render_pieces(self, source: ExportInput) -> Sequence[bytes]:
-        """The file's bytes in pieces, in order, to be written one after the other."""
+    def render_pieces(self, source: ExportInput) -> Sequence[bytes] | Kept:
+        """The file's bytes in pieces, in order, to be written one after the other (or the
+        export folder's file, :class:`~graph.fsutil.Kept` as it is)."""
         rendered = self.renderer(source)
         return (rendered,) if isinstance(rendered, bytes) else rendered
 
@@ -177,16 +181,30 @@ def _html(source: ExportInput) -> bytes:
     return render_html(source.projection)
 
 
-def _graphml(source: ExportInput) -> list[bytes]:
+def _graphml(source: ExportInput) -> list[bytes] | Kept:
     from graph.netformats import graphml_pieces
 
-    return graphml_pieces(source.projection)
+    return _kept_network(source, "graphml") or graphml_pieces(source.projection)
 
 
-def _gexf(source: ExportInput) -> list[bytes]:
+def _gexf(source: ExportInput) -> list[bytes] | Kept:
     from graph.netformats import gexf_pieces
 
-    return gexf_pieces(source.projection)
+    return _kept_network(source, "gexf") or gexf_pieces(source.projection)
+
+
+def _kept_network(source: ExportInput, name: str) -> Kept | None:
+    """The last build's file of the network format ``name``, if its projection was patched
+    from the one that file was rendered from and the file's rows are all the same (see
+    :func:`graph.netformats.same_as_patched_from`): at a million triples 0.2 s to compare
+    instead of 1.5 s for GraphML and 0.7 s for GEXF, when an edit leaves the network's
+    entities, facts between them, dates and sources as they were."""
+    from graph import netformats, projectioncache
+
+    path = projectioncache.kept_export(source.projection, exporter(name).filename)
+    if path is None or not netformats.same_as_patched_from(source.projection):
+        return None
+    return Kept(path)
 
 
 # costs: seconds at a million triples (1.1 s of rows go with the first RDF format, 3 s of

@@ -39,16 +39,18 @@ from pathlib import Path
 from typing import Protocol
 
 from graph.errors import KGError
+from graph.fsutil import Kept
 
 
 class Emit(Protocol):
     """Hands one named output of a child to its parent (see :meth:`Child.ready`)."""
 
-    def __call__(self, name: str, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
+    def __call__(self, name: str, content: bytes | Sequence[bytes] | Path | Kept, durable: bool = False) -> None:
         """Hand over ``content``: its bytes, pieces of them in order (written one after the
-        other, never joined in memory), or a file holding them (moved into place: a
-        grandchild's output, say). ``durable``: write it through to the disk (``fsync``), for
-        a file that goes into the export set as it is."""
+        other, never joined in memory), a file holding them (moved into place: a
+        grandchild's output, say), or a :class:`~graph.fsutil.Kept` file (linked, else
+        copied: it is on the disk already). ``durable``: write it through to the disk
+        (``fsync``), for a file that goes into the export set as it is."""
 
 
 #: What a child does: it emits its outputs as they are made and returns seconds per step.
@@ -292,14 +294,23 @@ def start(work: Work, label: str, within: Path | None = None) -> Child:
     return Child(pid, folder, label)
 
 
-def write_content(path: Path, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
+def write_content(path: Path, content: bytes | Sequence[bytes] | Path | Kept, durable: bool = False) -> None:
     """Write ``content`` (see :class:`Emit`) to the new file ``path``, through to the disk
     if ``durable``."""
     if isinstance(content, Path):
         shutil.move(content, path)  # a grandchild's output, written through already if need be
         return
+    if isinstance(content, Kept):
+        try:
+            os.link(content.path, path)
+            return
+        except OSError:  # another file system, or one without hard links: copied
+            pass
     with path.open("wb") as file:
-        if isinstance(content, bytes):
+        if isinstance(content, Kept):
+            with content.path.open("rb") as kept:
+                shutil.copyfileobj(kept, file, 1 << 20)
+        elif isinstance(content, bytes):
             file.write(content)
         elif hasattr(os, "writev"):
             _write_pieces(file.fileno(), content)
@@ -357,7 +368,7 @@ def _run_child(work: Work, folder: Path) -> None:  # pragma: no cover - in the c
         _die_with_parent()
         names: list[str] = []
 
-        def emit(name: str, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
+        def emit(name: str, content: bytes | Sequence[bytes] | Path | Kept, durable: bool = False) -> None:
             target = _output(folder, name)
             staging = target.with_name(f"{target.name}.tmp")
             write_content(staging, content, durable)

@@ -43,6 +43,14 @@ class Rendered:
     path: Path
 
 
+@dataclass(frozen=True)
+class Kept:
+    """An export that rendering again would give byte for byte: the file as it is, linked
+    (else copied) where a rendered file would be written."""
+
+    path: Path
+
+
 #: A file's new content: its bytes, a file holding them (copied, never moved, and not
 #: kept in memory), or a :class:`Rendered` file.
 Content = bytes | Path | Rendered
@@ -84,10 +92,12 @@ def same_content(path: Path, content: Content) -> bool:
     """Whether the existing file ``path`` holds ``content`` (``False`` if it is missing)."""
     held = _held(content)
     try:
-        if path.stat().st_size != _size(held):
+        stat = path.stat()
+        if stat.st_size != _size(held):
             return False
         if isinstance(held, Path):
-            return _same_bytes(path, held)
+            # a link to the file itself (see Kept) holds its bytes: nothing to read
+            return os.path.samestat(stat, held.stat()) or _same_bytes(path, held)
         return path.read_bytes() == held
     except (FileNotFoundError, NotADirectoryError):
         return False

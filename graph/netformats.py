@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
+from typing import Any
 
-from graph.projection import Claim, Projection
+from graph.projection import Claim, Projection, Unbuilt
 
 _DATES = {"gYear", "gYearMonth", "date", "dateTime"}
 Value = str | int
@@ -153,6 +154,35 @@ class _Rows:
             self.node_values.append(values)
         self.node_keys = _keys(self.node_shapes, self.node_values)
         self.edge_keys = _keys(self.edge_shapes, self.edge_values)
+
+
+def same_as_patched_from(projection: Projection) -> bool:
+    """Whether the GraphML and GEXF of ``projection`` are byte for byte those of the projection
+    :func:`graph.projection.patch` made it from (``False`` if it made none; computed once).
+
+    The files are written from the rows alone (and the edges' ends and keys). A patch keeps
+    every entity it did not read again, and every edge from one, as they were; so the rows
+    are all the same when the entities are, and the rows of the entities it read again and
+    of every edge at one of them are. Those are compared, made by :class:`_Rows` itself
+    from these entities and edges only: an entity's row has the sources of all its edges.
+    """
+    return projection.derived(_same_as_patched_from)
+
+
+def _same_as_patched_from(projection: Projection) -> bool:
+    patched = projection.patched_from()
+    if patched is None or not patched.same_entities or patched.earlier.size() != projection.size():
+        return False
+    return _rows_near(patched.earlier, patched.touched) == _rows_near(projection, patched.touched)
+
+
+def _rows_near(projection: Projection, entities: frozenset[str]) -> tuple[list[Any], ...]:
+    """The rows of ``entities`` and of every edge at one of them, with the edges' ends and keys."""
+    nodes = [entity for entity in projection.entities() if entity[0] in entities]
+    edges = [edge for edge in projection.relations() if edge[0] in entities or edge[1] in entities]
+    rows = _Rows(Projection(Unbuilt(nodes, edges), projection.ontology, projection.sources))
+    ends = [edge[:3] for edge in edges]
+    return ends, rows.node_ids, rows.node_shapes, rows.node_values, rows.edge_shapes, rows.edge_values
 
 
 def _updated(shape: Shape, values: Values, more: dict[str, str]) -> tuple[Shape, Values]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from graph import buildcache
 from graph.errors import ConfigError, KGError, Problem, QuoteError, ShapeError, warning_line
 from graph.export import DEFAULT_FORMATS, Exporter, ExportInput, exporter
-from graph.fsutil import Content, Rendered, debug_point, render_folder, replace_export_set, write_atomically
+from graph.fsutil import Content, Kept, Rendered, debug_point, render_folder, replace_export_set, write_atomically
 from graph.gcpause import gc_paused
 from graph.project import Project, load_project
 
@@ -1247,7 +1247,7 @@ def _render_here(
     folder.mkdir(exist_ok=True)
     files = {} if files is None else files
 
-    def emit(name: str, content: bytes | Sequence[bytes] | Path, durable: bool = False) -> None:
+    def emit(name: str, content: bytes | Sequence[bytes] | Path | Kept, durable: bool = False) -> None:
         path = files[name] = folder / str(len(files))
         forked.write_content(path, content, durable)
 

@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from itertools import chain
 from operator import attrgetter, itemgetter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import networkx as nx
@@ -201,6 +202,12 @@ class Projection:
     def label(self, node: str) -> str:
         return str(self.network.nodes[node]["label"])
 
+    def patched_from(self) -> Patched | None:
+        """What :func:`patch` made this projection from, if it made it (a view of it, or a
+        projection pickled and read back, does not say)."""
+        found: Patched | None = self._memo.get(_PATCHED)
+        return found
+
     def cls(self, node: str) -> str:
         return str(self.network.nodes[node]["cls"])
 
@@ -253,6 +260,27 @@ class Projection:
 
 
 _NETWORK: _Network = Projection.__dict__["network"]
+#: Where a patched projection notes what it was made from (see :meth:`Projection.patched_from`).
+_PATCHED = "patched from"
+
+
+@dataclass(frozen=True)
+class Patched:
+    """What :func:`patch` made a projection from.
+
+    Attributes:
+        earlier: The projection it patched.
+        touched: The entities it read again (of either projection); every other entity, and
+            every edge from one, is the earlier's, the same objects.
+        same_entities: Whether both have the same entities (none came or went).
+        files: What the caller rendered from ``earlier``: each file by name, with its
+            identity then (see :func:`graph.projectioncache.patcher`).
+    """
+
+    earlier: Projection
+    touched: frozenset[str]
+    same_entities: bool
+    files: Mapping[str, tuple[Path, tuple[int, ...]]] = field(default_factory=dict)
 
 
 def _adjacent(network: Any) -> Iterable[Relation]:
@@ -500,7 +528,13 @@ class _Reader:
 _EMPTY: dict[Node, int] = {}
 
 
-def patch(earlier: Projection, graph: Graph, ontology: Ontology, changed: Collection[str]) -> Projection | None:
+def patch(
+    earlier: Projection,
+    graph: Graph,
+    ontology: Ontology,
+    changed: Collection[str],
+    files: Mapping[str, tuple[Path, tuple[int, ...]]] | None = None,
+) -> Projection | None:
     """The projection of ``graph`` made from ``earlier``, the projection of a graph built from
     the same inputs but the sources ``changed`` (ids, as they were and as they are: edited,
     added or removed articles), re-reading only the entities those sources touch.
@@ -512,6 +546,9 @@ def patch(earlier: Projection, graph: Graph, ontology: Ontology, changed: Collec
     attribute names a source by its id, anything else by its IRI). Every other entity's
     statements cite unchanged sources only: their statements and references are as they
     were, and so is what the projection shows of the entity.
+
+    The result notes what it was made from (:meth:`Projection.patched_from`), with
+    ``files``, what was rendered from ``earlier`` (see :class:`Patched`).
 
     Returns:
         ``None`` for a graph without rdflib's own ``pos`` index, or with two entities of one
@@ -602,7 +639,9 @@ def patch(earlier: Projection, graph: Graph, ontology: Ontology, changed: Collec
     relations = [r for r in earlier.relations() if r[0] not in touched]
     relations += _relations(edges, (u for u in edges if u in touched))
     relations.sort(key=_edge_key)
-    return Projection(Unbuilt(nodes, relations), ontology, reader.infos())
+    patched = Projection(Unbuilt(nodes, relations), ontology, reader.infos())
+    patched._memo[_PATCHED] = Patched(earlier, frozenset(touched), not came_or_went, dict(files or {}))
+    return patched
 
 
 _NO_NODES: dict[Any, Any] = {}

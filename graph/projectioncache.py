@@ -171,17 +171,31 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
     if changed is None:
         return None
 
+    # what the last build rendered from the projection it kept (it wrote them with kg.nt)
+    files = {name: (out / name, tuple(found)) for name, found in record.files.items()}
+
     def patch(graph: Graph, ontology: Ontology) -> Projection | None:
         from graph.projection import patch
 
         found = _read(record.key, out, identity, lambda now: now == kept)  # the file read above
         earlier = found[1] if found is not None else None
-        patched = patch(earlier, graph, ontology, changed) if earlier is not None else None
+        patched = patch(earlier, graph, ontology, changed, files) if earlier is not None else None
         if patched is not None:
             say(f"projection patched from the last build's ({len(changed)} sources changed)")
         return patched
 
     return patch
+
+
+def kept_export(projection: Projection, filename: str) -> Path | None:
+    """The export ``filename`` the last build rendered from the projection ``projection`` was
+    patched from (see :func:`patcher`), if the file is still as that build wrote it."""
+    patched = projection.patched_from()
+    found = patched.files.get(filename) if patched is not None else None
+    if found is None:
+        return None
+    path, written = found
+    return path if buildcache.identity(path) == list(written) else None
 
 
 def write_pickled(key: str, out: Path, identity: Sequence[int], projection: bytes | Path) -> None:

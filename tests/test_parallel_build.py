@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import export, forked, pipeline
+from graph import export, forked, fsutil, pipeline
 from graph.errors import KGError, Location, Problem, ShapeError
+from graph.fsutil import Kept, Rendered
 from tests.conftest import run, snapshot
 
 pytestmark = pytest.mark.skipif(not forked.available(), reason="worker processes need os.fork (Linux)")
@@ -411,6 +412,34 @@ def test_only_durable_outputs_are_written_through_to_the_disk(tmp_path: Path, mo
     assert synced == [] and (tmp_path / "scratch").read_bytes() == b"ab"
     forked.write_content(tmp_path / "export", b"c", durable=True)
     assert len(synced) == 1 and (tmp_path / "export").read_bytes() == b"c"
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_kept_export_is_linked_else_copied_and_then_holds_the_same_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    export = tmp_path / "kg.graphml"
+    export.write_bytes(b"<graphml/>\n" * 1000)
+    if not links:  # another file system, or one without hard links
+
+        def refused(source: object, target: object) -> None:
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "link", refused)
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    rendered = tmp_path / "rendered"
+    forked.write_content(rendered, Kept(export), durable=True)
+    assert rendered.read_bytes() == export.read_bytes()
+    assert os.path.samefile(rendered, export) == links
+    assert len(synced) == (0 if links else 1)  # a link is as durable as the file already is
+
+    def read(first: Path, second: Path) -> bool:
+        raise AssertionError("compared byte for byte")
+
+    if links:  # the file itself: not read to be compared
+        monkeypatch.setattr(fsutil, "_same_bytes", read)
+    assert fsutil.same_content(export, Rendered(rendered))
 
 
 def test_pieces_are_written_in_order_many_per_system_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,11 @@ new graph whole, for every kind of edit to each of the first articles of two pro
 
 from __future__ import annotations
 
+import io
+import pickle
+import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +17,7 @@ import pytest
 from graph import buildcache, pipeline, projectioncache
 from graph.build import build_graph
 from graph.errors import SourceError
+from graph.netformats import gexf, graphml, same_as_patched_from
 from graph.project import load_project
 from graph.projection import Projection, patch, project
 from graph.projectioncache import Inputs
@@ -51,7 +56,7 @@ def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
     before, graph, ontology = _inputs(original)
     earlier = project(graph, ontology)
     names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
-    patched = 0
+    patched = network_kept = 0
     edited = tmp_path / "edited"
     for name, kind in edited_copies(original, edited, names):
         try:
@@ -64,13 +69,34 @@ def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
         assert found is not None
         assert _shown(found) == _shown(project(graph, ontology)), (name, kind)
         patched += 1
+        # the network formats are said to be the earlier's exactly when they are
+        same = (graphml(found), gexf(found)) == (graphml(earlier), gexf(earlier))
+        assert same_as_patched_from(found) == same, (name, kind)
+        network_kept += same
     assert patched >= len(names) * 7
+    assert 0 < network_kept < patched  # edits of both kinds were made
 
 
 def test_an_unchanged_graph_patches_to_the_same_projection(whole: Projection, musterland_built: Path) -> None:
     dataset = pipeline.load(musterland_built)
     found = patch(whole, build_graph(dataset).graph, dataset.ontology, set())
     assert found is not None and _shown(found) == _shown(whole)
+    assert same_as_patched_from(found)
+    assert found.patched_from() is not None and whole.patched_from() is None
+    assert not same_as_patched_from(whole)
+
+
+def test_a_patched_projection_read_back_or_viewed_does_not_say_what_it_was_patched_from(
+    whole: Projection, musterland_built: Path
+) -> None:
+    dataset = pipeline.load(musterland_built)
+    found = patch(whole, build_graph(dataset).graph, dataset.ontology, set())
+    assert found is not None
+    kept = io.BytesIO(projectioncache.pickled(found))  # as a build keeps it for the next
+    assert pickle.load(kept) is None  # the inputs, then the projection
+    read_back = pickle.load(kept)
+    assert read_back.patched_from() is None and found.patched_from() is not None
+    assert replace(found).patched_from() is None  # a view of it (see graph.projection.select)
 
 
 # ---------------------------------------------------------------- which sources changed
@@ -252,3 +278,72 @@ def test_a_build_projects_whole_when_the_last_projection_does_not_fit(
     said: list[str] = []
     pipeline.build(project=mini, jobs=2, progress=said.append)
     assert PATCHED not in said and any(line.startswith("wrote ") for line in said), said
+
+
+NETWORK_FILES = ("kg.graphml", "kg.gexf")
+
+
+def _noting_network_renders(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:
+    """Note each GraphML or GEXF rendered from rows, in any process."""
+    from graph import netformats
+
+    for name in ("graphml_pieces", "gexf_pieces"):
+        real = getattr(netformats, name)
+
+        def noted(projection: Projection, real: Any = real, name: str = name) -> list[bytes]:
+            with notes.open("a") as out:
+                out.write(f"{name}\n")
+            return list(real(projection))
+
+        monkeypatch.setattr(netformats, name, noted)
+
+
+def _network_files(project_dir: Path) -> dict[str, tuple[int, int]]:
+    stats = {name: (project_dir / "exports" / name).stat() for name in NETWORK_FILES}
+    return {name: (stat.st_ino, stat.st_mtime_ns) for name, stat in stats.items()}
+
+
+def _edit(project_dir: Path, name: str, old: str, new: str) -> None:
+    article = project_dir / "sources" / "articles" / name
+    text = article.read_text("utf-8")
+    assert old in text
+    article.write_text(text.replace(old, new), "utf-8")
+
+
+# the source's name is shown on the page, not in GraphML or GEXF; a fact's quote is in both
+SAME_NETWORK = ("name: Zeitung B", "name: Zeitung B (Ausgabe 2)")
+OTHER_QUOTE = ("quote: Ministerin Erika Beispiel (XYZ) war da.", "quote: Ministerin Erika Beispiel (XYZ)")
+
+
+@pytest.mark.parametrize(("where", "jobs"), [("a worker", 2), ("the build process", 2), ("the build process", 1)])
+@pytest.mark.parametrize("change", ["the network is the same", "a quote changed", "kg.graphml was replaced"])
+def test_a_build_keeps_the_network_files_when_their_rows_are_the_last_builds(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, jobs: int, change: str
+) -> None:
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    split_rendering(monkeypatch, network_here=where == "the build process")
+    pipeline.build(project=mini, jobs=jobs)
+    _edit(mini, "b.yaml", *(OTHER_QUOTE if change == "a quote changed" else SAME_NETWORK))
+    if change == "kg.graphml was replaced":  # by the user: the last build's exports are not all its own
+        graphml = mini / "exports" / "kg.graphml"
+        graphml.write_bytes(graphml.read_bytes().replace(b"Musterstadt", b"Musterdorf"))
+    before = _network_files(mini)
+    notes = tmp_path / "renders"
+    _noting_network_renders(monkeypatch, notes)
+    said: list[str] = []
+    pipeline.build(project=mini, jobs=jobs, progress=said.append)
+    rendered = notes.read_text().splitlines() if notes.exists() else []
+    if change == "the network is the same":
+        assert rendered == []  # neither file rendered
+        assert _network_files(mini) == before  # nor written
+        wrote = [line for line in said if line.startswith("wrote ")]
+        assert wrote == [f"wrote 4 of 6 files in {mini / 'exports'} (2 unchanged)"]
+    else:
+        assert rendered == ["graphml_pieces", "gexf_pieces"]
+    built = _exports(mini)
+
+    # the same files as from the whole graph's projection
+    monkeypatch.setattr(projectioncache, "patcher", lambda *args: None)
+    shutil.rmtree(mini / "exports")
+    pipeline.build(project=mini, jobs=jobs)
+    assert _exports(mini) == built

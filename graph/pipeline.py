@@ -13,9 +13,9 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a ste
     from rdflib import Graph
     from rdflib.term import Node
 
-    from graph import ahead, changes, forked, projectioncache
+    from graph import ahead, changes, forked, ntsplice, projectioncache
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
     from graph.ontology import Ontology
@@ -907,7 +907,7 @@ def _build_with(
     # projection when only a few articles differ (see graph.projectioncache.patcher)
     inputs = projectioncache.Inputs.of(keys.inputs, dataset) if keys.inputs else None
     patcher = projectioncache.patcher(out_dir, inputs, say) if inputs is not None else None
-    source = ExportInput(prepared.built.graph, dataset.ontology, patcher)
+    source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *_splicing(prepared, chosen, out_dir, inputs))
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
     plan = render_plan(chosen, jobs, len(prepared.built.graph))
@@ -934,6 +934,21 @@ def _build_with(
         tuple(written),
         tuple(sorted(out_dir / e.filename for e in chosen)),
     )
+
+
+def _splicing(
+    prepared: CheckResult, chosen: Sequence[Exporter], out_dir: Path, inputs: projectioncache.Inputs | None
+) -> tuple[ntsplice.Plan | None, Callable[[], Mapping[str, bytes]] | None]:
+    """How ``kg.nt`` is written from the last build's (:mod:`graph.ntsplice`), if it can be,
+    and what makes each article's subjects for the next build to do so; ``None`` for both
+    when ``kg.nt`` is not among the exports, or no projection will be kept."""
+    from graph import ntsplice, projectioncache
+
+    if inputs is None or not any(e.filename == NTRIPLES_FILE for e in chosen):
+        return None, None
+    built, folder = prepared.built, prepared.dataset.project.sources_dir
+    found = projectioncache.splice_plan(out_dir, inputs, built, folder)
+    return found, functools.partial(ntsplice.article_subjects, built, folder)
 
 
 #: The step of a build that starts work ahead (see :class:`_Ahead`).
@@ -1148,11 +1163,18 @@ def _keep_in_worker(
     start = time.perf_counter()
     try:
         with open(into, "wb") as out:
-            projectioncache.pickle_into(out, source.projection, inputs)
+            projectioncache.pickle_into(out, source.projection, _with_subjects(inputs, source))
     except (pickle.PicklingError, RecursionError, MemoryError, OSError):
         into.unlink(missing_ok=True)
         return {}
     return {KEEP_PROJECTION_STEP: time.perf_counter() - start}
+
+
+def _with_subjects(inputs: projectioncache.Inputs | None, source: ExportInput) -> projectioncache.Inputs | None:
+    """``inputs`` with each article's subjects in ``kg.nt``, for the next build to splice it (see
+    :mod:`graph.ntsplice`), when they are known."""
+    subjects = source.subjects if inputs is not None else None
+    return replace(inputs, subjects=subjects) if inputs is not None and subjects else inputs
 
 
 def _keep_here(
@@ -1173,7 +1195,7 @@ def _keep_here(
         return
     with timings.step(KEEP_PROJECTION_STEP):
         try:
-            pickled = projectioncache.pickled(source.projection, inputs)
+            pickled = projectioncache.pickled(source.projection, _with_subjects(inputs, source))
         except (pickle.PicklingError, RecursionError, MemoryError, OSError):
             return
         _file_projection(pickled, key, out_dir)
@@ -1208,7 +1230,7 @@ def _start_keeping(
 
     def work(emit: forked.Emit) -> dict[str, float]:
         start = time.perf_counter()
-        emit(KEPT_PART, projectioncache.pickled(projection, inputs))
+        emit(KEPT_PART, projectioncache.pickled(projection, _with_subjects(inputs, source)))
         return {KEEP_PROJECTION_STEP: time.perf_counter() - start}
 
     try:

@@ -33,7 +33,7 @@ import io
 import os
 import pickle
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -43,12 +43,14 @@ from graph.fsutil import write_atomically
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from graph import ntsplice
+    from graph.build import BuiltGraph
     from graph.dataset import Dataset
     from graph.ontology import Ontology
     from graph.projection import Projection
 
 #: Bump when the layout of a kept projection changes.
-FORMAT = 3
+FORMAT = 4
 #: Projections made faster than this (seconds) are not kept: reading them back would not pay.
 KEEP_FROM = 1.0
 #: A build keeps the projection it made of a graph this large (reading it from kg.nt would
@@ -72,10 +74,13 @@ class Inputs:
         files: The SHA-256 of each file of ``sources/`` and ``ontology/`` and the tool's key
             (see :func:`graph.buildcache.check_key`).
         sources: The id of the source each article file declares, by its name in ``files``.
+        subjects: Each article's subjects in the graph's ``kg.nt``, by its name in
+            ``files`` (see :mod:`graph.ntsplice`), when the build kept them.
     """
 
     files: Mapping[str, str]
     sources: Mapping[str, str]
+    subjects: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, files: Mapping[str, str], dataset: Dataset) -> Inputs:
@@ -87,12 +92,20 @@ class Inputs:
         """The ids of the sources that differ between the graph of these inputs and that of
         ``now`` (articles edited, added or removed: their sources' ids before and after),
         or ``None`` when anything else differs or too many articles (:data:`PATCH_SHARE`)."""
+        files = self.changed_files(now)
+        if files is None:
+            return None
+        return {found for name in files for found in (self.sources.get(name), now.sources.get(name)) if found}
+
+    def changed_files(self, now: Inputs) -> set[str] | None:
+        """The names of the article files edited, added or removed between these inputs and
+        ``now``, or ``None`` as :meth:`changed`."""
         files = {name for name in self.files.keys() | now.files.keys() if self.files.get(name) != now.files.get(name)}
         if not files <= (self.sources.keys() | now.sources.keys()):
             return None  # not an article (or one that declares no source: nothing to tell)
         if len(files) > max(1, PATCH_SHARE * len(now.sources)):
             return None
-        return {found for name in files for found in (self.sources.get(name), now.sources.get(name)) if found}
+        return files
 
 
 def read(key: str, out: Path, identity: Sequence[int]) -> Projection | None:
@@ -185,6 +198,25 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
         return patched
 
     return patch
+
+
+def splice_plan(out: Path, inputs: Inputs, built: BuiltGraph, sources_dir: Path) -> ntsplice.Plan | None:
+    """How to write the build's ``kg.nt`` from the one the last build into ``out`` wrote (see
+    :mod:`graph.ntsplice`), if that build kept its articles' subjects with its projection
+    and its inputs differ from ``inputs`` in a few articles only; else ``None``."""
+    from graph import ntsplice
+    from graph.pipeline import NTRIPLES_FILE
+
+    record = buildcache.last_build(out)
+    identity = record.files.get(NTRIPLES_FILE) if record is not None else None
+    if record is None or identity is None:
+        return None
+    found = _read(record.key, out, identity, lambda inputs: False)
+    kept = found[0] if found is not None else None
+    changed = kept.changed_files(inputs) if kept is not None else None
+    if kept is None or changed is None or not kept.subjects:
+        return None
+    return ntsplice.plan(out / NTRIPLES_FILE, identity, kept.subjects, kept.sources.keys(), changed, built, sources_dir)
 
 
 def kept_export(projection: Projection, filename: str) -> Path | None:

@@ -814,11 +814,11 @@ def _encode_all(texts: Iterable[str]) -> list[bytes]:
 
 
 #: The bytes of the characters that no written IRI holds (:data:`_IRI_FORBIDDEN`), but for the
-#: three that :func:`_iri_bytes` puts around and between the IRIs (it counts those).
+#: three that :func:`iri_bytes` puts around and between the IRIs (it counts those).
 _IRI_FORBIDDEN_BYTES = bytes(range(0x21)).replace(b"\n", b"") + b'"{}|^`\\'
 
 
-def _iri_bytes(iris: list[str]) -> list[bytes]:
+def iri_bytes(iris: list[str]) -> list[bytes]:
     """``<iri>`` for each of ``iris``, encoded: all joined to one text a line each, encoded and cut at once.
 
     UTF-8 writes each character outside ASCII as bytes above 127 alone, so the characters
@@ -875,7 +875,7 @@ def _sorted_texts(texts: list[bytes], keys: list[str] | list[bytes], rows: Rows)
 
 def _nt_forms(terms: _Terms) -> dict[int, bytes]:
     """Every term written in N-Triples and encoded, by number."""
-    forms = dict(zip(terms.iri_keys, _iri_bytes(terms.iris), strict=True))
+    forms = dict(zip(terms.iri_keys, iri_bytes(terms.iris), strict=True))
     suffixes = {number: _nt_suffix(*kind) for number, kind in terms.kind_of.items()}
     written = map(operator.add, terms.quoted, map(suffixes.__getitem__, terms.kinds))
     forms.update(zip(terms.literal_keys, map(str.encode, written), strict=True))
@@ -897,7 +897,7 @@ def _ntriples_rows(rows: Rows) -> list[bytes]:
     keys: list[bytes] = []
     texts: list[bytes] = []
     for group in rows.groups:
-        written = _iri_bytes(group.iris)
+        written = iri_bytes(group.iris)
         heads = [_nt_term(p) + " " for p in group.predicates]
         order = sorted(range(len(heads)), key=heads.__getitem__)
         pieces = ["", *chain.from_iterable((" " + heads[j], " .\n") for j in order)]

@@ -1,0 +1,242 @@
+"""``kg.nt`` after a few articles changed: the last build's file with the lines of the
+subjects those articles touch written again, instead of all million lines.
+
+Each line of ``kg.nt`` starts with its subject, and the lines are sorted (see
+:func:`graph.writers.ntriples`), so each subject's lines follow each other, and a
+subject's place does not depend on any other's lines. Every triple of the graph exists
+because of one article or more (its facts, the entities it declares, its source) or of
+what no article changes (``sources/entities.yaml``, the ontology): so the subjects whose
+lines differ after some articles changed are among the subjects of what those articles
+made, before and after (:func:`article_subjects`). Those subjects' lines are written
+from the new graph, by the writer itself, and put in the place of the old ones
+(:func:`splice`); the rest of the old file is kept as it is.
+
+A build keeps each article's subjects with its projection (see
+:mod:`graph.projectioncache`), for the next build to know what an article made before it
+changed. The subjects of an article are:
+
+- its source (the source's own triples, and what it mentions);
+- the references it made (``nik:statedIn`` its source) and every statement derived from
+  one of them, even one stated first by another article;
+- the entities it declares, and the subject and object of each statement above (the
+  truthy triple ``s p o``, and its inverse ``o q s`` for a property with an inverse).
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV
+
+from graph import buildcache
+from graph.writers import iri_bytes, ntriples, store_table
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from graph.build import BuiltGraph
+
+_DERIVED_FROM = PROV.wasDerivedFrom
+#: Each article's subjects, by the article's name among the build's inputs
+#: (``sources/<path>``, see :class:`graph.projectioncache.Inputs`): their ``<iri>`` as
+#: N-Triples writes them, each followed by a space, joined by line breaks.
+Subjects = Mapping[str, bytes]
+
+
+def article_subjects(built: BuiltGraph, sources_dir: Path, names: Collection[str] | None = None) -> dict[str, bytes]:
+    """The subjects of each article of ``built`` (see the module docstring), or of those in ``names``.
+
+    Read from where the builder noted each node was declared (``built.origins``: the
+    article of an entity, a source, a reference, and of the first fact of a statement) and
+    from the graph's ``pos`` index (the statements derived from a reference).
+
+    Raises:
+        ValueError: When the graph has no ``pos`` index of its own (see
+            :func:`graph.writers.store_table`), or an IRI N-Triples cannot write.
+    """
+    pos = store_table(built.graph, "pos")
+    if pos is None:
+        raise ValueError("the graph has no index of its own")
+    derived = pos.get(_DERIVED_FROM, {})
+    facts = built.facts
+    folder = os.path.abspath(sources_dir)
+    by_path: dict[str, set[Node]] = defaultdict(set)
+    # by the path object (the locations of one file share it): a Path hashes slowly
+    names_of: dict[int, str | None] = {}
+    for node, where in built.origins.items():
+        path = where.path
+        try:
+            name = names_of[id(path)]
+        except KeyError:
+            name = f"sources/{os.path.relpath(path, folder)}"  # as Inputs.of names it
+            name = names_of[id(path)] = name if names is None or name in names else None
+        if name is None:
+            continue
+        nodes = by_path[name]
+        nodes.add(node)
+        for statement in derived.get(node, ()):  # a reference: the statements derived from it
+            nodes.add(statement)
+    found: dict[str, bytes] = {}
+    for name, nodes in by_path.items():
+        for node in list(nodes):
+            fact = facts.get(node)
+            if fact is not None:  # a statement: its fact's subject and (if an entity) object
+                nodes.add(fact[0])
+                if isinstance(fact[2], URIRef):
+                    nodes.add(fact[2])
+        found[name] = b"\n".join(sorted(_keys(nodes)))
+    return found
+
+
+def _keys(nodes: Iterable[Node]) -> list[bytes]:
+    """Each IRI of ``nodes`` as N-Triples starts its lines: ``<iri>`` and a space.
+
+    Raises:
+        ValueError: For an IRI N-Triples cannot write.
+    """
+    return [key + b" " for key in iri_bytes([str(node) for node in nodes if isinstance(node, URIRef)])]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a build writes its ``kg.nt`` from the last build's (see :func:`splice`).
+
+    Attributes:
+        old: The last build's ``kg.nt``.
+        identity: Its identity as that build recorded it (see :func:`graph.buildcache.identity`).
+        keys: The subjects whose lines are written again.
+        subjects: Each article's subjects in the new graph (the kept ones of the
+            articles that did not change), to be kept for the next build.
+    """
+
+    old: Path
+    identity: Sequence[int]
+    keys: list[bytes]
+    subjects: Subjects
+
+    def pieces(self, graph: Graph) -> list[bytes] | None:
+        """The N-Triples of ``graph``, or ``None`` if the old file is no longer the one the
+        last build wrote (then the graph is written whole)."""
+        if buildcache.identity(self.old) != list(self.identity):
+            return None
+        return splice(self.old, graph, self.keys)
+
+
+def plan(
+    old: Path,
+    identity: Sequence[int],
+    kept: Subjects,
+    before: Collection[str],
+    changed: Collection[str],
+    built: BuiltGraph,
+    sources_dir: Path,
+) -> Plan | None:
+    """The :class:`Plan` of a build whose graph is ``built``, made from the same inputs as
+    the last build's but the article files ``changed`` (see
+    :meth:`graph.projectioncache.Inputs.changed_files`), with the subjects the last build
+    kept of its articles ``before`` (``kept``); ``None`` if it did not keep those of an
+    article that changed, or a subject cannot be written."""
+    if any(name in before and name not in kept for name in changed):
+        return None
+    try:
+        made = article_subjects(built, sources_dir, changed)
+    except ValueError:
+        return None
+    keys = [
+        key
+        for name in changed
+        for blob in (kept.get(name, b""), made.get(name, b""))
+        for key in blob.split(b"\n")
+        if key
+    ]
+    subjects = {name: blob for name, blob in kept.items() if name not in changed}
+    subjects.update(made)
+    return Plan(old, tuple(identity), keys, subjects)
+
+
+def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None:
+    """The N-Triples of ``graph`` made from ``old``, the N-Triples of a graph that differs
+    from it only in the lines of subjects among ``keys`` (see :func:`article_subjects`):
+    pieces whose concatenation it is, or ``None`` if ``old`` cannot be read or does not
+    end with a line break.
+
+    Raises:
+        ValueError: When a subject of ``keys`` cannot be written as N-Triples.
+    """
+    wanted = sorted(set(keys))
+    table = store_table(graph, "spo")
+    part = Graph()
+    for key in wanted:
+        subject = URIRef(key[1:-2].decode())
+        for predicate, objects in (table.get(subject, {}) if table is not None else _po(graph, subject)).items():
+            for obj in objects:
+                part.add((subject, predicate, obj))
+    lines = ntriples(part)
+    try:
+        with open(old, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:  # an empty graph (mmap maps no empty file)
+                return [lines]
+            text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except OSError:
+        return None
+    with text:
+        if text[-1:] != b"\n":
+            return None
+        pieces: list[bytes] = []
+        done = 0  # of the old file, what is in pieces
+        written = 0  # of the new lines, what is in pieces
+        for key in wanted:
+            start = _first_at_least(text, key, done)
+            end = _past(text, key, start)
+            pieces.append(text[done:start])
+            new_end = _past(lines, key, _first_at_least(lines, key, written))
+            pieces.append(lines[written:new_end])
+            done, written = end, new_end
+        pieces.append(text[done:])
+    return [piece for piece in pieces if piece]
+
+
+def _po(graph: Graph, subject: Node) -> dict[Node, list[Node]]:
+    found: dict[Node, list[Node]] = defaultdict(list)
+    for predicate, obj in graph.predicate_objects(subject):
+        found[predicate].append(obj)
+    return found
+
+
+def _line_start(text: bytes | mmap.mmap, at: int) -> int:
+    """Where the line holding the byte ``at`` starts."""
+    return text.rfind(b"\n", 0, at) + 1 if at > 0 else 0
+
+
+def _first_at_least(text: bytes | mmap.mmap, key: bytes, low: int) -> int:
+    """Where the first line from ``low`` (a line's start) on that is not less than ``key``
+    starts (the lines are sorted), or the end of ``text``."""
+    high = len(text)
+    while low < high:
+        middle = _line_start(text, (low + high) // 2)
+        if middle < low:  # the line at the middle starts before low: low is the one
+            middle = low
+        line_end = text.find(b"\n", middle) + 1
+        if text[middle : middle + len(key)] < key:  # the line is less than key
+            low = line_end
+        else:
+            if middle == low:
+                return low
+            high = middle
+    return low
+
+
+def _past(text: bytes | mmap.mmap, key: bytes, start: int) -> int:
+    """Where the lines from ``start`` on that start with ``key`` end."""
+    at = start
+    size = len(key)
+    while at < len(text) and text[at : at + size] == key:
+        at = text.find(b"\n", at) + 1
+    return at

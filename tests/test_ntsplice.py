@@ -1,0 +1,163 @@
+"""kg.nt made from the last build's after a few articles changed (graph.ntsplice): the same
+bytes as writing the new graph whole, for every kind of edit to each of the first articles
+of two projects, and for subjects whose IRIs begin alike."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from graph import buildcache, pipeline, projectioncache
+from graph.build import build_graph
+from graph.errors import SourceError
+from graph.ntsplice import article_subjects, splice
+from graph.project import load_project
+from graph.projectioncache import Inputs
+from graph.writers import ntriples
+from tests.conftest import copy_fixture
+from tests.edits import edited_copies
+from tests.test_projection_patch import _generated
+
+P = URIRef("http://example.org/p")
+
+
+def _key(iri: str) -> bytes:
+    return b"<" + iri.encode() + b"> "
+
+
+def _graph(triples: dict[str, list[str]]) -> Graph:
+    graph = Graph()
+    for subject, values in triples.items():
+        for value in values:
+            graph.add((URIRef(subject), P, Literal(value)))
+    return graph
+
+
+def test_the_changed_subjects_lines_take_the_place_of_the_old_ones(tmp_path: Path) -> None:
+    # IRIs that begin alike: "<x/a> " sorts after "<x/a-b> " and "<x/a.c> ", before "<x/ab> "
+    names = ["http://x/a", "http://x/a-b", "http://x/a.c", "http://x/ab", "http://x/b", "http://x/c"]
+    rng = random.Random(3)
+    for _ in range(200):
+        before = {n: [f"v{rng.randrange(5)}" for _ in range(rng.randrange(4))] for n in names}
+        after = dict(before)
+        changed = rng.sample(names, rng.randrange(1, 4))
+        for name in changed:
+            after[name] = [f"w{rng.randrange(5)}" for _ in range(rng.randrange(4))]
+        old = tmp_path / "kg.nt"
+        old.write_bytes(ntriples(_graph(before)))
+        new = _graph(after)
+        pieces = splice(old, new, [_key(n) for n in changed] + [_key(rng.choice(names))])  # and one unchanged
+        assert pieces is not None
+        assert b"".join(pieces) == ntriples(new), (before, after, changed)
+
+
+def test_an_old_file_that_is_not_n_triples_of_sorted_lines_is_not_spliced(tmp_path: Path) -> None:
+    old = tmp_path / "kg.nt"
+    old.write_bytes(b'<http://x/a> <http://example.org/p> "v" .')  # no line break at its end
+    assert splice(old, _graph({"http://x/a": ["w"]}), [_key("http://x/a")]) is None
+    assert splice(tmp_path / "missing.nt", _graph({}), []) is None
+    old.write_bytes(b"")
+    assert splice(old, _graph({"http://x/a": ["w"]}), [_key("http://x/a")]) == [ntriples(_graph({"http://x/a": ["w"]}))]
+
+
+def _state(project_dir: Path) -> tuple[Inputs, object, Path]:
+    settings = load_project(project_dir)
+    files: dict[str, str] = {}
+    buildcache.check_key(settings.sources_dir, settings.ontology_dir, None, files)
+    dataset = pipeline.load(project_dir)
+    return Inputs.of(files, dataset), build_graph(dataset), settings.sources_dir
+
+
+@pytest.mark.parametrize("corpus", ["musterland", "generated"])
+def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
+    corpus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    original = copy_fixture("musterland", tmp_path / "original") if corpus == "musterland" else _generated(tmp_path)
+    before, built, sources_dir = _state(original)
+    old = tmp_path / "kg.nt"
+    old.write_bytes(ntriples(built.graph))
+    kept = article_subjects(built, sources_dir)
+    names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
+    spliced = 0
+    edited = tmp_path / "edited"
+    for name, kind in edited_copies(original, edited, names):
+        try:
+            now, new, new_sources = _state(edited)
+        except SourceError:  # an edit this article's facts do not allow
+            continue
+        files = {f for f in before.files.keys() | now.files.keys() if before.files.get(f) != now.files.get(f)}
+        assert files and all(f.startswith("sources/articles/") for f in files), (name, kind)
+        made = article_subjects(new, new_sources, files)
+        keys = [k for f in files for blob in (kept.get(f, b""), made.get(f, b"")) for k in blob.split(b"\n") if k]
+        pieces = splice(old, new.graph, keys)
+        assert pieces is not None
+        assert b"".join(pieces) == ntriples(new.graph), (name, kind)
+        spliced += 1
+    assert spliced >= len(names) * 7
+
+
+def test_each_article_has_its_own_subjects(musterland_built: Path) -> None:
+    dataset = pipeline.load(musterland_built)
+    built = build_graph(dataset)
+    found = article_subjects(built, dataset.project.sources_dir)
+    articles = {f"sources/articles/{p.name}" for p in (musterland_built / "sources" / "articles").glob("*.yaml")}
+    assert articles <= found.keys()
+    for name in articles:
+        keys = found[name].split(b"\n")
+        assert keys == sorted(set(keys)) and all(k.startswith(b"<") and k.endswith(b"> ") for k in keys)
+    assert article_subjects(built, dataset.project.sources_dir, {min(articles)}).keys() == {min(articles)}
+
+
+def _noting_whole_writes(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:
+    """Note each kg.nt written whole, in any process (with the rows the RDF formats share:
+    the splice writes the lines of its subjects with the same writer, without them)."""
+    from graph import writers
+
+    real = writers.ntriples_pieces
+
+    def noted(*args: Any, **kwargs: Any) -> list[bytes]:
+        if kwargs.get("rows") is not None:
+            with notes.open("a") as out:
+                out.write("whole\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(writers, "ntriples_pieces", noted)
+
+
+@pytest.mark.parametrize("jobs", [2, 1])
+@pytest.mark.parametrize("change", ["an article edited", "an article added", "kg.nt was replaced"])
+def test_a_build_splices_the_last_kg_nt_after_a_few_articles_changed(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, change: str
+) -> None:
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    pipeline.build(project=mini, jobs=jobs)
+    articles = mini / "sources" / "articles"
+    if change == "an article added":
+        copy = articles / "c.yaml"
+        copy.write_text((articles / "b.yaml").read_text("utf-8").replace("id: zeitung-b", "id: zeitung-c"), "utf-8")
+        (mini / "texts" / "c.txt").write_bytes((mini / "texts" / "b.txt").read_bytes())
+    else:
+        article = articles / "a.yaml"
+        article.write_text(article.read_text("utf-8").replace("Rund 50 Gäste kamen.", "Rund 50 Gäste"), "utf-8")
+    if change == "kg.nt was replaced":  # by the user: the last build's exports are not all its own
+        nt = mini / "exports" / "kg.nt"
+        nt.write_bytes(nt.read_bytes() + b"<urn:x> <urn:y> <urn:z> .\n")
+    notes = tmp_path / "writes"
+    _noting_whole_writes(monkeypatch, notes)
+    pipeline.build(project=mini, jobs=jobs)
+    written = notes.read_text().splitlines() if notes.exists() else []
+    assert written == (["whole"] if change == "kg.nt was replaced" else [])
+    built = {p.name: p.read_bytes() for p in (mini / "exports").iterdir()}
+
+    # the same files as from a build that writes everything whole
+    monkeypatch.setattr(projectioncache, "splice_plan", lambda *args: None)
+    monkeypatch.setattr(projectioncache, "patcher", lambda *args: None)
+    shutil.rmtree(mini / "exports")
+    pipeline.build(project=mini, jobs=jobs)
+    assert {p.name: p.read_bytes() for p in (mini / "exports").iterdir()} == built

@@ -154,6 +154,14 @@ def files_delta(old: Path, new: Path, limit: int) -> Delta | None:
     return delta
 
 
+def remember(old: Path, new: Path, delta: Delta) -> None:
+    """Note that ``delta`` is what :func:`files_delta` finds for ``old`` and ``new`` as they
+    are now (known from how ``new`` was made: see :mod:`graph.ntsplice`)."""
+    global _last
+    with contextlib.suppress(OSError):
+        _last = (tuple((os.path.abspath(path), file_stat(path)) for path in (old, new)), len(delta), delta)
+
+
 def mapped(path: Path) -> mmap.mmap:
     """The bytes of the file at ``path``, mapped into memory (read where compared, not copied)."""
     with open(path, "rb") as handle:

@@ -28,7 +28,7 @@ import mmap
 import os
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
 from graph import buildcache
+from graph.ntdelta import Delta, remember
 from graph.writers import iri_bytes, ntriples, store_table
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def _keys(nodes: Iterable[Node]) -> list[bytes]:
     return [key + b" " for key in iri_bytes([str(node) for node in nodes if isinstance(node, URIRef)])]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Plan:
     """How a build writes its ``kg.nt`` from the last build's (see :func:`splice`).
 
@@ -120,13 +121,25 @@ class Plan:
     identity: Sequence[int]
     keys: list[bytes]
     subjects: Subjects
+    #: The lines the new file lacks and has beside the old one's, once :meth:`pieces` made it.
+    delta: Delta | None = field(default=None, init=False)
 
     def pieces(self, graph: Graph) -> list[bytes] | None:
         """The N-Triples of ``graph``, or ``None`` if the old file is no longer the one the
         last build wrote (then the graph is written whole)."""
         if buildcache.identity(self.old) != list(self.identity):
             return None
-        return splice(self.old, graph, self.keys)
+        found = _splice(self.old, graph, self.keys)
+        if found is None:
+            return None
+        pieces, self.delta = found
+        return pieces
+
+    def written(self, path: Path) -> None:
+        """Say that ``path`` holds what :meth:`pieces` made: the two files' delta is then known
+        (see :func:`graph.ntdelta.remember`) and not looked for in their bytes."""
+        if self.delta is not None:
+            remember(self.old, path, self.delta)
 
 
 def plan(
@@ -170,6 +183,12 @@ def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None
     Raises:
         ValueError: When a subject of ``keys`` cannot be written as N-Triples.
     """
+    found = _splice(old, graph, keys)
+    return found[0] if found is not None else None
+
+
+def _splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> tuple[list[bytes], Delta] | None:
+    """:func:`splice`, with the lines removed and added (as :func:`graph.ntdelta.sorted_delta` finds them)."""
     wanted = sorted(set(keys))
     table = store_table(graph, "spo")
     part = Graph()
@@ -182,7 +201,7 @@ def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None
     try:
         with open(old, "rb") as handle:
             if os.fstat(handle.fileno()).st_size == 0:  # an empty graph (mmap maps no empty file)
-                return [lines]
+                return [lines], Delta((), tuple(lines.splitlines(keepends=True)))
             text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     except OSError:
         return None
@@ -190,6 +209,8 @@ def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None
         if text[-1:] != b"\n":
             return None
         pieces: list[bytes] = []
+        removed: list[bytes] = []
+        added: list[bytes] = []
         done = 0  # of the old file, what is in pieces
         written = 0  # of the new lines, what is in pieces
         for key in wanted:
@@ -198,9 +219,14 @@ def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None
             pieces.append(text[done:start])
             new_end = _past(lines, key, _first_at_least(lines, key, written))
             pieces.append(lines[written:new_end])
+            before = text[start:end].splitlines(keepends=True)
+            after = lines[written:new_end].splitlines(keepends=True)
+            kept = set(before) & set(after)
+            removed += (line for line in before if line not in kept)
+            added += (line for line in after if line not in kept)
             done, written = end, new_end
         pieces.append(text[done:])
-    return [piece for piece in pieces if piece]
+    return [piece for piece in pieces if piece], Delta(tuple(removed), tuple(added))
 
 
 def _po(graph: Graph, subject: Node) -> dict[Node, list[Node]]:

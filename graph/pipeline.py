@@ -1062,6 +1062,8 @@ def _render_and_write(
             if mine is not None and basis is not None:
                 taken = forked.Taken(folder, mine[0].name)
                 _render_here(source, [mine], taken, plan.helpers, folder / "here", prepared.timings, keep, own)
+                if source.splice is not None:  # made from the last kg.nt: which lines differ is known
+                    source.splice.written(own[NTRIPLES_FILE])
                 focus = _focus(prepared, basis, own[NTRIPLES_FILE])
             result = _check_shapes(prepared, say, focus)
             debug_point("build:validated")

@@ -15,7 +15,8 @@ from rdflib import Graph, Literal, URIRef
 from graph import buildcache, pipeline, projectioncache
 from graph.build import build_graph
 from graph.errors import SourceError
-from graph.ntsplice import article_subjects, splice
+from graph.ntdelta import files_delta, sorted_delta
+from graph.ntsplice import Plan, article_subjects, splice
 from graph.project import load_project
 from graph.projectioncache import Inputs
 from graph.writers import ntriples
@@ -54,6 +55,29 @@ def test_the_changed_subjects_lines_take_the_place_of_the_old_ones(tmp_path: Pat
         pieces = splice(old, new, [_key(n) for n in changed] + [_key(rng.choice(names))])  # and one unchanged
         assert pieces is not None
         assert b"".join(pieces) == ntriples(new), (before, after, changed)
+
+
+def test_a_spliced_file_s_delta_is_known_without_reading_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = tmp_path / "kg.nt", tmp_path / "new.nt"
+    old.write_bytes(ntriples(_graph({"http://x/a": ["v"], "http://x/b": ["v"]})))
+    graph = _graph({"http://x/a": ["w"], "http://x/b": ["v"]})
+    plan = Plan(old, buildcache.identity(old) or [], [_key("http://x/a")], {})
+    new.write_bytes(b"".join(plan.pieces(graph) or []))
+    plan.written(new)
+
+    def compared(*args: object) -> None:
+        raise AssertionError("the files were compared")
+
+    monkeypatch.setattr("graph.ntdelta.sorted_delta", compared)
+    found = files_delta(old, new, 10)
+    assert found is not None and found == plan.delta
+    assert found.removed == (b'<http://x/a> <http://example.org/p> "v" .\n',)
+    assert found.added == (b'<http://x/a> <http://example.org/p> "w" .\n',)
+    assert files_delta(old, new, 1) is None  # more lines differ than asked for
+    new.write_bytes(new.read_bytes() + b'<http://x/c> <http://example.org/p> "v" .\n')  # then it changed
+    monkeypatch.undo()
+    changed = files_delta(old, new, 10)
+    assert changed is not None and len(changed) == 3
 
 
 def test_an_old_file_that_is_not_n_triples_of_sorted_lines_is_not_spliced(tmp_path: Path) -> None:
@@ -95,9 +119,11 @@ def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
         assert files and all(f.startswith("sources/articles/") for f in files), (name, kind)
         made = article_subjects(new, new_sources, files)
         keys = [k for f in files for blob in (kept.get(f, b""), made.get(f, b"")) for k in blob.split(b"\n") if k]
-        pieces = splice(old, new.graph, keys)
+        plan = Plan(old, buildcache.identity(old) or [], keys, {})
+        pieces = plan.pieces(new.graph)
         assert pieces is not None
         assert b"".join(pieces) == ntriples(new.graph), (name, kind)
+        assert plan.delta == sorted_delta(old.read_bytes(), b"".join(pieces), 10**6), (name, kind)
         spliced += 1
     assert spliced >= len(names) * 7
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from graph.build import BuiltGraph
+    from graph.dataset import Dataset
 
 _DERIVED_FROM = PROV.wasDerivedFrom
 #: Each article's subjects, by the article's name among the build's inputs
@@ -51,12 +52,13 @@ _DERIVED_FROM = PROV.wasDerivedFrom
 Subjects = Mapping[str, bytes]
 
 
-def article_subjects(built: BuiltGraph, sources_dir: Path, names: Collection[str] | None = None) -> dict[str, bytes]:
-    """The subjects of each article of ``built`` (see the module docstring), or of those in ``names``.
+def article_subjects(built: BuiltGraph, dataset: Dataset, names: Collection[str] | None = None) -> dict[str, bytes]:
+    """The subjects of each article of ``built``, the graph of ``dataset`` (see the module
+    docstring), or of those in ``names``.
 
-    Read from where the builder noted each node was declared (``built.origins``: the
-    article of an entity, a source, a reference, and of the first fact of a statement) and
-    from the graph's ``pos`` index (the statements derived from a reference).
+    Read from the dataset (where each entity and source was declared), from where the
+    builder noted each reference was made (``built.origins``), from the graph's ``pos``
+    index (the statements derived from a reference) and from each statement's fact.
 
     Raises:
         ValueError: When the graph has no ``pos`` index of its own (see
@@ -65,35 +67,48 @@ def article_subjects(built: BuiltGraph, sources_dir: Path, names: Collection[str
     pos = store_table(built.graph, "pos")
     if pos is None:
         raise ValueError("the graph has no index of its own")
-    derived = pos.get(_DERIVED_FROM, {})
-    facts = built.facts
-    folder = os.path.abspath(sources_dir)
-    by_path: dict[str, set[Node]] = defaultdict(set)
+    folder = os.path.abspath(dataset.project.sources_dir)
     # by the path object (the locations of one file share it): a Path hashes slowly
     names_of: dict[int, str | None] = {}
-    for node, where in built.origins.items():
-        path = where.path
+
+    def name_of(path: Path) -> str | None:
         try:
-            name = names_of[id(path)]
+            return names_of[id(path)]
         except KeyError:
             name = f"sources/{os.path.relpath(path, folder)}"  # as Inputs.of names it
-            name = names_of[id(path)] = name if names is None or name in names else None
+            found = names_of[id(path)] = name if names is None or name in names else None
+            return found
+
+    by_name: dict[str, set[Node]] = defaultdict(set)
+    for entity in dataset.entities.values():
+        name = name_of(entity.location.path)
+        if name is not None:
+            by_name[name].add(entity.iri)
+    for source in dataset.sources.values():
+        name = name_of(source.path)
+        if name is not None:
+            by_name[name].add(source.iri)
+    origins, facts = built.origins, built.facts
+    known = names_of.get
+    for reference, statements in pos.get(_DERIVED_FROM, {}).items():
+        where = origins.get(reference)
+        if where is None:
+            continue
+        name = known(id(where.path), "")  # "": not seen yet (a name is never empty)
+        if name == "":
+            name = name_of(where.path)
         if name is None:
             continue
-        nodes = by_path[name]
-        nodes.add(node)
-        for statement in derived.get(node, ()):  # a reference: the statements derived from it
+        nodes = by_name[name]
+        nodes.add(reference)
+        for statement in statements:
             nodes.add(statement)
-    found: dict[str, bytes] = {}
-    for name, nodes in by_path.items():
-        for node in list(nodes):
-            fact = facts.get(node)
-            if fact is not None:  # a statement: its fact's subject and (if an entity) object
+            fact = facts.get(statement)
+            if fact is not None:  # its fact's subject and (if an entity) object
                 nodes.add(fact[0])
                 if isinstance(fact[2], URIRef):
                     nodes.add(fact[2])
-        found[name] = b"\n".join(sorted(_keys(nodes)))
-    return found
+    return {name: b"\n".join(sorted(_keys(nodes))) for name, nodes in by_name.items()}
 
 
 def _keys(nodes: Iterable[Node]) -> list[bytes]:
@@ -149,7 +164,7 @@ def plan(
     before: Collection[str],
     changed: Collection[str],
     built: BuiltGraph,
-    sources_dir: Path,
+    dataset: Dataset,
 ) -> Plan | None:
     """The :class:`Plan` of a build whose graph is ``built``, made from the same inputs as
     the last build's but the article files ``changed`` (see
@@ -159,7 +174,7 @@ def plan(
     if any(name in before and name not in kept for name in changed):
         return None
     try:
-        made = article_subjects(built, sources_dir, changed)
+        made = article_subjects(built, dataset, changed)
     except ValueError:
         return None
     keys = [

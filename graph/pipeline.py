@@ -946,9 +946,9 @@ def _splicing(
 
     if inputs is None or not any(e.filename == NTRIPLES_FILE for e in chosen):
         return None, None
-    built, folder = prepared.built, prepared.dataset.project.sources_dir
-    found = projectioncache.splice_plan(out_dir, inputs, built, folder)
-    return found, functools.partial(ntsplice.article_subjects, built, folder)
+    built, dataset = prepared.built, prepared.dataset
+    found = projectioncache.splice_plan(out_dir, inputs, built, dataset)
+    return found, functools.partial(ntsplice.article_subjects, built, dataset)
 
 
 #: The step of a build that starts work ahead (see :class:`_Ahead`).

@@ -21,8 +21,13 @@ A build keeps with its projection what its graph was made from, file by file
 (:class:`Inputs`). The next build, when only a few articles differ, makes its projection
 from that one (:func:`graph.projection.patch`, :func:`patcher`) instead of from the whole
 graph: at a million triples about 0.7 s to read it back and 0.6 s to patch it instead of
-2.2 to 2.9 s. As with the other caches, the folder is the user's own: whoever can write
-to it can change what these commands show.
+2.2 to 2.9 s. Such a patched projection remembers the one it was made from, so the
+build keeps the last build's GraphML and GEXF when their rows are the same
+(:func:`kept_export`, :func:`graph.netformats.same_as_patched_from`). With the inputs
+go each article's subjects in ``kg.nt`` (:attr:`Inputs.subjects`): the next build writes
+its ``kg.nt`` from the last one, with only the changed articles' subjects written again
+(:func:`splice_plan`, :mod:`graph.ntsplice`). As with the other caches, the folder is the
+user's own: whoever can write to it can change what these commands show.
 """
 
 from __future__ import annotations
@@ -200,7 +205,7 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
     return patch
 
 
-def splice_plan(out: Path, inputs: Inputs, built: BuiltGraph, sources_dir: Path) -> ntsplice.Plan | None:
+def splice_plan(out: Path, inputs: Inputs, built: BuiltGraph, dataset: Dataset) -> ntsplice.Plan | None:
     """How to write the build's ``kg.nt`` from the one the last build into ``out`` wrote (see
     :mod:`graph.ntsplice`), if that build kept its articles' subjects with its projection
     and its inputs differ from ``inputs`` in a few articles only; else ``None``."""
@@ -216,7 +221,7 @@ def splice_plan(out: Path, inputs: Inputs, built: BuiltGraph, sources_dir: Path)
     changed = kept.changed_files(inputs) if kept is not None else None
     if kept is None or changed is None or not kept.subjects:
         return None
-    return ntsplice.plan(out / NTRIPLES_FILE, identity, kept.subjects, kept.sources.keys(), changed, built, sources_dir)
+    return ntsplice.plan(out / NTRIPLES_FILE, identity, kept.subjects, kept.sources.keys(), changed, built, dataset)
 
 
 def kept_export(projection: Projection, filename: str) -> Path | None:

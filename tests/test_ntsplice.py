@@ -13,7 +13,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from graph import buildcache, pipeline, projectioncache
-from graph.build import build_graph
+from graph.build import BuiltGraph, build_graph
+from graph.dataset import Dataset
 from graph.errors import SourceError
 from graph.ntdelta import files_delta, sorted_delta
 from graph.ntsplice import Plan, article_subjects, splice
@@ -89,12 +90,12 @@ def test_an_old_file_that_is_not_n_triples_of_sorted_lines_is_not_spliced(tmp_pa
     assert splice(old, _graph({"http://x/a": ["w"]}), [_key("http://x/a")]) == [ntriples(_graph({"http://x/a": ["w"]}))]
 
 
-def _state(project_dir: Path) -> tuple[Inputs, object, Path]:
+def _state(project_dir: Path) -> tuple[Inputs, BuiltGraph, Dataset]:
     settings = load_project(project_dir)
     files: dict[str, str] = {}
     buildcache.check_key(settings.sources_dir, settings.ontology_dir, None, files)
     dataset = pipeline.load(project_dir)
-    return Inputs.of(files, dataset), build_graph(dataset), settings.sources_dir
+    return Inputs.of(files, dataset), build_graph(dataset), dataset
 
 
 @pytest.mark.parametrize("corpus", ["musterland", "generated"])
@@ -103,21 +104,21 @@ def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
 ) -> None:
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     original = copy_fixture("musterland", tmp_path / "original") if corpus == "musterland" else _generated(tmp_path)
-    before, built, sources_dir = _state(original)
+    before, built, dataset = _state(original)
     old = tmp_path / "kg.nt"
     old.write_bytes(ntriples(built.graph))
-    kept = article_subjects(built, sources_dir)
+    kept = article_subjects(built, dataset)
     names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
     spliced = 0
     edited = tmp_path / "edited"
     for name, kind in edited_copies(original, edited, names):
         try:
-            now, new, new_sources = _state(edited)
+            now, new, new_dataset = _state(edited)
         except SourceError:  # an edit this article's facts do not allow
             continue
         files = {f for f in before.files.keys() | now.files.keys() if before.files.get(f) != now.files.get(f)}
         assert files and all(f.startswith("sources/articles/") for f in files), (name, kind)
-        made = article_subjects(new, new_sources, files)
+        made = article_subjects(new, new_dataset, files)
         keys = [k for f in files for blob in (kept.get(f, b""), made.get(f, b"")) for k in blob.split(b"\n") if k]
         plan = Plan(old, buildcache.identity(old) or [], keys, {})
         pieces = plan.pieces(new.graph)
@@ -131,13 +132,13 @@ def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
 def test_each_article_has_its_own_subjects(musterland_built: Path) -> None:
     dataset = pipeline.load(musterland_built)
     built = build_graph(dataset)
-    found = article_subjects(built, dataset.project.sources_dir)
+    found = article_subjects(built, dataset)
     articles = {f"sources/articles/{p.name}" for p in (musterland_built / "sources" / "articles").glob("*.yaml")}
     assert articles <= found.keys()
     for name in articles:
         keys = found[name].split(b"\n")
         assert keys == sorted(set(keys)) and all(k.startswith(b"<") and k.endswith(b"> ") for k in keys)
-    assert article_subjects(built, dataset.project.sources_dir, {min(articles)}).keys() == {min(articles)}
+    assert article_subjects(built, dataset, {min(articles)}).keys() == {min(articles)}
 
 
 def _noting_whole_writes(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:

@@ -906,8 +906,9 @@ def _build_with(
     # what the graph is made from, kept with its projection: the next build patches that
     # projection when only a few articles differ (see graph.projectioncache.patcher)
     inputs = projectioncache.Inputs.of(keys.inputs, dataset) if keys.inputs else None
-    patcher = projectioncache.patcher(out_dir, inputs, say) if inputs is not None else None
-    source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *_splicing(prepared, chosen, out_dir, inputs))
+    last = projectioncache.last_kept(out_dir) if inputs is not None else None
+    patcher = projectioncache.patcher(last, inputs, say) if last is not None and inputs is not None else None
+    source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *_splicing(prepared, chosen, last, inputs))
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
     plan = render_plan(chosen, jobs, len(prepared.built.graph))
@@ -937,17 +938,21 @@ def _build_with(
 
 
 def _splicing(
-    prepared: CheckResult, chosen: Sequence[Exporter], out_dir: Path, inputs: projectioncache.Inputs | None
+    prepared: CheckResult,
+    chosen: Sequence[Exporter],
+    last: projectioncache.Last | None,
+    inputs: projectioncache.Inputs | None,
 ) -> tuple[ntsplice.Plan | None, Callable[[], Mapping[str, bytes]] | None]:
-    """How ``kg.nt`` is written from the last build's (:mod:`graph.ntsplice`), if it can be,
-    and what makes each article's subjects for the next build to do so; ``None`` for both
-    when ``kg.nt`` is not among the exports, or no projection will be kept."""
+    """How ``kg.nt`` is written from the one the ``last`` build wrote (:mod:`graph.ntsplice`),
+    if it can be, and what makes each article's subjects for the next build to do so (asked
+    only where a projection is kept); ``None`` for both when ``kg.nt`` is not among the
+    exports or the inputs are unknown."""
     from graph import ntsplice, projectioncache
 
     if inputs is None or not any(e.filename == NTRIPLES_FILE for e in chosen):
         return None, None
     built, dataset = prepared.built, prepared.dataset
-    found = projectioncache.splice_plan(out_dir, inputs, built, dataset)
+    found = projectioncache.splice_plan(last, inputs, built, dataset) if last is not None else None
     return found, functools.partial(ntsplice.article_subjects, built, dataset)
 
 

@@ -171,12 +171,27 @@ def write(key: str, out: Path, identity: Sequence[int], projection: Projection) 
 Patcher = Callable[["Graph", "Ontology"], "Projection | None"]
 
 
-def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | None:
-    """What makes a build's projection from the one the last build into ``out`` kept, if
-    that build's ``kg.nt`` is still there and its inputs differ from ``inputs`` in a few
-    articles only (see :meth:`Inputs.changed`), else ``None``. Only the inputs are read
-    here; the projection is read when the patcher is called, which gives ``None`` when it
-    cannot use it (then the graph is projected whole)."""
+@dataclass(frozen=True)
+class Last:
+    """What the last build into an export folder kept with its projection (see :func:`last_kept`).
+
+    Attributes:
+        out: The export folder.
+        record: That build's record (see :func:`graph.buildcache.last_build`).
+        identity: The identity of the ``kg.nt`` it wrote.
+        inputs: What its graph was made from (with each article's subjects, if it kept them).
+    """
+
+    out: Path
+    record: buildcache.BuildRecord
+    identity: list[int]
+    inputs: Inputs
+
+
+def last_kept(out: Path) -> Last | None:
+    """What the last build into ``out`` kept with its projection, if its exports are as it
+    left them (``kg.nt`` among them) and it kept its inputs; else ``None``. Only the inputs
+    are read, once per build: the patcher and the splice of ``kg.nt`` both ask them."""
     from graph.pipeline import NTRIPLES_FILE
 
     record = buildcache.last_build(out)
@@ -185,17 +200,25 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
         return None
     found = _read(record.key, out, identity, lambda inputs: False)
     kept = found[0] if found is not None else None
-    changed = kept.changed(inputs) if kept is not None else None
+    return Last(out, record, identity, kept) if kept is not None else None
+
+
+def patcher(last: Last, inputs: Inputs, say: Callable[[str], None]) -> Patcher | None:
+    """What makes a build's projection from the one the ``last`` build kept, if its inputs
+    differ from ``inputs`` in a few articles only (see :meth:`Inputs.changed`), else
+    ``None``. The projection is read when the patcher is called, which gives ``None`` when
+    it cannot use it (then the graph is projected whole)."""
+    changed = last.inputs.changed(inputs)
     if changed is None:
         return None
-
+    record, out, identity, kept = last.record, last.out, last.identity, last.inputs
     # what the last build rendered from the projection it kept (it wrote them with kg.nt)
     files = {name: (out / name, tuple(found)) for name, found in record.files.items()}
 
     def patch(graph: Graph, ontology: Ontology) -> Projection | None:
         from graph.projection import patch
 
-        found = _read(record.key, out, identity, lambda now: now == kept)  # the file read above
+        found = _read(record.key, out, identity, lambda now: now == kept)  # the file read before
         earlier = found[1] if found is not None else None
         patched = patch(earlier, graph, ontology, changed, files) if earlier is not None else None
         if patched is not None:
@@ -205,23 +228,19 @@ def patcher(out: Path, inputs: Inputs, say: Callable[[str], None]) -> Patcher | 
     return patch
 
 
-def splice_plan(out: Path, inputs: Inputs, built: BuiltGraph, dataset: Dataset) -> ntsplice.Plan | None:
-    """How to write the build's ``kg.nt`` from the one the last build into ``out`` wrote (see
-    :mod:`graph.ntsplice`), if that build kept its articles' subjects with its projection
-    and its inputs differ from ``inputs`` in a few articles only; else ``None``."""
+def splice_plan(last: Last, inputs: Inputs, built: BuiltGraph, dataset: Dataset) -> ntsplice.Plan | None:
+    """How to write the build's ``kg.nt`` from the one the ``last`` build wrote (see
+    :mod:`graph.ntsplice`), if that build kept its articles' subjects and its inputs differ
+    from ``inputs`` in a few articles only; else ``None``."""
     from graph import ntsplice
     from graph.pipeline import NTRIPLES_FILE
 
-    record = buildcache.last_build(out)
-    identity = record.files.get(NTRIPLES_FILE) if record is not None else None
-    if record is None or identity is None:
+    kept = last.inputs
+    changed = kept.changed_files(inputs)
+    if changed is None or not kept.subjects:
         return None
-    found = _read(record.key, out, identity, lambda inputs: False)
-    kept = found[0] if found is not None else None
-    changed = kept.changed_files(inputs) if kept is not None else None
-    if kept is None or changed is None or not kept.subjects:
-        return None
-    return ntsplice.plan(out / NTRIPLES_FILE, identity, kept.subjects, kept.sources.keys(), changed, built, dataset)
+    out = last.out / NTRIPLES_FILE
+    return ntsplice.plan(out, last.identity, kept.subjects, kept.sources.keys(), changed, built, dataset)
 
 
 def kept_export(projection: Projection, filename: str) -> Path | None:

@@ -4,6 +4,7 @@ of what a build re-does after such an edit: tests/test_projection_patch.py, test
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,20 @@ def edited_copies(original: Path, target: Path, names: Sequence[str]) -> Iterato
             shutil.copytree(original, target)
             if edit(target, name, kind):
                 yield name, kind
+
+
+def edited_corpus(corpus: str, target: Path) -> tuple[Path, list[str]]:
+    """A project to edit at ``target/original`` (the Musterland fixture, or a ``generated``
+    benchmark corpus of 3,000 triples) and its first six article files' names."""
+    from tests.conftest import ROOT, copy_fixture
+
+    if corpus == "musterland":
+        original = copy_fixture("musterland", target / "original")
+    else:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        try:
+            from corpus import generate  # type: ignore[import-not-found]
+        finally:
+            sys.path.remove(str(ROOT / "benchmarks"))
+        original = Path(generate(target / "generated", 3_000, seed=5))
+    return original, sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from graph import buildcache, pipeline, projectioncache
+from graph import buildcache, ntsplice, pipeline, projectioncache
 from graph.build import BuiltGraph, build_graph
 from graph.dataset import Dataset
 from graph.errors import SourceError
@@ -21,9 +21,7 @@ from graph.ntsplice import Plan, article_subjects, splice
 from graph.project import load_project
 from graph.projectioncache import Inputs
 from graph.writers import ntriples
-from tests.conftest import copy_fixture
-from tests.edits import edited_copies
-from tests.test_projection_patch import _generated
+from tests.edits import edited_copies, edited_corpus
 
 P = URIRef("http://example.org/p")
 
@@ -103,12 +101,11 @@ def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
     corpus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    original = copy_fixture("musterland", tmp_path / "original") if corpus == "musterland" else _generated(tmp_path)
+    original, names = edited_corpus(corpus, tmp_path)
     before, built, dataset = _state(original)
     old = tmp_path / "kg.nt"
     old.write_bytes(ntriples(built.graph))
     kept = article_subjects(built, dataset)
-    names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
     spliced = 0
     edited = tmp_path / "edited"
     for name, kind in edited_copies(original, edited, names):
@@ -116,11 +113,11 @@ def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
             now, new, new_dataset = _state(edited)
         except SourceError:  # an edit this article's facts do not allow
             continue
-        files = {f for f in before.files.keys() | now.files.keys() if before.files.get(f) != now.files.get(f)}
+        files = before.changed_files(now)
         assert files and all(f.startswith("sources/articles/") for f in files), (name, kind)
-        made = article_subjects(new, new_dataset, files)
-        keys = [k for f in files for blob in (kept.get(f, b""), made.get(f, b"")) for k in blob.split(b"\n") if k]
-        plan = Plan(old, buildcache.identity(old) or [], keys, {})
+        plan = ntsplice.plan(old, buildcache.identity(old) or [], kept, before.sources.keys(), files, new, new_dataset)
+        assert plan is not None
+        assert plan.subjects == article_subjects(new, new_dataset)  # carried over, but for the changed ones
         pieces = plan.pieces(new.graph)
         assert pieces is not None
         assert b"".join(pieces) == ntriples(new.graph), (name, kind)

@@ -206,7 +206,7 @@ def test_asking_which_articles_changed_does_not_import_the_projection(
         "from graph import pipeline, projectioncache\n"
         f"keys = pipeline._keys({str(mini)!r}, None, None, pipeline.DEFAULT_FORMATS, False)\n"
         f"inputs = projectioncache.Inputs.of(keys.inputs, pipeline.load({str(mini)!r}))\n"
-        "patcher = projectioncache.patcher(keys.out, inputs, print)\n"
+        "patcher = projectioncache.patcher(projectioncache.last_kept(keys.out), inputs, print)\n"
         "print(patcher is not None, 'networkx' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import pickle
 import shutil
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,8 @@ from graph.netformats import gexf, graphml, same_as_patched_from
 from graph.project import load_project
 from graph.projection import Projection, patch, project
 from graph.projectioncache import Inputs
-from tests.conftest import ROOT, copy_fixture, split_rendering
-from tests.edits import edited_copies
+from tests.conftest import split_rendering
+from tests.edits import edited_copies, edited_corpus
 
 
 def _shown(projection: Projection) -> tuple[list[Any], list[Any], dict[str, Any]]:
@@ -38,24 +37,14 @@ def _inputs(project_dir: Path) -> tuple[Inputs, Any, Any]:
     return Inputs.of(files, dataset), build_graph(dataset).graph, dataset.ontology
 
 
-def _generated(tmp_path: Path) -> Path:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from corpus import generate  # type: ignore[import-not-found]
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return Path(generate(tmp_path / "generated", 3_000, seed=5))
-
-
 @pytest.mark.parametrize("corpus", ["musterland", "generated"])
 def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
     corpus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    original = copy_fixture("musterland", tmp_path / "original") if corpus == "musterland" else _generated(tmp_path)
+    original, names = edited_corpus(corpus, tmp_path)
     before, graph, ontology = _inputs(original)
     earlier = project(graph, ontology)
-    names = sorted(p.name for p in (original / "sources" / "articles").glob("*.yaml"))[:6]
     patched = network_kept = 0
     edited = tmp_path / "edited"
     for name, kind in edited_copies(original, edited, names):

@@ -40,7 +40,8 @@ class ExportInput:
     ontology: Ontology
     #: Makes the projection from an earlier one, else gives ``None`` (see :func:`graph.projectioncache.patcher`).
     patcher: Callable[[Graph, Ontology], Projection | None] | None = None
-    #: How to write ``kg.nt`` from the last build's (see :func:`graph.projectioncache.splice_plan`).
+    #: How to write ``kg.nt``, ``kg.ttl`` and ``kg.jsonld`` from the last build's (see
+    #: :func:`graph.projectioncache.splice_plan`).
     splice: ntsplice.Plan | None = None
     #: Each article's subjects in ``kg.nt``, made when asked for (see :attr:`subjects`).
     all_subjects: Callable[[], Mapping[str, bytes]] | None = None
@@ -179,7 +180,12 @@ def _turtle(source: ExportInput) -> list[bytes]:
     from graph.namespace import NIK
 
     # Entities and sources first, then the statements about them, then the references.
-    return writers.turtle_pieces(source.graph, last_classes=(NIK.Statement, NIK.Reference), rows=source.rows)
+    last = (NIK.Statement, NIK.Reference)
+    if source.splice is not None:  # a few articles changed: the last kg.ttl with their subjects' blocks again
+        pieces = source.splice.turtle(source.graph, exporter("turtle").filename, last)
+        if pieces is not None:
+            return pieces
+    return writers.turtle_pieces(source.graph, last_classes=last, rows=source.rows)
 
 
 def _ntriples(source: ExportInput) -> list[bytes]:
@@ -195,6 +201,10 @@ def _ntriples(source: ExportInput) -> list[bytes]:
 def _jsonld(source: ExportInput) -> list[bytes]:
     from graph import writers
 
+    if source.splice is not None:  # a few articles changed: the last kg.jsonld with their subjects' node objects again
+        pieces = source.splice.jsonld(source.graph, exporter("jsonld").filename)
+        if pieces is not None:
+            return pieces
     return writers.jsonld_pieces(source.graph, rows=source.rows)
 
 

@@ -27,21 +27,20 @@ from __future__ import annotations
 import mmap
 import os
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, RDF
+from rdflib.term import Node
 
-from graph import buildcache
+from graph import buildcache, docsplice
 from graph.ntdelta import Delta, remember
-from graph.writers import iri_bytes, ntriples, store_table
+from graph.writers import Prefixes, Table, iri_bytes, ntriples, store_table
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
-
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
 
@@ -122,7 +121,8 @@ def _keys(nodes: Iterable[Node]) -> list[bytes]:
 
 @dataclass
 class Plan:
-    """How a build writes its ``kg.nt`` from the last build's (see :func:`splice`).
+    """How a build writes its ``kg.nt`` from the last build's (see :func:`splice`), and its
+    ``kg.ttl`` and ``kg.jsonld`` from those (see :mod:`graph.docsplice`).
 
     Attributes:
         old: The last build's ``kg.nt``.
@@ -130,12 +130,15 @@ class Plan:
         keys: The subjects whose lines are written again.
         subjects: Each article's subjects in the new graph (the kept ones of the
             articles that did not change), to be kept for the next build.
+        others: The last build's other exports, by file name: each one's path and
+            identity as that build recorded it.
     """
 
     old: Path
     identity: Sequence[int]
     keys: list[bytes]
     subjects: Subjects
+    others: Mapping[str, tuple[Path, Sequence[int]]] = field(default_factory=dict)
     #: The lines the new file lacks and has beside the old one's, once :meth:`pieces` made it.
     delta: Delta | None = field(default=None, init=False)
 
@@ -144,7 +147,7 @@ class Plan:
         last build wrote (then the graph is written whole)."""
         if buildcache.identity(self.old) != list(self.identity):
             return None
-        found = _splice(self.old, graph, self.keys)
+        found = _splice(self.old, graph, self.keys, self._table(graph))
         if found is None:
             return None
         pieces, self.delta = found
@@ -156,6 +159,150 @@ class Plan:
         if self.delta is not None:
             remember(self.old, path, self.delta)
 
+    def turtle(self, graph: Graph, name: str, last_classes: Sequence[URIRef]) -> list[bytes] | None:
+        """The Turtle of ``graph`` (as :func:`graph.writers.turtle` writes it) made from the last
+        build's export ``name``, or ``None`` if it cannot be (then it is written whole)."""
+        old, before = self._other(name), self._before()
+        if old is None or before is None:
+            return None
+        types: dict[URIRef, list[str] | None] = {}
+        for subject, lines in before.items():
+            found = _types(lines) if lines else None
+            if lines and found is None:
+                return None
+            types[subject] = found
+        table, prefixes = self._table(graph), Prefixes.of(graph)
+        return docsplice.turtle(old, table, prefixes, types, last_classes, self._elsewhere(graph, prefixes))
+
+    def jsonld(self, graph: Graph, name: str) -> list[bytes] | None:
+        """The JSON-LD of ``graph`` (as :func:`graph.writers.jsonld` writes it) made from the
+        last build's export ``name``, or ``None`` if it cannot be (then it is written whole)."""
+        old, before = self._other(name), self._before()
+        if old is None or before is None:
+            return None
+        spo = store_table(graph, "spo")
+
+        def triples_of(subject: URIRef) -> Mapping[Node, Collection[Node]] | None:
+            return spo.get(subject) if spo is not None else _po(graph, subject) or None
+
+        present = [subject for subject, lines in before.items() if lines]
+        table, prefixes = self._table(graph), Prefixes.of(graph)
+        return docsplice.jsonld(old, table, prefixes, present, triples_of, self._elsewhere(graph, prefixes))
+
+    def _elsewhere(self, graph: Graph, prefixes: Prefixes) -> docsplice.Elsewhere:
+        """Whether ``graph`` has, outside the subjects written again, a subject, predicate
+        (but ``rdf:type``) or type in a namespace that ``prefixes`` compacts to its prefix
+        (see :data:`graph.docsplice.Elsewhere`): a subject looked for in the last ``kg.nt``,
+        whose other subjects ``graph`` has as they were."""
+        compact = Prefixes(prefixes.pairs).compact  # apart: what it uses is not what a document does
+        pos = store_table(graph, "pos")
+        terms = [*pos, *pos.get(RDF.type, {})] if pos is not None else []
+        changed = set(self.keys)
+
+        def elsewhere(namespace: str) -> bool:
+            if any(_compacts_in(str(term), namespace, compact) for term in terms if term != RDF.type):
+                return True
+            return _unchanged_subject_in(self.old, namespace, changed, compact)
+
+        return elsewhere
+
+    def _other(self, name: str) -> Path | None:
+        """The last build's export ``name``, if it is still as that build wrote it."""
+        found = self.others.get(name)
+        if found is None or buildcache.identity(found[0]) != list(found[1]):
+            return None
+        return found[0]
+
+    def _before(self) -> dict[URIRef, bytes] | None:
+        """Each subject's lines in the last ``kg.nt`` (empty if it had none), or ``None`` if
+        that file is no longer the one the last build wrote."""
+        if "_lines" not in self.__dict__:
+            found = None
+            if buildcache.identity(self.old) == list(self.identity):
+                found = _lines(self.old, sorted(set(self.keys)))
+            self.__dict__["_lines"] = found
+        return self.__dict__["_lines"]  # type: ignore[no-any-return]
+
+    def _table(self, graph: Graph) -> Table:
+        """The triples of ``graph`` of each subject written again that it has (subject →
+        predicate → objects), made once."""
+        known = self.__dict__.get("_tables")
+        if known is not None and known[0] is graph:
+            return known[1]  # type: ignore[no-any-return]
+        spo = store_table(graph, "spo")
+        table: dict[Node, Mapping[Node, Collection[Node]]] = {}
+        for key in sorted(set(self.keys)):
+            subject = URIRef(key[1:-2].decode())
+            found = spo.get(subject) if spo is not None else _po(graph, subject)
+            if found:
+                table[subject] = found
+        self.__dict__["_tables"] = (graph, table)
+        return table
+
+
+_TYPE_IRI = b"<" + str(RDF.type).encode() + b"> "
+
+
+def _types(lines: bytes) -> list[str] | None:
+    """The types a subject's N-Triples ``lines`` give it, or ``None`` if one is not an IRI."""
+    types = []
+    for line in lines.splitlines():
+        subject_end = line.find(b"> ") + 2
+        if line.startswith(_TYPE_IRI, subject_end):
+            term = line[subject_end + len(_TYPE_IRI) :].removesuffix(b" .")
+            if not (term.startswith(b"<") and term.endswith(b">")):
+                return None
+            types.append(term[1:-1].decode())
+    return types
+
+
+def _compacts_in(iri: str, namespace: str, compact: Callable[[str], str | None]) -> bool:
+    """Whether ``iri`` is written with the prefix of ``namespace`` (see :class:`graph.writers.Prefixes`)."""
+    return iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] == namespace and compact(iri) is not None
+
+
+def _unchanged_subject_in(
+    old: Path, namespace: str, changed: Collection[bytes], compact: Callable[[str], str | None], tries: int = 100
+) -> bool:
+    """Whether the sorted N-Triples ``old`` has a subject not among ``changed`` whose IRI
+    compacts in ``namespace`` (one of the first ``tries`` subjects of that namespace)."""
+    start = b"<" + namespace.encode()
+    try:
+        with open(old, "rb") as handle:
+            text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return False
+    with text:
+        at = _first_at_least(text, start, 0)
+        for _ in range(tries):
+            if text[at : at + len(start)] != start:
+                return False
+            key = text[at : text.find(b"> ", at) + 2]
+            iri = key[1:-2].decode()
+            if key not in changed and _compacts_in(iri, namespace, compact):
+                return True
+            at = _past(text, key, at)
+    return False
+
+
+def _lines(old: Path, wanted: list[bytes]) -> dict[URIRef, bytes] | None:
+    """The lines of each of the sorted subjects ``wanted`` in the sorted N-Triples ``old``."""
+    found: dict[URIRef, bytes] = {URIRef(key[1:-2].decode()): b"" for key in wanted}
+    try:
+        with open(old, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return found
+            text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except OSError:
+        return None
+    with text:
+        done = 0
+        for key in wanted:
+            start = _first_at_least(text, key, done)
+            done = _past(text, key, start)
+            found[URIRef(key[1:-2].decode())] = text[start:done]
+    return found
+
 
 def plan(
     old: Path,
@@ -165,11 +312,13 @@ def plan(
     changed: Collection[str],
     built: BuiltGraph,
     dataset: Dataset,
+    others: Mapping[str, tuple[Path, Sequence[int]]] | None = None,
 ) -> Plan | None:
     """The :class:`Plan` of a build whose graph is ``built``, made from the same inputs as
     the last build's but the article files ``changed`` (see
     :meth:`graph.projectioncache.Inputs.changed_files`), with the subjects the last build
-    kept of its articles ``before`` (``kept``); ``None`` if it did not keep those of an
+    kept of its articles ``before`` (``kept``), and its ``others`` exports (see
+    :attr:`Plan.others`); ``None`` if it did not keep those of an
     article that changed, or a subject cannot be written."""
     if any(name in before and name not in kept for name in changed):
         return None
@@ -186,7 +335,7 @@ def plan(
     ]
     subjects = {name: blob for name, blob in kept.items() if name not in changed}
     subjects.update(made)
-    return Plan(old, tuple(identity), keys, subjects)
+    return Plan(old, tuple(identity), keys, subjects, dict(others or {}))
 
 
 def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None:
@@ -202,14 +351,21 @@ def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None
     return found[0] if found is not None else None
 
 
-def _splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> tuple[list[bytes], Delta] | None:
-    """:func:`splice`, with the lines removed and added (as :func:`graph.ntdelta.sorted_delta` finds them)."""
+def _splice(
+    old: Path, graph: Graph, keys: Iterable[bytes], table: Table | None = None
+) -> tuple[list[bytes], Delta] | None:
+    """:func:`splice`, with the lines removed and added (as :func:`graph.ntdelta.sorted_delta`
+    finds them); ``table`` holds the graph's triples of the subjects of ``keys``, if known."""
     wanted = sorted(set(keys))
-    table = store_table(graph, "spo")
+    spo = store_table(graph, "spo")
     part = Graph()
     for key in wanted:
         subject = URIRef(key[1:-2].decode())
-        for predicate, objects in (table.get(subject, {}) if table is not None else _po(graph, subject)).items():
+        if table is not None:
+            found = table.get(subject, {})
+        else:
+            found = spo.get(subject, {}) if spo is not None else _po(graph, subject)
+        for predicate, objects in found.items():
             for obj in objects:
                 part.add((subject, predicate, obj))
     lines = ntriples(part)

@@ -230,7 +230,8 @@ def patcher(last: Last, inputs: Inputs, say: Callable[[str], None]) -> Patcher |
 
 def splice_plan(last: Last, inputs: Inputs, built: BuiltGraph, dataset: Dataset) -> ntsplice.Plan | None:
     """How to write the build's ``kg.nt`` from the one the ``last`` build wrote (see
-    :mod:`graph.ntsplice`), if that build kept its articles' subjects and its inputs differ
+    :mod:`graph.ntsplice`), and its ``kg.ttl`` and ``kg.jsonld`` from that build's (see
+    :mod:`graph.docsplice`), if that build kept its articles' subjects and its inputs differ
     from ``inputs`` in a few articles only; else ``None``."""
     from graph import ntsplice
     from graph.pipeline import NTRIPLES_FILE
@@ -240,7 +241,9 @@ def splice_plan(last: Last, inputs: Inputs, built: BuiltGraph, dataset: Dataset)
     if changed is None or not kept.subjects:
         return None
     out = last.out / NTRIPLES_FILE
-    return ntsplice.plan(out, last.identity, kept.subjects, kept.sources.keys(), changed, built, dataset)
+    files = last.record.files.items()
+    others = {name: (last.out / name, tuple(found)) for name, found in files if name != NTRIPLES_FILE}
+    return ntsplice.plan(out, last.identity, kept.subjects, kept.sources.keys(), changed, built, dataset, others)
 
 
 def kept_export(projection: Projection, filename: str) -> Path | None:

@@ -284,8 +284,9 @@ def _turtle_term(node: Node, prefixes: Prefixes) -> str:
     raise ValueError(f"cannot write {node!r}")
 
 
-def _class_rank(types: Iterable[Node], last: Sequence[str]) -> tuple[int, str]:
-    """How a subject of ``types`` sorts: after the others if it is of one of the ``last`` classes, then by type."""
+def class_rank(types: Iterable[Node | str], last: Sequence[str]) -> tuple[int, str]:
+    """How a subject of ``types`` sorts in Turtle: after the others if it is of one of the
+    ``last`` classes (their IRIs; by the first of them it is of), then by its first type's IRI."""
     names = sorted(str(t) for t in types)
     first = names[0] if names else "\uffff"
     rank = next((i + 1 for i, c in enumerate(last) if c in names), 0)
@@ -301,7 +302,45 @@ def _plain_turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
             (e.g. statements and references after the entities they describe).
     """
     prefixes = Prefixes.of(graph)
-    table = subject_table(graph)
+    # Subjects by (rank, first type), each group in the table's order: IRI and block.
+    groups: dict[tuple[int, str], list[tuple[str, bytes]]] = {}
+    for rank, iri, block in _turtle_blocks(subject_table(graph), prefixes, last_classes):
+        group = groups.get(rank)
+        if group is None:
+            group = groups[rank] = []
+        group.append((iri, block))
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
+    blocks = [header.encode("utf-8")]
+    for rank in sorted(groups):
+        group = groups[rank]
+        group.sort(key=itemgetter(0))  # sorts the IRIs alone, stably, as strings
+        blocks += [block for _, block in group]
+    return b"\n".join(blocks) if len(blocks) > 1 else blocks[0] + b"\n"
+
+
+#: Where a subject's block goes in Turtle: its class's rank (see :func:`class_rank`) and its IRI.
+TurtleKey = tuple[int, str, str]
+
+
+def turtle_blocks(
+    table: Table, prefixes: Prefixes, last_classes: Sequence[URIRef] = ()
+) -> list[tuple[TurtleKey, bytes]]:
+    """The block :func:`turtle` writes for each subject of ``table`` (subject → predicate →
+    objects) with ``prefixes``, with where it goes, in the document's order; between two
+    blocks the document has an empty line.
+
+    Raises:
+        ValueError: For a blank node, or a term that cannot be written.
+    """
+    found = [((*rank, iri), block) for rank, iri, block in _turtle_blocks(table, prefixes, last_classes)]
+    found.sort(key=itemgetter(0))
+    return found
+
+
+def _turtle_blocks(
+    table: Table, prefixes: Prefixes, last_classes: Sequence[URIRef]
+) -> list[tuple[tuple[int, str], str, bytes]]:
+    """Each subject's (rank, first type), IRI and block, in the table's order."""
     last = [str(c) for c in last_classes]
     terms = _Memo(lambda node: _turtle_term(node, prefixes))
     keys = _Memo(_object_key)
@@ -309,8 +348,7 @@ def _plain_turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
     # Per set of predicates: the type predicate and the others in order, each with its verb.
     layouts: dict[tuple[int, ...], tuple[Node | None, list[tuple[Node, str]]]] = {}
     ranks: dict[tuple[int, ...], tuple[int, str]] = {}
-    # Subjects by (rank, first type), each group in the table's order: IRI and block.
-    groups: dict[tuple[int, str], list[tuple[str, bytes]]] = {}
+    found: list[tuple[tuple[int, str], str, bytes]] = []
     try:
         for s, predicates in table.items():
             signature = tuple(map(id, predicates))
@@ -323,7 +361,7 @@ def _plain_turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
             typed, verbs = layout
             types = predicates[typed] if typed is not None else ()
             kinds = tuple(map(id, types))
-            rank = ranks.get(kinds) or ranks.setdefault(kinds, _class_rank(types, last))
+            rank = ranks.get(kinds) or ranks.setdefault(kinds, class_rank(types, last))
             lines = []
             for p, verb in verbs:
                 objects = predicates[p]
@@ -334,20 +372,10 @@ def _plain_turtle(graph: Graph, last_classes: Sequence[URIRef] = ()) -> bytes:
                     order = sorted(objects, key=lambda o: keys.get(id(o)) or keys.miss(o))
                     lines.append(verb + ",\n        ".join([get(id(o)) or miss(o) for o in order]))
             subject = _turtle_term(s, prefixes) if type(s) is URIRef else get(id(s)) or miss(s)  # comes once
-            block = (subject + " " + " ;\n    ".join(lines) + " .\n").encode("utf-8")
-            group = groups.get(rank)
-            if group is None:
-                group = groups[rank] = []
-            group.append((str(s), block))
+            found.append((rank, str(s), (subject + " " + " ;\n    ".join(lines) + " .\n").encode("utf-8")))
     except _BlankNode as error:
         raise _refusal(table, error) from None
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)
-    blocks = [header.encode("utf-8")]
-    for rank in sorted(groups):
-        group = groups[rank]
-        group.sort(key=itemgetter(0))  # sorts the IRIs alone, stably, as strings
-        blocks += [block for _, block in group]
-    return b"\n".join(blocks) if len(blocks) > 1 else blocks[0] + b"\n"
+    return found
 
 
 # ---------------------------------------------------------------- JSON-LD, triple by triple
@@ -403,7 +431,24 @@ def _plain_jsonld(graph: Graph) -> bytes:
     once, and the keys of a node object are laid out once per set of predicates.
     """
     prefixes = Prefixes.of(graph)
-    table = subject_table(graph)
+    items = [item for _, item in jsonld_items(subject_table(graph), prefixes)]
+    context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
+    opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
+    if not items:
+        return opening + b"[]\n}\n"
+    items[0] = opening + b"[\n" + items[0]  # so that the document is joined in one go
+    items[-1] += b"\n  ]\n}\n"
+    return b",\n".join(items)
+
+
+def jsonld_items(table: Table, prefixes: Prefixes) -> list[tuple[str, bytes]]:
+    """The node object :func:`jsonld` writes for each subject of ``table`` (subject →
+    predicate → objects) with ``prefixes``, indented as an item of ``@graph``, after its
+    ``@id``, in the document's order (subjects written alike make one node object).
+
+    Raises:
+        ValueError: For a blank node, or a term that cannot be written.
+    """
     compact = prefixes.compact
     ids = _Memo(lambda node: compact(str(node)) or str(node))
     types = _Memo(lambda node: _value(ids.get(id(node)) or ids.miss(node)))
@@ -411,7 +456,7 @@ def _plain_jsonld(graph: Graph) -> bytes:
     # Subjects that compact alike (not seen in practice) make one node object of several parts.
     nodes: dict[str, list[Mapping[Node, Collection[Node]]]] = {}
     layouts: dict[tuple[object, ...], list[tuple[str, list[_Source] | None]]] = {}
-    items: list[bytes] = []
+    items: list[tuple[str, bytes]] = []
     try:
         for s, predicates in table.items():
             subject = compact(str(s)) or str(s) if type(s) is URIRef else ids.get(id(s)) or ids.miss(s)  # comes once
@@ -452,16 +497,10 @@ def _plain_jsonld(graph: Graph) -> bytes:
                     found.sort(key=itemgetter(0))
                     members = ",\n".join([member for _, _, member in found])
                     lines.append(f"{key}[\n{members}\n{_KEY}]")
-            items.append(("    {\n" + ",\n".join(lines) + "\n    }").encode("utf-8"))  # indented as an item
+            items.append((subject, ("    {\n" + ",\n".join(lines) + "\n    }").encode("utf-8")))  # as an item
     except _BlankNode as error:
         raise _refusal(table, error) from None
-    context = _indented({p: ns for p, ns in sorted(prefixes.pairs) if p in prefixes.used}, "  ")
-    opening = f'{{\n  "@context": {context},\n  "@graph": '.encode()
-    if not items:
-        return opening + b"[]\n}\n"
-    items[0] = opening + b"[\n" + items[0]  # so that the document is joined in one go
-    items[-1] += b"\n  ]\n}\n"
-    return b",\n".join(items)
+    return items
 
 
 def _layout(
@@ -1037,13 +1076,13 @@ def _turtle_rows(rows: Rows, last_classes: Sequence[URIRef]) -> list[bytes]:
         columns = [_encode_all(subjects)] + [_column_forms(group, j, forms, several) for j in order]
         typed = next((j for j in order if predicates[j] == _TYPE), None)
         if typed is None:
-            positions += [ranks.setdefault(_class_rank((), last), len(ranks))] * len(subjects)
+            positions += [ranks.setdefault(class_rank((), last), len(ranks))] * len(subjects)
         else:
             by_cell: dict[int, int] = {}
             for key in set(group.columns[typed]):
                 cell = group.several[typed].get(key)
                 types = [rows.types[member] for member in cell[1]] if cell is not None else [rows.types[key]]
-                by_cell[key] = ranks.setdefault(_class_rank(types, last), len(ranks))
+                by_cell[key] = ranks.setdefault(class_rank(types, last), len(ranks))
             positions += map(by_cell.__getitem__, group.columns[typed])
         texts += _filled(pieces, columns)
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.pairs) if p in prefixes.used)

@@ -16,14 +16,16 @@ from graph import buildcache, ntsplice, pipeline, projectioncache
 from graph.build import BuiltGraph, build_graph
 from graph.dataset import Dataset
 from graph.errors import SourceError
+from graph.namespace import NIK
 from graph.ntdelta import files_delta, sorted_delta
 from graph.ntsplice import Plan, article_subjects, splice
 from graph.project import load_project
 from graph.projectioncache import Inputs
-from graph.writers import ntriples
+from graph.writers import jsonld, ntriples, turtle
 from tests.edits import edited_copies, edited_corpus
 
 P = URIRef("http://example.org/p")
+LAST = (NIK.Statement, NIK.Reference)  # as kg.ttl is written
 
 
 def _key(iri: str) -> bytes:
@@ -105,6 +107,10 @@ def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
     before, built, dataset = _state(original)
     old = tmp_path / "kg.nt"
     old.write_bytes(ntriples(built.graph))
+    documents = {"kg.ttl": tmp_path / "kg.ttl", "kg.jsonld": tmp_path / "kg.jsonld"}
+    documents["kg.ttl"].write_bytes(turtle(built.graph, LAST))
+    documents["kg.jsonld"].write_bytes(jsonld(built.graph))
+    others = {name: (path, buildcache.identity(path) or []) for name, path in documents.items()}
     kept = article_subjects(built, dataset)
     spliced = 0
     edited = tmp_path / "edited"
@@ -115,13 +121,19 @@ def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
             continue
         files = before.changed_files(now)
         assert files and all(f.startswith("sources/articles/") for f in files), (name, kind)
-        plan = ntsplice.plan(old, buildcache.identity(old) or [], kept, before.sources.keys(), files, new, new_dataset)
+        identity = buildcache.identity(old) or []
+        plan = ntsplice.plan(old, identity, kept, before.sources.keys(), files, new, new_dataset, others)
         assert plan is not None
         assert plan.subjects == article_subjects(new, new_dataset)  # carried over, but for the changed ones
         pieces = plan.pieces(new.graph)
         assert pieces is not None
         assert b"".join(pieces) == ntriples(new.graph), (name, kind)
         assert plan.delta == sorted_delta(old.read_bytes(), b"".join(pieces), 10**6), (name, kind)
+        # the same subjects' blocks of kg.ttl and node objects of kg.jsonld
+        ttl = plan.turtle(new.graph, "kg.ttl", LAST)
+        assert ttl is not None and b"".join(ttl) == turtle(new.graph, LAST), (name, kind)
+        json_ld = plan.jsonld(new.graph, "kg.jsonld")
+        assert json_ld is not None and b"".join(json_ld) == jsonld(new.graph), (name, kind)
         spliced += 1
     assert spliced >= len(names) * 7
 
@@ -139,23 +151,26 @@ def test_each_article_has_its_own_subjects(musterland_built: Path) -> None:
 
 
 def _noting_whole_writes(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:
-    """Note each kg.nt written whole, in any process (with the rows the RDF formats share:
-    the splice writes the lines of its subjects with the same writer, without them)."""
+    """Note each RDF export written whole, in any process (with the rows the RDF formats
+    share: a splice writes its subjects' lines or blocks with the same writer, without them)."""
     from graph import writers
 
-    real = writers.ntriples_pieces
+    for name in ("ntriples", "turtle", "jsonld"):
+        real = getattr(writers, f"{name}_pieces")
 
-    def noted(*args: Any, **kwargs: Any) -> list[bytes]:
-        if kwargs.get("rows") is not None:
-            with notes.open("a") as out:
-                out.write("whole\n")
-        return real(*args, **kwargs)
+        def noted(*args: Any, real: Any = real, name: str = name, **kwargs: Any) -> list[bytes]:
+            if kwargs.get("rows") is not None:
+                with notes.open("a") as out:
+                    out.write(f"{name}\n")
+            return real(*args, **kwargs)  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(writers, "ntriples_pieces", noted)
+        monkeypatch.setattr(writers, f"{name}_pieces", noted)
 
 
 @pytest.mark.parametrize("jobs", [2, 1])
-@pytest.mark.parametrize("change", ["an article edited", "an article added", "kg.nt was replaced"])
+@pytest.mark.parametrize(
+    "change", ["an article edited", "an article added", "kg.nt was replaced", "kg.ttl was replaced"]
+)
 def test_a_build_splices_the_last_kg_nt_after_a_few_articles_changed(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, change: str
 ) -> None:
@@ -172,11 +187,16 @@ def test_a_build_splices_the_last_kg_nt_after_a_few_articles_changed(
     if change == "kg.nt was replaced":  # by the user: the last build's exports are not all its own
         nt = mini / "exports" / "kg.nt"
         nt.write_bytes(nt.read_bytes() + b"<urn:x> <urn:y> <urn:z> .\n")
+    if change == "kg.ttl was replaced":
+        ttl = mini / "exports" / "kg.ttl"
+        ttl.write_bytes(ttl.read_bytes() + b"<urn:x> <urn:y> <urn:z> .\n")
     notes = tmp_path / "writes"
     _noting_whole_writes(monkeypatch, notes)
     pipeline.build(project=mini, jobs=jobs)
-    written = notes.read_text().splitlines() if notes.exists() else []
-    assert written == (["whole"] if change == "kg.nt was replaced" else [])
+    written = sorted(notes.read_text().splitlines()) if notes.exists() else []
+    # an export the last build did not leave as it was: none is spliced (kg.nt tells what each
+    # subject was before, for Turtle and JSON-LD too)
+    assert written == (["jsonld", "ntriples", "turtle"] if change.endswith("replaced") else [])
     built = {p.name: p.read_bytes() for p in (mini / "exports").iterdir()}
 
     # the same files as from a build that writes everything whole

@@ -283,6 +283,7 @@ _OPENING = b'{\n  "@context": '
 _GRAPH = b',\n  "@graph": '
 _ID = b'\n      "@id": '
 _CLOSING = b"\n  ]\n}\n"
+_EMPTY = b"[]\n}\n"  # what follows the opening of a document without node objects
 
 
 def _jsonld_key(unit: bytes) -> str:
@@ -352,7 +353,7 @@ def _jsonld(
         return None
     opening = text[: graph_at + len(_GRAPH)]
     rest = len(opening)
-    if text[rest:] == b"[]\n}\n":
+    if len(text) - rest == len(_EMPTY) and text[rest:] == _EMPTY:
         begin = end = rest + 2
     elif text[rest : rest + 2] == b"[\n" and text[-len(_CLOSING) :] == _CLOSING:
         begin, end = rest + 2, len(text) - len(_CLOSING)
@@ -379,7 +380,7 @@ def _jsonld(
     if not _head_kept(context, prefixes, taken, elsewhere):
         return None
     if not runs:
-        return [opening + b"[]\n}\n"]
+        return [opening + _EMPTY]
     return [opening + b"[\n", *_interleaved(_JSONLD.separator, runs), _CLOSING]
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from graph import pipeline
 from graph.build import build_graph
-from graph.layout import force_layout
+from graph.layout import _pairs, force_layout
 from graph.projection import project
 from graph.temporal import DateProblem, Span, parse_span, period_of
 from graph.viz import LARGE_VIEW, page_data
@@ -113,3 +113,17 @@ def test_layout_is_the_same_in_a_fresh_process() -> None:
     }
     edges = [(i, (i * 7) % 60) for i in range(60)]
     assert runs == {f"{force_layout(60, edges)}\n"}
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 10, 500, 20_000])
+def test_the_links_are_each_pair_once_sorted_without_loops(size: int) -> None:
+    rng = random.Random(size)
+    nodes = max(1, size // 3)
+    edges = [(rng.randrange(nodes), rng.randrange(nodes)) for _ in range(size)]  # loops, both ways, twice
+    found = _pairs(edges)
+    expected = sorted({(min(u, v), max(u, v)) for u, v in edges if u != v})
+    assert found.dtype == np.int64 and found.shape == (len(expected), 2)
+    assert [tuple(row) for row in found.tolist()] == expected
+    # the bytes the layout cache keys on: those of numpy's unique rows (the key of kept layouts)
+    rows = np.sort(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=1)
+    assert found.tobytes() == np.unique(rows[rows[:, 0] != rows[:, 1]], axis=0).tobytes()

@@ -52,10 +52,10 @@ if TYPE_CHECKING:
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
     from graph.ontology import Ontology
-    from graph.projection import Projection
+    from graph.projection import Entity, Projection, Relation, SourceInfo
 
 #: Bump when the layout of a kept projection changes.
-FORMAT = 4
+FORMAT = 5
 #: Projections made faster than this (seconds) are not kept: reading them back would not pay.
 KEEP_FROM = 1.0
 #: A build keeps the projection it made of a graph this large (reading it from kg.nt would
@@ -128,9 +128,11 @@ def _read(
     that is not wanted is not read); ``None`` if nothing fitting is kept. The projection's
     module (and networkx) is imported only to read a projection: a build's process that
     only asks which articles changed does not need it (0.3 s), its worker does."""
+    path = _FILES.path(out)
     try:
-        with open(_FILES.path(out), "rb") as handle:
-            if handle.readline() != _FILES.header(key, identity):
+        with open(path, "rb") as handle:
+            first = handle.readline()
+            if first != _FILES.header(key, identity) or handle.read(1) not in (_WHOLE, _CHAINED):
                 return None
             # the user's own cache (see the module docstring)
             inputs = pickle.load(handle)
@@ -140,10 +142,93 @@ def _read(
                 return inputs, None
             from graph.projection import Projection
 
-            projection = pickle.load(handle)
+            body = pickle.load(handle)
+        if isinstance(body, _Chain):
+            chain, projection = body, _applied(_base_path(path), body)
+        else:
+            chain, projection = _Chain(first, ()), body
     except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
         return None
-    return (inputs, projection) if isinstance(projection, Projection) else None
+    if not isinstance(projection, Projection):
+        return None
+    projection._memo[_KEPT] = chain
+    return inputs, projection
+
+
+#: The byte after a kept file's first line: the projection follows whole (the file may be
+#: the base of later ones), or as a :class:`_Chain`.
+_WHOLE, _CHAINED = b"W", b"C"
+#: The memo of a projection read back (see :meth:`graph.projection.Projection.derived`):
+#: how it was kept (a whole one as a chain without deltas).
+_KEPT = "kept as"
+#: A projection patched from one kept as a chain of this many deltas is kept whole: each
+#: costs the next reading about 0.04 s at a million triples.
+MAX_DELTAS = 8
+
+
+@dataclass(frozen=True)
+class _Delta:
+    """What :func:`graph.projection.patch` changed: the entities it read again (``touched``),
+    those of them that the new graph has, the edges from them, and every source (``None``
+    when they are the same as before)."""
+
+    touched: frozenset[str]
+    nodes: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    sources: dict[str, SourceInfo] | None
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A projection kept as the one of an earlier file (its ``base``: that file's first line)
+    and the changes made to it since, in order.
+
+    A build whose projection was patched from the one it read back keeps what the patch
+    changed instead of pickling the whole projection again (at a million triples 0.03 s
+    instead of 0.8 s); the whole one it started from stays as the base (a hard link to
+    the file kept with it, ``<name>.projection.base``), until a build keeps a whole one.
+    """
+
+    base: bytes
+    deltas: tuple[_Delta, ...]
+
+
+def _base_path(path: Path) -> Path:
+    return path.with_name(path.name + ".base")
+
+
+def _applied(base: Path, chain: _Chain) -> Projection | None:
+    """The projection ``chain`` stands for, if its base is still the file it was made from."""
+    from graph.projection import Projection, merged
+
+    with open(base, "rb") as handle:
+        if handle.readline() != chain.base or handle.read(1) != _WHOLE:
+            return None
+        pickle.load(handle)  # its inputs
+        projection = pickle.load(handle)
+    if not isinstance(projection, Projection):
+        return None
+    for delta in chain.deltas:
+        sources = delta.sources if delta.sources is not None else projection.sources
+        projection = merged(projection, delta.touched, delta.nodes, delta.relations, projection.ontology, sources)
+    return projection
+
+
+def _chained(projection: Projection) -> _Chain | None:
+    """How to keep ``projection`` as a chain: when it was patched from one read back, kept
+    with fewer than :data:`MAX_DELTAS` deltas."""
+    patched = projection.patched_from()
+    earlier: _Chain | None = patched.earlier._memo.get(_KEPT) if patched is not None else None
+    if patched is None or earlier is None or len(earlier.deltas) >= MAX_DELTAS:
+        return None
+    touched = patched.touched
+    delta = _Delta(
+        touched,
+        tuple(node for node in projection.entities() if node[0] in touched),
+        tuple(relation for relation in projection.relations() if relation[0] in touched),
+        projection.sources if projection.sources != patched.earlier.sources else None,
+    )
+    return _Chain(earlier.base, (*earlier.deltas, delta))
 
 
 def pickled(projection: Projection, inputs: Inputs | None = None) -> bytes:
@@ -156,10 +241,16 @@ def pickled(projection: Projection, inputs: Inputs | None = None) -> bytes:
 
 
 def pickle_into(out: BinaryIO, projection: Projection, inputs: Inputs | None = None) -> None:
-    """Write :func:`pickled` ``projection`` to ``out`` (a file: no copy of it in memory)."""
+    """Write :func:`pickled` ``projection`` to ``out`` (a file: no copy of it in memory):
+    whole, or as a :class:`_Chain` when it was patched from one read back."""
+    chain = _chained(projection)
+    out.write(_WHOLE if chain is None else _CHAINED)
+    pickle.dump(inputs, out, protocol=pickle.HIGHEST_PROTOCOL)
+    if chain is not None:
+        pickle.dump(chain, out, protocol=pickle.HIGHEST_PROTOCOL)
+        return
     bare = copy.copy(projection)  # shares the network, given or unbuilt, without building it
     bare._memo = {}
-    pickle.dump(inputs, out, protocol=pickle.HIGHEST_PROTOCOL)
     pickle.dump(bare, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -265,4 +356,19 @@ def write_pickled(key: str, out: Path, identity: Sequence[int], projection: byte
         path.parent.mkdir(parents=True, exist_ok=True)
         pickled = projection if isinstance(projection, bytes) else projection.read_bytes()
         write_atomically({path: _FILES.header(key, identity) + pickled})
+        if pickled[:1] == _WHOLE:  # the base of the chains kept after it
+            _link(path, _base_path(path))
         _FILES.keep_newest(KEEP)
+        for base in _FILES.folder().glob(f"*{_FILES.suffix}.base"):  # of files no longer kept
+            if not base.with_name(base.name.removesuffix(".base")).exists():
+                base.unlink(missing_ok=True)
+
+
+def _link(path: Path, target: Path) -> None:
+    """Make ``target`` another name of the file ``path`` (no later chain has a base where links fail)."""
+    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(OSError):
+        staged.unlink(missing_ok=True)
+        os.link(path, staged)
+        os.replace(staged, target)
+    staged.unlink(missing_ok=True)

@@ -82,6 +82,7 @@ def test_a_patched_projection_read_back_or_viewed_does_not_say_what_it_was_patch
     found = patch(whole, build_graph(dataset).graph, dataset.ontology, set())
     assert found is not None
     kept = io.BytesIO(projectioncache.pickled(found))  # as a build keeps it for the next
+    assert kept.read(1) == b"W"  # whole: the projection it was patched from was not read back
     assert pickle.load(kept) is None  # the inputs, then the projection
     read_back = pickle.load(kept)
     assert read_back.patched_from() is None and found.patched_from() is not None
@@ -336,3 +337,62 @@ def test_a_build_keeps_the_network_files_when_their_rows_are_the_last_builds(
     shutil.rmtree(mini / "exports")
     pipeline.build(project=mini, jobs=jobs)
     assert _exports(mini) == built
+
+
+def _kept(project_dir: Path) -> tuple[bytes, Projection | None]:
+    """How the last build kept its projection (``W`` whole, ``C`` as a chain) and the
+    projection read back as ``kg stats`` reads it."""
+    out = project_dir / "exports"
+    record = buildcache.last_build(out)
+    assert record is not None
+    path = projectioncache._FILES.path(out)
+    with path.open("rb") as handle:
+        handle.readline()
+        kind = handle.read(1)
+    return kind, projectioncache.read(record.key, out, record.files[pipeline.NTRIPLES_FILE])
+
+
+@pytest.mark.parametrize(("where", "jobs"), [("a worker", 2), ("the build process", 2), ("the build process", 1)])
+def test_a_patched_projection_is_kept_as_what_the_patch_changed(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, jobs: int
+) -> None:
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    monkeypatch.setattr(projectioncache, "MAX_DELTAS", 2)
+    split_rendering(monkeypatch, network_here=where == "the build process")
+    notes = tmp_path / "patches"
+    _noting_patches(monkeypatch, notes)
+    pipeline.build(project=mini, jobs=jobs)
+    base = projectioncache._base_path(projectioncache._FILES.path(mini / "exports"))
+    # a source's name (its sources differ), a quote (the same sources), ...
+    edits = [
+        ("b.yaml", "name: Zeitung B\n", "name: Zeitung B (2)\n"),
+        ("b.yaml", *OTHER_QUOTE),
+        ("b.yaml", "name: Zeitung B (2)\n", "name: Zeitung B (3)\n"),
+        ("b.yaml", "name: Zeitung B (3)\n", "name: Zeitung B (4)\n"),
+        ("b.yaml", "name: Zeitung B (4)\n", "name: Zeitung B (5)\n"),
+    ]
+    kinds = []
+    bases = [base.stat().st_ino]
+    for name, old, new in edits:
+        _edit(mini, name, old, new)
+        if new == edits[-1][2]:
+            base.unlink()  # the chain's base is gone: nothing to patch from
+        pipeline.build(project=mini, jobs=jobs)
+        kind, kept = _kept(mini)
+        kinds.append(kind)
+        bases.append(base.stat().st_ino)
+        dataset = pipeline.load(mini)
+        assert kept is not None and _shown(kept) == _shown(project(build_graph(dataset).graph, dataset.ontology))
+        assert new.split(": ", 1)[1].strip() in (mini / "exports" / "kg.html").read_text("utf-8")
+        if len(kinds) == 2:  # a chain of two: the sources are kept when they changed
+            chain = kept._memo[projectioncache._KEPT]
+            assert [delta.sources is None for delta in chain.deltas] == [False, True]
+    # whole, then two deltas on it, whole again, one delta; after the base was lost, whole
+    assert kinds == [b"C", b"C", b"W", b"C", b"W"]
+    assert notes.read_text().splitlines() == ["True"] * 4
+    assert bases[0] == bases[1] == bases[2] != bases[3] == bases[4] != bases[5]
+    # a base whose kept file is gone goes with it
+    projectioncache._FILES.path(mini / "exports").unlink()
+    assert kept is not None
+    projectioncache.write_pickled("key", tmp_path / "other", (1, 2, 3), projectioncache.pickled(kept))
+    assert not base.exists()

@@ -143,16 +143,25 @@ def _read(
             from graph.projection import Projection
 
             body = pickle.load(handle)
+        chain: _Chain | None
         if isinstance(body, _Chain):
             chain, projection = body, _applied(_base_path(path), body)
-        else:
-            chain, projection = _Chain(first, ()), body
+        else:  # the base of later chains if it has that other name (no hard links: none)
+            chain, projection = (_Chain(first, ()) if _same_file(path, _base_path(path)) else None), body
     except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError, IndexError):
         return None
     if not isinstance(projection, Projection):
         return None
-    projection._memo[_KEPT] = chain
+    if chain is not None:
+        projection._memo[_KEPT] = chain
     return inputs, projection
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
 
 
 #: The byte after a kept file's first line: the projection follows whole (the file may be

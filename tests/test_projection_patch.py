@@ -5,6 +5,7 @@ new graph whole, for every kind of edit to each of the first articles of two pro
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import shutil
 from dataclasses import replace
@@ -396,3 +397,25 @@ def test_a_patched_projection_is_kept_as_what_the_patch_changed(
     assert kept is not None
     projectioncache.write_pickled("key", tmp_path / "other", (1, 2, 3), projectioncache.pickled(kept))
     assert not base.exists()
+
+
+def test_without_a_base_a_projection_is_kept_whole(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # where the cache's file system has no hard links (or the link fails), nothing could be
+    # read back from a chain
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    real = os.link
+
+    def link(source: Path, target: Path, **kwargs: Any) -> None:
+        if Path(target).parent == projectioncache._FILES.folder():
+            raise OSError("no links here")
+        real(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "link", link)
+    pipeline.build(project=mini, jobs=1)
+    base = projectioncache._base_path(projectioncache._FILES.path(mini / "exports"))
+    assert not base.exists()
+    for old, new in [("Zeitung B", "Zeitung B (2)"), ("Zeitung B (2)", "Zeitung B (3)")]:
+        _edit(mini, "b.yaml", f"name: {old}\n", f"name: {new}\n")
+        pipeline.build(project=mini, jobs=1)
+        kind, kept = _kept(mini)
+        assert kind == b"W" and kept is not None

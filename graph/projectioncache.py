@@ -26,8 +26,10 @@ build keeps the last build's GraphML and GEXF when their rows are the same
 (:func:`kept_export`, :func:`graph.netformats.same_as_patched_from`). With the inputs
 go each article's subjects in ``kg.nt`` (:attr:`Inputs.subjects`): the next build writes
 its ``kg.nt`` from the last one, with only the changed articles' subjects written again
-(:func:`splice_plan`, :mod:`graph.ntsplice`). As with the other caches, the folder is the
-user's own: whoever can write to it can change what these commands show.
+(:func:`splice_plan`, :mod:`graph.ntsplice`, :mod:`graph.docsplice`). A patched projection
+is kept as what the patch changed on the one it was made from (:class:`_Chain`), not
+pickled whole again; the whole one stays as the chain's base. As with the other caches, the
+folder is the user's own: whoever can write to it can change what these commands show.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,12 @@ def test_a_pickled_projection_reads_back_equal(whole: Projection) -> None:
     attributes = [a for _, data in copy.entities() for a in data["attributes"]]
     assert any(a.datatype for a in attributes) and any(a.language for a in attributes)
     assert any(e.note for c in claims for e in c.evidence), "the fixture has a curator note"
+    # made without __init__ (graph.projection._claim and its siblings): the same values, still frozen
+    originals = [a for _, data in whole.entities() for a in data["attributes"]]
+    assert [hash(a) for a in attributes] == [hash(a) for a in originals] and attributes == originals
+    assert sorted(claims) == sorted(whole.claims())
+    with pytest.raises(FrozenInstanceError):
+        claims[0].statement = "another"
 
 
 @pytest.mark.usefixtures("keeping")

@@ -154,8 +154,9 @@ def _head_kept(
     are gone: see :data:`Elsewhere` for ``elsewhere``."""
     if not prefixes.used <= names.keys():
         return False
+    removed = b"".join(taken)
     for name, namespace in names.items():
-        if name not in prefixes.used and f"{name}:".encode() in b"".join(taken) and not elsewhere(namespace):
+        if name not in prefixes.used and f"{name}:".encode() in removed and not elsewhere(namespace):
             return False
     return True
 
@@ -240,7 +241,7 @@ def turtle(
     with text:
         try:
             return _turtle(text, table, prefixes, before, last_classes, elsewhere)
-        except _Unreadable:
+        except (ValueError, TypeError):  # not as the writer leaves it (bytes that are not UTF-8 too)
             return None
 
 
@@ -330,7 +331,7 @@ def jsonld(
     with text:
         try:
             return _jsonld(text, table, prefixes, before, triples_of, elsewhere)
-        except _Unreadable:
+        except (ValueError, TypeError):  # not as the writer leaves it (bytes that are not UTF-8 too)
             return None
 
 
@@ -349,7 +350,9 @@ def _jsonld(
         context = json.loads(text[len(_OPENING) : graph_at])
     except ValueError:
         raise _Unreadable("no @context") from None
-    if not isinstance(context, dict) or not set(context.items()) <= set(prefixes.pairs):
+    if not isinstance(context, dict) or not all(isinstance(v, str) for v in context.values()):
+        raise _Unreadable("not a @context of prefixes")
+    if not set(context.items()) <= set(prefixes.pairs):
         return None
     opening = text[: graph_at + len(_GRAPH)]
     rest = len(opening)

@@ -194,6 +194,8 @@ def test_old_documents_that_are_not_the_last_builds_are_not_spliced(tmp_path: Pa
         ("kg.jsonld", b'{\n  "@context": {},\n  "@graph": [\n    {\n      "@id": 1\n    }\n  ]\n}\n'),
         ("kg.jsonld", b'{\n  "@context": {\n    "ex": "https://example.org/e/"\n  },\n  "@graph": {}\n}\n'),
         ("kg.jsonld", b'{\n  "@context": [],\n  "@graph": []\n}\n'),
+        ("kg.jsonld", b'{\n  "@context": {"ex": []},\n  "@graph": []\n}\n'),  # not a prefix's namespace
+        ("kg.ttl", b"@prefix ex: <https://example.org/e/> .\n\n<\xff> a ex:T .\n"),  # not UTF-8
         ("kg.jsonld", b'{\n  "@graph": []\n}\n'),
     ],
 )

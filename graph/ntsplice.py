@@ -277,7 +277,10 @@ def _unchanged_subject_in(
         for _ in range(tries):
             if text[at : at + len(start)] != start:
                 return False
-            key = text[at : text.find(b"> ", at) + 2]
+            end = text.find(b"> ", at)
+            if end < 0:  # not a line of N-Triples
+                return False
+            key = text[at : end + 2]
             iri = key[1:-2].decode()
             if key not in changed and _compacts_in(iri, namespace, compact):
                 return True

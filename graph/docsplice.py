@@ -33,6 +33,7 @@ from typing import Generic, TypeVar
 from rdflib import URIRef
 from rdflib.term import Node
 
+from graph.ntdelta import mapped
 from graph.writers import Prefixes, Table, TurtleKey, class_rank, jsonld_items, turtle_blocks
 
 K = TypeVar("K", TurtleKey, str)
@@ -167,12 +168,18 @@ def _head_kept(
 Elsewhere = Callable[[str], bool]
 
 
-def _mapped(old: Path) -> mmap.mmap | None:
+def _spliced_from(old: Path, splice: Callable[[mmap.mmap], list[bytes] | None]) -> list[bytes] | None:
+    """``splice`` of the bytes of ``old``, or ``None`` where they cannot be read or are not as
+    the writer leaves them (:class:`_Unreadable`, or bytes that are not UTF-8)."""
     try:
-        with open(old, "rb") as handle:
-            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        text = mapped(old)
     except (OSError, ValueError):  # unreadable, or empty (mmap maps no empty file)
         return None
+    with text:
+        try:
+            return splice(text)
+        except (ValueError, TypeError):
+            return None
 
 
 def _expanded(term: bytes, names: Mapping[bytes, str]) -> str:
@@ -235,14 +242,7 @@ def turtle(
         last_classes: As for :func:`graph.writers.turtle`.
         elsewhere: See :data:`Elsewhere`.
     """
-    text = _mapped(old)
-    if text is None:
-        return None
-    with text:
-        try:
-            return _turtle(text, table, prefixes, before, last_classes, elsewhere)
-        except (ValueError, TypeError):  # not as the writer leaves it (bytes that are not UTF-8 too)
-            return None
+    return _spliced_from(old, lambda text: _turtle(text, table, prefixes, before, last_classes, elsewhere))
 
 
 def _turtle(
@@ -325,14 +325,7 @@ def jsonld(
         triples_of: The new graph's triples of any subject, or ``None`` if it has none.
         elsewhere: See :data:`Elsewhere`.
     """
-    text = _mapped(old)
-    if text is None:
-        return None
-    with text:
-        try:
-            return _jsonld(text, table, prefixes, before, triples_of, elsewhere)
-        except (ValueError, TypeError):  # not as the writer leaves it (bytes that are not UTF-8 too)
-            return None
+    return _spliced_from(old, lambda text: _jsonld(text, table, prefixes, before, triples_of, elsewhere))
 
 
 def _jsonld(

@@ -24,6 +24,7 @@ changed. The subjects of an article are:
 
 from __future__ import annotations
 
+import functools
 import mmap
 import os
 from collections import defaultdict
@@ -37,7 +38,7 @@ from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from graph import buildcache, docsplice
-from graph.ntdelta import Delta, remember
+from graph.ntdelta import Delta, mapped, remember
 from graph.writers import Prefixes, Table, iri_bytes, ntriples, store_table
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class Plan:
     def turtle(self, graph: Graph, name: str, last_classes: Sequence[URIRef]) -> list[bytes] | None:
         """The Turtle of ``graph`` (as :func:`graph.writers.turtle` writes it) made from the last
         build's export ``name``, or ``None`` if it cannot be (then it is written whole)."""
-        old, before = self._other(name), self._before()
+        old, before = self._other(name), self._before
         if old is None or before is None:
             return None
         types: dict[URIRef, list[str] | None] = {}
@@ -177,7 +178,7 @@ class Plan:
     def jsonld(self, graph: Graph, name: str) -> list[bytes] | None:
         """The JSON-LD of ``graph`` (as :func:`graph.writers.jsonld` writes it) made from the
         last build's export ``name``, or ``None`` if it cannot be (then it is written whole)."""
-        old, before = self._other(name), self._before()
+        old, before = self._other(name), self._before
         if old is None or before is None:
             return None
         spo = store_table(graph, "spo")
@@ -213,15 +214,13 @@ class Plan:
             return None
         return found[0]
 
+    @functools.cached_property
     def _before(self) -> dict[URIRef, bytes] | None:
         """Each subject's lines in the last ``kg.nt`` (empty if it had none), or ``None`` if
         that file is no longer the one the last build wrote."""
-        if "_lines" not in self.__dict__:
-            found = None
-            if buildcache.identity(self.old) == list(self.identity):
-                found = _lines(self.old, sorted(set(self.keys)))
-            self.__dict__["_lines"] = found
-        return self.__dict__["_lines"]  # type: ignore[no-any-return]
+        if buildcache.identity(self.old) != list(self.identity):
+            return None
+        return _lines(self.old, sorted(set(self.keys)))
 
     def _table(self, graph: Graph) -> Table:
         """The triples of ``graph`` of each subject written again that it has (subject →
@@ -268,9 +267,8 @@ def _unchanged_subject_in(
     compacts in ``namespace`` (one of the first ``tries`` subjects of that namespace)."""
     start = b"<" + namespace.encode()
     try:
-        with open(old, "rb") as handle:
-            text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
+        text = mapped(old)
+    except (OSError, ValueError):  # unreadable, or empty
         return False
     with text:
         at = _first_at_least(text, start, 0)
@@ -292,11 +290,10 @@ def _lines(old: Path, wanted: list[bytes]) -> dict[URIRef, bytes] | None:
     """The lines of each of the sorted subjects ``wanted`` in the sorted N-Triples ``old``."""
     found: dict[URIRef, bytes] = {URIRef(key[1:-2].decode()): b"" for key in wanted}
     try:
-        with open(old, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size == 0:
-                return found
-            text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except OSError:
+        if old.stat().st_size == 0:  # an empty graph (mmap maps no empty file)
+            return found
+        text = mapped(old)
+    except (OSError, ValueError):
         return None
     with text:
         done = 0

@@ -50,6 +50,33 @@ def test_pauses_nest(collector_on: None) -> None:
     assert gc.isenabled()
 
 
+def _in_generation(obj: object, generation: int) -> bool:
+    return any(found is obj for found in gc.get_objects(generation=generation))
+
+
+def test_what_the_pause_made_is_old_afterwards(collector_on: None) -> None:
+    """The first pass of the collector after a pause does not scan what the pause made (a
+    build's millions of objects): it is in the oldest generation, as though scanned."""
+    with gc_paused():
+        made = [[index] for index in range(100)]
+        assert _in_generation(made, 0)
+    assert not _in_generation(made, 0)
+    assert _in_generation(made, 2)
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_frozen_before_stay_frozen(collector_on: None) -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            made = [[index] for index in range(100)]
+        assert gc.get_freeze_count() == frozen
+        assert _in_generation(made, 0)  # left where it was: the frozen ones are someone else's
+    finally:
+        gc.unfreeze()
+
+
 def test_the_views_render_with_the_collector_paused(
     collector_on: None, musterland_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 import pickle
 import shutil
@@ -348,12 +349,14 @@ def _prepare(
     require_texts: bool,
     loaded: Callable[[Dataset, Timings], None] | None = None,
     beside: bool = False,
+    building: Callable[[Dataset, Timings], None] | None = None,
 ) -> CheckResult:
     """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`.
 
-    ``loaded``, if given, is called with the dataset as soon as it is loaded. With
-    ``beside``, a large dataset's quotes and curation checks run in a forked process while
-    this one builds the graph (see :func:`_start_source_checks`).
+    ``loaded``, if given, is called with the dataset as soon as it is loaded, and
+    ``building`` just before the graph is built (the checks of the sources are under way
+    then, or done). With ``beside``, a large dataset's quotes and curation checks run in a
+    forked process while this one builds the graph (see :func:`_start_source_checks`).
     """
     from graph.build import build_graph
 
@@ -369,9 +372,13 @@ def _prepare(
     if checking is None:
         checks = _SourceChecks(_quotes_checked(dataset, folder, timings))
         _raise_for_quotes(checks.quotes, folder, say)
+        if building is not None:
+            building(dataset, timings)
         with timings.step("build"):
             built = build_graph(dataset)
     else:
+        if building is not None:
+            building(dataset, timings)
         built, checks = _build_beside(dataset, checking, folder, timings, say)
     say(f"built {len(built.graph)} triples ({built.statements} statements, {built.references} references)")
     return CheckResult(dataset, built, checks.quotes, (missing,) if missing else (), timings, curation=checks.curation)
@@ -900,15 +907,44 @@ def _build_with(
 ) -> CheckResult:
     from graph import projectioncache
 
+    out_dir = keys.out
+    found: list[tuple[projectioncache.Inputs | None, projectioncache.Last | None, projectioncache.Patcher | None]] = []
+
+    def building(dataset: Dataset, timings: Timings) -> None:
+        # what the graph is made from, kept with its projection: the next build patches that
+        # projection when only a few articles differ (see graph.projectioncache.patcher)
+        inputs = projectioncache.Inputs.of(keys.inputs, dataset) if keys.inputs else None
+        last = projectioncache.last_kept(out_dir) if inputs is not None else None
+        patcher = projectioncache.patcher(last, inputs, say) if last is not None and inputs is not None else None
+        found.append((inputs, last, patcher))
+        if patcher is not None and jobs != 1:
+            network.start(dataset, patcher, chosen, out_dir, timings, say)
+
+    network = _NetworkAhead()
+    try:
+        prepared = _prepare(project, texts, say, require_texts, ahead.start, beside=jobs != 1, building=building)
+        dataset = prepared.dataset
+        inputs, last, patcher = found[0]
+        splicing = _splicing(prepared, chosen, last, inputs)
+        source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *splicing)
+        return _write_built(project, prepared, source, keys, chosen, say, jobs, ahead, network, inputs)
+    finally:
+        network.close()
+
+
+def _write_built(
+    project: Path | str,
+    prepared: CheckResult,
+    source: ExportInput,
+    keys: _Keys,
+    chosen: Sequence[Exporter],
+    say: Progress,
+    jobs: int | None,
+    ahead: _Ahead,
+    network: _NetworkAhead,
+    inputs: projectioncache.Inputs | None,
+) -> CheckResult:
     key, out_dir = keys.build, keys.out
-    prepared = _prepare(project, texts, say, require_texts, ahead.start, beside=jobs != 1)
-    dataset = prepared.dataset
-    # what the graph is made from, kept with its projection: the next build patches that
-    # projection when only a few articles differ (see graph.projectioncache.patcher)
-    inputs = projectioncache.Inputs.of(keys.inputs, dataset) if keys.inputs else None
-    last = projectioncache.last_kept(out_dir) if inputs is not None else None
-    patcher = projectioncache.patcher(last, inputs, say) if last is not None and inputs is not None else None
-    source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *_splicing(prepared, chosen, last, inputs))
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
     plan = render_plan(chosen, jobs, len(prepared.built.graph))
@@ -917,8 +953,10 @@ def _build_with(
     # seconds of CPU at a million triples, worth it only for a graph that is queried. A
     # small build leaves that to the first kg query: it costs about 0.3 s at any size.
     job = _store_job(project, out_dir, chosen, say) if plan else None
+    if plan is None:
+        network.close()  # this process renders everything, the network formats too
     try:
-        result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say, inputs)
+        result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say, inputs, network)
         if job is not None:
             ready = _adopt(job)
             say("query store ready for kg query" if ready else "query store not prepared (kg query loads it)")
@@ -935,6 +973,127 @@ def _build_with(
         tuple(written),
         tuple(sorted(out_dir / e.filename for e in chosen)),
     )
+
+
+#: The step of a build that starts the worker rendering the network formats ahead (see
+#: :class:`_NetworkAhead`), and the steps of that worker.
+NETWORK_AHEAD_STEP = "start the network formats ahead"
+READ_KEPT_STEP = "read the last projection"
+PATCH_STEP = "patch the projection (from the part of the graph it reads)"
+
+
+class _NetworkAhead:
+    """The network formats (the page, GraphML, GEXF) rendered by a worker forked before the
+    graph is built, when the last build's projection can be patched: the worker builds the
+    part of the graph the patch reads (:func:`graph.projection.patch_part`, about a tenth
+    of the triples after an edit of one article of thousands), patches the projection and
+    renders from it, while this process builds the whole graph, its RDF formats and
+    SHACL. Forked after the graph is built, the worker started that work seconds later, at
+    a million triples the longest path of the build.
+
+    What the worker renders is used only if this process gets as far as writing the export
+    set; what it could not render (the kept projection was gone, or the patch gave up) this
+    process renders itself.
+    """
+
+    def __init__(self) -> None:
+        self.child: forked.Child | None = None
+        self.folder: Path | None = None
+        self.formats: tuple[Exporter, ...] = ()
+        self.say: Progress = _silent
+
+    def start(
+        self,
+        dataset: Dataset,
+        patcher: projectioncache.Patcher,
+        chosen: Sequence[Exporter],
+        out_dir: Path,
+        timings: Timings,
+        say: Progress,
+    ) -> None:
+        from graph import forked
+
+        formats = tuple(e for e in chosen if e.views == ("projection",))
+        if not formats or not forked.available() or not forked.affordable_children(1):
+            return
+        keep = any(e.filename == NTRIPLES_FILE for e in chosen)
+        work = functools.partial(_render_network, dataset, patcher, formats, keep)
+        with timings.step(NETWORK_AHEAD_STEP):
+            folder = render_folder(out_dir)  # beside the export folder: its files are linked into the set
+            try:
+                self.child = forked.start(work, "rendering the network formats", folder)
+            except KGError:
+                shutil.rmtree(folder, ignore_errors=True)
+                return
+        self.folder, self.formats, self.say = folder, formats, say
+        names = ", ".join(e.filename for e in formats)
+        say(f"rendering {names} in a worker process from the last build's projection while the graph is built")
+
+    def join(self, timings: Timings) -> dict[str, Path]:
+        """The files the worker rendered, by name (its projection as :data:`KEPT_PART`), with
+        its steps and memory added to ``timings``; none if it failed."""
+        child = self.child
+        if child is None:
+            return {}
+        with timings.step(WAIT_STEP):
+            try:
+                parts, steps = child.join()
+            except Exception as exc:  # it failed or died: this process renders what it would have
+                why = str(exc) if isinstance(exc, KGError) else f"{child.label}: {type(exc).__name__}: {exc}"
+                self.say(f"{why}; rendering {', '.join(e.filename for e in self.formats)} here")
+                return {}
+        timings.workers.update(steps)
+        timings.workers_memory += child.private
+        return parts
+
+    def close(self) -> None:
+        """Stop the worker if it still runs and remove what it rendered."""
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+def _render_network(
+    dataset: Dataset,
+    patcher: projectioncache.Patcher,
+    formats: Sequence[Exporter],
+    keep: bool,
+    emit: forked.Emit,
+) -> dict[str, float]:
+    """In the worker of :class:`_NetworkAhead`: the network ``formats`` rendered from the last
+    build's projection patched, each handed over as it is done, and (with ``keep``) the
+    projection pickled apart from its inputs (:func:`graph.projectioncache.pickle_apart`).
+    Nothing is rendered when the projection cannot be patched."""
+    from graph import projectioncache
+    from graph.build import build_graph
+    from graph.projection import patch_part
+
+    timings = Timings()
+    with timings.step(READ_KEPT_STEP):
+        earlier = patcher.read()
+    if earlier is None:
+        return timings.steps
+    with timings.step(PATCH_STEP):
+        part = build_graph(patch_part(dataset, earlier, patcher.changed))
+        projection = patcher(part.graph, dataset.ontology)
+    if projection is None:
+        return timings.steps
+    source = ExportInput(part.graph, dataset.ontology)
+    source.__dict__["projection"] = projection  # never projected from the part: it is not the graph
+    timings.steps.update(_render_each(source, formats, emit))
+    if keep:
+        start = time.perf_counter()
+        out = io.BytesIO()
+        try:
+            projectioncache.pickle_apart(out, projection)
+        except (pickle.PicklingError, RecursionError, MemoryError):
+            return timings.steps  # only the next command's shortcut is lost
+        emit(KEPT_PART, out.getvalue())
+        timings.steps[KEEP_PROJECTION_STEP] = time.perf_counter() - start
+    return timings.steps
 
 
 def _splicing(
@@ -1019,14 +1178,16 @@ def _render_and_write(
     out_dir: Path,
     say: Progress,
     inputs: projectioncache.Inputs | None = None,
+    network: _NetworkAhead | None = None,
 ) -> tuple[CheckResult, list[Path]]:
     """Run SHACL while the workers of ``plan`` render, render here after it, then write the set
-    (``inputs``, what the graph is made from, goes with the projection it keeps).
+    (``inputs``, what the graph is made from, goes with the projection it keeps). With
+    ``plan``, the formats ``network`` renders ahead are taken from there (see :class:`_NetworkAhead`).
 
     Returns:
         The checked result and the files whose content changed.
     """
-    from graph import forked
+    from graph import forked, projectioncache
 
     children: list[forked.Child] = []
     # beside the export folder: what is rendered there is linked into the new set, not copied
@@ -1037,6 +1198,7 @@ def _render_and_write(
     basis = _basis(chosen, out_dir, inputs)
     try:  # every worker is stopped (if need be) and every rendered file removed when this ends
         rendered: dict[str, Content] = {}
+        kept_apart: Path | None = None  # the projection the worker ahead pickled
         if plan is not None and folder is not None:
             groups = plan.groups
             if job is not None or basis is not None:  # kg.nt first (for the query store, or to validate by it)
@@ -1050,12 +1212,23 @@ def _render_and_write(
             mine = groups[0] if basis is not None and groups[0][0].filename == NTRIPLES_FILE else None
             if mine is not None and not claims.take(mine[0].name):
                 mine = None
+            # the groups the worker started ahead renders, claimed for it (one worker fewer)
+            ahead_names = {e.filename for e in network.formats} if network is not None and network.child else set()
+            by_ahead = [g for g in groups if ahead_names and all(e.filename in ahead_names for e in g)]
+            by_ahead = [g for g in by_ahead if claims.take(g[0].name)]
+            workers = max(0, plan.workers - len(by_ahead))
+            if by_ahead and not workers and mine is not None and len(mine) > 1 and source.splice is not None:
+                # The worker this leaves free renders the rest of kg.nt's group while this
+                # process validates: spliced, they share no view (see graph.docsplice).
+                groups = (mine[:1], mine[1:], *(g for g in groups if g is not mine))
+                mine, workers = groups[0], 1
             # a worker that renders the network formats hands their projection over to be kept
             kept_there = functools.partial(_keep_in_worker, chosen=chosen, inputs=inputs, into=folder / KEPT_FILE)
             work = functools.partial(_render_claimed, source, groups, claims, plan.helpers, keep=kept_there)
-            children = [forked.start(work, "rendering the exports", folder) for _ in range(plan.workers)]
+            children = [forked.start(work, "rendering the exports", folder) for _ in range(workers)]
             count = len(children)
-            say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
+            if count:
+                say(f"rendering the exports in {count} worker process{'es' if count > 1 else ''} while SHACL runs")
 
             def keep(views: ExportInput) -> dict[str, float]:
                 if not keeping:
@@ -1089,6 +1262,24 @@ def _render_and_write(
                 rendered.update({name: Rendered(path) for name, path in parts.items()})
                 result.timings.workers.update(steps)
                 result.timings.workers_memory += child.private
+            if by_ahead and network is not None:
+                parts = network.join(result.timings)
+                for group in by_ahead:
+                    if all(e.filename in parts for e in group):
+                        rendered.update({e.filename: Rendered(parts[e.filename]) for e in group})
+                        kept_apart = parts.get(KEPT_PART)
+                    else:  # the worker could not patch the projection: rendered here
+                        _render_here(
+                            source,
+                            [group],
+                            forked.Taken(folder, group[0].name),
+                            plan.helpers,
+                            folder / "here",
+                            result.timings,
+                            keep,
+                            own,
+                        )
+                        rendered.update({e.filename: Rendered(own[e.filename]) for e in group})
             for chosen_exporter in chosen:
                 debug_point(f"build:rendered {chosen_exporter.name}")
             rendered = {e.filename: rendered[e.filename] for e in chosen}  # in the order asked for
@@ -1115,6 +1306,9 @@ def _render_and_write(
             _keep_projection(child, key, out_dir, result.timings)
         if folder is not None and (folder / KEPT_FILE).is_file():  # a worker pickled it (see _keep_in_worker)
             _file_projection(folder / KEPT_FILE, key, out_dir)
+        if kept_apart is not None and len(source.graph) >= projectioncache.KEEP_FROM_TRIPLES:
+            with contextlib.suppress(OSError):
+                _file_projection(projectioncache.with_inputs(kept_apart, _with_subjects(inputs, source)), key, out_dir)
     finally:
         for child in [*children, *keeping]:
             child.kill()

@@ -128,8 +128,8 @@ def _read(
     """What :func:`read` finds: the inputs the projection was kept with and, if
     ``wanted(inputs)``, the projection (the inputs come first in the file, so a projection
     that is not wanted is not read); ``None`` if nothing fitting is kept. The projection's
-    module (and networkx) is imported only to read a projection: a build's process that
-    only asks which articles changed does not need it (0.3 s), its worker does."""
+    module is imported only to read a projection (0.1 s; networkx only when a network is
+    built from it): a build's process that only asks which articles changed does not need it."""
     path = _FILES.path(out)
     try:
         with open(path, "rb") as handle:
@@ -257,6 +257,26 @@ def pickle_into(out: BinaryIO, projection: Projection, inputs: Inputs | None = N
     chain = _chained(projection)
     out.write(_WHOLE if chain is None else _CHAINED)
     pickle.dump(inputs, out, protocol=pickle.HIGHEST_PROTOCOL)
+    _dump_body(out, projection, chain)
+
+
+def pickle_apart(out: BinaryIO, projection: Projection) -> None:
+    """Write :func:`pickled` ``projection`` to ``out`` without its inputs, which
+    :func:`with_inputs` puts in: for a worker that renders the network formats before the
+    build's process knows each article's subjects (see :attr:`Inputs.subjects`)."""
+    chain = _chained(projection)
+    out.write(_WHOLE if chain is None else _CHAINED)
+    _dump_body(out, projection, chain)
+
+
+def with_inputs(apart: Path, inputs: Inputs | None) -> bytes:
+    """The projection :func:`pickle_apart` wrote to the file ``apart``, with ``inputs``, as
+    :func:`pickled` makes it."""
+    body = apart.read_bytes()
+    return body[:1] + pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL) + body[1:]
+
+
+def _dump_body(out: BinaryIO, projection: Projection, chain: _Chain | None) -> None:
     if chain is not None:
         pickle.dump(chain, out, protocol=pickle.HIGHEST_PROTOCOL)
         return
@@ -268,9 +288,6 @@ def pickle_into(out: BinaryIO, projection: Projection, inputs: Inputs | None = N
 def write(key: str, out: Path, identity: Sequence[int], projection: Projection) -> None:
     """Keep ``projection`` of the ``kg.nt`` with ``identity`` in ``out`` (see :func:`read`)."""
     write_pickled(key, out, identity, pickled(projection))
-
-
-Patcher = Callable[["Graph", "Ontology"], "Projection | None"]
 
 
 @dataclass(frozen=True)
@@ -305,29 +322,56 @@ def last_kept(out: Path) -> Last | None:
     return Last(out, record, identity, kept) if kept is not None else None
 
 
+class Patcher:
+    """What makes a build's projection from the one the last build kept (see :func:`patcher`).
+
+    Calling it with the build's graph and ontology reads that projection (unless
+    :meth:`read` did) and patches it (:func:`graph.projection.patch`): the patched
+    projection, or ``None`` when the kept one cannot be used (then the graph is projected
+    whole).
+    """
+
+    def __init__(self, last: Last, changed: set[str], say: Callable[[str], None]) -> None:
+        self.last, self.changed, self.say = last, changed, say
+        self._read = False
+        self._earlier: Projection | None = None
+
+    def read(self) -> Projection | None:
+        """The projection the last build kept, read once (``None`` if it is gone or is not
+        the one whose inputs were read before).
+
+        A build's process reads it before it builds its graph, so that the worker it forks
+        to render the network formats finds it in the memory they share: read there, after
+        the fork, it took about three times as long (each page of the build's heap the
+        reading wrote to was copied), on the build's longest path.
+        """
+        if not self._read:
+            self._read = True
+            last = self.last
+            kept = last.inputs
+            found = _read(last.record.key, last.out, last.identity, lambda now: now == kept)  # the file read before
+            self._earlier = found[1] if found is not None else None
+        return self._earlier
+
+    def __call__(self, graph: Graph, ontology: Ontology) -> Projection | None:
+        from graph.projection import patch
+
+        earlier = self.read()
+        # what the last build rendered from the projection it kept (it wrote them with kg.nt)
+        files = {name: (self.last.out / name, tuple(found)) for name, found in self.last.record.files.items()}
+        patched = patch(earlier, graph, ontology, self.changed, files) if earlier is not None else None
+        if patched is not None:
+            self.say(f"projection patched from the last build's ({len(self.changed)} sources changed)")
+        return patched
+
+
 def patcher(last: Last, inputs: Inputs, say: Callable[[str], None]) -> Patcher | None:
     """What makes a build's projection from the one the ``last`` build kept, if its inputs
     differ from ``inputs`` in a few articles only (see :meth:`Inputs.changed`), else
-    ``None``. The projection is read when the patcher is called, which gives ``None`` when
-    it cannot use it (then the graph is projected whole)."""
+    ``None``. The projection is read when the patcher is called or asked to
+    (:meth:`Patcher.read`)."""
     changed = last.inputs.changed(inputs)
-    if changed is None:
-        return None
-    record, out, identity, kept = last.record, last.out, last.identity, last.inputs
-    # what the last build rendered from the projection it kept (it wrote them with kg.nt)
-    files = {name: (out / name, tuple(found)) for name, found in record.files.items()}
-
-    def patch(graph: Graph, ontology: Ontology) -> Projection | None:
-        from graph.projection import patch
-
-        found = _read(record.key, out, identity, lambda now: now == kept)  # the file read before
-        earlier = found[1] if found is not None else None
-        patched = patch(earlier, graph, ontology, changed, files) if earlier is not None else None
-        if patched is not None:
-            say(f"projection patched from the last build's ({len(changed)} sources changed)")
-        return patched
-
-    return patch
+    return Patcher(last, changed, say) if changed is not None else None
 
 
 def splice_plan(last: Last, inputs: Inputs, built: BuiltGraph, dataset: Dataset) -> ntsplice.Plan | None:

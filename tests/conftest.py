@@ -161,8 +161,11 @@ NETWORK_FORMATS = frozenset({"html", "graphml", "gexf"})
 
 def split_rendering(monkeypatch: pytest.MonkeyPatch, network_here: bool) -> None:
     """Make a build with one worker render the network formats in the build process
-    (``network_here``) and the RDF formats in the worker, or the other way round."""
-    from graph import forked
+    (``network_here``) and the RDF formats in the worker, or the other way round (and
+    never in a worker started before the graph is built, see ``pipeline._NetworkAhead``)."""
+    from graph import forked, pipeline
+
+    monkeypatch.setattr(pipeline._NetworkAhead, "start", lambda self, *args: None)
 
     parent, take = os.getpid(), forked.Claims.take
 

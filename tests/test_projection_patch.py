@@ -19,7 +19,7 @@ from graph.build import build_graph
 from graph.errors import SourceError
 from graph.netformats import gexf, graphml, same_as_patched_from
 from graph.project import load_project
-from graph.projection import Projection, patch, project
+from graph.projection import Projection, patch, patch_part, project
 from graph.projectioncache import Inputs
 from tests.conftest import split_rendering
 from tests.edits import edited_copies, edited_corpus
@@ -46,7 +46,7 @@ def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
     original, names = edited_corpus(corpus, tmp_path)
     before, graph, ontology = _inputs(original)
     earlier = project(graph, ontology)
-    patched = network_kept = 0
+    patched = network_kept = smaller = 0
     edited = tmp_path / "edited"
     for name, kind in edited_copies(original, edited, names):
         try:
@@ -57,14 +57,23 @@ def test_a_patched_projection_equals_the_whole_graphs_after_any_edit(
         assert changed is not None, (name, kind)
         found = patch(earlier, graph, ontology, changed)
         assert found is not None
-        assert _shown(found) == _shown(project(graph, ontology)), (name, kind)
+        expected = _shown(project(graph, ontology))
+        assert _shown(found) == expected, (name, kind)
         patched += 1
+        # the same from the graph of the part of the sources the patch reads (what a build's
+        # worker builds while the build's process builds the whole graph)
+        dataset = pipeline.load(edited)
+        part = patch_part(dataset, earlier, changed)
+        from_part = patch(earlier, build_graph(part).graph, ontology, changed)
+        assert from_part is not None and _shown(from_part) == expected, (name, kind)
+        smaller += len(part.facts) < len(dataset.facts)
         # the network formats are said to be the earlier's exactly when they are
         same = (graphml(found), gexf(found)) == (graphml(earlier), gexf(earlier))
         assert same_as_patched_from(found) == same, (name, kind)
         network_kept += same
     assert patched >= len(names) * 7
     assert 0 < network_kept < patched  # edits of both kinds were made
+    assert smaller > patched // 2  # the part is the whole only where an edit reaches that far
 
 
 def test_an_unchanged_graph_patches_to_the_same_projection(whole: Projection, musterland_built: Path) -> None:
@@ -220,15 +229,36 @@ def _noting_patches(monkeypatch: pytest.MonkeyPatch, notes: Path) -> None:
     monkeypatch.setattr(projection, "patch", noted)
 
 
+def _rendering(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """Make a build with one worker render the network formats ``where`` it is said to."""
+    if where != AHEAD_WORKER:  # a build with workers starts one ahead when it can patch
+        split_rendering(monkeypatch, network_here=where == "the build process")
+
+
+#: The worker a build starts before it builds the graph, to render the network formats
+#: from the last build's projection patched (see graph.pipeline._NetworkAhead).
+AHEAD_WORKER = "the worker ahead"
+AHEAD = (
+    "rendering kg.html, kg.graphml, kg.gexf in a worker process from the last build's projection"
+    " while the graph is built"
+)
+
+
 @pytest.mark.parametrize(
     ("where", "first", "jobs"),
-    [("the build process", 2, 2), ("a worker", 2, 2), ("the build process", 2, 1), ("the build process", 1, 1)],
+    [
+        (AHEAD_WORKER, 2, 2),
+        ("the build process", 2, 2),
+        ("a worker", 2, 2),
+        ("the build process", 2, 1),
+        ("the build process", 1, 1),
+    ],
 )
 def test_a_build_patches_the_projection_the_last_build_kept(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, first: int, jobs: int
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
-    split_rendering(monkeypatch, network_here=where == "the build process")
+    _rendering(monkeypatch, where)
     pipeline.build(project=mini, jobs=first)  # --jobs 1 keeps the projection too
     article = mini / "sources" / "articles" / "b.yaml"
     article.write_text(article.read_text("utf-8").replace("name: Zeitung B", "name: Zeitung B (Ausgabe 2)"), "utf-8")
@@ -238,6 +268,10 @@ def test_a_build_patches_the_projection_the_last_build_kept(
     pipeline.build(project=mini, jobs=jobs, progress=said.append)
     assert notes.read_text() == "True\n"
     assert (PATCHED in said) == (where == "the build process")  # a worker's progress is its own
+    assert (AHEAD in said) == (where == AHEAD_WORKER)
+    # with the network formats rendered ahead, a worker renders Turtle and JSON-LD while
+    # the build process validates
+    assert ("rendering the exports in 1 worker process while SHACL runs" in said) == (jobs == 2)
     patched = _exports(mini)
     assert "Zeitung B (Ausgabe 2)" in patched["kg.html"].decode("utf-8")
 
@@ -246,6 +280,55 @@ def test_a_build_patches_the_projection_the_last_build_kept(
     pipeline.build(project=mini, jobs=jobs)
     assert not notes.exists()
     assert _exports(mini) == patched
+
+
+@pytest.mark.parametrize("case", ["the patch gives up there", "the worker fails", "the worker is killed"])
+def test_what_the_worker_ahead_could_not_render_the_build_process_renders(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    from graph import projection
+
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    pipeline.build(project=mini, jobs=2)
+    _edit(mini, "b.yaml", *SAME_NETWORK)
+    notes = tmp_path / "patches"
+    _noting_patches(monkeypatch, notes)
+    parent, real_patch = os.getpid(), projection.patch
+
+    def patch_here(*args: Any) -> Projection | None:  # not in the worker
+        return real_patch(*args) if os.getpid() == parent else None
+
+    def part(*args: Any) -> Any:
+        if case == "the worker is killed":
+            os.kill(os.getpid(), 9)
+        raise RuntimeError("kaputt")
+
+    if case == "the patch gives up there":
+        monkeypatch.setattr(projection, "patch", patch_here)
+    else:
+        monkeypatch.setattr(projection, "patch_part", part)
+    said: list[str] = []
+    pipeline.build(project=mini, jobs=2, progress=said.append)
+    assert AHEAD in said and PATCHED in said  # started, and patched here after all
+    failed = [line for line in said if line.endswith("; rendering kg.html, kg.graphml, kg.gexf here")]
+    expected = {
+        "the patch gives up there": [],
+        "the worker fails": [
+            "rendering the network formats: RuntimeError: kaputt; rendering kg.html, kg.graphml, kg.gexf here"
+        ],
+        "the worker is killed": [
+            "rendering the network formats: the worker process was killed by signal 9; "
+            "rendering kg.html, kg.graphml, kg.gexf here"
+        ],
+    }
+    assert failed == expected[case]
+    built = _exports(mini)
+    assert "Zeitung B (Ausgabe 2)" in built["kg.html"].decode("utf-8")
+
+    monkeypatch.setattr(projectioncache, "patcher", lambda *args: None)
+    shutil.rmtree(mini / "exports")
+    pipeline.build(project=mini, jobs=2)
+    assert _exports(mini) == built
 
 
 @pytest.mark.usefixtures("keeping")
@@ -306,13 +389,15 @@ SAME_NETWORK = ("name: Zeitung B", "name: Zeitung B (Ausgabe 2)")
 OTHER_QUOTE = ("quote: Ministerin Erika Beispiel (XYZ) war da.", "quote: Ministerin Erika Beispiel (XYZ)")
 
 
-@pytest.mark.parametrize(("where", "jobs"), [("a worker", 2), ("the build process", 2), ("the build process", 1)])
+@pytest.mark.parametrize(
+    ("where", "jobs"), [(AHEAD_WORKER, 2), ("a worker", 2), ("the build process", 2), ("the build process", 1)]
+)
 @pytest.mark.parametrize("change", ["the network is the same", "a quote changed", "kg.graphml was replaced"])
 def test_a_build_keeps_the_network_files_when_their_rows_are_the_last_builds(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, jobs: int, change: str
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
-    split_rendering(monkeypatch, network_here=where == "the build process")
+    _rendering(monkeypatch, where)
     pipeline.build(project=mini, jobs=jobs)
     _edit(mini, "b.yaml", *(OTHER_QUOTE if change == "a quote changed" else SAME_NETWORK))
     if change == "kg.graphml was replaced":  # by the user: the last build's exports are not all its own
@@ -353,13 +438,15 @@ def _kept(project_dir: Path) -> tuple[bytes, Projection | None]:
     return kind, projectioncache.read(record.key, out, record.files[pipeline.NTRIPLES_FILE])
 
 
-@pytest.mark.parametrize(("where", "jobs"), [("a worker", 2), ("the build process", 2), ("the build process", 1)])
+@pytest.mark.parametrize(
+    ("where", "jobs"), [(AHEAD_WORKER, 2), ("a worker", 2), ("the build process", 2), ("the build process", 1)]
+)
 def test_a_patched_projection_is_kept_as_what_the_patch_changed(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, jobs: int
 ) -> None:
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
     monkeypatch.setattr(projectioncache, "MAX_DELTAS", 2)
-    split_rendering(monkeypatch, network_here=where == "the build process")
+    _rendering(monkeypatch, where)
     notes = tmp_path / "patches"
     _noting_patches(monkeypatch, notes)
     pipeline.build(project=mini, jobs=jobs)

@@ -910,19 +910,27 @@ def _build_with(
     out_dir = keys.out
     found: list[tuple[projectioncache.Inputs | None, projectioncache.Last | None, projectioncache.Patcher | None]] = []
 
-    def building(dataset: Dataset, timings: Timings) -> None:
+    def loaded(dataset: Dataset, timings: Timings) -> None:
         # what the graph is made from, kept with its projection: the next build patches that
         # projection when only a few articles differ (see graph.projectioncache.patcher)
         inputs = projectioncache.Inputs.of(keys.inputs, dataset) if keys.inputs else None
         last = projectioncache.last_kept(out_dir) if inputs is not None else None
         patcher = projectioncache.patcher(last, inputs, say) if last is not None and inputs is not None else None
         found.append((inputs, last, patcher))
-        if patcher is not None and jobs != 1:
+        if not ahead_network(patcher):  # else the page is rendered ahead, laid out as before mostly
+            ahead.start(dataset, timings)
+
+    def ahead_network(patcher: projectioncache.Patcher | None) -> bool:
+        return patcher is not None and jobs != 1 and network.possible(chosen)
+
+    def building(dataset: Dataset, timings: Timings) -> None:
+        patcher = found[0][2]
+        if patcher is not None and ahead_network(patcher):
             network.start(dataset, patcher, chosen, out_dir, timings, say)
 
     network = _NetworkAhead()
     try:
-        prepared = _prepare(project, texts, say, require_texts, ahead.start, beside=jobs != 1, building=building)
+        prepared = _prepare(project, texts, say, require_texts, loaded, beside=jobs != 1, building=building)
         dataset = prepared.dataset
         inputs, last, patcher = found[0]
         splicing = _splicing(prepared, chosen, last, inputs)
@@ -1002,6 +1010,17 @@ class _NetworkAhead:
         self.formats: tuple[Exporter, ...] = ()
         self.say: Progress = _silent
 
+    @staticmethod
+    def possible(chosen: Sequence[Exporter]) -> bool:
+        """Whether a worker can be started to render ``chosen``'s network formats."""
+        from graph import forked
+
+        return bool(_NetworkAhead._formats(chosen)) and forked.available() and forked.affordable_children(1) > 0
+
+    @staticmethod
+    def _formats(chosen: Sequence[Exporter]) -> tuple[Exporter, ...]:
+        return tuple(e for e in chosen if e.views == ("projection",))
+
     def start(
         self,
         dataset: Dataset,
@@ -1013,8 +1032,8 @@ class _NetworkAhead:
     ) -> None:
         from graph import forked
 
-        formats = tuple(e for e in chosen if e.views == ("projection",))
-        if not formats or not forked.available() or not forked.affordable_children(1):
+        formats = self._formats(chosen)
+        if not self.possible(chosen):
             return
         keep = any(e.filename == NTRIPLES_FILE for e in chosen)
         work = functools.partial(_render_network, dataset, patcher, formats, keep)

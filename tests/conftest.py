@@ -165,7 +165,7 @@ def split_rendering(monkeypatch: pytest.MonkeyPatch, network_here: bool) -> None
     never in a worker started before the graph is built, see ``pipeline._NetworkAhead``)."""
     from graph import forked, pipeline
 
-    monkeypatch.setattr(pipeline._NetworkAhead, "start", lambda self, *args: None)
+    monkeypatch.setattr(pipeline._NetworkAhead, "possible", staticmethod(lambda chosen: False))
 
     parent, take = os.getpid(), forked.Claims.take
 

@@ -282,6 +282,26 @@ def test_a_build_patches_the_projection_the_last_build_kept(
     assert _exports(mini) == patched
 
 
+def test_a_build_that_renders_the_network_ahead_lays_out_nothing_ahead(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page rendered ahead lays itself out from the layout cache (the same network as the
+    last build's, mostly); the process that lays out the whole graph ahead is not started."""
+    from graph import layoutcache
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(layoutcache, "REMEMBER_FROM", 0)
+    monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+    laying_out = "laying out the page in another process while the graph is built"
+    said: list[str] = []
+    pipeline.build(project=mini, jobs=2, progress=said.append)
+    assert laying_out in said and AHEAD not in said
+    _edit(mini, "b.yaml", *SAME_NETWORK)
+    said.clear()
+    pipeline.build(project=mini, jobs=2, progress=said.append)
+    assert AHEAD in said and laying_out not in said
+
+
 @pytest.mark.parametrize("case", ["the patch gives up there", "the worker fails", "the worker is killed"])
 def test_what_the_worker_ahead_could_not_render_the_build_process_renders(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str

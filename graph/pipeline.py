@@ -1090,6 +1090,10 @@ def _render_network(
     from graph.build import build_graph
     from graph.projection import patch_part
 
+    # As low as the checks made beside the build (see _start_source_checks): the build's
+    # process needs those once the graph is built, these formats a second or more later.
+    with contextlib.suppress(OSError):
+        os.nice(CHECKS_NICENESS)
     timings = Timings()
     with timings.step(READ_KEPT_STEP):
         earlier = patcher.read()

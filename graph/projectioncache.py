@@ -340,10 +340,10 @@ class Patcher:
         """The projection the last build kept, read once (``None`` if it is gone or is not
         the one whose inputs were read before).
 
-        A build's process reads it before it builds its graph, so that the worker it forks
-        to render the network formats finds it in the memory they share: read there, after
-        the fork, it took about three times as long (each page of the build's heap the
-        reading wrote to was copied), on the build's longest path.
+        A build reads it in the worker that renders the network formats ahead (see
+        :class:`graph.pipeline._NetworkAhead`), forked before the graph is built: in a
+        worker forked after that, it took about three times as long as in a fresh process
+        (0.36 s at a million triples), as each page of the build's heap it wrote to was copied.
         """
         if not self._read:
             self._read = True

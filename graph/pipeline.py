@@ -917,16 +917,16 @@ def _build_with(
         last = projectioncache.last_kept(out_dir) if inputs is not None else None
         patcher = projectioncache.patcher(last, inputs, say) if last is not None and inputs is not None else None
         found.append((inputs, last, patcher))
-        if not ahead_network(patcher):  # else the page is rendered ahead, laid out as before mostly
+        if patcher is not None and jobs != 1 and network.possible(chosen):
+            patching.append(patcher)  # the page is rendered ahead, laid out as last time mostly
+        else:
             ahead.start(dataset, timings)
 
-    def ahead_network(patcher: projectioncache.Patcher | None) -> bool:
-        return patcher is not None and jobs != 1 and network.possible(chosen)
-
     def building(dataset: Dataset, timings: Timings) -> None:
-        patcher = found[0][2]
-        if patcher is not None and ahead_network(patcher):
-            network.start(dataset, patcher, chosen, out_dir, timings, say)
+        if patching:
+            network.start(dataset, patching[0], chosen, out_dir, timings, say)
+
+    patching: list[projectioncache.Patcher] = []  # the patcher of the network formats rendered ahead
 
     network = _NetworkAhead()
     try:
@@ -1030,11 +1030,10 @@ class _NetworkAhead:
         timings: Timings,
         say: Progress,
     ) -> None:
+        """Start the worker (where :meth:`possible` says it can be), and say so."""
         from graph import forked
 
         formats = self._formats(chosen)
-        if not self.possible(chosen):
-            return
         keep = any(e.filename == NTRIPLES_FILE for e in chosen)
         work = functools.partial(_render_network, dataset, patcher, formats, keep)
         with timings.step(NETWORK_AHEAD_STEP):

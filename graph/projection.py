@@ -623,28 +623,9 @@ def patch(
                 if found is not None:
                     into.add(found)
 
-    citing: dict[int, bool] = {}  # by evidence tuple (most are shared by the claims of a reference)
-
-    def cites(claims: Iterable[Claim]) -> bool:  # whether a claim cites a changed source
-        for claim in claims:
-            evidence = claim.evidence
-            found = citing.get(id(evidence))
-            if found is None:
-                found = citing[id(evidence)] = any(e.source in changed for e in evidence)
-            if found:
-                return True
-        return False
-
-    touched: set[str] = set()  # entities to read again
-    before: dict[str, dict[str, Any]] = {}
-    for id_, data in earlier.entities():
-        before[id_] = data
-        if any(cites(a.claims) for a in data["attributes"]):
-            touched.add(id_)
+    touched = _citing(earlier, changed)  # entities to read again
+    before: dict[str, dict[str, Any]] = dict(earlier.entities())
     came_or_went = before.keys() ^ ids.keys()
-    for u, v, _, claims in earlier.relations():
-        if cites(claims):
-            touched.update((u, v))
     for iri, id_ in entities.items():
         known = before.get(id_)
         if known is not None and id_ not in touched and any(known[k] != v for k, v in reader.base(iri, id_).items()):
@@ -724,14 +705,8 @@ def patch_part(dataset: Dataset, earlier: Projection, changed: Collection[str]) 
     from dataclasses import replace as replaced
 
     changed = set(changed)
-    again: set[Node] = set()  # the entities patch can read again, by IRI
     iris = {id_: URIRef(data["iri"]) for id_, data in earlier.entities()}
-    for id_, data in earlier.entities():
-        if any(e.source in changed for a in data["attributes"] for c in a.claims for e in c.evidence):
-            again.add(iris[id_])
-    for u, v, _, claims in earlier.relations():
-        if any(e.source in changed for c in claims for e in c.evidence):
-            again.update((iris[u], iris[v]))
+    again: set[Node] = {iris[id_] for id_ in _citing(earlier, changed)}  # the entities patch can read again
     files = {source.path for source in dataset.sources.values() if source.id in changed}
     again.update(e.iri for e in dataset.entities.values() if e.location.path in files)
     again.update(iris[id_] for id_ in iris.keys() - dataset.entities.keys())
@@ -751,6 +726,28 @@ def patch_part(dataset: Dataset, earlier: Projection, changed: Collection[str]) 
         or fact.predicate in _BASE_PREDICATES
     )
     return replaced(dataset, facts=facts)
+
+
+def _citing(earlier: Projection, changed: Collection[str]) -> set[str]:
+    """The entities of ``earlier`` with a claim that cites one of the ``changed`` sources: of
+    an attribute of theirs, or of an edge from or to them."""
+    citing: dict[int, bool] = {}  # by evidence tuple (most are shared by the claims of a reference)
+
+    def cites(claims: Iterable[Claim]) -> bool:
+        for claim in claims:
+            evidence = claim.evidence
+            found = citing.get(id(evidence))
+            if found is None:
+                found = citing[id(evidence)] = any(e.source in changed for e in evidence)
+            if found:
+                return True
+        return False
+
+    found = {id_ for id_, data in earlier.entities() if any(cites(a.claims) for a in data["attributes"])}
+    for u, v, _, claims in earlier.relations():
+        if cites(claims):
+            found.update((u, v))
+    return found
 
 
 def merged(

@@ -1269,11 +1269,16 @@ def _render_and_write(
             debug_point("build:validated")
             # With a query store to load whole (seconds at a million triples): if a worker
             # renders kg.nt, load it as soon as it is there, and take what is left
-            # afterwards; else render it here first. A store patched from the one before
-            # (about a second) waits until this process has rendered what it takes.
+            # afterwards; else (no worker has claimed it yet) render it here first. A store
+            # patched from the one before (about a second) waits until this process has
+            # rendered what it takes.
             loaded = job is None
-            if job is not None and mine is None and claims.taken(groups[0][0].name) and not job.patchable():
-                loaded = _load_store(job, children, None, result.timings)
+            if job is not None and not job.patchable():
+                leading = groups[0][0].name  # kg.nt's group
+                if mine is None and claims.take(leading):  # claimed here: no worker renders it
+                    taken = forked.Taken(folder, leading)
+                    _render_here(source, groups[:1], taken, plan.helpers, folder / "here", result.timings, keep, own)
+                loaded = _load_store(job, children, own.get(NTRIPLES_FILE), result.timings)
             _render_here(source, groups, claims, plan.helpers, folder / "here", result.timings, keep, own)
             rendered.update({name: Rendered(path) for name, path in own.items()})
             if not loaded and job is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -190,12 +191,48 @@ def test_a_store_to_patch_waits_until_the_build_process_has_rendered_its_share(m
 
 
 @pytest.mark.usefixtures("network_here")
-def test_a_store_to_load_whole_is_loaded_as_soon_as_the_worker_has_kg_nt(mini: Path) -> None:
+@pytest.mark.parametrize("slow_worker", [False, True], ids=["worker claims at once", "worker claims late"])
+def test_a_store_to_load_whole_is_loaded_as_soon_as_the_worker_has_kg_nt(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, slow_worker: bool
+) -> None:
     assert run("build", "--project", mini).exit_code == 0
     assert run("query", "-e", MEMBER, "--project", mini).exit_code == 0
     _rename_party(mini)
     assert run("build", "--jobs", "1", "--project", mini).exit_code == 0  # no store of this kg.nt
     entities = mini / "sources" / "entities.yaml"
     entities.write_text(entities.read_text("utf-8").replace("name: XYZ-Partei", "name: XYZ"), "utf-8")
+    if slow_worker:  # it claims kg.nt only after this process has validated
+        from graph import forked
+
+        parent, take = os.getpid(), forked.Claims.take
+
+        def late(self: forked.Claims, name: str) -> bool:
+            if os.getpid() != parent:
+                time.sleep(0.5)
+            return take(self, name)
+
+        monkeypatch.setattr(forked.Claims, "take", late)
+    assert _order(mini) == [pipeline.QUERY_STORE_STEP, "export html"]
+    assert "patched" not in _info(Path(os.environ["KG_CACHE_DIR"]))
+
+
+@pytest.mark.parametrize("validated_by_change", [True, False], ids=["kg.nt before SHACL", "kg.nt after SHACL"])
+def test_a_store_to_load_whole_is_loaded_from_kg_nt_rendered_here_when_no_worker_has_claimed_it(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, validated_by_change: bool
+) -> None:
+    from graph import forked
+
+    assert run("build", "--project", mini).exit_code == 0
+    assert run("query", "-e", MEMBER, "--project", mini).exit_code == 0
+    _rename_party(mini)
+    assert run("build", "--jobs", "1", "--project", mini).exit_code == 0  # no store of this kg.nt
+    entities = mini / "sources" / "entities.yaml"
+    entities.write_text(entities.read_text("utf-8").replace("name: XYZ-Partei", "name: XYZ"), "utf-8")
+    if not validated_by_change:  # nothing to validate by: kg.nt is not rendered before SHACL
+        monkeypatch.setattr(pipeline, "_basis", lambda chosen, out_dir, inputs: None)
+    # the worker is slow to start: it claims nothing before this process has claimed everything
+    monkeypatch.setattr(pipeline._NetworkAhead, "possible", staticmethod(lambda chosen: False))
+    parent, take = os.getpid(), forked.Claims.take
+    monkeypatch.setattr(forked.Claims, "take", lambda self, name: os.getpid() == parent and take(self, name))
     assert _order(mini) == [pipeline.QUERY_STORE_STEP, "export html"]
     assert "patched" not in _info(Path(os.environ["KG_CACHE_DIR"]))

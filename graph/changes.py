@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from graph.validate import Focus
 
 #: Bump when the layout of a kept record changes.
-FORMAT = 1
+FORMAT = 2
 #: Most nodes checked one by one; a change reaching more is validated whole (by tables, faster then).
 MOST_NODES = 20_000
 #: Most lines of ``kg.nt`` that may differ, as a share of its lines (at least :data:`LEAST_LINES`).
@@ -66,11 +66,87 @@ def checks_digest(inputs: Mapping[str, str]) -> str:
 
 
 @dataclass(frozen=True)
+class Census:
+    """How many triples a graph has, and how many of each predicate and of each type (the
+    triples ``x rdf:type C``), by IRI: kept with the results of its validation, so that a
+    build that builds only the part of its graph an edit reaches (:mod:`graph.partbuild`)
+    knows the whole graph's from the lines of ``kg.nt`` that changed (:meth:`after`)."""
+
+    triples: int
+    predicates: Mapping[str, int]
+    types: Mapping[str, int]
+
+    @classmethod
+    def of(cls, graph: Graph) -> Census:
+        """The census of ``graph``."""
+        from rdflib.namespace import RDF
+
+        from graph.writers import store_table
+
+        pos = store_table(graph, "pos")
+        if pos is None:  # not rdflib's in-memory store: counted triple by triple
+            pos = {}
+            for s, p, o in graph:
+                pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+        predicates = {str(p): sum(map(len, objects.values())) for p, objects in pos.items()}
+        types = {str(c): len(members) for c, members in pos.get(RDF.type, {}).items()}
+        return cls(sum(predicates.values()), predicates, types)
+
+    def after(self, removed: Iterable[bytes], added: Iterable[bytes]) -> Census | None:
+        """The census of the graph whose ``kg.nt`` differs from this graph's by the lines
+        ``removed`` and ``added``, or ``None`` if a line is not one it can read (a blank node)."""
+        from rdflib.namespace import RDF
+
+        type_iri = str(RDF.type)
+        triples, predicates, types = self.triples, dict(self.predicates), dict(self.types)
+        for lines, step in ((removed, -1), (added, 1)):
+            for line in lines:
+                terms = _iris(line)
+                if terms is None:
+                    return None
+                predicate, obj = terms
+                triples += step
+                predicates[predicate] = predicates.get(predicate, 0) + step
+                if predicate == type_iri and obj is not None:
+                    types[obj] = types.get(obj, 0) + step
+        return Census(
+            triples,
+            {p: n for p, n in predicates.items() if n},
+            {c: n for c, n in types.items() if n},
+        )
+
+    def count(self, cls: Node) -> int:
+        """How many nodes have the type ``cls``."""
+        return self.types.get(str(cls), 0)
+
+
+def _iris(line: bytes) -> tuple[str, str | None] | None:
+    """The predicate of an N-Triples line whose subject is an IRI, and its object if an IRI
+    (``None`` if a literal); ``None`` for another line."""
+    if not line.startswith(b"<"):
+        return None
+    subject_end = line.find(b"> <")
+    if subject_end < 0:
+        return None
+    predicate_end = line.find(b"> ", subject_end + 3)
+    if predicate_end < 0:
+        return None
+    predicate = line[subject_end + 3 : predicate_end].decode()
+    rest = line[predicate_end + 2 :].rstrip(b"\r\n").removesuffix(b" .")
+    if rest.startswith(b"_:"):
+        return None
+    obj = rest[1:-1].decode() if rest.startswith(b"<") and rest.endswith(b">") else None
+    return predicate, obj
+
+
+@dataclass(frozen=True)
 class Basis:
-    """The last build's ``kg.nt`` and every result its validation found (kept by :func:`keep`)."""
+    """The last build's ``kg.nt``, every result its validation found and the census of its
+    graph, if kept (kept by :func:`keep`)."""
 
     ntriples: Path
     results: tuple[Result, ...]
+    census: Census | None = None
 
 
 def basis(out: Path, inputs: Mapping[str, str]) -> Basis | None:
@@ -89,18 +165,23 @@ def basis(out: Path, inputs: Mapping[str, str]) -> Basis | None:
         return None
     if not isinstance(kept, dict) or kept.get("checks") != checks_digest(inputs):
         return None
-    results = kept.get("results")
-    return Basis(out / _NTRIPLES, tuple(results)) if isinstance(results, tuple) else None
+    results, census = kept.get("results"), kept.get("census")
+    if not isinstance(results, tuple):
+        return None
+    return Basis(out / _NTRIPLES, tuple(results), census if isinstance(census, Census) else None)
 
 
-def keep(key: str, out: Path, inputs: Mapping[str, str], results: Sequence[Result]) -> None:
+def keep(
+    key: str, out: Path, inputs: Mapping[str, str], results: Sequence[Result], census: Census | None = None
+) -> None:
     """Keep ``results``, every result of validating the ``kg.nt`` the build with ``key`` has
-    just written into ``out`` (skipped if the cache is read-only)."""
+    just written into ``out``, with the ``census`` of its graph (skipped if the cache is read-only)."""
     identity = buildcache.identity(out / _NTRIPLES)
     if identity is None or not inputs:
         return
     path = _FILES.path(out)
-    payload = pickle.dumps({"checks": checks_digest(inputs), "results": tuple(results)}, pickle.HIGHEST_PROTOCOL)
+    kept = {"checks": checks_digest(inputs), "results": tuple(results), "census": census}
+    payload = pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically({path: _FILES.header(key, identity) + payload})
@@ -112,10 +193,20 @@ def forget(out: Path) -> None:
     _FILES.path(out).unlink(missing_ok=True)
 
 
-def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> Focus | None:
+def focus(
+    found: Basis,
+    graph: Graph,
+    shapes: Graph,
+    ntriples: bytes | Path,
+    size: int | None = None,
+    asked: set[Node] | None = None,
+) -> Focus | None:
     """What to validate of ``graph``, whose ``kg.nt`` has the bytes ``ntriples`` (or is that
     file), against ``shapes`` after the last build's validation (``found``), or ``None``:
-    validate it whole (see the module docstring)."""
+    validate it whole (see the module docstring).
+
+    For a ``graph`` that is a part of the graph (see :mod:`graph.partbuild`): ``size``
+    is how many triples the whole graph has, and the nodes whose triples are read are added to ``asked``."""
     from rdflib import BNode, Graph
     from rdflib.namespace import RDFS
 
@@ -129,7 +220,7 @@ def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> 
         return None  # pySHACL validates the whole graph
     if reach is None:
         return None
-    limit = max(LEAST_LINES, int(len(graph) * LINES_SHARE))  # a line per triple
+    limit = max(LEAST_LINES, int((len(graph) if size is None else size) * LINES_SHARE))  # a line per triple
     if isinstance(ntriples, Path):
         delta = files_delta(found.ntriples, ntriples, limit)
     else:
@@ -150,7 +241,7 @@ def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> 
         return None  # a blank node of one file is not the same node in the other
     if any(p == RDFS.subClassOf for _, p, _ in triples):
         return None  # a change of the class hierarchy changes which nodes a shape targets
-    tables = _Tables(graph)
+    tables = _Tables(graph, asked)
     shacl_nodes = reached(tables, triples, reach)
     if shacl_nodes is None:
         return None
@@ -161,11 +252,13 @@ def focus(found: Basis, graph: Graph, shapes: Graph, ntriples: bytes | Path) -> 
 
 
 class _Tables:
-    """The subject → predicate → objects and predicate → object → subjects tables of a graph."""
+    """The subject → predicate → objects and predicate → object → subjects tables of a graph
+    (the nodes looked up are added to ``asked``, if given)."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, asked: set[Node] | None = None) -> None:
         from graph.writers import store_table
 
+        self.asked = asked
         spo, pos = store_table(graph, "spo"), store_table(graph, "pos")
         if spo is None or pos is None:  # not rdflib's in-memory store: made from every triple
             spo, pos = {}, {}
@@ -179,6 +272,7 @@ class _Tables:
         """The subjects of triples of ``predicates`` (``None``: any) whose object is one of ``nodes``."""
         tables = [self.pos.get(p, {}) for p in predicates] if predicates is not None else list(self.pos.values())
         found: set[Node] = set()
+        nodes = self._asked(nodes)
         for node in nodes:
             for table in tables:
                 subjects = table.get(node)
@@ -192,11 +286,19 @@ class _Tables:
 
         wanted = list(predicates)
         found: set[Node] = set()
+        nodes = self._asked(nodes)
         for node in nodes:
             about: dict[Any, Any] = self.spo.get(node, {})
             for p in wanted:
                 found.update(o for o in about.get(p, ()) if not isinstance(o, Literal))
         return found
+
+    def _asked(self, nodes: Iterable[Node]) -> Iterable[Node]:
+        if self.asked is None:
+            return nodes
+        nodes = list(nodes)
+        self.asked.update(nodes)
+        return nodes
 
 
 def reached(tables: _Tables, triples: Sequence[tuple[Node, Node, Node]], reach: Reach) -> set[Node] | None:

@@ -45,6 +45,16 @@ class ExportInput:
     splice: ntsplice.Plan | None = None
     #: Each article's subjects in ``kg.nt``, made when asked for (see :attr:`subjects`).
     all_subjects: Callable[[], Mapping[str, bytes]] | None = None
+    #: How many triples the whole graph has when ``graph`` is only the part of it an edit
+    #: reaches (see :mod:`graph.partbuild`): then only what is spliced from the last
+    #: build's exports can be rendered, and a view of the whole graph raises
+    #: :class:`graph.partbuild.WholeNeeded`.
+    part_of: int | None = None
+
+    @property
+    def size(self) -> int:
+        """How many triples the graph has (the whole graph's, for a part)."""
+        return len(self.graph) if self.part_of is None else self.part_of
 
     @functools.cached_property
     def subjects(self) -> Mapping[str, bytes] | None:
@@ -64,6 +74,7 @@ class ExportInput:
     def projection(self) -> Projection:
         from graph.projection import project  # networkx is loaded only for network formats
 
+        self._whole("the projection")
         patched = self.patcher(self.graph, self.ontology) if self.patcher is not None else None
         return patched if patched is not None else project(self.graph, self.ontology)
 
@@ -72,7 +83,15 @@ class ExportInput:
         """The graph laid out once for the RDF writers (see :class:`graph.writers.Rows`)."""
         from graph.writers import Rows
 
+        self._whole("every triple")
         return Rows(self.graph)
+
+    def _whole(self, what: str) -> None:
+        """Raise :class:`graph.partbuild.WholeNeeded` if ``graph`` is a part (``what`` needs the whole graph)."""
+        if self.part_of is not None:
+            from graph.partbuild import WholeNeeded
+
+            raise WholeNeeded(f"{what} of the graph is needed, not only the part of it the changed articles reach")
 
     def release(self) -> None:
         """Forget the derived views (made again if asked for): the memory they hold is freed."""

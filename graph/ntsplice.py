@@ -43,6 +43,7 @@ from graph.writers import Prefixes, Table, iri_bytes, ntriples, store_table
 
 if TYPE_CHECKING:
     from graph.build import BuiltGraph
+    from graph.changes import Census
     from graph.dataset import Dataset
 
 _DERIVED_FROM = PROV.wasDerivedFrom
@@ -142,6 +143,29 @@ class Plan:
     others: Mapping[str, tuple[Path, Sequence[int]]] = field(default_factory=dict)
     #: The lines the new file lacks and has beside the old one's, once :meth:`pieces` made it.
     delta: Delta | None = field(default=None, init=False)
+    #: The census of the last build's graph, when the new graph is only a part of the
+    #: graph (see :mod:`graph.partbuild`): the whole graph's is made from it (:meth:`census_now`).
+    census: Census | None = field(default=None, init=False)
+
+    def census_now(self, graph: Graph) -> Census | None:
+        """The census of the new graph, of which ``graph`` has at least the triples of the
+        subjects written again, from the last build's (:attr:`census`), or ``None`` if that
+        is not known or the old file is no longer the last build's."""
+        known = self.__dict__.get("_census_now")
+        if known is not None and known[0] is graph:
+            return known[1]  # type: ignore[no-any-return]
+        before = self._before
+        if self.census is None or before is None:
+            return None
+        part = Graph()
+        for subject, predicates in self._table(graph).items():
+            for predicate, objects in predicates.items():
+                for obj in objects:
+                    part.add((subject, predicate, obj))
+        removed = (line for lines in before.values() for line in lines.splitlines(keepends=True))
+        census = self.census.after(removed, ntriples(part).splitlines(keepends=True))
+        self.__dict__["_census_now"] = (graph, census)
+        return census
 
     def pieces(self, graph: Graph) -> list[bytes] | None:
         """The N-Triples of ``graph``, or ``None`` if the old file is no longer the one the
@@ -173,7 +197,10 @@ class Plan:
                 return None
             types[subject] = found
         table, prefixes = self._table(graph), Prefixes.of(graph)
-        return docsplice.turtle(old, table, prefixes, types, last_classes, self._elsewhere(graph, prefixes))
+        elsewhere = self._elsewhere(graph, prefixes)
+        if elsewhere is None:
+            return None
+        return docsplice.turtle(old, table, prefixes, types, last_classes, elsewhere)
 
     def jsonld(self, graph: Graph, name: str) -> list[bytes] | None:
         """The JSON-LD of ``graph`` (as :func:`graph.writers.jsonld` writes it) made from the
@@ -188,16 +215,27 @@ class Plan:
 
         present = [subject for subject, lines in before.items() if lines]
         table, prefixes = self._table(graph), Prefixes.of(graph)
-        return docsplice.jsonld(old, table, prefixes, present, triples_of, self._elsewhere(graph, prefixes))
+        elsewhere = self._elsewhere(graph, prefixes)
+        if elsewhere is None:
+            return None
+        return docsplice.jsonld(old, table, prefixes, present, triples_of, elsewhere)
 
-    def _elsewhere(self, graph: Graph, prefixes: Prefixes) -> docsplice.Elsewhere:
+    def _elsewhere(self, graph: Graph, prefixes: Prefixes) -> docsplice.Elsewhere | None:
         """Whether ``graph`` has, outside the subjects written again, a subject, predicate
         (but ``rdf:type``) or type in a namespace that ``prefixes`` compacts to its prefix
         (see :data:`graph.docsplice.Elsewhere`): a subject looked for in the last ``kg.nt``,
-        whose other subjects ``graph`` has as they were."""
+        whose other subjects ``graph`` has as they were. ``None`` when ``graph`` is a part of
+        the graph (see :attr:`census`) whose whole graph's predicates and types are not known."""
         compact = Prefixes(prefixes.pairs).compact  # apart: what it uses is not what a document does
-        pos = store_table(graph, "pos")
-        terms = [*pos, *pos.get(RDF.type, {})] if pos is not None else []
+        terms: list[Node]
+        if self.census is not None:  # graph is a part: the whole graph's terms
+            census = self.census_now(graph)
+            if census is None:
+                return None
+            terms = [URIRef(iri) for iri in (*census.predicates, *census.types)]
+        else:
+            pos = store_table(graph, "pos")
+            terms = [*pos, *pos.get(RDF.type, {})] if pos is not None else []
         changed = set(self.keys)
 
         def elsewhere(namespace: str) -> bool:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a ste
     from rdflib import Graph
     from rdflib.term import Node
 
-    from graph import ahead, changes, forked, ntsplice, projectioncache
+    from graph import ahead, changes, forked, ntsplice, partbuild, projectioncache
     from graph.build import BuiltGraph
     from graph.dataset import Dataset
     from graph.ontology import Ontology
@@ -116,10 +116,12 @@ class CheckResult:
     outputs: tuple[Path, ...] = ()
     curation: Curation | None = field(default=None, repr=False)
     shacl_results: tuple[Result, ...] | None = field(default=None, repr=False)
+    #: How many triples the graph has, when ``built`` is only its part (see :mod:`graph.partbuild`).
+    whole_triples: int | None = field(default=None, repr=False)
 
     @property
     def triples(self) -> int:
-        return len(self.built.graph)
+        return len(self.built.graph) if self.whole_triples is None else self.whole_triples
 
     @property
     def counts(self) -> dict[str, int]:
@@ -350,6 +352,7 @@ def _prepare(
     loaded: Callable[[Dataset, Timings], None] | None = None,
     beside: bool = False,
     building: Callable[[Dataset, Timings], None] | None = None,
+    build: Callable[[Dataset], tuple[BuiltGraph, str]] | None = None,
 ) -> CheckResult:
     """Load, check quotes and build: a result whose warnings are not complete until :func:`_check_shapes`.
 
@@ -357,9 +360,15 @@ def _prepare(
     ``building`` just before the graph is built (the checks of the sources are under way
     then, or done). With ``beside``, a large dataset's quotes and curation checks run in a
     forked process while this one builds the graph (see :func:`_start_source_checks`).
+    ``build`` builds the graph and says what it built, in a line of progress (default: the whole graph).
     """
     from graph.build import build_graph
 
+    def whole(dataset: Dataset) -> tuple[BuiltGraph, str]:
+        built = build_graph(dataset)
+        return built, _built_line(built)
+
+    build = build or whole
     timings = Timings()
     with timings.step("load"):
         dataset = load(project)
@@ -375,13 +384,17 @@ def _prepare(
         if building is not None:
             building(dataset, timings)
         with timings.step("build"):
-            built = build_graph(dataset)
+            built, line = build(dataset)
     else:
         if building is not None:
             building(dataset, timings)
-        built, checks = _build_beside(dataset, checking, folder, timings, say)
-    say(f"built {len(built.graph)} triples ({built.statements} statements, {built.references} references)")
+        (built, line), checks = _build_beside(dataset, checking, folder, timings, say, build)
+    say(line)
     return CheckResult(dataset, built, checks.quotes, (missing,) if missing else (), timings, curation=checks.curation)
+
+
+def _built_line(built: BuiltGraph) -> str:
+    return f"built {len(built.graph)} triples ({built.statements} statements, {built.references} references)"
 
 
 #: Smallest number of facts whose quotes and curation checks run beside the build of the
@@ -469,20 +482,23 @@ def _start_source_checks(dataset: Dataset, folder: Path | None) -> forked.Child 
 
 
 def _build_beside(
-    dataset: Dataset, checking: forked.Child, folder: Path | None, timings: Timings, say: Progress
-) -> tuple[BuiltGraph, _SourceChecks]:
-    """Build the graph of ``dataset`` while ``checking`` checks its sources, then take what that found.
+    dataset: Dataset,
+    checking: forked.Child,
+    folder: Path | None,
+    timings: Timings,
+    say: Progress,
+    build: Callable[[Dataset], tuple[BuiltGraph, str]],
+) -> tuple[tuple[BuiltGraph, str], _SourceChecks]:
+    """Build the graph of ``dataset`` with ``build`` while ``checking`` checks its sources, then take what that found.
 
     Raises:
         QuoteError: When a quote is not found (before an error of the build, as without ``checking``).
         KGError: As :func:`graph.build.build_graph` raises it.
     """
-    from graph.build import build_graph
-
     try:
         try:
             with timings.step("build"):
-                built = build_graph(dataset)
+                built = build(dataset)
         except Exception:
             _raise_for_quotes(_joined_source_checks(checking, timings).quotes, folder, say)
             raise
@@ -536,7 +552,7 @@ def _check_shapes(prepared: CheckResult, say: Progress, focus: Focus | None = No
         raise ShapeError(list(report.violations), f"{count} SHACL violation{'s' if count != 1 else ''}")
     say(f"SHACL: conforms ({len(report.warnings)} warnings)")
     warnings = (*prepared.warnings, *notices, *report.warnings)
-    return CheckResult(dataset, prepared.built, prepared.quotes, warnings, timings, shacl_results=report.results)
+    return replace(prepared, warnings=warnings, curation=None, shacl_results=report.results)
 
 
 #: The step of a build that finds the nodes a small change reaches (see :mod:`graph.changes`).
@@ -564,15 +580,69 @@ def _focus(prepared: CheckResult, found: changes.Basis, ntriples: bytes | Path) 
 
 
 def _keep_results(
-    result: CheckResult, chosen: Sequence[Exporter], key: str, out_dir: Path, inputs: projectioncache.Inputs | None
+    result: CheckResult,
+    chosen: Sequence[Exporter],
+    key: str,
+    out_dir: Path,
+    inputs: projectioncache.Inputs | None,
+    census: changes.Census | None = None,
 ) -> None:
-    """Keep every SHACL result of the ``kg.nt`` just written, for the next build (see :mod:`graph.changes`)."""
+    """Keep every SHACL result of the ``kg.nt`` just written, with the ``census`` of its graph
+    (made here if not given), for the next build (see :mod:`graph.changes`)."""
     from graph import changes
 
     if result.shacl_results is None or inputs is None or not any(e.filename == NTRIPLES_FILE for e in chosen):
         changes.forget(out_dir)
         return
-    changes.keep(key, out_dir, inputs.files, result.shacl_results)
+    if census is None and result.whole_triples is None:
+        census = changes.Census.of(result.built.graph)
+    changes.keep(key, out_dir, inputs.files, result.shacl_results, census)
+
+
+#: How many times at most the part of the graph a build built is made larger to validate by
+#: what changed (see :func:`_focused`) before the whole graph is built.
+PART_ROUNDS = 4
+#: The step of a build that builds the part of its graph again, larger (see :func:`_focused`).
+PART_MORE_STEP = "build (more of the part)"
+
+
+def _focused(
+    prepared: CheckResult,
+    found: changes.Basis,
+    ntriples: bytes | Path,
+    source: ExportInput,
+    part: partbuild.Part | None,
+) -> tuple[Focus | None, CheckResult]:
+    """:func:`_focus`, and ``prepared``; with ``part`` (the graph of ``prepared`` is the part of
+    the graph an edit reaches, see :mod:`graph.partbuild`), the part made complete in every
+    node the search for the nodes to validate reads and in every node it finds, and
+    ``prepared`` with the part's graph and the whole graph's count of triples.
+
+    Raises:
+        graph.partbuild.WholeNeeded: When the graph is to be validated whole, or the part
+            is not complete after :data:`PART_ROUNDS` rounds.
+    """
+    from graph import changes, partbuild
+    from graph.validate import load_shapes
+
+    if part is None:
+        return _focus(prepared, found, ntriples), prepared
+    census = source.splice.census_now(source.graph) if source.splice is not None else None
+    if census is None:
+        raise partbuild.WholeNeeded("the size of the graph is not known")
+    shapes = load_shapes(prepared.dataset.project.shapes_file)
+    timings = prepared.timings
+    for _ in range(PART_ROUNDS):
+        asked: set[Node] = set()
+        with timings.step(CHANGES_STEP):
+            focus = changes.focus(found, part.built.graph, shapes, ntriples, census.triples, asked)
+        if focus is None:
+            raise partbuild.WholeNeeded("the change is validated in the whole graph")
+        with timings.step(PART_MORE_STEP):
+            done = part.complete(asked.union(focus.nodes, focus.provenance, (r.focus for r in focus.kept)))
+        if done:
+            return focus, replace(prepared, built=part.built, whole_triples=census.triples)
+    raise partbuild.WholeNeeded(f"the nodes to validate reach past the part of the graph after {PART_ROUNDS} rounds")
 
 
 @dataclass(frozen=True)
@@ -905,7 +975,8 @@ def _build_with(
     jobs: int | None,
     ahead: _Ahead,
 ) -> CheckResult:
-    from graph import projectioncache
+    from graph import partbuild, projectioncache
+    from graph.build import build_graph
 
     out_dir = keys.out
     found: list[tuple[projectioncache.Inputs | None, projectioncache.Last | None, projectioncache.Patcher | None]] = []
@@ -927,17 +998,93 @@ def _build_with(
             network.start(dataset, patching[0], chosen, out_dir, timings, say)
 
     patching: list[projectioncache.Patcher] = []  # the patcher of the network formats rendered ahead
+    parts: list[tuple[partbuild.Part, changes.Census]] = []  # the part of the graph built, if one was
+
+    def build(dataset: Dataset) -> tuple[BuiltGraph, str]:
+        inputs, last, _ = found[0]
+        started = _start_part(dataset, chosen, out_dir, inputs, last, network)
+        if started is not None:
+            parts.append(started)
+            part, count = started[0], len(started[0].changed)
+            files = "1 changed article file reaches" if count == 1 else f"{count} changed article files reach"
+            facts = f"{len(part.chosen)} of {len(dataset.facts)} facts"
+            return part.built, f"built {len(part.built.graph)} triples, the part of the graph that {files} ({facts})"
+        built = build_graph(dataset)
+        return built, _built_line(built)
 
     network = _NetworkAhead()
     try:
-        prepared = _prepare(project, texts, say, require_texts, loaded, beside=jobs != 1, building=building)
+        prepared = _prepare(project, texts, say, require_texts, loaded, jobs != 1, building, build)
         dataset = prepared.dataset
         inputs, last, patcher = found[0]
+        part = parts[0] if parts else None
         splicing = _splicing(prepared, chosen, last, inputs)
-        source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *splicing)
-        return _write_built(project, prepared, source, keys, chosen, say, jobs, ahead, network, inputs)
+        if part is not None and splicing[0] is None:
+            prepared, part = _built_whole(prepared, say, "the last kg.nt cannot be spliced"), None
+            splicing = _splicing(prepared, chosen, last, inputs)
+        if part is not None and splicing[0] is not None:  # the splice knows the whole graph's census
+            splicing[0].census = part[1]
+            splicing = (splicing[0], None)  # each article's subjects: the splice's
+        whole = part[1].triples if part is not None else None
+        source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *splicing, part_of=whole)
+        try:
+            return _write_built(project, prepared, source, keys, chosen, say, jobs, ahead, network, inputs, part)
+        except partbuild.WholeNeeded as exc:
+            if part is None:
+                raise
+            prepared = _built_whole(prepared, say, str(exc))
+            splicing = _splicing(prepared, chosen, last, inputs)
+            source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *splicing)
+            return _write_built(project, prepared, source, keys, chosen, say, jobs, ahead, network, inputs)
     finally:
         network.close()
+
+
+#: The step of a build that builds the whole graph after it built a part that was not
+#: enough (see :mod:`graph.partbuild`).
+WHOLE_AFTER_PART_STEP = "build (the whole graph, after the part)"
+
+
+def _start_part(
+    dataset: Dataset,
+    chosen: Sequence[Exporter],
+    out_dir: Path,
+    inputs: projectioncache.Inputs | None,
+    last: projectioncache.Last | None,
+    network: _NetworkAhead,
+) -> tuple[partbuild.Part, changes.Census] | None:
+    """The part of the graph of ``dataset`` a build needs after an edit of a few articles
+    (see :mod:`graph.partbuild`), with the census of the last build's graph, if a part is
+    enough: ``kg.nt`` is written from the last build's, validated by what changed, and the
+    network formats (if chosen) are rendered ahead (see :class:`_NetworkAhead`)."""
+    from graph import partbuild
+
+    if inputs is None or last is None or not any(e.filename == NTRIPLES_FILE for e in chosen):
+        return None
+    if network.child is None and _NetworkAhead._formats(chosen):
+        return None  # the network formats are rendered from the whole graph here
+    changed = last.inputs.changed_files(inputs)
+    kept = last.inputs.subjects
+    if changed is None or not kept or any(name in last.inputs.sources and name not in kept for name in changed):
+        return None  # kg.nt is not spliced
+    basis = _basis(chosen, out_dir, inputs)
+    if basis is None or basis.census is None:
+        return None  # validated whole
+    try:
+        return partbuild.start(dataset, changed, kept), basis.census
+    except partbuild.WholeNeeded:
+        return None
+
+
+def _built_whole(prepared: CheckResult, say: Progress, why: str) -> CheckResult:
+    """``prepared`` with the whole graph of its dataset, built after a part was not enough (``why``)."""
+    from graph.build import build_graph
+
+    say(f"{why}: building the whole graph")
+    with prepared.timings.step(WHOLE_AFTER_PART_STEP):
+        built = build_graph(prepared.dataset)
+    say(_built_line(built))
+    return replace(prepared, built=built, whole_triples=None)
 
 
 def _write_built(
@@ -951,11 +1098,20 @@ def _write_built(
     ahead: _Ahead,
     network: _NetworkAhead,
     inputs: projectioncache.Inputs | None,
+    part: tuple[partbuild.Part, changes.Census] | None = None,
 ) -> CheckResult:
+    """Render, validate and write what ``prepared`` built (with ``part``, only the part of
+    the graph an edit reaches, and the census of the last build's graph: see :mod:`graph.partbuild`).
+
+    Raises:
+        graph.partbuild.WholeNeeded: When the part is not enough (nothing is written then).
+    """
+    from graph import partbuild
+
     key, out_dir = keys.build, keys.out
     # Rendering does not wait for SHACL: workers render while it runs, and what they
     # made is thrown away if the graph does not conform.
-    plan = render_plan(chosen, jobs, len(prepared.built.graph))
+    plan = render_plan(chosen, jobs, source.size)
     # A large build whose exports were queried before (the cache has a store of an older
     # kg.nt) loads the new kg.nt into the query store while its workers render the rest:
     # seconds of CPU at a million triples, worth it only for a graph that is queried. A
@@ -964,7 +1120,9 @@ def _write_built(
     if plan is None:
         network.close()  # this process renders everything, the network formats too
     try:
-        result, written = _render_and_write(prepared, source, chosen, plan, job, key, out_dir, say, inputs, network)
+        result, written = _render_and_write(
+            prepared, source, chosen, plan, job, key, out_dir, say, inputs, network, part[0] if part else None
+        )
         if job is not None:
             ready = _adopt(job)
             say("query store ready for kg query" if ready else "query store not prepared (kg query loads it)")
@@ -974,12 +1132,13 @@ def _write_built(
     ahead.finish(result.timings)
     return CheckResult(
         result.dataset,
-        result.built,
+        partbuild.WholeLater(result.dataset) if part is not None else result.built,
         result.quotes,
         result.warnings,
         result.timings,
         tuple(written),
         tuple(sorted(out_dir / e.filename for e in chosen)),
+        whole_triples=result.whole_triples,
     )
 
 
@@ -1009,6 +1168,7 @@ class _NetworkAhead:
         self.folder: Path | None = None
         self.formats: tuple[Exporter, ...] = ()
         self.say: Progress = _silent
+        self.joined: dict[str, Path] | None = None  # what join found, once it has
 
     @staticmethod
     def possible(chosen: Sequence[Exporter]) -> bool:
@@ -1049,10 +1209,14 @@ class _NetworkAhead:
 
     def join(self, timings: Timings) -> dict[str, Path]:
         """The files the worker rendered, by name (its projection as :data:`KEPT_PART`), with
-        its steps and memory added to ``timings``; none if it failed."""
+        its steps and memory added to ``timings``; none if it failed. Asked again (a build
+        that starts again with the whole graph, see :mod:`graph.partbuild`), the same files."""
         child = self.child
         if child is None:
             return {}
+        if self.joined is not None:
+            return self.joined
+        self.joined = {}
         with timings.step(WAIT_STEP):
             try:
                 parts, steps = child.join()
@@ -1062,6 +1226,7 @@ class _NetworkAhead:
                 return {}
         timings.workers.update(steps)
         timings.workers_memory += child.private
+        self.joined = parts
         return parts
 
     def close(self) -> None:
@@ -1201,15 +1366,18 @@ def _render_and_write(
     say: Progress,
     inputs: projectioncache.Inputs | None = None,
     network: _NetworkAhead | None = None,
+    part: partbuild.Part | None = None,
 ) -> tuple[CheckResult, list[Path]]:
     """Run SHACL while the workers of ``plan`` render, render here after it, then write the set
     (``inputs``, what the graph is made from, goes with the projection it keeps). With
     ``plan``, the formats ``network`` renders ahead are taken from there (see :class:`_NetworkAhead`).
+    With ``part``, the graph of ``prepared`` is the part of the graph an edit reaches (see
+    :mod:`graph.partbuild`): it grows as validating by what changed needs.
 
     Returns:
         The checked result and the files whose content changed.
     """
-    from graph import forked, projectioncache
+    from graph import forked, partbuild, projectioncache
 
     children: list[forked.Child] = []
     # beside the export folder: what is rendered there is linked into the new set, not copied
@@ -1264,7 +1432,9 @@ def _render_and_write(
                 _render_here(source, [mine], taken, plan.helpers, folder / "here", prepared.timings, keep, own)
                 if source.splice is not None:  # made from the last kg.nt: which lines differ is known
                     source.splice.written(own[NTRIPLES_FILE])
-                focus = _focus(prepared, basis, own[NTRIPLES_FILE])
+                focus, prepared = _focused(prepared, basis, own[NTRIPLES_FILE], source, part)
+            if part is not None and focus is None:
+                raise partbuild.WholeNeeded("kg.nt was not rendered before SHACL")
             result = _check_shapes(prepared, say, focus)
             debug_point("build:validated")
             # With a query store to load whole (seconds at a million triples): if a worker
@@ -1316,7 +1486,9 @@ def _render_and_write(
                 ntriples = next(e for e in chosen if e.filename == NTRIPLES_FILE)
                 with prepared.timings.step(f"export {ntriples.name}"):
                     rendered[ntriples.filename] = first = ntriples.render(source)
-                focus = _focus(prepared, basis, first)
+                focus, prepared = _focused(prepared, basis, first, source, part)
+            if part is not None and focus is None:
+                raise partbuild.WholeNeeded("the last build's validation is not known")
             result = _check_shapes(prepared, say, focus)
             debug_point("build:validated")
             for chosen_exporter in chosen:
@@ -1333,7 +1505,7 @@ def _render_and_write(
             _keep_projection(child, key, out_dir, result.timings)
         if folder is not None and (folder / KEPT_FILE).is_file():  # a worker pickled it (see _keep_in_worker)
             _file_projection(folder / KEPT_FILE, key, out_dir)
-        if kept_apart is not None and len(source.graph) >= projectioncache.KEEP_FROM_TRIPLES:
+        if kept_apart is not None and source.size >= projectioncache.KEEP_FROM_TRIPLES:
             with contextlib.suppress(OSError):
                 _file_projection(projectioncache.with_inputs(kept_apart, _with_subjects(inputs, source)), key, out_dir)
     finally:
@@ -1344,7 +1516,8 @@ def _render_and_write(
     say(f"wrote {len(written)} of {len(rendered)} files in {out_dir} ({len(rendered) - len(written)} unchanged)")
     outputs = tuple(sorted(out_dir / name for name in rendered))
     buildcache.record(key, out_dir, outputs, [warning_line(w) for w in result.warnings])
-    _keep_results(result, chosen, key, out_dir, inputs)
+    census = source.splice.census_now(source.graph) if part is not None and source.splice is not None else None
+    _keep_results(result, chosen, key, out_dir, inputs, census)
     return result, written
 
 
@@ -1369,7 +1542,7 @@ def _keepable(source: ExportInput, chosen: Sequence[Exporter]) -> bool:
 
     return (
         "projection" in source.__dict__
-        and len(source.graph) >= projectioncache.KEEP_FROM_TRIPLES
+        and source.size >= projectioncache.KEEP_FROM_TRIPLES
         and any(e.filename == NTRIPLES_FILE for e in chosen)
     )
 

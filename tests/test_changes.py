@@ -298,12 +298,17 @@ def _from_scratch(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     )
 
 
+#: What a build that built only the part of the graph an edit reaches says (see graph.partbuild).
+IN_PART = re.compile(r"^built \d+ triples, the part of the graph that 1 changed article file reaches", re.MULTILINE)
+
+
 def _same_as_from_scratch(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, focused: bool
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, focused: bool, in_part: bool = False
 ) -> None:
     monkeypatch.chdir(project)
     result = run("build", "--jobs", jobs)
     assert bool(FOCUSED.search(result.stderr)) == focused, result.stderr
+    assert bool(IN_PART.search(result.stderr)) == (in_part and focused), result.stderr
     code, messages, exports = _from_scratch(project, tmp_path, monkeypatch, jobs)
     assert result.exit_code == code
     shown = result.stderr.splitlines()
@@ -312,19 +317,26 @@ def _same_as_from_scratch(
         assert {p.name: p.read_bytes() for p in sorted((project / "exports").iterdir())} == exports
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize(
+    ("jobs", "in_part"), [("1", False), ("2", False), ("2", True)], ids=["1", "2", "2, the part of the graph"]
+)
 def test_a_build_after_an_edit_finds_what_a_build_from_scratch_finds(
-    jobs: str, mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    jobs: str, in_part: bool, mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from graph import partbuild, projectioncache
+
+    if in_part:  # a build keeps what the next needs to build only a part (the fixture is small)
+        monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
+        monkeypatch.setattr(partbuild, "MOST_SHARE", 1.0)
     articles = mini / "sources" / "articles"
     _same_as_from_scratch(mini, tmp_path, monkeypatch, jobs, focused=False)  # nothing kept yet
     other = (articles / "b.yaml").read_text(encoding="utf-8")
     _append(articles / "b.yaml", OTHER_DATE)
-    _same_as_from_scratch(mini, tmp_path, monkeypatch, jobs, focused=True)
+    _same_as_from_scratch(mini, tmp_path, monkeypatch, jobs, focused=True, in_part=in_part)
     written = snapshot(mini / "exports")
     good = (articles / "a.yaml").read_text(encoding="utf-8")
     _append(articles / "a.yaml", SECOND_DATE)
-    _same_as_from_scratch(mini, tmp_path, monkeypatch, jobs, focused=True)
+    _same_as_from_scratch(mini, tmp_path, monkeypatch, jobs, focused=True, in_part=in_part)
     assert (
         run("build", "--jobs", jobs).stderr.strip().splitlines()[-1] == "Error: 1 SHACL violation; nothing was written."
     )
@@ -332,7 +344,7 @@ def test_a_build_after_an_edit_finds_what_a_build_from_scratch_finds(
     (articles / "a.yaml").write_text(good, "utf-8")  # the failed build kept nothing: the last good one stands
     assert "up to date: 6 files" in run("build", "--jobs", jobs).stderr
     (articles / "b.yaml").write_text(other, "utf-8")  # the sources agree again
-    _same_as_from_scratch(mini, tmp_path, monkeypatch, jobs, focused=True)
+    _same_as_from_scratch(mini, tmp_path, monkeypatch, jobs, focused=True, in_part=in_part)
 
 
 @pytest.mark.parametrize("what", ["the shapes", "the ontology", "an export"])

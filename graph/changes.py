@@ -95,13 +95,19 @@ class Census:
     def after(self, removed: Iterable[bytes], added: Iterable[bytes]) -> Census | None:
         """The census of the graph whose ``kg.nt`` differs from this graph's by the lines
         ``removed`` and ``added``, or ``None`` if a line is not one it can read (a blank node)."""
+        return self.moved(map(terms_of, removed), map(terms_of, added))
+
+    def moved(
+        self, removed: Iterable[tuple[str, str | None] | None], added: Iterable[tuple[str, str | None] | None]
+    ) -> Census | None:
+        """:meth:`after`, with each line given as its predicate and IRI object (``None``: a
+        literal), or as ``None`` where it has a blank node."""
         from rdflib.namespace import RDF
 
         type_iri = str(RDF.type)
         triples, predicates, types = self.triples, dict(self.predicates), dict(self.types)
         for lines, step in ((removed, -1), (added, 1)):
-            for line in lines:
-                terms = _iris(line)
+            for terms in lines:
                 if terms is None:
                     return None
                 predicate, obj = terms
@@ -120,10 +126,11 @@ class Census:
         return self.types.get(str(cls), 0)
 
 
-def _iris(line: bytes) -> tuple[str, str | None] | None:
+def terms_of(line: bytes) -> tuple[str, str | None] | None:
     """The predicate of an N-Triples line whose subject is an IRI, and its object if an IRI
-    (``None`` if a literal); ``None`` for another line."""
-    if not line.startswith(b"<"):
+    (``None`` if a literal); ``None`` for another line, or one with an escape in an IRI
+    (its text would not be the IRI's)."""
+    if not line.startswith(b"<") or b"\\" in line[: line.find(b'"') if b'"' in line else len(line)]:
         return None
     subject_end = line.find(b"> <")
     if subject_end < 0:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
@@ -157,13 +157,16 @@ class Plan:
         before = self._before
         if self.census is None or before is None:
             return None
-        part = Graph()
-        for subject, predicates in self._table(graph).items():
-            for predicate, objects in predicates.items():
-                for obj in objects:
-                    part.add((subject, predicate, obj))
+        from graph.changes import terms_of
+
         removed = (line for lines in before.values() for line in lines.splitlines(keepends=True))
-        census = self.census.after(removed, ntriples(part).splitlines(keepends=True))
+        added = (
+            (str(predicate), str(obj) if isinstance(obj, URIRef) else None) if not isinstance(obj, BNode) else None
+            for predicates in self._table(graph).values()
+            for predicate, objects in predicates.items()
+            for obj in objects
+        )
+        census = self.census.moved(map(terms_of, removed), added)
         self.__dict__["_census_now"] = (graph, census)
         return census
 

@@ -730,7 +730,16 @@ def patch_part(dataset: Dataset, earlier: Projection, changed: Collection[str]) 
 
 def _citing(earlier: Projection, changed: Collection[str]) -> set[str]:
     """The entities of ``earlier`` with a claim that cites one of the ``changed`` sources: of
-    an attribute of theirs, or of an edge from or to them."""
+    an attribute of theirs, or of an edge from or to them (a new set each time; found once
+    per projection and sources: :func:`patch_part` and :func:`patch` both ask, in one worker)."""
+    key = ("citing", frozenset(changed))
+    found = earlier._memo.get(key)
+    if found is None:
+        found = earlier._memo[key] = frozenset(_find_citing(earlier, changed))
+    return set(found)
+
+
+def _find_citing(earlier: Projection, changed: Collection[str]) -> set[str]:
     citing: dict[int, bool] = {}  # by evidence tuple (most are shared by the claims of a reference)
 
     def cites(claims: Iterable[Claim]) -> bool:

@@ -150,11 +150,14 @@ def test_the_census_after_the_changed_lines_is_the_census_of_the_new_graph(corpu
     assert checked >= 3 * 6
 
 
-def test_a_census_cannot_follow_a_line_with_a_blank_node() -> None:
+def test_a_census_cannot_follow_a_line_with_a_blank_node_or_an_escaped_iri() -> None:
     census = changes.Census(1, {"https://example.org/p": 1}, {})
     assert census.after([], [b'_:b1 <https://example.org/p> "x" .\n']) is None
     assert census.after([b"<https://example.org/s> <https://example.org/p> _:b2 .\n"], []) is None
     assert census.after([b'<https://example.org/s> <https://example.org/p> "x" .\n'], []) == changes.Census(0, {}, {})
+    assert census.after([], [b'<https://example.org/s> <https://example.org/p\\u00E4> "x" .\n']) is None
+    escaped = b'<https://example.org/s> <https://example.org/p> "a \\"b\\"" .\n'  # in a literal: read
+    assert census.after([], [escaped]) == changes.Census(2, {"https://example.org/p": 2}, {})
 
 
 # ---------------------------------------------------------------- when a part is not enough

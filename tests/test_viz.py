@@ -504,3 +504,37 @@ def test_a_focused_view_is_the_same_in_every_process(committed: dict[str, Any], 
         )
         pages.add(done.stdout)
     assert len(pages) == 1
+
+
+# ---------------------------------------------------------------- the page template without Jinja
+
+_TRICKY = ('Zeitung "B" & <Söhne>', "it's", "{{ title }}", "a\r\nb", "")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "the shipped one",
+        "<p>{{ title }}</p>\r\n<p>{{subtitle}}</p>\r<i>{{ missing }}</i>\n\n",
+        "{{ title }}} {{ lang }}",
+        "no line break at the end {{ lang }}",
+        "{% if lang %}{{ lang }}{% endif %}\n",  # not only values: Jinja renders it
+        "{{ title|upper }}\n",
+        "{# a comment #}{{ title }}",
+    ],
+)
+def test_the_page_template_is_filled_as_jinja_renders_it(template: str) -> None:
+    from importlib import resources
+
+    from jinja2 import Environment, select_autoescape
+    from markupsafe import Markup
+
+    from graph.viz import fill_template
+
+    if template == "the shipped one":
+        template = (resources.files("graph") / "templates" / "viz.html").read_text("utf-8")
+    jinja = Environment(autoescape=select_autoescape(default=True, default_for_string=True)).from_string(template)
+    for title, subtitle in itertools.product(_TRICKY, repeat=2):
+        values = {"lang": "de", "title": title, "subtitle": subtitle, "data": Markup("<kg-data/>")}
+        values["css"] = Markup("a>b")
+        assert fill_template(template, **values) == jinja.render(**values)

@@ -15,7 +15,7 @@ import pytest
 from graph import changes, ntsplice, partbuild, pipeline, projectioncache
 from graph.build import BuiltGraph, build_graph
 from graph.errors import KGError
-from tests.conftest import run
+from tests.conftest import run, snapshot
 from tests.edits import EDITS, WHOLE, edit, edited_corpus
 
 PART = re.compile(
@@ -25,10 +25,12 @@ PART = re.compile(
 
 @pytest.fixture(autouse=True)
 def keeping(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Builds keep their projection and their articles' subjects, and build a part however
-    large (the fixtures' graphs are small, and an edit reaches much of them)."""
+    """Builds keep their projection and their articles' subjects, build a part however large
+    and check the sources beside the build (the fixtures' graphs are small, and an edit
+    reaches much of them)."""
     monkeypatch.setattr(projectioncache, "KEEP_FROM_TRIPLES", 0)
     monkeypatch.setattr(partbuild, "MOST_SHARE", 1.0)
+    monkeypatch.setattr(pipeline, "CHECK_BESIDE_FROM", 1)  # quotes and curation checked beside the build
     monkeypatch.delenv("KG_TEXTS", raising=False)
 
 
@@ -322,3 +324,28 @@ def test_the_part_made_complete_finds_and_validates_what_the_whole_graph_does(co
     assert compared >= 3 * 7
     assert grown >= 1  # some edit needs more than the first part
     assert smaller >= 1  # and some part is smaller than the whole graph (these corpora are small)
+
+
+def test_a_quote_not_found_fails_a_build_in_part_as_it_fails_a_whole_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks beside the build are taken only before SHACL in a build in part: a quote
+    not found is still the error, ahead of SHACL's, and nothing is written."""
+    target = _built_and_edited(tmp_path, monkeypatch)
+    article = next((target / "sources" / "articles").glob("a-*.yaml"))
+    text = article.read_text("utf-8")
+    article.write_text(text.replace("quote: ", "quote: Erfunden und ", 1), "utf-8")
+    written = snapshot(target / "exports")
+    monkeypatch.chdir(target)
+    failed = run("build", "--jobs", "2")
+    assert failed.exit_code == 1
+    assert any(PART.match(line) for line in failed.stderr.splitlines()), failed.stderr
+    assert snapshot(target / "exports") == written
+    scratch = tmp_path / "scratch"
+    shutil.copytree(target, scratch, ignore=shutil.ignore_patterns("exports", ".cache"))
+    monkeypatch.setenv("KG_CACHE_DIR", str(scratch / ".cache"))
+    monkeypatch.chdir(scratch)
+    whole = run("build", "--jobs", "1")
+    errors = [line for line in failed.stderr.replace(str(target), "<p>").splitlines() if "not found" in line]
+    assert errors == [line for line in whole.stderr.replace(str(scratch), "<p>").splitlines() if "not found" in line]
+    assert errors[-1] == "Error: 1 quote not found in the texts; nothing was written."

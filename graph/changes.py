@@ -121,10 +121,6 @@ class Census:
             {c: n for c, n in types.items() if n},
         )
 
-    def count(self, cls: Node) -> int:
-        """How many nodes have the type ``cls``."""
-        return self.types.get(str(cls), 0)
-
 
 def terms_of(line: bytes) -> tuple[str, str | None] | None:
     """The predicate of an N-Triples line whose subject is an IRI, and its object if an IRI

@@ -89,7 +89,12 @@ def test_every_edit_of_an_article_builds_in_part_what_a_whole_build_writes(
         for kind in (*EDITS, *WHOLE):
             try:
                 found = _edited_build(original, tmp_path / "edited", name, kind, monkeypatch)
-            except KGError:  # an edit this article's facts do not allow
+            except KGError as error:  # an edit this article's facts do not allow: so says a whole build
+                with pytest.raises(KGError) as whole_error:
+                    _whole(tmp_path / "edited", tmp_path / "whole", monkeypatch)
+                shown = str(error).replace(str(tmp_path / "edited"), "<project>")
+                assert type(whole_error.value) is type(error)
+                assert str(whole_error.value).replace(str(tmp_path / "whole"), "<project>") == shown
                 continue
             if found is None:
                 continue

@@ -134,10 +134,11 @@ def start(dataset: Dataset, changed: Collection[str], kept: Mapping[str, bytes])
     sources = {source.id for source in dataset.sources.values() if named(source.path)}
     again.update(dataset.sources[id_].iri for id_ in sources)
     again.update(entity.iri for entity in dataset.entities.values() if named(entity.location.path))
-    for fact in dataset.facts:
+    chosen: set[int] = set()
+    for index, fact in enumerate(dataset.facts):
         if fact.source in sources:
             again.update(_named_by(fact))
-    chosen = {index for index, fact in enumerate(dataset.facts) if fact.source in sources}
+            chosen.add(index)
     chosen.update(_naming(dataset, again))
     part = Part(dataset, frozenset(names), _build(dataset, chosen), chosen)
     part.done |= again

@@ -1045,14 +1045,14 @@ def _build_with(
             network.start(dataset, patching[0], chosen, out_dir, timings, say)
 
     patching: list[projectioncache.Patcher] = []  # the patcher of the network formats rendered ahead
-    parts: list[tuple[partbuild.Part, changes.Census]] = []  # the part of the graph built, if one was
+    parts: list[_Started] = []  # the part of the graph built, if one was
 
     def build(dataset: Dataset) -> tuple[BuiltGraph, str]:
         inputs, last, _ = found[0]
         started = _start_part(dataset, chosen, out_dir, inputs, last, network)
         if started is not None:
             parts.append(started)
-            part, count = started[0], len(started[0].changed)
+            part, count = started.part, len(started.part.changed)
             files = "1 changed article file reaches" if count == 1 else f"{count} changed article files reach"
             facts = f"{len(part.chosen)} of {len(dataset.facts)} facts"
             return part.built, f"built {len(part.built.graph)} triples, the part of the graph that {files} ({facts})"
@@ -1067,7 +1067,8 @@ def _build_with(
         prepared = _prepare(project, texts, say, require_texts, loaded, jobs != 1, building, build, lambda: bool(parts))
         pending = prepared.pending
         try:
-            return _write_from(project, prepared, keys, chosen, say, jobs, ahead, network, found[0], parts)
+            started = parts[0] if parts else None
+            return _write_from(project, prepared, keys, chosen, say, jobs, ahead, network, found[0], started)
         except Exception:
             if pending is not None and pending.found is None:
                 pending.take(prepared.timings)  # a quote not found is reported first, as always
@@ -1088,28 +1089,27 @@ def _write_from(
     ahead: _Ahead,
     network: _NetworkAhead,
     found: tuple[projectioncache.Inputs | None, projectioncache.Last | None, projectioncache.Patcher | None],
-    parts: Sequence[tuple[partbuild.Part, changes.Census]],
+    started: _Started | None,
 ) -> CheckResult:
-    """Splice, render, validate and write what ``prepared`` built (a part of the graph, if
-    ``parts`` has it: then the whole graph if the part is not enough)."""
+    """Splice, render, validate and write what ``prepared`` built (with ``started``, a part of
+    the graph: then the whole graph if the part is not enough)."""
     from graph import partbuild
 
     dataset = prepared.dataset
     inputs, last, patcher = found
-    part = parts[0] if parts else None
     splicing = _splicing(prepared, chosen, last, inputs)
-    if part is not None and splicing[0] is None:
-        prepared, part = _built_whole(prepared, say, "the last kg.nt cannot be spliced"), None
+    whole: int | None = None
+    if started is not None and splicing[0] is None:
+        prepared, started = _built_whole(prepared, say, "the last kg.nt cannot be spliced"), None
         splicing = _splicing(prepared, chosen, last, inputs)
-    if part is not None and splicing[0] is not None:  # the splice knows the whole graph's census
-        splicing[0].census = part[1]
+    elif started is not None and splicing[0] is not None:  # the splice knows the whole graph's census
+        splicing[0].census, whole = started.census, started.census.triples
         splicing = (splicing[0], None)  # each article's subjects: the splice's
-    whole = part[1].triples if part is not None else None
     source = ExportInput(prepared.built.graph, dataset.ontology, patcher, *splicing, part_of=whole)
     try:
-        return _write_built(project, prepared, source, keys, chosen, say, jobs, ahead, network, inputs, part)
+        return _write_built(project, prepared, source, keys, chosen, say, jobs, ahead, network, inputs, started)
     except partbuild.WholeNeeded as exc:
-        if part is None:
+        if started is None:
             raise
         prepared = _built_whole(prepared, say, str(exc))
         splicing = _splicing(prepared, chosen, last, inputs)
@@ -1129,28 +1129,37 @@ def _start_part(
     inputs: projectioncache.Inputs | None,
     last: projectioncache.Last | None,
     network: _NetworkAhead,
-) -> tuple[partbuild.Part, changes.Census] | None:
+) -> _Started | None:
     """The part of the graph of ``dataset`` a build needs after an edit of a few articles
-    (see :mod:`graph.partbuild`), with the census of the last build's graph, if a part is
-    enough: ``kg.nt`` is written from the last build's, validated by what changed, and the
-    network formats (if chosen) are rendered ahead (see :class:`_NetworkAhead`)."""
-    from graph import partbuild
+    (see :mod:`graph.partbuild`), if a part is enough: ``kg.nt`` is written from the last
+    build's, validated by what changed, and the network formats (if chosen) are rendered
+    ahead (see :class:`_NetworkAhead`)."""
+    from graph import partbuild, projectioncache
 
     if inputs is None or last is None or not any(e.filename == NTRIPLES_FILE for e in chosen):
         return None
     if network.child is None and _NetworkAhead._formats(chosen):
         return None  # the network formats are rendered from the whole graph here
-    changed = last.inputs.changed_files(inputs)
-    kept = last.inputs.subjects
-    if changed is None or not kept or any(name in last.inputs.sources and name not in kept for name in changed):
+    changed = projectioncache.spliced_files(last, inputs)
+    if changed is None:
         return None  # kg.nt is not spliced
     basis = _basis(chosen, out_dir, inputs)
     if basis is None or basis.census is None:
         return None  # validated whole
     try:
-        return partbuild.start(dataset, changed, kept), basis.census
+        return _Started(partbuild.start(dataset, changed, last.inputs.subjects), basis, basis.census)
     except partbuild.WholeNeeded:
         return None
+
+
+@dataclass(frozen=True)
+class _Started:
+    """The part of the graph a build built (see :func:`_start_part`), with what the last build
+    validated (read once) and the census of its graph."""
+
+    part: partbuild.Part
+    basis: changes.Basis
+    census: changes.Census
 
 
 def _built_whole(prepared: CheckResult, say: Progress, why: str) -> CheckResult:
@@ -1175,10 +1184,10 @@ def _write_built(
     ahead: _Ahead,
     network: _NetworkAhead,
     inputs: projectioncache.Inputs | None,
-    part: tuple[partbuild.Part, changes.Census] | None = None,
+    started: _Started | None = None,
 ) -> CheckResult:
-    """Render, validate and write what ``prepared`` built (with ``part``, only the part of
-    the graph an edit reaches, and the census of the last build's graph: see :mod:`graph.partbuild`).
+    """Render, validate and write what ``prepared`` built (with ``started``, only the part of
+    the graph an edit reaches: see :mod:`graph.partbuild`).
 
     Raises:
         graph.partbuild.WholeNeeded: When the part is not enough (nothing is written then).
@@ -1198,7 +1207,7 @@ def _write_built(
         network.close()  # this process renders everything, the network formats too
     try:
         result, written = _render_and_write(
-            prepared, source, chosen, plan, job, key, out_dir, say, inputs, network, part[0] if part else None
+            prepared, source, chosen, plan, job, key, out_dir, say, inputs, network, started
         )
         if job is not None:
             ready = _adopt(job)
@@ -1209,7 +1218,7 @@ def _write_built(
     ahead.finish(result.timings)
     return CheckResult(
         result.dataset,
-        partbuild.WholeLater(result.dataset) if part is not None else result.built,
+        partbuild.WholeLater(result.dataset) if started is not None else result.built,
         result.quotes,
         result.warnings,
         result.timings,
@@ -1442,12 +1451,12 @@ def _render_and_write(
     say: Progress,
     inputs: projectioncache.Inputs | None = None,
     network: _NetworkAhead | None = None,
-    part: partbuild.Part | None = None,
+    started: _Started | None = None,
 ) -> tuple[CheckResult, list[Path]]:
     """Run SHACL while the workers of ``plan`` render, render here after it, then write the set
     (``inputs``, what the graph is made from, goes with the projection it keeps). With
     ``plan``, the formats ``network`` renders ahead are taken from there (see :class:`_NetworkAhead`).
-    With ``part``, the graph of ``prepared`` is the part of the graph an edit reaches (see
+    With ``started``, the graph of ``prepared`` is the part of the graph an edit reaches (see
     :mod:`graph.partbuild`): it grows as validating by what changed needs.
 
     Returns:
@@ -1461,7 +1470,8 @@ def _render_and_write(
     keeping: list[forked.Child] = []  # the child keeping the projection (see _start_keeping)
     # What the last build validated: then kg.nt is rendered first, and what differs from
     # the last one says which nodes to validate (see graph.changes).
-    basis = _basis(chosen, out_dir, inputs)
+    basis = started.basis if started is not None else _basis(chosen, out_dir, inputs)
+    part = started.part if started is not None else None
     try:  # every worker is stopped (if need be) and every rendered file removed when this ends
         rendered: dict[str, Content] = {}
         kept_apart: Path | None = None  # the projection the worker ahead pickled

@@ -383,13 +383,26 @@ def splice_plan(last: Last, inputs: Inputs, built: BuiltGraph, dataset: Dataset)
     from graph.pipeline import NTRIPLES_FILE
 
     kept = last.inputs
-    changed = kept.changed_files(inputs)
-    if changed is None or not kept.subjects:
+    changed = spliced_files(last, inputs)
+    if changed is None:
         return None
     out = last.out / NTRIPLES_FILE
     files = last.record.files.items()
     others = {name: (last.out / name, tuple(found)) for name, found in files if name != NTRIPLES_FILE}
     return ntsplice.plan(out, last.identity, kept.subjects, kept.sources.keys(), changed, built, dataset, others)
+
+
+def spliced_files(last: Last, inputs: Inputs) -> set[str] | None:
+    """The article files that differ between the ``last`` build's inputs and ``inputs``, if
+    that build kept the subjects of each of them it had (its ``kg.nt`` can then be spliced
+    for them, see :func:`splice_plan`); else ``None``."""
+    kept = last.inputs
+    changed = kept.changed_files(inputs)
+    if changed is None or not kept.subjects:
+        return None
+    if any(name in kept.sources and name not in kept.subjects for name in changed):
+        return None
+    return changed
 
 
 def kept_export(projection: Projection, filename: str) -> Path | None:

@@ -201,13 +201,17 @@ def test_a_build_whose_part_is_not_enough_builds_the_whole_graph(
     assert (_shown(result.warnings, target), result.triples) == (warnings, triples)
 
 
-def test_a_build_with_one_process_builds_the_whole_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The network formats are rendered from the whole graph's projection then (none is rendered ahead)."""
-    target = _built_and_edited(tmp_path, monkeypatch)
+def _built_whole(target: Path, jobs: int) -> None:
+    """Build ``target`` with ``jobs``, which builds the whole graph, not a part."""
     said: list[str] = []
-    pipeline.build(project=target, jobs=1, progress=said.append)
+    pipeline.build(project=target, jobs=jobs, progress=said.append)
     assert not any(PART.match(line) for line in said)
     assert any(line.startswith("built ") and "statements" in line for line in said)
+
+
+def test_a_build_with_one_process_builds_the_whole_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The network formats are rendered from the whole graph's projection then (none is rendered ahead)."""
+    _built_whole(_built_and_edited(tmp_path, monkeypatch), jobs=1)
 
 
 def test_a_build_without_the_last_census_builds_the_whole_graph(
@@ -221,9 +225,7 @@ def test_a_build_without_the_last_census_builds_the_whole_graph(
         return dataclasses.replace(found, census=None) if found is not None else None
 
     monkeypatch.setattr(changes, "basis", without_census)
-    said: list[str] = []
-    pipeline.build(project=target, jobs=2, progress=said.append)
-    assert not any(PART.match(line) for line in said)
+    _built_whole(target, jobs=2)
     exports, _, _ = _whole(target, tmp_path / "whole", monkeypatch)
     assert _exports(target) == exports
 
@@ -233,10 +235,7 @@ def test_a_build_whose_part_would_have_most_facts_builds_the_whole_graph(
 ) -> None:
     target = _built_and_edited(tmp_path, monkeypatch)
     monkeypatch.setattr(partbuild, "MOST_SHARE", 0.01)
-    said: list[str] = []
-    pipeline.build(project=target, jobs=2, progress=said.append)
-    assert not any(PART.match(line) for line in said)
-    assert any(line.startswith("built ") and "statements" in line for line in said)
+    _built_whole(target, jobs=2)
 
 
 def test_kg_build_after_an_edit_says_it_built_a_part_and_records_the_whole_graphs_count(

@@ -181,6 +181,17 @@ def _order(project: Path) -> list[str]:
     return [s for s in steps if s in ("export html", pipeline.QUERY_STORE_STEP)]
 
 
+def _queried_then_changed_twice(project: Path) -> None:
+    """Build and query ``project``, then change it and build it with one process (which makes
+    no store of that kg.nt), then change it back: the next build has no store to patch."""
+    assert run("build", "--project", project).exit_code == 0
+    assert run("query", "-e", MEMBER, "--project", project).exit_code == 0
+    _rename_party(project)
+    assert run("build", "--jobs", "1", "--project", project).exit_code == 0  # no store of this kg.nt
+    entities = project / "sources" / "entities.yaml"
+    entities.write_text(entities.read_text("utf-8").replace("name: XYZ-Partei", "name: XYZ"), "utf-8")
+
+
 @pytest.mark.usefixtures("network_here")
 def test_a_store_to_patch_waits_until_the_build_process_has_rendered_its_share(mini: Path) -> None:
     assert run("build", "--project", mini).exit_code == 0
@@ -195,12 +206,7 @@ def test_a_store_to_patch_waits_until_the_build_process_has_rendered_its_share(m
 def test_a_store_to_load_whole_is_loaded_as_soon_as_the_worker_has_kg_nt(
     mini: Path, monkeypatch: pytest.MonkeyPatch, slow_worker: bool
 ) -> None:
-    assert run("build", "--project", mini).exit_code == 0
-    assert run("query", "-e", MEMBER, "--project", mini).exit_code == 0
-    _rename_party(mini)
-    assert run("build", "--jobs", "1", "--project", mini).exit_code == 0  # no store of this kg.nt
-    entities = mini / "sources" / "entities.yaml"
-    entities.write_text(entities.read_text("utf-8").replace("name: XYZ-Partei", "name: XYZ"), "utf-8")
+    _queried_then_changed_twice(mini)
     if slow_worker:  # it claims kg.nt only after this process has validated
         from graph import forked
 
@@ -222,12 +228,7 @@ def test_a_store_to_load_whole_is_loaded_from_kg_nt_rendered_here_when_no_worker
 ) -> None:
     from graph import forked
 
-    assert run("build", "--project", mini).exit_code == 0
-    assert run("query", "-e", MEMBER, "--project", mini).exit_code == 0
-    _rename_party(mini)
-    assert run("build", "--jobs", "1", "--project", mini).exit_code == 0  # no store of this kg.nt
-    entities = mini / "sources" / "entities.yaml"
-    entities.write_text(entities.read_text("utf-8").replace("name: XYZ-Partei", "name: XYZ"), "utf-8")
+    _queried_then_changed_twice(mini)
     if not validated_by_change:  # nothing to validate by: kg.nt is not rendered before SHACL
         monkeypatch.setattr(pipeline, "_basis", lambda chosen, out_dir, inputs: None)
     # the worker is slow to start: it claims nothing before this process has claimed everything

@@ -22,7 +22,6 @@ document is written whole.
 from __future__ import annotations
 
 import json
-import mmap
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from typing import Generic, TypeVar
 from rdflib import URIRef
 from rdflib.term import Node
 
-from graph.ntdelta import mapped
+from graph.spans import Mapped, Piece
 from graph.writers import Prefixes, Table, TurtleKey, class_rank, jsonld_items, turtle_blocks
 
 K = TypeVar("K", TurtleKey, str)
@@ -69,10 +68,10 @@ _JSONLD = _Form(b"\n    },\n", 6, 8, b",\n")
 
 
 class _Units(Generic[K]):
-    """The units of ``text[begin:end]``, ordered by ``key`` (of a unit's bytes)."""
+    """The units of ``old.text[begin:end]``, ordered by ``key`` (of a unit's bytes)."""
 
-    def __init__(self, text: mmap.mmap, begin: int, end: int, form: _Form, key: Callable[[bytes], K]) -> None:
-        self.text, self.begin, self.end, self.form = text, begin, end, form
+    def __init__(self, old: Mapped, begin: int, end: int, form: _Form, key: Callable[[bytes], K]) -> None:
+        self.old, self.text, self.begin, self.end, self.form = old, old.text, begin, end, form
         self.key: Callable[[bytes], K] = key
 
     def end_of(self, start: int) -> int:
@@ -100,11 +99,11 @@ class _Units(Generic[K]):
 
 def _spliced(
     units: _Units[K], removed: Iterable[K], added: Iterable[tuple[K, bytes]]
-) -> tuple[list[bytes], list[bytes]]:
+) -> tuple[list[Piece], list[bytes]]:
     """The units of the new document: the old ones but those whose keys are ``removed``,
     with the ``added`` ones (in their order, as the writers give them) where they go, in
-    runs (consecutive kept units in one piece) to be joined by the separator; and the
-    removed units.
+    runs (consecutive kept units in one piece, a span of the old file) to be joined by the
+    separator; and the removed units.
 
     Raises:
         _Unreadable: When a removed key has no unit.
@@ -126,23 +125,23 @@ def _spliced(
         events.append((units.first_at_least(key), 0, 0, unit))
     events.sort(key=itemgetter(0, 1))  # stable: the added ones at one place stay in order
     gap = len(units.form.separator)
-    runs: list[bytes] = []
+    runs: list[Piece] = []
     cursor = begin  # where the next old unit not yet in runs starts
     for at, kind, stop, unit in events:
         if cursor < at - gap:  # the old units from cursor to the one before at
-            runs.append(text[cursor : at - gap])
+            runs.append(units.old.span(cursor, at - gap))
         if kind == 0:
             runs.append(unit)
             cursor = max(cursor, at)
         else:
             cursor = stop + gap
     if cursor < end:
-        runs.append(text[cursor:end])
+        runs.append(units.old.span(cursor, end))
     return runs, taken
 
 
-def _interleaved(separator: bytes, runs: list[bytes]) -> list[bytes]:
-    pieces = [separator] * (2 * len(runs) - 1) if runs else []
+def _interleaved(separator: bytes, runs: list[Piece]) -> list[Piece]:
+    pieces: list[Piece] = [separator] * (2 * len(runs) - 1) if runs else []
     pieces[::2] = runs
     return pieces
 
@@ -168,16 +167,17 @@ def _head_kept(
 Elsewhere = Callable[[str], bool]
 
 
-def _spliced_from(old: Path, splice: Callable[[mmap.mmap], list[bytes] | None]) -> list[bytes] | None:
-    """``splice`` of the bytes of ``old``, or ``None`` where they cannot be read or are not as
-    the writer leaves them (:class:`_Unreadable`, or bytes that are not UTF-8)."""
+def _spliced_from(old: Path, splice: Callable[[Mapped], list[Piece] | None]) -> list[Piece] | None:
+    """``splice`` of ``old`` (mapped, see :class:`graph.spans.Mapped`), or ``None`` where its
+    bytes cannot be read or are not as the writer leaves them (:class:`_Unreadable`, or
+    bytes that are not UTF-8)."""
     try:
-        text = mapped(old)
+        opened = Mapped(old)
     except (OSError, ValueError):  # unreadable, or empty (mmap maps no empty file)
         return None
-    with text:
+    with opened:
         try:
-            return splice(text)
+            return splice(opened)
         except (ValueError, TypeError):
             return None
 
@@ -228,7 +228,7 @@ def turtle(
     before: Mapping[URIRef, Sequence[str] | None],
     last_classes: Sequence[URIRef],
     elsewhere: Elsewhere,
-) -> list[bytes] | None:
+) -> list[Piece] | None:
     """The Turtle of a graph (as :func:`graph.writers.turtle` writes it with ``last_classes``)
     made from ``old``, the Turtle of a graph that differs from it only in the triples of
     the subjects of ``before``: pieces whose concatenation it is, or ``None`` (see the
@@ -242,17 +242,18 @@ def turtle(
         last_classes: As for :func:`graph.writers.turtle`.
         elsewhere: See :data:`Elsewhere`.
     """
-    return _spliced_from(old, lambda text: _turtle(text, table, prefixes, before, last_classes, elsewhere))
+    return _spliced_from(old, lambda opened: _turtle(opened, table, prefixes, before, last_classes, elsewhere))
 
 
 def _turtle(
-    text: mmap.mmap,
+    old: Mapped,
     table: Table,
     prefixes: Prefixes,
     before: Mapping[URIRef, Sequence[str] | None],
     last_classes: Sequence[URIRef],
     elsewhere: Elsewhere,
-) -> list[bytes] | None:
+) -> list[Piece] | None:
+    text = old.text
     last = [str(c) for c in last_classes]
     names: dict[bytes, str] = {}
     at = 0
@@ -272,7 +273,7 @@ def _turtle(
         blocks = turtle_blocks(table, prefixes, last_classes)
     except ValueError:  # a term the writer refuses: it says which when it writes the graph whole
         return None
-    units: _Units[TurtleKey] = _Units(text, at + 1, len(text), _TURTLE, _turtle_key(names, last))
+    units: _Units[TurtleKey] = _Units(old, at + 1, len(text), _TURTLE, _turtle_key(names, last))
     removed = [(*class_rank(types, last), str(s)) for s, types in before.items() if types is not None]
     runs, taken = _spliced(units, removed, blocks)
     if not _head_kept(dict(header), prefixes, taken, elsewhere):
@@ -310,7 +311,7 @@ def jsonld(
     before: Collection[URIRef],
     triples_of: Callable[[URIRef], Mapping[Node, Collection[Node]] | None],
     elsewhere: Elsewhere,
-) -> list[bytes] | None:
+) -> list[Piece] | None:
     """The JSON-LD of a graph (as :func:`graph.writers.jsonld` writes it) made from ``old``,
     the JSON-LD of a graph that differs from it only in the triples of the subjects of
     ``table`` and ``before``: pieces whose concatenation it is, or ``None`` (see the module
@@ -325,17 +326,18 @@ def jsonld(
         triples_of: The new graph's triples of any subject, or ``None`` if it has none.
         elsewhere: See :data:`Elsewhere`.
     """
-    return _spliced_from(old, lambda text: _jsonld(text, table, prefixes, before, triples_of, elsewhere))
+    return _spliced_from(old, lambda opened: _jsonld(opened, table, prefixes, before, triples_of, elsewhere))
 
 
 def _jsonld(
-    text: mmap.mmap,
+    old: Mapped,
     table: Table,
     prefixes: Prefixes,
     before: Collection[URIRef],
     triples_of: Callable[[URIRef], Mapping[Node, Collection[Node]] | None],
     elsewhere: Elsewhere,
-) -> list[bytes] | None:
+) -> list[Piece] | None:
+    text = old.text
     graph_at = text.find(_GRAPH) if text[: len(_OPENING)] == _OPENING else -1
     if graph_at < 0:
         raise _Unreadable("no @graph")
@@ -371,7 +373,7 @@ def _jsonld(
         items = jsonld_items(whole, prefixes)
     except ValueError:  # a term the writer refuses: it says which when it writes the graph whole
         return None
-    units: _Units[str] = _Units(text, begin, end, _JSONLD, _jsonld_key)
+    units: _Units[str] = _Units(old, begin, end, _JSONLD, _jsonld_key)
     runs, taken = _spliced(units, sorted(removed), items)
     if not _head_kept(context, prefixes, taken, elsewhere):
         return None

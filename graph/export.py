@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from graph.errors import ConfigError
 from graph.fsutil import Kept, replace_export_set
+from graph.spans import Piece, joined
 
 if TYPE_CHECKING:  # rdflib and the writers are imported when something is rendered
     from rdflib import Graph
@@ -100,9 +101,10 @@ class ExportInput:
 
 
 #: What an exporter makes: the file's bytes, or pieces whose concatenation they are (a
-#: large file is written piece by piece, without a joined copy of it in memory), or the
-#: export folder's file as it is, when rendering again would give the same bytes.
-Rendered = bytes | Sequence[bytes] | Kept
+#: large file is written piece by piece, without a joined copy of it in memory; a piece
+#: may be a span of the last build's file, see :mod:`graph.spans`), or the export
+#: folder's file as it is, when rendering again would give the same bytes.
+Rendered = bytes | Sequence[Piece] | Kept
 Render = Callable[[ExportInput], Rendered]
 
 
@@ -136,9 +138,9 @@ class Exporter:
         rendered = self.renderer(source)
         if isinstance(rendered, Kept):
             return rendered.path.read_bytes()
-        return rendered if isinstance(rendered, bytes) else b"".join(rendered)
+        return rendered if isinstance(rendered, bytes) else joined(rendered)
 
-    def render_pieces(self, source: ExportInput) -> Sequence[bytes] | Kept:
+    def render_pieces(self, source: ExportInput) -> Sequence[Piece] | Kept:
         """The file's bytes in pieces, in order, to be written one after the other (or the
         export folder's file, :class:`~graph.fsutil.Kept` as it is)."""
         rendered = self.renderer(source)
@@ -194,7 +196,7 @@ def write_exports(source: ExportInput, names: list[str], out_dir: Path) -> list[
     return replace_export_set(out_dir, {path.name: content for path, content in rendered.items()})
 
 
-def _turtle(source: ExportInput) -> list[bytes]:
+def _turtle(source: ExportInput) -> Sequence[Piece]:
     from graph import writers
     from graph.namespace import NIK
 
@@ -207,7 +209,7 @@ def _turtle(source: ExportInput) -> list[bytes]:
     return writers.turtle_pieces(source.graph, last_classes=last, rows=source.rows)
 
 
-def _ntriples(source: ExportInput) -> list[bytes]:
+def _ntriples(source: ExportInput) -> Sequence[Piece]:
     from graph import writers
 
     if source.splice is not None:  # a few articles changed: the last kg.nt with their subjects' lines again
@@ -217,7 +219,7 @@ def _ntriples(source: ExportInput) -> list[bytes]:
     return writers.ntriples_pieces(source.graph, rows=source.rows)
 
 
-def _jsonld(source: ExportInput) -> list[bytes]:
+def _jsonld(source: ExportInput) -> Sequence[Piece]:
     from graph import writers
 
     if source.splice is not None:  # a few articles changed: the last kg.jsonld with their subjects' node objects again

@@ -39,6 +39,7 @@ from rdflib.term import Node
 
 from graph import buildcache, docsplice
 from graph.ntdelta import Delta, mapped, remember
+from graph.spans import Mapped, Piece
 from graph.writers import Prefixes, Table, iri_bytes, ntriples, store_table
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ class Plan:
         self.__dict__["_census_now"] = (graph, census)
         return census
 
-    def pieces(self, graph: Graph) -> list[bytes] | None:
+    def pieces(self, graph: Graph) -> list[Piece] | None:
         """The N-Triples of ``graph``, or ``None`` if the old file is no longer the one the
         last build wrote (then the graph is written whole)."""
         if buildcache.identity(self.old) != list(self.identity):
@@ -187,7 +188,7 @@ class Plan:
         if self.delta is not None:
             remember(self.old, path, self.delta)
 
-    def turtle(self, graph: Graph, name: str, last_classes: Sequence[URIRef]) -> list[bytes] | None:
+    def turtle(self, graph: Graph, name: str, last_classes: Sequence[URIRef]) -> list[Piece] | None:
         """The Turtle of ``graph`` (as :func:`graph.writers.turtle` writes it) made from the last
         build's export ``name``, or ``None`` if it cannot be (then it is written whole)."""
         old, before = self._other(name), self._before
@@ -205,7 +206,7 @@ class Plan:
             return None
         return docsplice.turtle(old, table, prefixes, types, last_classes, elsewhere)
 
-    def jsonld(self, graph: Graph, name: str) -> list[bytes] | None:
+    def jsonld(self, graph: Graph, name: str) -> list[Piece] | None:
         """The JSON-LD of ``graph`` (as :func:`graph.writers.jsonld` writes it) made from the
         last build's export ``name``, or ``None`` if it cannot be (then it is written whole)."""
         old, before = self._other(name), self._before
@@ -379,11 +380,12 @@ def plan(
     return Plan(old, tuple(identity), keys, subjects, dict(others or {}))
 
 
-def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None:
+def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[Piece] | None:
     """The N-Triples of ``graph`` made from ``old``, the N-Triples of a graph that differs
     from it only in the lines of subjects among ``keys`` (see :func:`article_subjects`):
-    pieces whose concatenation it is, or ``None`` if ``old`` cannot be read or does not
-    end with a line break.
+    pieces whose concatenation it is (the runs of ``old`` between those subjects are spans
+    of it, see :mod:`graph.spans`), or ``None`` if ``old`` cannot be read or does not end
+    with a line break.
 
     Raises:
         ValueError: When a subject of ``keys`` cannot be written as N-Triples.
@@ -394,7 +396,7 @@ def splice(old: Path, graph: Graph, keys: Iterable[bytes]) -> list[bytes] | None
 
 def _splice(
     old: Path, graph: Graph, keys: Iterable[bytes], table: Table | None = None
-) -> tuple[list[bytes], Delta] | None:
+) -> tuple[list[Piece], Delta] | None:
     """:func:`splice`, with the lines removed and added (as :func:`graph.ntdelta.sorted_delta`
     finds them); ``table`` holds the graph's triples of the subjects of ``keys``, if known."""
     wanted = sorted(set(keys))
@@ -411,16 +413,16 @@ def _splice(
                 part.add((subject, predicate, obj))
     lines = ntriples(part)
     try:
-        with open(old, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size == 0:  # an empty graph (mmap maps no empty file)
-                return [lines], Delta((), tuple(lines.splitlines(keepends=True)))
-            text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except OSError:
+        if os.stat(old).st_size == 0:  # an empty graph (mmap maps no empty file)
+            return [lines], Delta((), tuple(lines.splitlines(keepends=True)))
+        opened = Mapped(old)
+    except (OSError, ValueError):  # unreadable, or emptied meanwhile
         return None
-    with text:
+    with opened:
+        text = opened.text
         if text[-1:] != b"\n":
             return None
-        pieces: list[bytes] = []
+        pieces: list[Piece] = []  # the runs of the old file between the subjects are spans of it
         removed: list[bytes] = []
         added: list[bytes] = []
         done = 0  # of the old file, what is in pieces
@@ -428,7 +430,7 @@ def _splice(
         for key in wanted:
             start = _first_at_least(text, key, done)
             end = _past(text, key, start)
-            pieces.append(text[done:start])
+            pieces.append(opened.span(done, start))
             new_end = _past(lines, key, _first_at_least(lines, key, written))
             pieces.append(lines[written:new_end])
             before = text[start:end].splitlines(keepends=True)
@@ -437,7 +439,7 @@ def _splice(
             removed += (line for line in before if line not in kept)
             added += (line for line in after if line not in kept)
             done, written = end, new_end
-        pieces.append(text[done:])
+        pieces.append(opened.span(done, len(text)))
     return [piece for piece in pieces if piece], Delta(tuple(removed), tuple(added))
 
 

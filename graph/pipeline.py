@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the heavy modules (rdflib, pySHACL) are imported when a ste
     from graph.ontology import Ontology
     from graph.quotes import QuoteReport
     from graph.shacl import Result
+    from graph.spans import Piece
     from graph.validate import Focus
 
     #: The curation warnings of a dataset, and the (subject, property) pairs whose values
@@ -1756,7 +1757,7 @@ def _render_here(
     folder.mkdir(exist_ok=True)
     files = {} if files is None else files
 
-    def emit(name: str, content: bytes | Sequence[bytes] | Path | Kept, durable: bool = False) -> None:
+    def emit(name: str, content: bytes | Sequence[Piece] | Path | Kept, durable: bool = False) -> None:
         path = files[name] = folder / str(len(files))
         forked.write_content(path, content, durable)
 

@@ -14,6 +14,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from graph import buildcache, docsplice
 from graph.ntsplice import Plan
+from graph.spans import joined
 from graph.writers import Prefixes, Table, jsonld, ntriples, turtle
 
 EX, OTHER, Y = "https://example.org/e/", "https://example.org/other#", "https://example.org/y/"
@@ -78,7 +79,7 @@ def _plan(folder: Path, before: Graph, changed: list[URIRef]) -> Plan:
 
 def _spliced(plan: Plan, after: Graph) -> tuple[bytes | None, bytes | None]:
     ttl, json_ld = plan.turtle(after, "kg.ttl", LAST), plan.jsonld(after, "kg.jsonld")
-    return (b"".join(ttl) if ttl is not None else None, b"".join(json_ld) if json_ld is not None else None)
+    return (joined(ttl) if ttl is not None else None, joined(json_ld) if json_ld is not None else None)
 
 
 def test_the_changed_subjects_units_take_the_place_of_the_old_ones(tmp_path: Path) -> None:

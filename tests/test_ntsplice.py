@@ -21,6 +21,7 @@ from graph.ntdelta import files_delta, sorted_delta
 from graph.ntsplice import Plan, article_subjects, splice
 from graph.project import load_project
 from graph.projectioncache import Inputs
+from graph.spans import joined
 from graph.writers import jsonld, ntriples, turtle
 from tests.edits import edited_copies, edited_corpus
 
@@ -55,7 +56,7 @@ def test_the_changed_subjects_lines_take_the_place_of_the_old_ones(tmp_path: Pat
         new = _graph(after)
         pieces = splice(old, new, [_key(n) for n in changed] + [_key(rng.choice(names))])  # and one unchanged
         assert pieces is not None
-        assert b"".join(pieces) == ntriples(new), (before, after, changed)
+        assert joined(pieces) == ntriples(new), (before, after, changed)
 
 
 def test_a_spliced_file_s_delta_is_known_without_reading_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,7 +64,7 @@ def test_a_spliced_file_s_delta_is_known_without_reading_it(tmp_path: Path, monk
     old.write_bytes(ntriples(_graph({"http://x/a": ["v"], "http://x/b": ["v"]})))
     graph = _graph({"http://x/a": ["w"], "http://x/b": ["v"]})
     plan = Plan(old, buildcache.identity(old) or [], [_key("http://x/a")], {})
-    new.write_bytes(b"".join(plan.pieces(graph) or []))
+    new.write_bytes(joined(plan.pieces(graph) or []))
     plan.written(new)
 
     def compared(*args: object) -> None:
@@ -127,13 +128,13 @@ def test_a_spliced_kg_nt_equals_the_whole_graphs_after_any_edit(
         assert plan.subjects == article_subjects(new, new_dataset)  # carried over, but for the changed ones
         pieces = plan.pieces(new.graph)
         assert pieces is not None
-        assert b"".join(pieces) == ntriples(new.graph), (name, kind)
-        assert plan.delta == sorted_delta(old.read_bytes(), b"".join(pieces), 10**6), (name, kind)
+        assert joined(pieces) == ntriples(new.graph), (name, kind)
+        assert plan.delta == sorted_delta(old.read_bytes(), joined(pieces), 10**6), (name, kind)
         # the same subjects' blocks of kg.ttl and node objects of kg.jsonld
         ttl = plan.turtle(new.graph, "kg.ttl", LAST)
-        assert ttl is not None and b"".join(ttl) == turtle(new.graph, LAST), (name, kind)
+        assert ttl is not None and joined(ttl) == turtle(new.graph, LAST), (name, kind)
         json_ld = plan.jsonld(new.graph, "kg.jsonld")
-        assert json_ld is not None and b"".join(json_ld) == jsonld(new.graph), (name, kind)
+        assert json_ld is not None and joined(json_ld) == jsonld(new.graph), (name, kind)
         spliced += 1
     assert spliced >= len(names) * 7
 

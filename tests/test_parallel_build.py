@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import export, forked, fsutil, pipeline
+from graph import export, forked, fsutil, pipeline, spans
 from graph.errors import KGError, Location, Problem, ShapeError
 from graph.fsutil import Kept, Rendered
 from tests.conftest import run, snapshot
@@ -454,7 +454,7 @@ def test_pieces_are_written_in_order_many_per_system_call(tmp_path: Path, monkey
     pieces = [f"<s{i}> <p> {'x' * (i % 97)} .\n".encode() for i in range(2500)]
     forked.write_content(tmp_path / "export", pieces, durable=True)
     assert (tmp_path / "export").read_bytes() == b"".join(pieces)
-    per_call = forked._WRITEV_PIECES  # 1,024 on Linux
+    per_call = spans.WRITEV_PIECES  # 1,024 on Linux
     assert per_call == 1024 or sys.platform != "linux"
     assert calls == [per_call] * (2500 // per_call) + ([2500 % per_call] if 2500 % per_call else [])
 

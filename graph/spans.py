@@ -27,8 +27,9 @@ from pathlib import Path
 
 #: Errors of ``copy_file_range`` that mean "not here": the bytes are then copied by reading them.
 _NOT_HERE = frozenset({errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF, errno.EPERM})
-#: How much :func:`_copy_by_reading` reads at a time.
+#: How much a span reads at a time where the kernel does not copy it.
 _CHUNK = 1 << 20
+_PREAD = hasattr(os, "pread")
 #: Pieces handed to one ``writev`` call (Linux takes at most 1,024 buffers).
 WRITEV_PIECES = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") and hasattr(os, "writev") else 1024
 
@@ -103,8 +104,11 @@ class Mapped:
         self._opened = _Opened(os.open(path, os.O_RDONLY))
         self.text = mmap.mmap(self._opened.fd, 0, access=mmap.ACCESS_READ)
 
-    def span(self, start: int, stop: int) -> Span:
-        """The bytes ``start`` to ``stop`` of the file, as a :class:`Span` (not read)."""
+    def span(self, start: int, stop: int) -> Piece:
+        """The bytes ``start`` to ``stop`` of the file, as a :class:`Span` (not read); their
+        bytes where files cannot be read at an offset (Windows has no ``pread``)."""
+        if not _PREAD:  # pragma: no cover - Windows
+            return self.text[start:stop]
         return Span(self._opened, start, stop)
 
     def __enter__(self) -> Mapped:

@@ -22,7 +22,7 @@ import errno
 import itertools
 import mmap
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 #: Errors of ``copy_file_range`` that mean "not here": the bytes are then copied by reading them.
@@ -60,15 +60,16 @@ class Span:
         return self.stop - self.start
 
     def __bytes__(self) -> bytes:
-        parts = []
-        at = self.start
+        return b"".join(self._chunks(self.start))
+
+    def _chunks(self, at: int) -> Iterator[bytes]:
+        """The span's bytes from ``at`` on, read a megabyte at a time."""
         while at < self.stop:
             part = os.pread(self._opened.fd, min(self.stop - at, _CHUNK), at)
             if not part:
                 raise OSError(errno.EIO, "the file was cut short while its bytes were copied")
-            parts.append(part)
+            yield part
             at += len(part)
-        return b"".join(parts)
 
     def __repr__(self) -> str:
         return f"Span({self.start}, {self.stop})"
@@ -87,8 +88,8 @@ class Span:
             if done == 0:
                 raise OSError(errno.EIO, "the file was cut short while its bytes were copied")
             at, left = at + done, left - done
-        if left:
-            _write_all(fd, bytes(Span(self._opened, at, at + left)))
+        for part in self._chunks(at) if left else ():
+            _write_all(fd, part)
 
 
 class Mapped:

@@ -56,6 +56,24 @@ class Emit(Protocol):
 #: What a child does: it emits its outputs as they are made and returns seconds per step.
 Work = Callable[[Emit], dict[str, float]]
 _RESULT = "result.pickle"
+#: A child that could not write its result exits with this plus the error's number (below
+#: :data:`_ERRNOS`), so that its parent can say what went wrong (see :class:`NoResult`).
+_NO_ROOM = 64
+_ERRNOS = 128
+
+
+class NoResult(KGError):
+    """A worker that ended without a result: ``errno`` is the error that kept it from writing
+    one (a full disk, say), if it said."""
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
+
+    def __reduce__(self) -> tuple[type[NoResult], tuple[str, int | None]]:  # from a grandchild, with errno
+        return NoResult, (str(self), self.errno)
+
+
 #: Private memory of the children this process joined (a child reports its own with theirs).
 _joined_private = 0
 #: In a child: its folder (see :func:`start`).
@@ -220,7 +238,11 @@ class Child:
                 global _joined_private
                 _joined_private += self.private
             except OSError as exc:
-                raise KGError(f"{self.label}: the worker process left no result (exit status {status})") from exc
+                number = os.WEXITSTATUS(status) - _NO_ROOM if os.WIFEXITED(status) else 0
+                if 0 < number < _ERRNOS:  # it could not write its result (a full disk, say)
+                    why = f"{self.label}: the worker process could not write: {os.strerror(number)}"
+                    raise NoResult(why, number) from exc
+                raise NoResult(f"{self.label}: the worker process left no result (exit status {status})") from exc
         except BaseException:
             self._remove()
             raise
@@ -358,6 +380,8 @@ def _run_child(work: Work, folder: Path) -> None:  # pragma: no cover - in the c
         staging = folder / f"{_RESULT}.tmp"
         staging.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
         staging.rename(folder / _RESULT)  # last: a result file means the outputs are complete
+    except OSError as exc:  # no result written (a full disk, say): its error number in the exit status
+        code = _NO_ROOM + exc.errno if exc.errno is not None and 0 < exc.errno < _ERRNOS else 2
     except BaseException:  # never return into the parent's code
         code = 2
     finally:

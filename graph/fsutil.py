@@ -186,8 +186,13 @@ def replace_export_set(folder: Path, files: Mapping[str, Content]) -> list[Path]
         _swap_in_new_set(folder, files, set(changed))
         return [folder / name for name in changed]
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ConfigError(f"cannot write the exports to {folder}: {reason}; the old exports are unchanged") from exc
+        raise cannot_write(folder, exc) from exc
+
+
+def cannot_write(folder: Path, exc: OSError) -> ConfigError:
+    """The error of an export set that could not be written to ``folder`` (the old one untouched)."""
+    reason = exc.strerror or str(exc)
+    return ConfigError(f"cannot write the exports to {folder}: {reason}; the old exports are unchanged")
 
 
 def _check_target(folder: Path, files: Iterable[str]) -> None:

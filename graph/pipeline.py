@@ -23,7 +23,16 @@ from typing import TYPE_CHECKING
 from graph import buildcache
 from graph.errors import ConfigError, KGError, Problem, QuoteError, ShapeError, warning_line
 from graph.export import DEFAULT_FORMATS, Exporter, ExportInput, exporter
-from graph.fsutil import Content, Kept, Rendered, debug_point, render_folder, replace_export_set, write_atomically
+from graph.fsutil import (
+    Content,
+    Kept,
+    Rendered,
+    cannot_write,
+    debug_point,
+    render_folder,
+    replace_export_set,
+    write_atomically,
+)
 from graph.gcpause import gc_paused
 from graph.project import Project, load_project
 
@@ -1595,6 +1604,12 @@ def _render_and_write(
         if kept_apart is not None and source.size >= projectioncache.KEEP_FROM_TRIPLES:
             with contextlib.suppress(OSError):
                 _file_projection(projectioncache.with_inputs(kept_apart, _with_subjects(inputs, source)), key, out_dir)
+    except OSError as exc:  # rendering into the folder beside the exports (a full disk, say), here or in a worker
+        raise cannot_write(out_dir, exc) from exc
+    except forked.NoResult as exc:  # a worker that could not even write that it failed there
+        if exc.errno is None:
+            raise
+        raise cannot_write(out_dir, OSError(exc.errno, os.strerror(exc.errno))) from exc
     finally:
         for child in [*children, *keeping]:
             child.kill()

@@ -265,6 +265,21 @@ def test_disk_full_while_writing_is_one_line_and_exit_3(mini: Path, monkeypatch:
     )
 
 
+def test_disk_full_while_workers_render_is_one_line_and_exit_3(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With workers the files are rendered into a folder beside the exports first (here and
+    in the workers, which inherit the full disk): it fails there, before the set is replaced."""
+    pipeline.build(project=mini)
+
+    def full(fd: int, buffers: list[bytes]) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "writev", full)
+    line = _failing_build(mini, "--jobs", "2")
+    assert line == (
+        f"Error: cannot write the exports to {mini / 'exports'}: No space left on device; the old exports are unchanged"
+    )
+
+
 def _mount_tmpfs(folder: Path, size: str) -> bool:
     folder.mkdir()
     if os.geteuid() != 0 or not shutil.which("mount"):
@@ -273,7 +288,8 @@ def _mount_tmpfs(folder: Path, size: str) -> bool:
     return done.returncode == 0
 
 
-def test_a_really_full_disk_is_one_line_and_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])  # with workers, the files are rendered beside the exports first
+def test_a_really_full_disk_is_one_line_and_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
     disk = tmp_path / "disk"
     if not _mount_tmpfs(disk, "4m"):
         pytest.skip("needs root and 'mount -t tmpfs' to fill a real file system (the monkeypatched test runs anyway)")
@@ -291,7 +307,7 @@ def test_a_really_full_disk_is_one_line_and_exit_3(tmp_path: Path, monkeypatch: 
                 pass
             size = sum(len(c) for c in _contents(project / "exports").values())
             filler.truncate(max(0, filler.tell() - size // 2))
-        line = _failing_build(project)
+        line = _failing_build(project, "--jobs", jobs)
         assert line == (
             f"Error: cannot write the exports to {project / 'exports'}: No space left on device; "
             "the old exports are unchanged"

@@ -7,8 +7,10 @@ build forks only from :data:`graph.pipeline.PARALLEL_FROM` triples.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import pickle
+import shutil
 import signal
 import sys
 import tempfile
@@ -481,3 +483,18 @@ def test_a_full_disk_while_writing_pieces_is_an_os_error(tmp_path: Path, monkeyp
     monkeypatch.setattr(os, "writev", full)
     with pytest.raises(OSError, match="No space left on device"):
         forked.write_content(tmp_path / "export", [b"a", b"b"])
+
+
+def test_a_worker_that_cannot_write_its_result_says_why(tmp_path: Path) -> None:
+    def lose_the_folder(emit: forked.Emit) -> dict[str, float]:
+        assert forked._own_folder is not None
+        shutil.rmtree(forked._own_folder)  # as a full disk would: no result can be written
+        return {}
+
+    child = forked.start(lose_the_folder, "rendering kg.html", tmp_path)
+    with pytest.raises(forked.NoResult) as raised:
+        child.join()
+    assert str(raised.value) == "rendering kg.html: the worker process could not write: No such file or directory"
+    assert raised.value.errno == errno.ENOENT
+    again = pickle.loads(pickle.dumps(raised.value))  # from a grandchild, as its child's error
+    assert (str(again), again.errno) == (str(raised.value), errno.ENOENT)

@@ -37,6 +37,14 @@ def _pieces(opened: Mapped) -> list[spans.Piece]:
     ]
 
 
+def _written(tmp_path: Path) -> bytes:
+    """What :func:`_pieces` of the old file write, as a build writes an export."""
+    with Mapped(_old(tmp_path)) as opened:
+        pieces = _pieces(opened)
+    forked.write_content(tmp_path / "new.nt", pieces)
+    return (tmp_path / "new.nt").read_bytes()
+
+
 def _expected() -> bytes:
     return OLD[:1000] + b"<new> <line> .\n" + OLD[1000:70_000] + b"another\n" + OLD[70_000:]
 
@@ -65,10 +73,7 @@ def test_spans_are_copied_by_the_kernel(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(os, "copy_file_range", counted)
     monkeypatch.setattr(os, "pread", never)
-    with Mapped(_old(tmp_path)) as opened:
-        pieces = _pieces(opened)
-    forked.write_content(tmp_path / "new.nt", pieces)
-    assert (tmp_path / "new.nt").read_bytes() == _expected()
+    assert _written(tmp_path) == _expected()
     assert sum(copied) >= len(OLD)  # each span once (a call may copy less than asked)
 
 
@@ -84,10 +89,7 @@ def test_where_the_kernel_cannot_copy_the_bytes_are_read(
             raise OSError(refusal, os.strerror(refusal))
 
         monkeypatch.setattr(os, "copy_file_range", refused)
-    with Mapped(_old(tmp_path)) as opened:
-        pieces = _pieces(opened)
-    forked.write_content(tmp_path / "new.nt", pieces)
-    assert (tmp_path / "new.nt").read_bytes() == _expected()
+    assert _written(tmp_path) == _expected()
 
 
 def test_a_copy_stopped_half_way_goes_on_by_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,10 +102,7 @@ def test_a_copy_stopped_half_way_goes_on_by_reading(tmp_path: Path, monkeypatch:
         return real(source, target, min(count, 333), offset_src)
 
     monkeypatch.setattr(os, "copy_file_range", once)
-    with Mapped(_old(tmp_path)) as opened:
-        pieces = _pieces(opened)
-    forked.write_content(tmp_path / "new.nt", pieces)
-    assert (tmp_path / "new.nt").read_bytes() == _expected()
+    assert _written(tmp_path) == _expected()
 
 
 def test_another_error_of_the_copy_is_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,10 +110,8 @@ def test_another_error_of_the_copy_is_raised(tmp_path: Path, monkeypatch: pytest
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "copy_file_range", full)
-    with Mapped(_old(tmp_path)) as opened:
-        pieces = _pieces(opened)
     with pytest.raises(OSError, match="No space left on device"):
-        forked.write_content(tmp_path / "new.nt", pieces)
+        _written(tmp_path)
 
 
 @pytest.mark.parametrize("kernel", [True, False])
